@@ -1,0 +1,6 @@
+import { migration001 } from './001_workspace.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in order. A new one is a new numbered file added here. */
+export const migrations: readonly Migration[] = [migration001];
+export type { Migration };

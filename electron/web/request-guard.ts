@@ -1,0 +1,60 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { BacklineError } from '../../shared/errors.js';
+
+export const tokenCookieName = (port: number): string => `backline_token_${port}`;
+
+/** The names this host answers to. Anything else in Host is a DNS-rebinding attempt. */
+export const allowedHosts = (port: number): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
+export const allowedOrigins = (port: number): string[] => allowedHosts(port).map((host) => `http://${host}`);
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) cookies.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return cookies;
+}
+
+export function tokensEqual(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export interface GuardOptions {
+  port: number;
+  token: string;
+  /** Pages may be opened by typing the URL (no Origin); API calls and sockets must carry one of ours. */
+  requireOrigin: boolean;
+}
+
+/**
+ * Checks, in order, that a request names our host, comes from our origin, and carries the launch
+ * token (as a Bearer header, or the cookie set when the printed URL was opened). Throws the typed error.
+ */
+export function guardRequest(req: IncomingMessage, options: GuardOptions): void {
+  const host = req.headers.host;
+  if (!host || !allowedHosts(options.port).includes(host.toLowerCase())) {
+    throw new BacklineError('FORBIDDEN_HOST', `Backline answers only to 127.0.0.1:${options.port}, not "${host ?? ''}".`, {
+      hint: 'Open the URL Backline printed when it started.',
+    });
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined || options.requireOrigin) {
+    if (!origin || !allowedOrigins(options.port).includes(origin.toLowerCase())) {
+      throw new BacklineError('FORBIDDEN_ORIGIN', `Requests from "${origin ?? 'no origin'}" are refused.`, {
+        hint: 'Only the Backline page itself may call Backline.',
+      });
+    }
+  }
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const cookie = parseCookies(req.headers.cookie).get(tokenCookieName(options.port));
+  if (!tokensEqual(bearer, options.token) && !tokensEqual(cookie, options.token)) {
+    throw new BacklineError('UNAUTHORIZED', undefined, {
+      hint: 'Open the URL with ?token=… that Backline printed when it started.',
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+/** Reads a file of the built renderer; anything outside its folder, or unknown, is null. SPA routes get index.html. */
+export async function readRendererFile(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
+  const relative = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
+  const file = join(root, relative === '' ? 'index.html' : relative);
+  if (file !== root && !file.startsWith(root + sep)) return null;
+  const type = contentTypes[extname(file)];
+  try {
+    if (type) return { body: await readFile(file), type };
+    return { body: await readFile(join(root, 'index.html')), type: contentTypes['.html']! };
+  } catch {
+    return extname(file) === '' ? { body: await readFile(join(root, 'index.html')), type: contentTypes['.html']! } : null;
+  }
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
+import { BacklineError, errorCodes, type WireError } from '../../shared/errors.js';
+import type { Core } from '../core/core.js';
+import { guardRequest, tokenCookieName, tokensEqual } from './request-guard.js';
+import { readRendererFile } from './static-files.js';
+
+export const API_PREFIX = '/api/invoke/';
+export const EVENTS_PATH = '/api/events';
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface WebHostOptions {
+  core: Core;
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  token?: string;
+}
+
+export interface WebHost {
+  /** The URL to open, carrying the launch token. */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const securityHeaders = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  // The token travels in the first URL; never let it leak in a Referer.
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+} as const;
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...securityHeaders, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, error: WireError): void {
+  send(res, errorCodes[error.code].status, 'application/json', JSON.stringify({ ok: false, error }));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BacklineError('PAYLOAD_TOO_LARGE', `Requests are limited to ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The browser shell's host: serves the built renderer and binds the contract over HTTP (calls) and a
+ * WebSocket (events), on 127.0.0.1 only, behind a per-launch token and Host/Origin checks.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const { core } = options;
+  let port = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const isApi = url.pathname.startsWith('/api/');
+    try {
+      // Opening the printed URL: trade the token for an HttpOnly cookie and drop it from the address bar.
+      const offered = url.searchParams.get('token');
+      if (!isApi && req.method === 'GET' && offered !== null) {
+        guardRequest(req, { port, token: offered, requireOrigin: false });
+        if (!tokensEqual(offered, token)) throw new BacklineError('UNAUTHORIZED', 'That token is not the one this Backline printed.', { hint: 'Use the URL from the most recent start; tokens change at every launch.' });
+        url.searchParams.delete('token');
+        send(res, 303, 'text/plain', 'Signed in', {
+          Location: url.pathname + url.search + url.hash,
+          'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        });
+        return;
+      }
+      guardRequest(req, { port, token, requireOrigin: isApi });
+      if (isApi) {
+        if (req.method !== 'POST' || !url.pathname.startsWith(API_PREFIX)) {
+          throw new BacklineError('UNKNOWN_METHOD', `${req.method ?? ''} ${url.pathname} is not part of Backline's API.`);
+        }
+        if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+          throw new BacklineError('VALIDATION_FAILED', 'Calls must send JSON (Content-Type: application/json).');
+        }
+        const text = await readBody(req);
+        let input: unknown;
+        try {
+          input = text === '' ? {} : JSON.parse(text);
+        } catch {
+          throw new BacklineError('VALIDATION_FAILED', 'The request body is not valid JSON.', { hint: 'Nothing was changed.' });
+        }
+        const result = await core.dispatch(decodeURIComponent(url.pathname.slice(API_PREFIX.length)), input, { shell: 'browser' });
+        if (result.ok) send(res, 200, 'application/json', JSON.stringify(result));
+        else sendError(res, result.error);
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new BacklineError('UNKNOWN_METHOD', `${req.method ?? ''} is not served here.`);
+      const file = await readRendererFile(options.rendererDir, url.pathname);
+      if (!file) throw new BacklineError('NOT_FOUND', `${url.pathname} is not part of Backline.`);
+      send(res, 200, file.type, file.body);
+    } catch (error) {
+      const wire = error instanceof BacklineError ? error.toWire() : new BacklineError('INTERNAL').toWire();
+      if (!(error instanceof BacklineError)) console.error('[backline] web host:', error);
+      if (isApi) sendError(res, wire);
+      else send(res, errorCodes[wire.code].status, 'text/plain; charset=utf-8', `${wire.message}\n${wire.hint ?? ''}\n`);
+    }
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    try {
+      if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== EVENTS_PATH) throw new BacklineError('NOT_FOUND');
+      guardRequest(req, { port, token, requireOrigin: true });
+    } catch (error) {
+      const wire = error instanceof BacklineError ? error.toWire() : new BacklineError('INTERNAL').toWire();
+      socket.end(`HTTP/1.1 ${errorCodes[wire.code].status} ${wire.code}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ ok: false, error: wire })}`);
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const unsubscribe = core.events.subscribe((event, payload) => ws.send(JSON.stringify({ event, payload })));
+      ws.on('close', unsubscribe);
+      // The socket carries events only; anything the page sends is ignored.
+      ws.on('message', () => undefined);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

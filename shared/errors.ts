@@ -1,0 +1,69 @@
+/**
+ * Every error that crosses the contract has a code from this table, a message a person can act on,
+ * and optionally a hint saying what to do next. Transports map `status` to HTTP; IPC carries it as is.
+ */
+export const errorCodes = {
+  VALIDATION_FAILED: { status: 400, message: 'The request was not valid.' },
+  UNKNOWN_METHOD: { status: 404, message: 'Backline does not know this action.' },
+  NOT_FOUND: { status: 404, message: 'It was not found.' },
+  ALREADY_EXISTS: { status: 409, message: 'It already exists.' },
+  CONFLICT: { status: 409, message: 'It was changed elsewhere since you opened it.' },
+  UNAUTHORIZED: { status: 401, message: 'This request did not carry the launch token.' },
+  FORBIDDEN_ORIGIN: { status: 403, message: 'This request came from a page Backline did not serve.' },
+  FORBIDDEN_HOST: { status: 403, message: 'This request named a host Backline does not answer to.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request was too large.' },
+  INTERNAL: { status: 500, message: 'Backline hit an unexpected problem.' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface ErrorIssue {
+  /** Dotted path of the offending field, e.g. `body` or `detail.port`; empty for the whole input. */
+  path: string;
+  message: string;
+}
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  issues?: ErrorIssue[];
+}
+
+export class BacklineError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly issues: ErrorIssue[] | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: { hint?: string; issues?: ErrorIssue[] } = {}) {
+    super(message ?? errorCodes[code].message);
+    this.name = 'BacklineError';
+    this.code = code;
+    this.hint = options.hint;
+    this.issues = options.issues;
+  }
+
+  toWire(): WireError {
+    const wire: WireError = { code: this.code, message: this.message };
+    if (this.hint !== undefined) wire.hint = this.hint;
+    if (this.issues !== undefined) wire.issues = this.issues;
+    return wire;
+  }
+
+  static fromWire(wire: WireError): BacklineError {
+    const options: { hint?: string; issues?: ErrorIssue[] } = {};
+    if (wire.hint !== undefined) options.hint = wire.hint;
+    if (wire.issues !== undefined) options.issues = wire.issues;
+    return new BacklineError(wire.code, wire.message, options);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}
+
+/** One line for a person: the message, then what to do next. */
+export function describeError(error: WireError): string {
+  const issues = error.issues?.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  return [error.message, issues, error.hint].filter(Boolean).join(' — ');
+}
