@@ -24,37 +24,40 @@ export function tokensEqual(given: string | undefined, expected: string): boolea
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export interface GuardOptions {
-  port: number;
-  token: string;
-  /** Pages may be opened by typing the URL (no Origin); API calls and sockets must carry one of ours. */
-  requireOrigin: boolean;
-}
-
 /**
- * Checks, in order, that a request names our host, comes from our origin, and carries the launch
- * token (as a Bearer header, or the cookie set when the printed URL was opened). Throws the typed error.
+ * Checks that a request names our host (anything else is DNS rebinding) and, when it carries an
+ * Origin or must, that it comes from our own page. Pages opened by typing the URL carry no Origin;
+ * API calls and sockets must.
  */
-export function guardRequest(req: IncomingMessage, options: GuardOptions): void {
+export function guardHostAndOrigin(req: IncomingMessage, port: number, requireOrigin: boolean): void {
   const host = req.headers.host;
-  if (!host || !allowedHosts(options.port).includes(host.toLowerCase())) {
-    throw new BacklineError('FORBIDDEN_HOST', `Backline answers only to 127.0.0.1:${options.port}, not "${host ?? ''}".`, {
+  if (!host || !allowedHosts(port).includes(host.toLowerCase())) {
+    throw new BacklineError('FORBIDDEN_HOST', `Backline answers only to 127.0.0.1:${port}, not "${host ?? ''}".`, {
       hint: 'Open the URL Backline printed when it started.',
     });
   }
   const origin = req.headers.origin;
-  if (origin !== undefined || options.requireOrigin) {
-    if (!origin || !allowedOrigins(options.port).includes(origin.toLowerCase())) {
+  if (origin !== undefined || requireOrigin) {
+    if (!origin || !allowedOrigins(port).includes(origin.toLowerCase())) {
       throw new BacklineError('FORBIDDEN_ORIGIN', `Requests from "${origin ?? 'no origin'}" are refused.`, {
         hint: 'Only the Backline page itself may call Backline.',
       });
     }
   }
+}
+
+/** The launch token, as a Bearer header or as the cookie set when the printed URL was opened. */
+export function guardToken(req: IncomingMessage, port: number, token: string): void {
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  const cookie = parseCookies(req.headers.cookie).get(tokenCookieName(options.port));
-  if (!tokensEqual(bearer, options.token) && !tokensEqual(cookie, options.token)) {
+  const cookie = parseCookies(req.headers.cookie).get(tokenCookieName(port));
+  if (!tokensEqual(bearer, token) && !tokensEqual(cookie, token)) {
     throw new BacklineError('UNAUTHORIZED', undefined, {
       hint: 'Open the URL with ?token=… that Backline printed when it started.',
     });
   }
+}
+
+export function guardRequest(req: IncomingMessage, port: number, token: string, requireOrigin: boolean): void {
+  guardHostAndOrigin(req, port, requireOrigin);
+  guardToken(req, port, token);
 }

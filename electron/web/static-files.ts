@@ -12,16 +12,16 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** Reads a file of the built renderer; anything outside its folder, or unknown, is null. SPA routes get index.html. */
+/** Reads a file of the built renderer: extensionless paths are app routes (index.html); anything outside the folder or of an unknown type is null. */
 export async function readRendererFile(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
   const relative = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
-  const file = join(root, relative === '' ? 'index.html' : relative);
-  if (file !== root && !file.startsWith(root + sep)) return null;
+  const file = join(root, extname(relative) === '' ? 'index.html' : relative);
+  if (!file.startsWith(root + sep)) return null;
   const type = contentTypes[extname(file)];
+  if (!type) return null;
   try {
-    if (type) return { body: await readFile(file), type };
-    return { body: await readFile(join(root, 'index.html')), type: contentTypes['.html']! };
+    return { body: await readFile(file), type };
   } catch {
-    return extname(file) === '' ? { body: await readFile(join(root, 'index.html')), type: contentTypes['.html']! } : null;
+    return null;
   }
 }

@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 import { BacklineError, errorCodes, type WireError } from '../../shared/errors.js';
 import type { Core } from '../core/core.js';
-import { guardRequest, tokenCookieName, tokensEqual } from './request-guard.js';
+import { guardHostAndOrigin, guardRequest, tokenCookieName, tokensEqual } from './request-guard.js';
 import { readRendererFile } from './static-files.js';
 
 export const API_PREFIX = '/api/invoke/';
@@ -74,8 +74,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // Opening the printed URL: trade the token for an HttpOnly cookie and drop it from the address bar.
       const offered = url.searchParams.get('token');
       if (!isApi && req.method === 'GET' && offered !== null) {
-        guardRequest(req, { port, token: offered, requireOrigin: false });
-        if (!tokensEqual(offered, token)) throw new BacklineError('UNAUTHORIZED', 'That token is not the one this Backline printed.', { hint: 'Use the URL from the most recent start; tokens change at every launch.' });
+        guardHostAndOrigin(req, port, false);
+        if (!tokensEqual(offered, token)) {
+          throw new BacklineError('UNAUTHORIZED', 'That token is not the one this Backline printed.', {
+            hint: 'Use the URL from the most recent start; tokens change at every launch.',
+          });
+        }
         url.searchParams.delete('token');
         send(res, 303, 'text/plain', 'Signed in', {
           Location: url.pathname + url.search + url.hash,
@@ -83,7 +87,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         });
         return;
       }
-      guardRequest(req, { port, token, requireOrigin: isApi });
+      guardRequest(req, port, token, isApi);
       if (isApi) {
         if (req.method !== 'POST' || !url.pathname.startsWith(API_PREFIX)) {
           throw new BacklineError('UNKNOWN_METHOD', `${req.method ?? ''} ${url.pathname} is not part of Backline's API.`);
@@ -120,7 +124,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.on('upgrade', (req, socket, head) => {
     try {
       if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== EVENTS_PATH) throw new BacklineError('NOT_FOUND');
-      guardRequest(req, { port, token, requireOrigin: true });
+      guardRequest(req, port, token, true);
     } catch (error) {
       const wire = error instanceof BacklineError ? error.toWire() : new BacklineError('INTERNAL').toWire();
       socket.end(`HTTP/1.1 ${errorCodes[wire.code].status} ${wire.code}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ ok: false, error: wire })}`);

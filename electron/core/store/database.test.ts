@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { tempDir } from '../testing/temp-dir.js';
+import { MigrationError, openWorkspaceDb } from './database.js';
+import { migrations } from './migrations/index.js';
+
+const dirs: { remove: () => void }[] = [];
+const freshFile = () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  return join(dir.path, 'backline.sqlite');
+};
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+describe('openWorkspaceDb', () => {
+  it('opens in WAL mode with foreign keys and full sync, at the newest migration', () => {
+    const db = openWorkspaceDb(freshFile());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    db.close();
+  });
+
+  it('applies migrations once: reopening changes nothing', () => {
+    const file = freshFile();
+    openWorkspaceDb(file).close();
+    const db = openWorkspaceDb(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    db.close();
+  });
+
+  it('refuses a database written by a newer Backline, and leaves it untouched', () => {
+    const file = freshFile();
+    const db = openWorkspaceDb(file);
+    db.pragma(`user_version = ${migrations.length + 1}`);
+    db.close();
+    expect(() => openWorkspaceDb(file)).toThrow(MigrationError);
+    expect(() => openWorkspaceDb(file)).toThrow(/newer Backline/);
+  });
+
+  it('refuses a migration list whose numbers do not match their order', () => {
+    expect(() => openWorkspaceDb(':memory:', [{ version: 2, name: 'gap', up: '' }])).toThrow(/numbered 2/);
+  });
+
+  it('rolls back a migration that fails half-way', () => {
+    const file = freshFile();
+    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', up: 'CREATE TABLE t (x); SELECT nonsense FROM nowhere;' }];
+    expect(() => openWorkspaceDb(file, broken)).toThrow();
+    const db = openWorkspaceDb(file);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 't'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+describe('migration 001 (workspace)', () => {
+  it('keeps the audit log append-only', () => {
+    const db = openWorkspaceDb(':memory:');
+    db.prepare("INSERT INTO audit_log (ticket_id, at, actor, action, summary, detail) VALUES (NULL, 'now', 'me', 'x', 'y', '{}')").run();
+    expect(() => db.prepare("UPDATE audit_log SET summary = 'edited'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+
+  it('refuses notes for tickets that do not exist', () => {
+    const db = openWorkspaceDb(':memory:');
+    expect(() =>
+      db.prepare("INSERT INTO notes (ticket_id, title, body, revision, created_at, updated_at) VALUES ('TKT-1', 't', 'b', 1, 'n', 'n')").run(),
+    ).toThrow(/FOREIGN KEY/);
+  });
+});

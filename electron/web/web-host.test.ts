@@ -1,0 +1,156 @@
+import { request } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createCore, type Core } from '../core/core.js';
+import { tempDir } from '../core/testing/temp-dir.js';
+import { tokenCookieName } from './request-guard.js';
+import { startWebHost, type WebHost } from './web-host.js';
+
+let dir: ReturnType<typeof tempDir>;
+let core: Core;
+let host: WebHost;
+
+beforeEach(async () => {
+  dir = tempDir();
+  const renderer = join(dir.path, 'renderer');
+  mkdirSync(renderer);
+  writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Backline</title>');
+  core = createCore({ dataDir: join(dir.path, 'data'), shell: 'browser', version: 't', log: () => undefined });
+  host = await startWebHost({ core, rendererDir: renderer });
+});
+afterEach(async () => {
+  await host.close();
+  core.close();
+  dir.remove();
+});
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const origin = () => `http://127.0.0.1:${host.port}`;
+const authed = (extra: Record<string, string> = {}) => ({
+  Origin: origin(),
+  'Content-Type': 'application/json',
+  Cookie: `${tokenCookieName(host.port)}=${host.token}`,
+  ...extra,
+});
+const invoke = (method: string, input: unknown, headers = authed()) =>
+  send(`/api/invoke/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
+
+describe('web host', () => {
+  it('listens on 127.0.0.1 only and prints a URL carrying the token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    expect(host.token).toMatch(/^[0-9a-f]{48}$/);
+  });
+
+  it('trades the printed token for an HttpOnly, SameSite=Strict cookie and serves the app with the CSP', async () => {
+    const first = await send(`/?token=${host.token}`);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    const page = await send('/', { headers: { Cookie: `${tokenCookieName(host.port)}=${host.token}` } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Backline</title>');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('refuses the page without the token, or with a wrong one', async () => {
+    expect((await send('/')).status).toBe(401);
+    expect((await send('/?token=guess')).status).toBe(401);
+  });
+
+  it('answers a valid call', async () => {
+    const reply = await invoke('tickets.create', { id: 'TKT-48213', title: 'Site down' });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: true, value: { id: 'TKT-48213' } });
+  });
+
+  it('refuses a call without the token, and changes nothing', async () => {
+    const { Cookie: _cookie, ...noToken } = authed();
+    const reply = await invoke('tickets.create', { id: 'TKT-1', title: 'x' }, noToken);
+    expect(reply.status).toBe(401);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(JSON.parse((await invoke('tickets.list', {})).body)).toEqual({ ok: true, value: [] });
+  });
+
+  it('accepts the token as a Bearer header too', async () => {
+    const { Cookie: _cookie, ...rest } = authed();
+    const reply = await invoke('tickets.list', {}, { ...rest, Authorization: `Bearer ${host.token}` });
+    expect(reply.status).toBe(200);
+  });
+
+  it('refuses a foreign Origin even with the token (CSRF), and a missing one on API calls', async () => {
+    const foreign = await invoke('tickets.create', { id: 'TKT-1', title: 'x' }, authed({ Origin: 'http://evil.example' }));
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.body)).toMatchObject({ error: { code: 'FORBIDDEN_ORIGIN' } });
+    const { Origin: _origin, ...noOrigin } = authed();
+    expect((await invoke('tickets.list', {}, noOrigin)).status).toBe(403);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) even with the token', async () => {
+    const reply = await invoke('tickets.list', {}, authed({ Host: `rebind.example:${host.port}` }));
+    expect(reply.status).toBe(403);
+    expect(JSON.parse(reply.body)).toMatchObject({ error: { code: 'FORBIDDEN_HOST' } });
+  });
+
+  it('refuses a payload that fails its schema with the fields named, and changes nothing', async () => {
+    const reply = await invoke('tickets.create', { id: 'DROP TABLE', title: 42 });
+    expect(reply.status).toBe(400);
+    const body = JSON.parse(reply.body) as { error: { code: string; issues: { path: string }[] } };
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.issues.map((i) => i.path).sort()).toEqual(['id', 'title']);
+    expect(JSON.parse((await invoke('tickets.list', {})).body)).toEqual({ ok: true, value: [] });
+  });
+
+  it('refuses a body that is not JSON', async () => {
+    const reply = await send('/api/invoke/tickets.list', { method: 'POST', headers: authed(), body: '{nope' });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body)).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' } });
+  });
+
+  it('does not serve files outside the renderer folder', async () => {
+    const reply = await send('/..%2f..%2fdata/backline.sqlite', { headers: authed() });
+    const dotted = await send('/assets/..%2f..%2f..%2fetc/passwd.js', { headers: authed() });
+    expect(dotted.status).toBe(404);
+    expect(reply.status).toBe(404);
+    expect(reply.body).not.toContain('SQLite');
+  });
+
+  it('pushes events over the WebSocket to our origin only', async () => {
+    const url = `ws://127.0.0.1:${host.port}/api/events`;
+    const refused = new WebSocket(url, { headers: { Cookie: authed().Cookie, Origin: 'http://evil.example' } });
+    const refusal = await new Promise<number>((resolve) => refused.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(refusal).toBe(403);
+
+    const socket = new WebSocket(url, { headers: { Cookie: authed().Cookie, Origin: origin() } });
+    await new Promise((resolve) => socket.on('open', resolve));
+    const received = new Promise<{ event: string; payload: { action: string } }>((resolve) =>
+      socket.on('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as { event: string; payload: { action: string } })),
+    );
+    await invoke('tickets.create', { id: 'TKT-2', title: 'Events' });
+    expect(await received).toMatchObject({ event: 'audit.appended', payload: { action: 'ticket.created' } });
+    socket.close();
+  });
+});
