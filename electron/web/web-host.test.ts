@@ -55,7 +55,7 @@ const authed = (extra: Record<string, string> = {}) => ({
   Cookie: `${tokenCookieName(host.port)}=${host.token}`,
   ...extra,
 });
-const invoke = (method: string, input: unknown, headers = authed()) =>
+const invoke = (method: string, input: unknown, headers: Record<string, string> = authed()) =>
   send(`/api/invoke/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
 
 describe('web host', () => {

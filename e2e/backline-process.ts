@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { READY_PREFIX } from '../electron/web/cli.js';
+
+const CLI = join(import.meta.dirname, '..', 'build', 'electron', 'web', 'cli.js');
+
+export interface RunningBackline {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+}
+
+/**
+ * The browser shell as a user starts it: a real process on its own data directory. Readiness is the
+ * line it prints with the URL, never a sleep.
+ */
+export class BacklineProcess {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'backline-e2e-'));
+  private child: ChildProcess | null = null;
+  private output = '';
+
+  async start(): Promise<RunningBackline> {
+    const child = spawn(process.execPath, [CLI, '--data-dir', this.dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Backline did not start in 20 s:\n${this.output}`)), 20_000);
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (chunk: string) => (this.output += chunk));
+      child.stdout.on('data', (chunk: string) => {
+        this.output += chunk;
+        const line = this.output.split('\n').find((l) => l.startsWith(READY_PREFIX));
+        if (line) {
+          clearTimeout(timer);
+          resolve(line.slice(READY_PREFIX.length).trim());
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Backline exited with ${code}:\n${this.output}`));
+      });
+    });
+    const parsed = new URL(url);
+    return { url, origin: parsed.origin, port: Number(parsed.port), token: parsed.searchParams.get('token') ?? '' };
+  }
+
+  /** Ends the process; SIGKILL is a crash: nothing gets a chance to flush. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop('SIGKILL');
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
