@@ -43,6 +43,7 @@ export default tseslint.config(
       'no-restricted-imports': noImports(['electron', 'react', '**/renderer/**'], 'The core is plain Node: only electron/main.ts and the preload may use Electron.'),
     },
   },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['electron/**/*.{ts,cts}', 'e2e/**/*.ts', 'scripts/**/*.{ts,js,mjs}', '*.config.{ts,js}'],
     languageOptions: { globals: globals.node },

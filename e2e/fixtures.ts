@@ -12,6 +12,8 @@ interface BacklineFixture {
 
 /** Every test gets its own Backline process and data directory. */
 export const test = base.extend<{ backline: BacklineFixture }>({
+  // Playwright requires the fixture's first parameter to be a destructuring pattern, even when empty.
+  // eslint-disable-next-line no-empty-pattern
   backline: async ({}, use) => {
     const process = new BacklineProcess();
     const fixture: BacklineFixture = {

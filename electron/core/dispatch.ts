@@ -32,7 +32,7 @@ export function createDispatch(handlers: Handlers, log: (message: string, error:
         });
       }
       const handler = handlers[name] as Handler<MethodName>;
-      const value: unknown = await handler(parsed.data as never, ctx);
+      const value: unknown = await handler(parsed.data, ctx);
       const checked = spec.output.safeParse(value);
       if (!checked.success) {
         log(`output of ${name} broke the contract`, checked.error);
