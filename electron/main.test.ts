@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { IpcMainInvokeEvent } from 'electron';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IPC_INVOKE, type WireResult } from '../shared/bridge.js';
+import type * as CoreModule from './core/core.js';
+import { createFakeElectron, type FakeElectron } from './testing/fake-electron.js';
+
+// The real module would try to download Electron; the entry must import only this stand-in.
+const mocked = vi.hoisted(() => ({ electron: undefined as unknown as FakeElectron, closes: [] as (() => void)[], spies: [] as { close: unknown }[] }));
+vi.mock('electron', async () => {
+  const { createFakeElectron } = await import('./testing/fake-electron.js');
+  mocked.electron = createFakeElectron();
+  return mocked.electron;
+});
+// The real core, watched so a test can see that quitting closes it.
+vi.mock('./core/core.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof CoreModule>();
+  return {
+    ...actual,
+    createCore: (options: CoreModule.CoreOptions) => {
+      const core = actual.createCore(options);
+      mocked.closes.push(() => core.close());
+      mocked.spies.push({ close: vi.spyOn(core, 'close') });
+      return core;
+    },
+  };
+});
+
+const { dataDirFlag, startMain } = await import('./main.js');
+const { appRoot } = await import('./core/app-root.js');
+
+let dir: string;
+let electron: FakeElectron;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'backline-main-'));
+  electron = createFakeElectron();
+  mocked.closes.length = 0;
+  mocked.spies.length = 0;
+});
+afterEach(() => {
+  for (const close of mocked.closes) close(); // closing twice is harmless
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const start = (argv: string[], options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform } = {}) =>
+  startMain({ electron: electron as never, argv: ['/x/electron', '/x/main.js', ...argv], env: options.env ?? {}, platform: options.platform ?? 'linux' });
+
+describe('main entry', () => {
+  it('does nothing on import outside Electron', () => {
+    expect(mocked.electron.app.setName).not.toHaveBeenCalled();
+    expect(mocked.electron.ipcMain.handle).not.toHaveBeenCalled();
+  });
+
+  it('names the app, puts userData in the data dir before taking the lock, then opens core, IPC and window', async () => {
+    await start(['--data-dir', dir]);
+    const { app } = electron;
+    expect(app.setName).toHaveBeenCalledWith('Backline');
+    expect(app.setPath).toHaveBeenCalledWith('userData', dir);
+    expect(app.setPath.mock.invocationCallOrder[0]).toBeLessThan(app.requestSingleInstanceLock.mock.invocationCallOrder[0]!);
+    expect(electron.BrowserWindow.windows).toHaveLength(1);
+    const win = electron.BrowserWindow.windows[0]!;
+    const indexHtml = join(appRoot(), 'build', 'renderer', 'index.html');
+    expect(win.loadFile).toHaveBeenCalledWith(indexHtml);
+
+    // A call from that window's page reaches a core whose workspace is in the data dir.
+    const event = { sender: win.webContents, senderFrame: { url: pathToFileURL(indexHtml).href, parent: null } } as unknown as IpcMainInvokeEvent;
+    const info = (await electron.ipcMain.handlers.get(IPC_INVOKE)!(event, 'app.info', {})) as WireResult;
+    expect(info).toMatchObject({ ok: true, value: { shell: 'electron', dataDir: dir } });
+  });
+
+  it('takes the data dir from BACKLINE_DATA_DIR when there is no flag', async () => {
+    await start([], { env: { BACKLINE_DATA_DIR: dir } });
+    expect(electron.app.setPath).toHaveBeenCalledWith('userData', dir);
+  });
+
+  it('reads --data-dir in both spellings among Chromium switches', () => {
+    expect(dataDirFlag(['/x/electron', '/x/main.js', '--no-sandbox', '--data-dir=/a'])).toBe('/a');
+    expect(dataDirFlag(['/x/Backline', '--data-dir', '/b', '--enable-logging'])).toBe('/b');
+    expect(dataDirFlag(['/x/Backline'])).toBeUndefined();
+  });
+
+  it('as a second instance, quits without opening anything', async () => {
+    electron.app.singleInstance = false;
+    await start(['--data-dir', dir]);
+    expect(electron.app.quit).toHaveBeenCalled();
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(electron.BrowserWindow.windows).toHaveLength(0);
+    expect(mocked.spies).toHaveLength(0);
+  });
+
+  it('brings the window forward when launched again', async () => {
+    await start(['--data-dir', dir]);
+    const win = electron.BrowserWindow.windows[0]!;
+    win.minimized = true;
+    electron.app.emit('second-instance');
+    expect(win.restore).toHaveBeenCalled();
+    expect(win.focus).toHaveBeenCalled();
+    expect(electron.BrowserWindow.windows).toHaveLength(1);
+  });
+
+  it('quits when the last window closes, except on macOS', async () => {
+    await start(['--data-dir', dir]);
+    electron.app.emit('window-all-closed');
+    expect(electron.app.quit).toHaveBeenCalledOnce();
+
+    electron = createFakeElectron();
+    await start(['--data-dir', join(dir, 'mac')], { platform: 'darwin' });
+    electron.app.emit('window-all-closed');
+    expect(electron.app.quit).not.toHaveBeenCalled();
+  });
+
+  it('closes the core and unbinds IPC on quit', async () => {
+    await start(['--data-dir', dir]);
+    electron.app.emit('quit');
+    expect(mocked.spies).toHaveLength(1);
+    expect(mocked.spies[0]?.close).toHaveBeenCalledOnce();
+    expect(electron.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('says why when the workspace cannot be opened, and quits', async () => {
+    const notADir = join(dir, 'file');
+    writeFileSync(notADir, '');
+    await start(['--data-dir', notADir]);
+    expect(electron.dialog.showErrorBox).toHaveBeenCalledWith('Backline could not start', expect.stringContaining(notADir));
+    expect(electron.app.quit).toHaveBeenCalled();
+    expect(electron.BrowserWindow.windows).toHaveLength(0);
+  });
+});

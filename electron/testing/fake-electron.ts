@@ -1,0 +1,88 @@
+import { EventEmitter } from 'node:events';
+import { vi } from 'vitest';
+
+/**
+ * Stand-ins for the parts of the `electron` module the shell touches, for vi.mock('electron'). The
+ * binary cannot run on our machines, so these record what our code asked Electron to do, and let a
+ * test fire the events Electron would.
+ */
+type Handler = (...args: unknown[]) => unknown;
+
+export class FakeSession {
+  permissionRequest: Handler | undefined;
+  permissionCheck: Handler | undefined;
+  headersReceived: Handler | undefined;
+  setPermissionRequestHandler = (h: Handler): void => void (this.permissionRequest = h);
+  setPermissionCheckHandler = (h: Handler): void => void (this.permissionCheck = h);
+  webRequest = { onHeadersReceived: (h: Handler): void => void (this.headersReceived = h) };
+}
+
+export class FakeWebContents extends EventEmitter {
+  readonly session: FakeSession;
+  windowOpenHandler: Handler | undefined;
+  destroyed = false;
+  readonly send = vi.fn();
+  constructor(session: FakeSession) {
+    super();
+    this.session = session;
+  }
+  setWindowOpenHandler(h: Handler): void {
+    this.windowOpenHandler = h;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+export function createFakeElectron() {
+  const session = new FakeSession();
+
+  class BrowserWindow extends EventEmitter {
+    static windows: BrowserWindow[] = [];
+    static getAllWindows = (): BrowserWindow[] => BrowserWindow.windows.filter((w) => !w.destroyed);
+    readonly webContents = new FakeWebContents(session);
+    readonly loadFile = vi.fn((_path: string) => Promise.resolve());
+    readonly show = vi.fn();
+    readonly focus = vi.fn();
+    readonly restore = vi.fn();
+    minimized = false;
+    destroyed = false;
+    constructor(readonly options: { webPreferences?: Record<string, unknown> } & Record<string, unknown>) {
+      super();
+      BrowserWindow.windows.push(this);
+    }
+    isMinimized(): boolean {
+      return this.minimized;
+    }
+    isDestroyed(): boolean {
+      return this.destroyed;
+    }
+  }
+
+  const handlers = new Map<string, Handler>();
+  const ipcMain = {
+    handlers,
+    handle: vi.fn((channel: string, h: Handler) => void handlers.set(channel, h)),
+    removeHandler: vi.fn((channel: string) => void handlers.delete(channel)),
+  };
+
+  const appEvents = new EventEmitter();
+  const app = Object.assign(appEvents, {
+    singleInstance: true,
+    setName: vi.fn(),
+    setPath: vi.fn(),
+    requestSingleInstanceLock: vi.fn(() => app.singleInstance),
+    whenReady: vi.fn(() => Promise.resolve()),
+    quit: vi.fn(),
+    exit: vi.fn(),
+  });
+
+  const ipcRenderer = Object.assign(new EventEmitter(), { invoke: vi.fn((..._args: unknown[]) => Promise.resolve<unknown>(undefined)) });
+  const contextBridge = { exposeInMainWorld: vi.fn() };
+  const shell = { openExternal: vi.fn((_url: string) => Promise.resolve()) };
+  const dialog = { showErrorBox: vi.fn() };
+
+  return { app, BrowserWindow, ipcMain, ipcRenderer, contextBridge, session: { defaultSession: session }, shell, dialog, fakeSession: session };
+}
+
+export type FakeElectron = ReturnType<typeof createFakeElectron>;
