@@ -12,6 +12,16 @@ export const errorCodes = {
   FORBIDDEN_ORIGIN: { status: 403, message: 'This request came from a page Backline did not serve.' },
   FORBIDDEN_HOST: { status: 403, message: 'This request named a host Backline does not answer to.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request was too large.' },
+  SSH_HOST_UNKNOWN: { status: 409, message: 'This server presented a host key Backline has not seen before.' },
+  SSH_HOST_KEY_CHANGED: { status: 409, message: "This server's host key has changed since it was last accepted." },
+  SSH_HOST_KEY_REVOKED: { status: 409, message: "This server's host key is marked as revoked." },
+  SSH_AUTH_FAILED: { status: 401, message: 'The server refused every way Backline tried to log in.' },
+  SSH_UNREACHABLE: { status: 502, message: 'The server could not be reached.' },
+  SSH_TIMEOUT: { status: 504, message: 'The server did not answer in time.' },
+  SSH_CONNECTION_LOST: { status: 502, message: 'The connection to the server was lost.' },
+  SUDO_NEEDS_PASSWORD: { status: 403, message: 'sudo on this server asks for a password.' },
+  COMMAND_TIMEOUT: { status: 504, message: 'The command ran past its time limit and was stopped.' },
+  CANCELLED: { status: 409, message: 'Cancelled.' },
   INTERNAL: { status: 500, message: 'Backline hit an unexpected problem.' },
 } as const;
 
@@ -28,32 +38,44 @@ export interface WireError {
   message: string;
   hint?: string;
   issues?: ErrorIssue[];
+  /** Facts the window can act on, e.g. the fingerprint of an unknown host key. */
+  detail?: Record<string, unknown>;
+}
+
+export interface ErrorOptions {
+  hint?: string;
+  issues?: ErrorIssue[];
+  detail?: Record<string, unknown>;
 }
 
 export class BacklineError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly issues: ErrorIssue[] | undefined;
+  readonly detail: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message?: string, options: { hint?: string; issues?: ErrorIssue[] } = {}) {
+  constructor(code: ErrorCode, message?: string, options: ErrorOptions = {}) {
     super(message ?? errorCodes[code].message);
     this.name = 'BacklineError';
     this.code = code;
     this.hint = options.hint;
     this.issues = options.issues;
+    this.detail = options.detail;
   }
 
   toWire(): WireError {
     const wire: WireError = { code: this.code, message: this.message };
     if (this.hint !== undefined) wire.hint = this.hint;
     if (this.issues !== undefined) wire.issues = this.issues;
+    if (this.detail !== undefined) wire.detail = this.detail;
     return wire;
   }
 
   static fromWire(wire: WireError): BacklineError {
-    const options: { hint?: string; issues?: ErrorIssue[] } = {};
+    const options: ErrorOptions = {};
     if (wire.hint !== undefined) options.hint = wire.hint;
     if (wire.issues !== undefined) options.issues = wire.issues;
+    if (wire.detail !== undefined) options.detail = wire.detail;
     return new BacklineError(wire.code, wire.message, options);
   }
 }

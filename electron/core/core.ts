@@ -7,7 +7,12 @@ import type { Handlers } from './handlers.js';
 import { findingHandlers } from './services/findings.js';
 import { noteHandlers } from './services/notes.js';
 import { ticketHandlers } from './services/tickets.js';
+import { serverHandlers } from './services/servers.js';
 import { workspaceHandlers } from './services/workspace.js';
+import { sha256Fingerprint } from './ssh/fingerprint.js';
+import { HostKeyStore } from './ssh/host-key-store.js';
+import { localSsh, userKnownHostsFiles, type LocalSshOptions } from './ssh/local-ssh.js';
+import { SshSessions } from './ssh/sessions.js';
 import { openWorkspaceDb } from './store/database.js';
 import { Workspace } from './workspace.js';
 
@@ -18,6 +23,8 @@ export interface CoreOptions {
   clock?: () => Date;
   user?: string;
   log?: (message: string, error: unknown) => void;
+  /** The engineer's SSH setup; defaults to this user's home, ~/.ssh and SSH_AUTH_SOCK. */
+  ssh?: LocalSshOptions & { connectTimeoutMs?: number; keepaliveIntervalS?: number; keepaliveCountMax?: number };
 }
 
 /** The plain-Node core: it knows nothing of Electron or HTTP; shells bind `dispatch` and `events`. */
@@ -33,17 +40,43 @@ export function createCore(options: CoreOptions): Core {
   const events = new EventBus();
   const user = options.user ?? userInfo().username;
   const workspace = new Workspace(db, events, user, options.clock ?? (() => new Date()));
+  const local = localSsh(options.ssh);
+  const hostKeys = new HostKeyStore(userKnownHostsFiles(local.env.home), join(options.dataDir, 'known_hosts'));
+  const sessions = new SshSessions({
+    options: {
+      connectTimeoutMs: options.ssh?.connectTimeoutMs ?? 15_000,
+      keepaliveIntervalS: options.ssh?.keepaliveIntervalS ?? 15,
+      keepaliveCountMax: options.ssh?.keepaliveCountMax ?? 3,
+      checkHostKey: (hop, key) => hostKeys.check(hop.hostKeyName, hop.port, key),
+      fingerprint: sha256Fingerprint,
+    },
+    channelsPerConnection: 8,
+    onStateChange: (serverId, state) => {
+      const server = workspace.servers.find(serverId);
+      if (server) workspace.publish('server.connection', { ticketId: server.ticketId, serverId, state });
+    },
+  });
   const handlers: Handlers = {
     ...workspaceHandlers(workspace, { version: options.version, shell: options.shell, dataDir: options.dataDir, user }),
     ...ticketHandlers(workspace),
     ...noteHandlers(workspace),
     ...findingHandlers(workspace),
+    ...serverHandlers(workspace, {
+      sessions,
+      hostKeys,
+      local,
+      runsDir: join(options.dataDir, 'runs'),
+      output: { headBytes: 256 * 1024, tailBytes: 256 * 1024, liveBudgetBytes: 1024 * 1024, auditBytes: 16 * 1024 },
+    }),
   };
   const log = options.log ?? ((message, error) => console.error(`[backline] ${message}:`, error));
   return {
     dispatch: createDispatch(handlers, log),
     events,
     handlers,
-    close: () => db.close(),
+    close: () => {
+      sessions.closeAll();
+      db.close();
+    },
   };
 }

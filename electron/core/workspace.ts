@@ -5,6 +5,7 @@ import type { Db } from './store/database.js';
 import { FindingsRepo } from './store/findings-repo.js';
 import { NotesRepo } from './store/notes-repo.js';
 import { SearchIndex } from './store/search-index.js';
+import { ServersRepo } from './store/servers-repo.js';
 import { TicketsRepo } from './store/tickets-repo.js';
 import type { EventBus } from './events.js';
 
@@ -25,6 +26,7 @@ export class Workspace {
   readonly findings: FindingsRepo;
   readonly audit: AuditLog;
   readonly search: SearchIndex;
+  readonly servers: ServersRepo;
 
   constructor(
     readonly db: Db,
@@ -37,10 +39,16 @@ export class Workspace {
     this.findings = new FindingsRepo(db);
     this.audit = new AuditLog(db);
     this.search = new SearchIndex(db);
+    this.servers = new ServersRepo(db);
   }
 
   now(): string {
     return this.clock().toISOString();
+  }
+
+  /** An event that records nothing (live output, connection state): sent at once. */
+  publish<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.bus.emit(event, payload);
   }
 
   change<T>(work: (tx: ChangeScope) => T): T {

@@ -1,12 +1,22 @@
 import { z } from 'zod';
 import { auditEntrySchema } from '../domain/audit.js';
+import { runIdSchema } from '../domain/command.js';
 import { noteSchema } from '../domain/note.js';
+import { serverIdSchema, serverSchema } from '../domain/server.js';
 import { ticketIdSchema } from '../domain/ticket.js';
 import { event } from './define.js';
 
 export const events = {
   'audit.appended': event({ summary: 'Something was recorded in the audit log.', payload: auditEntrySchema }),
   'note.saved': event({ summary: 'A note was saved (by this window or another).', payload: noteSchema }),
+  'server.connection': event({
+    summary: "A server's SSH session opened, closed or was lost.",
+    payload: z.object({ ticketId: ticketIdSchema, serverId: serverIdSchema, state: serverSchema.shape.connection }),
+  }),
+  'command.output': event({
+    summary: 'Output of a running command, as it arrives (batched; live output stops after a limit, the result keeps the rest).',
+    payload: z.object({ runId: runIdSchema, serverId: serverIdSchema, stream: z.enum(['stdout', 'stderr']), data: z.string() }),
+  }),
   'ticket.changed': event({
     summary: 'A ticket, or something on it, changed.',
     payload: z.object({ ticketId: ticketIdSchema }),

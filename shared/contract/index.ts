@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { events } from './events.js';
 import { findingMethods } from './findings.js';
 import { noteMethods } from './notes.js';
+import { serverMethods } from './servers.js';
 import { ticketMethods } from './tickets.js';
 import { workspaceMethods } from './workspace.js';
 
@@ -15,6 +16,7 @@ export const methods = {
   ...ticketMethods,
   ...noteMethods,
   ...findingMethods,
+  ...serverMethods,
 };
 export { events };
 

@@ -1,6 +1,7 @@
 import { migration001 } from './001_workspace.js';
+import { migration002 } from './002_servers.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is a new numbered file added here. */
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration002];
 export type { Migration };

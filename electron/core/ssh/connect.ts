@@ -1,0 +1,238 @@
+import { Client, utils, type AnyAuthMethod, type AuthenticationType, type ClientChannel } from 'ssh2';
+import { BacklineError } from '../../../shared/errors.js';
+
+/** One machine on the way to a server: the jump hosts first, the target last. */
+export interface Hop {
+  /** The name the engineer knows it by (alias), used in messages. */
+  label: string;
+  host: string;
+  port: number;
+  user: string;
+  credentials: Credentials;
+  /** The name host keys are recorded under (HostKeyAlias, else the host). */
+  hostKeyName: string;
+}
+
+export interface Credentials {
+  /** SSH_AUTH_SOCK, when an agent may be used. */
+  agentSocket?: string | undefined;
+  /** Private keys, already read from disk, in the order to try them. */
+  keys: { path: string; text: string }[];
+  passphrase?: string | undefined;
+  password?: string | undefined;
+}
+
+export type HostKeyVerdict =
+  | { status: 'known' }
+  | { status: 'unknown' }
+  | { status: 'changed'; expected: string }
+  | { status: 'revoked' };
+
+export interface PresentedKey {
+  keyType: string;
+  keyBase64: string;
+}
+
+export interface ConnectOptions {
+  connectTimeoutMs: number;
+  /** Seconds, as ServerAliveInterval means; 0 turns keepalive off. */
+  keepaliveIntervalS: number;
+  keepaliveCountMax: number;
+  checkHostKey(hop: Hop, key: PresentedKey): HostKeyVerdict;
+  fingerprint(keyBase64: string): string;
+}
+
+/** The key type is the first string of the SSH wire-format public key blob. */
+export function keyTypeOf(blob: Buffer): string {
+  const length = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + length).toString('ascii');
+}
+
+const where = (hop: Hop) => `${hop.label} (${hop.user}@${hop.host}:${hop.port})`;
+
+/** Turns what ssh2 and the socket said into an error a person can act on. */
+export function describeFailure(
+  hop: Hop,
+  error: Error & { level?: string; code?: string },
+  context: { rejectedKey?: PresentedKey & { verdict: HostKeyVerdict }; triedMethods: string[]; fingerprint: (k: string) => string },
+): BacklineError {
+  const rejected = context.rejectedKey;
+  if (rejected) {
+    const detail = {
+      host: hop.hostKeyName,
+      port: hop.port,
+      label: hop.label,
+      keyType: rejected.keyType,
+      keyBase64: rejected.keyBase64,
+      fingerprint: context.fingerprint(rejected.keyBase64),
+    };
+    if (rejected.verdict.status === 'unknown') {
+      return new BacklineError('SSH_HOST_UNKNOWN', `${where(hop)} presented a host key Backline has not seen: ${rejected.keyType} ${detail.fingerprint}.`, {
+        hint: 'Compare the fingerprint with the one the customer or the provider reports, then trust it to connect. Nothing was sent.',
+        detail,
+      });
+    }
+    if (rejected.verdict.status === 'changed') {
+      return new BacklineError(
+        'SSH_HOST_KEY_CHANGED',
+        `HOST KEY CHANGED for ${where(hop)}: it now presents ${rejected.keyType} ${detail.fingerprint}, but ${rejected.verdict.expected} was accepted before.`,
+        {
+          hint: 'Someone may be intercepting the connection, or the server was reinstalled. Nothing was sent. Confirm with the customer; if the change is legitimate, remove the old key from that known_hosts line.',
+          detail: { ...detail, expected: rejected.verdict.expected },
+        },
+      );
+    }
+    return new BacklineError('SSH_HOST_KEY_REVOKED', `${where(hop)} presented a revoked host key (${detail.fingerprint}).`, {
+      hint: 'Nothing was sent. Ask who revoked it before connecting.',
+      detail,
+    });
+  }
+  if (error.level === 'client-authentication') {
+    const tried = context.triedMethods.length > 0 ? context.triedMethods.join(', ') : 'nothing usable';
+    return new BacklineError('SSH_AUTH_FAILED', `${where(hop)} refused the login. Tried: ${tried}.`, {
+      hint: 'Check the user name, load the key into ssh-agent or give the key file, or enter the password.',
+      detail: { host: hop.host, tried: context.triedMethods },
+    });
+  }
+  if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') {
+    return new BacklineError('SSH_TIMEOUT', `${where(hop)} did not complete the SSH handshake in time.`, {
+      hint: 'Check that the address and port are right and that a firewall is not dropping the connection.',
+    });
+  }
+  if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(error.code ?? '')) {
+    return new BacklineError('SSH_UNREACHABLE', `${where(hop)} could not be reached: ${error.code ?? ''} ${error.message}`.trim(), {
+      hint: error.code === 'ECONNREFUSED' ? 'Nothing listens on that port: is sshd running, and is the port right?' : 'Check the address, the route and any jump host.',
+    });
+  }
+  if (/open failed|Connection refused/i.test(error.message)) {
+    return new BacklineError('SSH_UNREACHABLE', `The jump host could not open a connection to ${where(hop)}: ${error.message}`, {
+      hint: 'Check that the jump host can reach the server and that its sshd allows TCP forwarding.',
+    });
+  }
+  return new BacklineError('SSH_CONNECTION_LOST', `The connection to ${where(hop)} failed: ${error.message}`, { hint: 'Reconnect to try again.' });
+}
+
+/** The login methods to offer, in OpenSSH's order: agent, keys, then password. */
+export function authMethods(hop: Hop, notes: string[]): AnyAuthMethod[] {
+  const { credentials, user } = hop;
+  const methods: AnyAuthMethod[] = [];
+  if (credentials.agentSocket) methods.push({ type: 'agent', username: user, agent: credentials.agentSocket });
+  for (const key of credentials.keys) {
+    const parsed = utils.parseKey(key.text, credentials.passphrase);
+    if (parsed instanceof Error) {
+      notes.push(/passphrase/i.test(parsed.message) ? `${key.path} (needs its passphrase)` : `${key.path} (unreadable: ${parsed.message})`);
+      continue;
+    }
+    const passphrase = credentials.passphrase;
+    methods.push({ type: 'publickey', username: user, key: key.text, ...(passphrase ? { passphrase } : {}) });
+  }
+  if (credentials.password !== undefined) {
+    const password = credentials.password;
+    methods.push({ type: 'password', username: user, password });
+    methods.push({
+      type: 'keyboard-interactive',
+      username: user,
+      prompt: (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => password)),
+    });
+  }
+  return methods;
+}
+
+const methodLabel = (method: AnyAuthMethod): string =>
+  method.type === 'publickey' ? 'public key' : method.type === 'agent' ? 'ssh-agent' : method.type;
+
+/**
+ * Connects to one hop, optionally over a channel opened by the previous hop (ProxyJump). The host
+ * key is checked in ssh2's hostVerifier, which runs before authentication: no password, key signature
+ * or agent is ever offered to a host whose key was not accepted.
+ */
+export function connectHop(hop: Hop, options: ConnectOptions, sock?: ClientChannel): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    const triedMethods: string[] = [];
+    const notes: string[] = [];
+    let rejectedKey: (PresentedKey & { verdict: HostKeyVerdict }) | undefined;
+    let settled = false;
+    const methods = authMethods(hop, notes);
+    const fail = (error: Error & { level?: string; code?: string }) => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      reject(describeFailure(hop, error, { rejectedKey, triedMethods: [...triedMethods, ...notes], fingerprint: (key) => options.fingerprint(key) }));
+    };
+    client.once('ready', () => {
+      settled = true;
+      resolve(client);
+    });
+    client.on('error', fail);
+    client.once('close', () => fail(Object.assign(new Error('the server closed the connection'), { level: 'client-socket' })));
+    client.connect({
+      host: hop.host,
+      port: hop.port,
+      username: hop.user,
+      ...(sock ? { sock } : {}),
+      readyTimeout: options.connectTimeoutMs,
+      keepaliveInterval: options.keepaliveIntervalS * 1000,
+      keepaliveCountMax: options.keepaliveCountMax,
+      hostVerifier: (key: Buffer) => {
+        const presented = { keyType: keyTypeOf(key), keyBase64: key.toString('base64') };
+        const verdict = options.checkHostKey(hop, presented);
+        if (verdict.status === 'known') return true;
+        rejectedKey = { ...presented, verdict };
+        return false;
+      },
+      authHandler: (_left: AuthenticationType[] | null, _partial: boolean | null, next) => {
+        const method = methods.shift();
+        if (!method) return next(false as unknown as AuthenticationType);
+        triedMethods.push(methodLabel(method));
+        return next(method);
+      },
+    });
+  });
+}
+
+/** Opens a channel from `via` to the next hop, for ProxyJump. */
+function forwardTo(via: Client, hop: Hop, viaHop: Hop): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, hop.host, hop.port, (error, channel) => {
+      if (error) {
+        reject(
+          new BacklineError('SSH_UNREACHABLE', `${viaHop.label} could not open a connection to ${where(hop)}: ${error.message}`, {
+            hint: 'Check that the jump host can reach the server and that its sshd allows TCP forwarding.',
+          }),
+        );
+      } else resolve(channel);
+    });
+  });
+}
+
+export interface Connection {
+  client: Client;
+  /** The jump hosts' connections, which must close with the target's. */
+  jumps: Client[];
+  close(): void;
+}
+
+/** Connects through every jump host in order to the last hop. A failure anywhere closes what was opened. */
+export async function connectChain(hops: Hop[], options: ConnectOptions): Promise<Connection> {
+  if (hops.length === 0) throw new Error('connectChain needs at least one hop');
+  const opened: Client[] = [];
+  try {
+    let client = await connectHop(hops[0]!, options);
+    opened.push(client);
+    for (let i = 1; i < hops.length; i++) {
+      const channel = await forwardTo(client, hops[i]!, hops[i - 1]!);
+      client = await connectHop(hops[i]!, options, channel);
+      opened.push(client);
+    }
+    const jumps = opened.slice(0, -1);
+    return {
+      client,
+      jumps,
+      close: () => opened.reverse().forEach((c) => c.end()),
+    };
+  } catch (error) {
+    opened.reverse().forEach((c) => c.end());
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+import type { ResolvedHop } from '../../../shared/domain/server.js';
+import { BacklineError } from '../../../shared/errors.js';
+import type { StoredServer } from '../store/servers-repo.js';
+import type { Credentials, Hop } from './connect.js';
+import { resolveChain, SshConfigError, type ResolvedHost, type SshEnv } from './ssh-config.js';
+import type { Secrets } from './sessions.js';
+
+export interface LocalSsh {
+  env: SshEnv;
+  /** SSH_AUTH_SOCK, when set. */
+  agentSocket: string | undefined;
+  /** ~/.ssh/config's text ('' when there is none). */
+  configText(): string;
+  readText(path: string): string | undefined;
+}
+
+/**
+ * The engineer's choices for this server, written as a Host block placed before ~/.ssh/config: ssh
+ * takes the first value it finds, so these win exactly as `ssh -o` options would. Every value was
+ * validated at the contract (no spaces, quotes or control characters can reach here).
+ */
+export function overrideBlock(server: Pick<StoredServer, 'host' | 'port' | 'user' | 'keyFile' | 'jump'>): string {
+  const lines = [`Host ${server.host}`];
+  if (server.port !== null) lines.push(`  Port ${server.port}`);
+  if (server.user !== null) lines.push(`  User ${server.user}`);
+  if (server.keyFile !== null) lines.push(`  IdentityFile "${server.keyFile}"`);
+  if (server.jump !== null) lines.push(`  ProxyJump ${server.jump}`);
+  return lines.length > 1 ? `${lines.join('\n')}\n\n` : '';
+}
+
+/** Hop by hop, what `ssh <host>` would connect to with this server's settings and ~/.ssh/config. */
+export function resolveServerChain(server: StoredServer, local: LocalSsh): ResolvedHost[] {
+  try {
+    const chain = resolveChain(overrideBlock(server) + local.configText(), server.host, local.env);
+    const proxied = chain.find((hop) => hop.proxyCommand !== undefined);
+    if (proxied) {
+      throw new BacklineError('VALIDATION_FAILED', `${proxied.alias} is reached with a ProxyCommand in ~/.ssh/config, which Backline does not run.`, {
+        hint: 'Use ProxyJump for that host instead, or give a jump host for this server.',
+      });
+    }
+    return chain;
+  } catch (error) {
+    if (error instanceof SshConfigError) {
+      throw new BacklineError('VALIDATION_FAILED', `~/.ssh/config: ${error.message}`, { hint: 'Fix the ssh config, or set host, port, user and jump host on the server itself.' });
+    }
+    throw error;
+  }
+}
+
+export function describeChain(chain: ResolvedHost[], server: StoredServer, local: LocalSsh): ResolvedHop[] {
+  return chain.map((hop, index) => {
+    const isTarget = index === chain.length - 1;
+    const auth = isTarget ? server.auth : 'auto';
+    return {
+      label: hop.alias,
+      host: hop.hostName,
+      port: hop.port,
+      user: hop.user,
+      identityFiles: auth === 'agent' || auth === 'password' ? [] : hop.identityFiles.filter((file) => !hop.identityFilesAreDefaults || local.readText(file) !== undefined),
+      usesAgent: (auth === 'auto' || auth === 'agent') && local.agentSocket !== undefined,
+    };
+  });
+}
+
+/** Turns the resolved chain into hops with credentials, reading key files (the one piece of I/O here). */
+export function hopsFor(server: StoredServer, local: LocalSsh, secrets: Secrets): Hop[] {
+  const chain = resolveServerChain(server, local);
+  return chain.map((hop, index) => {
+    const isTarget = index === chain.length - 1;
+    const auth = isTarget ? server.auth : 'auto';
+    const keys = auth === 'agent' || auth === 'password' ? [] : readKeys(hop, local);
+    const credentials: Credentials = {
+      agentSocket: auth === 'auto' || auth === 'agent' ? local.agentSocket : undefined,
+      keys,
+      passphrase: isTarget ? secrets.passphrase : undefined,
+      password: isTarget && (auth === 'auto' || auth === 'password') ? secrets.password : undefined,
+    };
+    // Host keys are recorded under HostKeyAlias when the config sets one, as ssh does.
+    return { label: hop.alias, host: hop.hostName, port: hop.port, user: hop.user, credentials, hostKeyName: hop.hostKeyAlias ?? hop.hostName };
+  });
+}
+
+function readKeys(hop: ResolvedHost, local: LocalSsh): Credentials['keys'] {
+  return hop.identityFiles.flatMap((path) => {
+    const text = local.readText(path);
+    if (text === undefined) {
+      if (hop.identityFilesAreDefaults) return [];
+      throw new BacklineError('VALIDATION_FAILED', `The key file ${path} for ${hop.alias} could not be read.`, { hint: 'Check the path and its permissions.' });
+    }
+    return [{ path, text }];
+  });
+}

@@ -1,0 +1,121 @@
+import type { Server } from '../../../shared/domain/server.js';
+import { BacklineError } from '../../../shared/errors.js';
+import { ChannelLimit } from './channel-limit.js';
+import { connectChain, type ConnectOptions, type Connection, type Hop } from './connect.js';
+import { execOnClient, type ExecOptions, type ExecResult } from './remote-exec.js';
+
+export type ConnectionState = Server['connection'];
+
+export interface Secrets {
+  password?: string | undefined;
+  passphrase?: string | undefined;
+}
+
+interface Session {
+  connection: Connection;
+  channels: ChannelLimit;
+  state: ConnectionState;
+}
+
+export interface SessionsDeps {
+  options: ConnectOptions;
+  /** Channels per connection; below sshd's default MaxSessions of 10, leaving room for a kill channel. */
+  channelsPerConnection: number;
+  onStateChange(serverId: number, state: ConnectionState): void;
+}
+
+/**
+ * The main side's SSH sessions, one per server: opened on demand, reused for every command, watched
+ * for death (keepalive, socket close), reopened on request. Secrets typed in the window live only here,
+ * in memory, for as long as Backline runs.
+ */
+export class SshSessions {
+  private readonly sessions = new Map<number, Session>();
+  private readonly connecting = new Map<number, Promise<Session>>();
+  private readonly secrets = new Map<number, Secrets>();
+
+  constructor(private readonly deps: SessionsDeps) {}
+
+  state(serverId: number): ConnectionState {
+    if (this.connecting.has(serverId)) return 'connecting';
+    return this.sessions.get(serverId)?.state ?? 'disconnected';
+  }
+
+  rememberSecrets(serverId: number, secrets: Secrets): void {
+    if (secrets.password === undefined && secrets.passphrase === undefined) return;
+    this.secrets.set(serverId, { ...this.secrets.get(serverId), ...secrets });
+  }
+
+  secretsFor(serverId: number): Secrets {
+    return this.secrets.get(serverId) ?? {};
+  }
+
+  /** The live session, or a new one; a lost session is replaced (reconnect on demand). */
+  async session(serverId: number, hops: () => Hop[]): Promise<Session> {
+    const current = this.sessions.get(serverId);
+    if (current?.state === 'connected') return current;
+    const pending = this.connecting.get(serverId);
+    if (pending) return pending;
+    const attempt = this.open(serverId, hops());
+    this.connecting.set(serverId, attempt);
+    this.deps.onStateChange(serverId, 'connecting');
+    try {
+      const session = await attempt;
+      this.connecting.delete(serverId);
+      this.deps.onStateChange(serverId, 'connected');
+      return session;
+    } catch (error) {
+      this.connecting.delete(serverId);
+      this.deps.onStateChange(serverId, this.state(serverId));
+      throw error;
+    }
+  }
+
+  private async open(serverId: number, hops: Hop[]): Promise<Session> {
+    this.sessions.get(serverId)?.connection.close();
+    this.sessions.delete(serverId);
+    const connection = await connectChain(hops, this.deps.options);
+    const session: Session = { connection, channels: new ChannelLimit(this.deps.channelsPerConnection), state: 'connected' };
+    const lost = () => {
+      if (this.sessions.get(serverId) !== session || session.state !== 'connected') return;
+      session.state = 'lost';
+      this.deps.onStateChange(serverId, 'lost');
+    };
+    // Keepalive failures and dropped sockets both end in 'close'; a jump host dying takes the target with it.
+    for (const client of [connection.client, ...connection.jumps]) {
+      client.on('close', lost);
+      client.on('error', lost);
+    }
+    this.sessions.set(serverId, session);
+    return session;
+  }
+
+  async exec(serverId: number, hops: () => Hop[], argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    const session = await this.session(serverId, hops);
+    return session.channels.run(async () => {
+      try {
+        return await execOnClient(session.connection.client, argv, options);
+      } catch (error) {
+        if (session.state !== 'connected') {
+          throw new BacklineError('SSH_CONNECTION_LOST', 'The connection was lost before the command could start.', { hint: 'Reconnect and run it again.' });
+        }
+        throw error;
+      }
+    });
+  }
+
+  disconnect(serverId: number): void {
+    const session = this.sessions.get(serverId);
+    this.sessions.delete(serverId);
+    this.secrets.delete(serverId);
+    if (session) {
+      session.state = 'disconnected';
+      session.connection.close();
+    }
+    this.deps.onStateChange(serverId, 'disconnected');
+  }
+
+  closeAll(): void {
+    for (const id of [...this.sessions.keys()]) this.disconnect(id);
+  }
+}

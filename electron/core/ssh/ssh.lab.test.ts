@@ -1,0 +1,315 @@
+/**
+ * The SSH layer against the lab's real OpenSSH servers (e2e/lab: `bash e2e/lab/up.sh`, as root).
+ * Every error an engineer can meet is produced for real here, not mocked.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { WireResult } from '../../../shared/bridge.js';
+import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
+import type { WireError } from '../../../shared/errors.js';
+import { readLab, type Lab } from '../../../e2e/lab/lab.js';
+import { createCore, type Core } from '../core.js';
+import { tempDir } from '../testing/temp-dir.js';
+
+let lab: Lab;
+let home: ReturnType<typeof tempDir>;
+const cores: { core: Core; dir: ReturnType<typeof tempDir> }[] = [];
+
+beforeAll(() => {
+  lab = readLab();
+  home = tempDir('backline-home-');
+  mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
+});
+afterAll(() => home.remove());
+afterEach(() => {
+  for (const { core, dir } of cores.splice(0)) {
+    core.close();
+    dir.remove();
+  }
+});
+
+const hostOf = (name: string) => {
+  const host = lab.hosts.find((h) => h.name === name);
+  if (!host) throw new Error(`lab host ${name} missing`);
+  return host;
+};
+const keyOf = (name: string) => {
+  const key = lab.keys.find((k) => k.name === name);
+  if (!key) throw new Error(`lab key ${name} missing`);
+  return key;
+};
+
+function newCore(options: { dataDir?: string; keepaliveIntervalS?: number; connectTimeoutMs?: number } = {}) {
+  const dir = tempDir();
+  const core = createCore({
+    dataDir: options.dataDir ?? dir.path,
+    shell: 'browser',
+    version: 'lab',
+    log: () => undefined,
+    ssh: {
+      home: home.path,
+      user: 'engineer',
+      agentSocket: null,
+      connectTimeoutMs: options.connectTimeoutMs ?? 8000,
+      keepaliveIntervalS: options.keepaliveIntervalS ?? 15,
+      keepaliveCountMax: 2,
+    },
+  });
+  cores.push({ core, dir });
+  const raw = (method: string, input: unknown): Promise<WireResult> => core.dispatch(method, input, { shell: 'browser' });
+  const call = async <K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodOutput<K>> => {
+    const result = await raw(method, input);
+    if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.code} ${result.error.message}`), { wire: result.error });
+    return result.value as MethodOutput<K>;
+  };
+  const failure = async (method: string, input: unknown): Promise<WireError> => {
+    const result = await raw(method, input);
+    if (result.ok) throw new Error(`${method} succeeded, but a failure was expected`);
+    return result.error;
+  };
+  return { core, call, raw, failure, dataDir: options.dataDir ?? dir.path };
+}
+
+type App = ReturnType<typeof newCore>;
+let runCounter = 0;
+const runId = () => `run-${process.pid}-${++runCounter}-${Date.now()}`;
+
+async function ticketWith(app: App, id: string, servers: MethodInput<'servers.add'>[]) {
+  await app.call('tickets.create', { id, title: 'lab' });
+  const added = [];
+  for (const server of servers) added.push(await app.call('servers.add', server));
+  return added;
+}
+
+/** Connects, trusting every host key on the way the first time it is asked (as an engineer would after comparing). */
+async function connectTrusting(app: App, serverId: number, secrets: { password?: string; passphrase?: string } = {}) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const result = await app.raw('servers.connect', { id: serverId, secrets });
+    if (result.ok) return result.value as MethodOutput<'servers.connect'>;
+    if (result.error.code !== 'SSH_HOST_UNKNOWN') throw new Error(`${result.error.code}: ${result.error.message}`);
+    const detail = result.error.detail as { host: string; port: number; fingerprint: string };
+    await app.call('servers.trustHostKey', { id: serverId, host: detail.host, port: detail.port, fingerprint: detail.fingerprint });
+  }
+  throw new Error('too many host keys to trust');
+}
+
+const run = (app: App, ticketId: string, serverIds: number[], argv: string[], extra: { sudo?: boolean; timeoutS?: number; runId?: string } = {}) =>
+  app.call('commands.run', { ticketId, runId: extra.runId ?? runId(), serverIds, argv, sudo: extra.sudo ?? false, timeoutS: extra.timeoutS ?? 60 });
+
+const rootKey = () => keyOf('lab_root').privateKey;
+const web1 = () => ({ host: hostOf('web1').address, user: 'root', auth: 'key' as const, keyFile: rootKey() });
+
+describe('host keys', () => {
+  it('asks about an unknown host with its SHA256 fingerprint, before offering any credential', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-1', [{ ticketId: 'TKT-1', label: 'web1', ...web1() }]);
+    const logBefore = readFileSync(hostOf('web1').sshdLog, 'utf8').length;
+    const error = await app.failure('servers.connect', { id: server!.id });
+    expect(error.code).toBe('SSH_HOST_UNKNOWN');
+    const fingerprints = hostOf('web1').hostKeys.map((k) => k.fingerprint);
+    expect(fingerprints).toContain((error.detail as { fingerprint: string }).fingerprint);
+    expect(error.message).toContain((error.detail as { fingerprint: string }).fingerprint);
+    // sshd (LogLevel VERBOSE) logs every key offered and every password tried: nothing was.
+    const logAfter = readFileSync(hostOf('web1').sshdLog, 'utf8').slice(logBefore);
+    expect(logAfter).not.toMatch(/publickey|password|Accepted|Failed/i);
+  });
+
+  it('remembers an accepted key: the question is asked once per host', async () => {
+    const first = newCore();
+    const [server] = await ticketWith(first, 'TKT-2', [{ ticketId: 'TKT-2', label: 'web1', ...web1() }]);
+    await connectTrusting(first, server!.id);
+    const again = newCore({ dataDir: first.dataDir });
+    const reconnected = await again.call('servers.connect', { id: server!.id });
+    expect(reconnected.connection).toBe('connected');
+  });
+
+  it('refuses a changed host key loudly, and sends nothing', async () => {
+    writeFileSync(
+      join(home.path, '.ssh', 'known_hosts'),
+      `${hostOf('web2').address} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n` +
+        `${hostOf('web2').address} ssh-rsa ${hostOf('web1').hostKeys.find((k) => k.type === 'RSA')!.publicKey.split(' ')[1]}\n`,
+    );
+    try {
+      const app = newCore();
+      const [server] = await ticketWith(app, 'TKT-3', [{ ticketId: 'TKT-3', label: 'web2', host: hostOf('web2').address, user: 'root', auth: 'key', keyFile: rootKey() }]);
+      const logBefore = readFileSync(hostOf('web2').sshdLog, 'utf8').length;
+      const error = await app.failure('servers.connect', { id: server!.id });
+      expect(error.code).toBe('SSH_HOST_KEY_CHANGED');
+      expect(error.message).toMatch(/HOST KEY CHANGED/);
+      expect(error.message).toContain(join(home.path, '.ssh', 'known_hosts'));
+      expect(readFileSync(hostOf('web2').sshdLog, 'utf8').slice(logBefore)).not.toMatch(/publickey|password|Accepted|Failed/i);
+      // Trusting is only for unknown keys: a changed one can't be waved through.
+      const trust = await app.failure('servers.trustHostKey', { id: server!.id, host: hostOf('web2').address, port: 22, fingerprint: hostOf('web2').hostKeys[0]!.fingerprint });
+      expect(trust.code).toBe('NOT_FOUND');
+    } finally {
+      writeFileSync(join(home.path, '.ssh', 'known_hosts'), '');
+    }
+  });
+});
+
+describe('logging in', () => {
+  it('says which methods were tried when every one is refused', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-4', [{ ticketId: 'TKT-4', label: 'ops', host: hostOf('web1').address, user: 'bl-ops', auth: 'key', keyFile: rootKey() }]);
+    await connectTrusting(app, server!.id).catch(() => undefined);
+    const error = await app.failure('servers.connect', { id: server!.id });
+    expect(error.code).toBe('SSH_AUTH_FAILED');
+    expect(error.message).toContain('Tried: public key');
+  });
+
+  it('logs in with a password held in memory, and reports that sudo wants one', async () => {
+    const app = newCore();
+    const password = readFileSync(lab.users.find((u) => u.name === 'bl-ops')!.passwordFile!, 'utf8').trim();
+    const [server] = await ticketWith(app, 'TKT-5', [{ ticketId: 'TKT-5', label: 'ops', host: hostOf('web1').address, user: 'bl-ops', auth: 'password' }]);
+    await connectTrusting(app, server!.id, { password });
+    const whoami = await run(app, 'TKT-5', [server!.id], ['id', '-un']);
+    expect(whoami.results[0]!.stdout.text.trim()).toBe('bl-ops');
+    const sudo = await run(app, 'TKT-5', [server!.id], ['id', '-u'], { sudo: true });
+    expect(sudo.results[0]!.error?.code).toBe('SUDO_NEEDS_PASSWORD');
+    // The password is nowhere on disk.
+    const dbBytes = readFileSync(join(app.dataDir, 'backline.sqlite'));
+    expect(dbBytes.includes(Buffer.from(password))).toBe(false);
+  });
+
+  it('logs in with a passphrase-protected key, and runs sudo where it needs no password', async () => {
+    const app = newCore();
+    const key = keyOf('lab_passphrase');
+    const passphrase = readFileSync(key.passphraseFile!, 'utf8').trim();
+    const [server] = await ticketWith(app, 'TKT-6', [{ ticketId: 'TKT-6', label: 'deploy', host: hostOf('web2').address, user: 'bl-deploy', auth: 'key', keyFile: key.privateKey }]);
+    await connectTrusting(app, server!.id, { passphrase });
+    const result = await run(app, 'TKT-6', [server!.id], ['id', '-u'], { sudo: true });
+    expect(result.results[0]).toMatchObject({ exitCode: 0, error: null });
+    expect(result.results[0]!.stdout.text.trim()).toBe('0');
+  });
+});
+
+describe('reaching servers', () => {
+  it('says a server is unreachable when nothing listens on the port', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-7', [{ ticketId: 'TKT-7', label: 'closed', host: hostOf('web1').address, port: 2222, user: 'root', auth: 'key', keyFile: rootKey() }]);
+    const error = await app.failure('servers.connect', { id: server!.id });
+    expect(error.code).toBe('SSH_UNREACHABLE');
+    expect(error.hint).toMatch(/Nothing listens on that port/);
+  });
+
+  it('times out on an address where nothing answers', async () => {
+    const app = newCore({ connectTimeoutMs: 1500 });
+    const [server] = await ticketWith(app, 'TKT-8', [{ ticketId: 'TKT-8', label: 'void', host: lab.unusedAddress, user: 'root', auth: 'key', keyFile: rootKey() }]);
+    const error = await app.failure('servers.connect', { id: server!.id });
+    expect(['SSH_TIMEOUT', 'SSH_UNREACHABLE']).toContain(error.code);
+    expect(error.message).toContain(lab.unusedAddress);
+  });
+
+  it('reaches a server only the bastion can see, through ProxyJump', async () => {
+    writeFileSync(
+      join(home.path, '.ssh', 'config'),
+      `Host bastion\n  HostName ${hostOf('bastion').address}\n  User root\n  IdentityFile ${rootKey()}\n\nHost db1\n  HostName ${hostOf('db1').address}\n  User root\n  IdentityFile ${rootKey()}\n  ProxyJump bastion\n`,
+    );
+    try {
+      const app = newCore();
+      const [server] = await ticketWith(app, 'TKT-9', [{ ticketId: 'TKT-9', host: 'db1' }]);
+      const chain = await app.call('servers.resolve', { id: server!.id });
+      expect(chain.map((hop) => `${hop.user}@${hop.host}`)).toEqual([`root@${hostOf('bastion').address}`, `root@${hostOf('db1').address}`]);
+      await connectTrusting(app, server!.id);
+      const result = await run(app, 'TKT-9', [server!.id], ['hostname']);
+      expect(result.results[0]!.stdout.text.trim()).toBe('db1');
+    } finally {
+      writeFileSync(join(home.path, '.ssh', 'config'), '');
+    }
+  });
+});
+
+describe('running commands', () => {
+  it('runs on many servers at once over one reused connection each, and records every run', async () => {
+    const app = newCore();
+    const servers = await ticketWith(app, 'TKT-10', [
+      { ticketId: 'TKT-10', label: 'web1', ...web1() },
+      { ticketId: 'TKT-10', label: 'web2', host: hostOf('web2').address, user: 'root', auth: 'key', keyFile: rootKey() },
+    ]);
+    for (const s of servers) await connectTrusting(app, s.id);
+    const logBefore = readFileSync(hostOf('web1').sshdLog, 'utf8').length;
+    const fan = await run(app, 'TKT-10', servers.map((s) => s.id), ['hostname']);
+    expect(fan.results.map((r) => [r.label, r.stdout.text.trim(), r.exitCode])).toEqual([
+      ['web1', 'web1', 0],
+      ['web2', 'web2', 0],
+    ]);
+    // Twenty commands at once on one server: more than sshd's MaxSessions, all on the one connection.
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => run(app, 'TKT-10', [servers[0]!.id], ['echo', `n${i}`])));
+    expect(many.map((m) => m.results[0]!.stdout.text.trim())).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
+    expect(readFileSync(hostOf('web1').sshdLog, 'utf8').slice(logBefore)).not.toMatch(/Accepted publickey/);
+    const audit = await app.call('audit.list', { ticketId: 'TKT-10' });
+    const execs = audit.filter((e) => e.action === 'ssh.exec');
+    expect(execs).toHaveLength(22);
+    expect(execs.at(-1)).toMatchObject({ detail: { argv: ['hostname'], exitCode: 0, sudo: false } });
+    expect(execs.at(-1)!.summary).toMatch(/root@10\.77\.0\.1[12]:22\): hostname → exit 0 in \d+\.\d s/);
+  });
+
+  it('passes hostile arguments through untouched', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-11', [{ ticketId: 'TKT-11', label: 'web1', ...web1() }]);
+    await connectTrusting(app, server!.id);
+    const hostile = ["$(touch /tmp/pwned)", '`id`', "a'b", '; reboot', '\n', '*', '-n'];
+    const result = await run(app, 'TKT-11', [server!.id], ['printf', '%s\\0', ...hostile]);
+    expect(result.results[0]!.stdout.text.split('\0').slice(0, -1)).toEqual(hostile);
+  });
+
+  it('cancels a command by killing its remote processes, leaving no orphans', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-12', [{ ticketId: 'TKT-12', label: 'web1', ...web1() }]);
+    await connectTrusting(app, server!.id);
+    const marker = `bl-cancel-${process.pid}-${Date.now()}`;
+    const id = runId();
+    const running = run(app, 'TKT-12', [server!.id], ['sh', '-c', `sleep 300 & sleep 301; : ${marker}`], { runId: id });
+    await expect.poll(async () => (await run(app, 'TKT-12', [server!.id], ['pgrep', '-f', marker])).results[0]!.exitCode).toBe(0);
+    await app.call('commands.cancel', { runId: id });
+    const result = await running;
+    expect(result.results[0]!.error?.code).toBe('CANCELLED');
+    await expect.poll(async () => (await run(app, 'TKT-12', [server!.id], ['pgrep', '-f', 'sleep 30[01]'])).results[0]!.exitCode).toBe(1);
+  });
+
+  it('stops a command at its time limit', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-13', [{ ticketId: 'TKT-13', label: 'web1', ...web1() }]);
+    await connectTrusting(app, server!.id);
+    const result = await run(app, 'TKT-13', [server!.id], ['sleep', '60'], { timeoutS: 1 });
+    expect(result.results[0]!.error?.code).toBe('COMMAND_TIMEOUT');
+    expect(result.results[0]!.durationMs).toBeLessThan(10_000);
+  });
+
+  it('keeps a 200 MB output out of memory: head and tail with a marker, the whole on disk', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-14', [{ ticketId: 'TKT-14', label: 'web1', ...web1() }]);
+    await connectTrusting(app, server!.id);
+    const before = process.memoryUsage().rss;
+    const result = await run(app, 'TKT-14', [server!.id], ['sh', '-c', "head -c 209715200 /dev/zero | tr '\\0' x"], { timeoutS: 300 });
+    const grown = process.memoryUsage().rss - before;
+    const stdout = result.results[0]!.stdout;
+    expect(stdout.totalBytes).toBe(209_715_200);
+    expect(stdout.truncated).toBe(true);
+    expect(stdout.text).toMatch(/cut by Backline; full output in /);
+    expect(stdout.text.length).toBeLessThan(600 * 1024);
+    expect(statSync(stdout.fullOutputFile!).size).toBe(209_715_200);
+    expect(grown).toBeLessThan(150 * 1024 * 1024);
+  }, 300_000);
+
+  it('notices a connection that died mid-command, and reconnects on demand', async () => {
+    const app = newCore({ keepaliveIntervalS: 1 });
+    const [server] = await ticketWith(app, 'TKT-15', [{ ticketId: 'TKT-15', label: 'web2', host: hostOf('web2').address, user: 'root', auth: 'key', keyFile: rootKey() }]);
+    await connectTrusting(app, server!.id);
+    const ns = hostOf('web2').namespace;
+    const running = run(app, 'TKT-15', [server!.id], ['sleep', '30']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-I', 'INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP']);
+    try {
+      const result = await running;
+      expect(result.results[0]!.error?.code).toBe('SSH_CONNECTION_LOST');
+      expect((await app.call('servers.list', { ticketId: 'TKT-15' }))[0]!.connection).toBe('lost');
+    } finally {
+      execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-D', 'INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP']);
+    }
+    const again = await run(app, 'TKT-15', [server!.id], ['hostname']);
+    expect(again.results[0]!.stdout.text.trim()).toBe('web2');
+  }, 60_000);
+});

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ticketIdSchema, timestampSchema } from './ticket.js';
+
+/**
+ * A host as typed: an ~/.ssh/config alias, a DNS name, an IPv4 address or a bracket-less IPv6 one.
+ * Never starts with '-' (it would read as an option to anything that gets it) and never has spaces.
+ */
+export const hostSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give a host name, address or ~/.ssh/config alias.')
+  .max(253)
+  .regex(/^(?!-)[A-Za-z0-9._:%-]+$/, 'A host is a name, an address or an ssh config alias: letters, digits, dots, dashes and colons only.');
+
+export const portSchema = z.number().int().min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.');
+
+export const sshUserSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z_][A-Za-z0-9._-]*\$?$/, 'A user name is letters, digits, dots, dashes and underscores, starting with a letter.');
+
+/** ProxyJump as OpenSSH writes it: `[user@]host[:port]`, comma-separated for several hops. */
+export const jumpSpecSchema = z
+  .string()
+  .trim()
+  .max(1000)
+  .regex(
+    /^((ssh:\/\/)?([A-Za-z_][A-Za-z0-9._-]*@)?(\[[0-9A-Fa-f:.]+\]|(?!-)[A-Za-z0-9._-]+)(:\d{1,5})?)(,(ssh:\/\/)?([A-Za-z_][A-Za-z0-9._-]*@)?(\[[0-9A-Fa-f:.]+\]|(?!-)[A-Za-z0-9._-]+)(:\d{1,5})?)*$/,
+    'A jump host is written as OpenSSH does: [user@]host[:port], several separated by commas.',
+  );
+
+export const authMethods = ['auto', 'agent', 'key', 'password'] as const;
+export const authMethodSchema = z.enum(authMethods);
+
+export const keyFileSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((path) => !/["\p{Cc}]/u.test(path), 'A key file path cannot contain control characters or double quotes.');
+
+export const serverIdSchema = z.number().int().positive();
+
+export const serverSchema = z.object({
+  id: serverIdSchema,
+  ticketId: ticketIdSchema,
+  label: z.string(),
+  host: z.string(),
+  port: z.number().int().nullable(),
+  user: z.string().nullable(),
+  auth: authMethodSchema,
+  keyFile: z.string().nullable(),
+  jump: z.string().nullable(),
+  createdAt: timestampSchema,
+  /** Live state of this window's session to it. */
+  connection: z.enum(['disconnected', 'connecting', 'connected', 'lost']),
+});
+export type Server = z.output<typeof serverSchema>;
+
+export const resolvedHopSchema = z.object({
+  label: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  identityFiles: z.array(z.string()),
+  usesAgent: z.boolean(),
+});
+export type ResolvedHop = z.output<typeof resolvedHopSchema>;
