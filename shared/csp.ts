@@ -3,7 +3,7 @@
  * renderer may only talk to the origin it came from. Styles allow inline because Mantine writes its
  * theme variables into a <style> element at runtime; scripts never do.
  */
-export const CONTENT_SECURITY_POLICY = [
+const directives = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
@@ -14,4 +14,9 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
   "object-src 'none'",
-].join('; ');
+];
+
+export const CONTENT_SECURITY_POLICY = directives.join('; ');
+
+/** A <meta> CSP cannot carry frame-ancestors (browsers ignore it there); the header and Electron's window rules cover framing. */
+export const CONTENT_SECURITY_POLICY_META = directives.filter((d) => !d.startsWith('frame-ancestors')).join('; ');

@@ -1,0 +1,88 @@
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
+import { useClient } from '../app/ClientContext.js';
+
+/** Query keys are [method, scope]: the live-update hook invalidates by method and ticket id. */
+export const queryKeys = {
+  tickets: () => ['tickets.list'] as const,
+  ticket: (id: string) => ['tickets.get', id] as const,
+  notes: (ticketId: string) => ['notes.list', ticketId] as const,
+  noteVersions: (noteId: number) => ['notes.versions', noteId] as const,
+  findings: (ticketId: string) => ['findings.list', ticketId] as const,
+  audit: (ticketId: string) => ['audit.list', ticketId] as const,
+  search: (text: string) => ['search.query', text] as const,
+};
+
+/** Whatever changed on a ticket, these are the views that may show it. */
+export function invalidateTicket(queryClient: QueryClient, ticketId: string): void {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.tickets() });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.ticket(ticketId) });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.notes(ticketId) });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.findings(ticketId) });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.audit(ticketId) });
+  void queryClient.invalidateQueries({ queryKey: ['search.query'] });
+}
+
+/** Meta flag for queries whose NOT_FOUND is a state the view renders, not an error to announce. */
+export const quietNotFound = { quietNotFound: true } as const;
+
+export function useTickets() {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.tickets(), queryFn: () => client.invoke('tickets.list', {}) });
+}
+
+export function useTicket(id: string) {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.ticket(id), queryFn: () => client.invoke('tickets.get', { id }), meta: quietNotFound });
+}
+
+export function useNotes(ticketId: string) {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.notes(ticketId), queryFn: () => client.invoke('notes.list', { ticketId }) });
+}
+
+export function useNoteVersions(noteId: number | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: queryKeys.noteVersions(noteId ?? 0),
+    queryFn: () => client.invoke('notes.versions', { id: noteId ?? 0 }),
+    enabled: noteId !== null,
+  });
+}
+
+export function useFindings(ticketId: string) {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.findings(ticketId), queryFn: () => client.invoke('findings.list', { ticketId }) });
+}
+
+export function useAudit(ticketId: string) {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.audit(ticketId), queryFn: () => client.invoke('audit.list', { ticketId }) });
+}
+
+export function useSearch(text: string) {
+  const client = useClient();
+  const trimmed = text.trim();
+  return useQuery({
+    queryKey: queryKeys.search(trimmed),
+    queryFn: () => client.invoke('search.query', { text: trimmed }),
+    enabled: trimmed.length > 0,
+    placeholderData: (previous) => previous,
+  });
+}
+
+/**
+ * A mutation over one contract method that refreshes the ticket it touched. Errors are announced by
+ * the MutationCache; forms also read `error` to show issues inline.
+ */
+export function useInvoke<K extends MethodName>(method: K, ticketIdOf: (input: MethodInput<K>, output: MethodOutput<K>) => string | null) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation<MethodOutput<K>, Error, MethodInput<K>>({
+    mutationFn: (input) => client.invoke(method, input),
+    onSuccess: (output, input) => {
+      const ticketId = ticketIdOf(input, output);
+      if (ticketId) invalidateTicket(queryClient, ticketId);
+    },
+  });
+}

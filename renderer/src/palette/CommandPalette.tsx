@@ -1,0 +1,47 @@
+import { Spotlight, type SpotlightActionGroupData } from '@mantine/spotlight';
+import { useMemo } from 'react';
+import { useTickets } from '../api/queries.js';
+import { useToggleColorScheme } from '../app/ColorSchemeToggle.js';
+import type { Route } from '../app/route.js';
+import { navigate } from '../app/useHashRoute.js';
+import { newTicketModal } from '../tickets/newTicketModalState.js';
+import { useExportMarkdown } from '../workspace/useExportMarkdown.js';
+import { paletteActions } from './paletteActions.js';
+
+/** Ctrl/Cmd+K from anywhere, including while typing in a note (hence no ignored tags). */
+export function CommandPalette({ route }: { route: Route }) {
+  const tickets = useTickets();
+  const toggleColorScheme = useToggleColorScheme();
+  // The hook needs a ticket id even on the list; it is only called from workspace actions.
+  const exportMarkdown = useExportMarkdown(route.name === 'workspace' ? route.ticketId : '');
+
+  const groups = useMemo((): SpotlightActionGroupData[] => {
+    const actions = paletteActions(route, tickets.data ?? [], {
+      go: navigate,
+      newTicket: newTicketModal.open,
+      toggleColorScheme,
+      copyMarkdown: () => void exportMarkdown.copy(),
+      saveMarkdown: () => void exportMarkdown.save(),
+    });
+    const byGroup = new Map<string, SpotlightActionGroupData>();
+    for (const { group, ...action } of actions) {
+      const entry = byGroup.get(group) ?? { group, actions: [] };
+      entry.actions.push(action);
+      byGroup.set(group, entry);
+    }
+    return [...byGroup.values()];
+  }, [route, tickets.data, toggleColorScheme, exportMarkdown]);
+
+  return (
+    <Spotlight
+      actions={groups}
+      shortcut={['mod + K']}
+      tagsToIgnore={[]}
+      nothingFound="Nothing matches."
+      highlightQuery
+      scrollable
+      maxHeight={420}
+      searchProps={{ placeholder: 'Jump to a ticket or action…', 'aria-label': 'Command' }}
+    />
+  );
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Ticket } from '../../../shared/domain/ticket.js';
+import { paletteActions, type PaletteHandlers } from './paletteActions.js';
+
+const ticket: Ticket = { id: 'TKT-1', title: 'PHP eats memory', customer: 'Acme', status: 'open', createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z' };
+
+function handlers(): PaletteHandlers {
+  return { go: vi.fn(), newTicket: vi.fn(), toggleColorScheme: vi.fn(), copyMarkdown: vi.fn(), saveMarkdown: vi.fn() };
+}
+
+describe('paletteActions', () => {
+  it('offers global actions and one per ticket on the ticket list', () => {
+    const labels = paletteActions({ name: 'home' }, [ticket], handlers()).map((a) => a.label);
+    expect(labels).toEqual(['New ticket', 'Go to ticket list', 'Toggle color scheme', 'TKT-1: PHP eats memory']);
+  });
+
+  it('adds exports and tabs inside a workspace, acting on that ticket', () => {
+    const h = handlers();
+    const actions = paletteActions({ name: 'workspace', ticketId: 'TKT-9', tab: 'notes' }, [], h);
+    expect(actions.map((a) => a.label)).toContain('Copy as Markdown');
+    expect(actions.map((a) => a.label)).toContain('Open Netdump');
+    actions.find((a) => a.label === 'Save as Markdown file')?.onClick();
+    expect(h.saveMarkdown).toHaveBeenCalledWith('TKT-9');
+    actions.find((a) => a.label === 'Open Audit')?.onClick();
+    expect(h.go).toHaveBeenCalledWith({ name: 'workspace', ticketId: 'TKT-9', tab: 'audit' });
+  });
+
+  it('gives every action a unique id', () => {
+    const actions = paletteActions({ name: 'workspace', ticketId: 'TKT-1', tab: 'notes' }, [ticket], handlers());
+    expect(new Set(actions.map((a) => a.id)).size).toBe(actions.length);
+  });
+});

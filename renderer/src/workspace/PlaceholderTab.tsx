@@ -1,0 +1,30 @@
+import { Alert, Text } from '@mantine/core';
+import type { WorkspaceTab } from '../app/route.js';
+
+type PlannedTab = Extract<WorkspaceTab, 'servers' | 'firewall' | 'php' | 'netdump'>;
+
+/** What each planned tab is for, stated plainly; no sample data pretending to be real. */
+const plans: Record<PlannedTab, string> = {
+  servers:
+    "SSH sessions to the customer's servers from this workspace: host keys checked against known hosts, jumps through bastions with ProxyJump, and every command recorded in the audit log.",
+  firewall:
+    "Block a server's outbound traffic to a bad host: an iptables plan you preview before it runs, tagged with this ticket, and rolled back automatically if it cuts off your own session.",
+  php: 'PHP memory diagnostics for a customer server: memory_limit, the PHP workers and their resident memory (RSS), and the OOM-killer events that took the machine down.',
+  netdump:
+    'Crash-dump receiver setup: configure a receiver and the customer machines that send to it, and verify the dump path works (a test message that must arrive) before the next kernel panic.',
+};
+
+export function PlaceholderTab({ tab }: { tab: PlannedTab }) {
+  return (
+    <Alert variant="light" color="gray" title="Not built yet" maw={720}>
+      <Text size="sm">{plans[tab]}</Text>
+      <Text size="sm" c="dimmed" mt={4}>
+        This tab is not built yet; nothing here runs against any server.
+      </Text>
+    </Alert>
+  );
+}
+
+export function isPlannedTab(tab: WorkspaceTab): tab is PlannedTab {
+  return tab in plans;
+}
