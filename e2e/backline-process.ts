@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { READY_PREFIX } from '../electron/web/cli.js';
+import { READY_PREFIX } from '../electron/web/ready-line.js';
 
 const CLI = join(import.meta.dirname, '..', 'build', 'electron', 'web', 'cli.js');
 
@@ -23,6 +23,7 @@ export class BacklineProcess {
   private output = '';
 
   async start(): Promise<RunningBackline> {
+    this.output = '';
     const child = spawn(process.execPath, [CLI, '--data-dir', this.dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const url = await new Promise<string>((resolve, reject) => {

@@ -7,7 +7,8 @@ import type { Handlers } from './handlers.js';
 import { findingHandlers } from './services/findings.js';
 import { noteHandlers } from './services/notes.js';
 import { ticketHandlers } from './services/tickets.js';
-import { serverHandlers } from './services/servers.js';
+import { serverHandlers, type SshDeps } from './services/servers.js';
+import { terminalHandlers } from './services/terminals.js';
 import { workspaceHandlers } from './services/workspace.js';
 import { sha256Fingerprint } from './ssh/fingerprint.js';
 import { HostKeyStore } from './ssh/host-key-store.js';
@@ -56,18 +57,20 @@ export function createCore(options: CoreOptions): Core {
       if (server) workspace.publish('server.connection', { ticketId: server.ticketId, serverId, state });
     },
   });
+  const ssh: SshDeps = {
+    sessions,
+    hostKeys,
+    local,
+    runsDir: join(options.dataDir, 'runs'),
+    output: { headBytes: 256 * 1024, tailBytes: 256 * 1024, liveBudgetBytes: 1024 * 1024, auditBytes: 16 * 1024 },
+  };
   const handlers: Handlers = {
     ...workspaceHandlers(workspace, { version: options.version, shell: options.shell, dataDir: options.dataDir, user }),
     ...ticketHandlers(workspace),
     ...noteHandlers(workspace),
     ...findingHandlers(workspace),
-    ...serverHandlers(workspace, {
-      sessions,
-      hostKeys,
-      local,
-      runsDir: join(options.dataDir, 'runs'),
-      output: { headBytes: 256 * 1024, tailBytes: 256 * 1024, liveBudgetBytes: 1024 * 1024, auditBytes: 16 * 1024 },
-    }),
+    ...serverHandlers(workspace, ssh),
+    ...terminalHandlers(workspace, ssh),
   };
   const log = options.log ?? ((message, error) => console.error(`[backline] ${message}:`, error));
   return {

@@ -2,10 +2,9 @@ import { parseArgs } from 'node:util';
 import { appVersion, rendererDir } from '../core/app-root.js';
 import { createCore } from '../core/core.js';
 import { resolveDataDir } from '../core/data-dir.js';
+import { READY_PREFIX } from './ready-line.js';
 import { startWebHost } from './web-host.js';
 
-/** The line the e2e fixtures and people look for. */
-export const READY_PREFIX = 'Backline (browser shell) is running at ';
 
 export async function runBrowserShell(argv: string[]): Promise<void> {
   const { values } = parseArgs({

@@ -17,6 +17,14 @@ export const events = {
     summary: 'Output of a running command, as it arrives (batched; live output stops after a limit, the result keeps the rest).',
     payload: z.object({ runId: runIdSchema, serverId: serverIdSchema, stream: z.enum(['stdout', 'stderr']), data: z.string() }),
   }),
+  'terminal.output': event({
+    summary: 'What a terminal printed.',
+    payload: z.object({ terminalId: z.string(), data: z.string() }),
+  }),
+  'terminal.closed': event({
+    summary: 'A terminal ended (closed by the engineer, the shell exited, or the connection was lost).',
+    payload: z.object({ terminalId: z.string(), reason: z.string(), noteId: z.number().int().nullable() }),
+  }),
   'ticket.changed': event({
     summary: 'A ticket, or something on it, changed.',
     payload: z.object({ ticketId: ticketIdSchema }),

@@ -3,6 +3,7 @@ import { events } from './events.js';
 import { findingMethods } from './findings.js';
 import { noteMethods } from './notes.js';
 import { serverMethods } from './servers.js';
+import { terminalMethods } from './terminals.js';
 import { ticketMethods } from './tickets.js';
 import { workspaceMethods } from './workspace.js';
 
@@ -17,6 +18,7 @@ export const methods = {
   ...noteMethods,
   ...findingMethods,
   ...serverMethods,
+  ...terminalMethods,
 };
 export { events };
 

@@ -1,5 +1,9 @@
-import { Client, utils, type AnyAuthMethod, type AuthenticationType, type ClientChannel } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type ClientChannel } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them from the default.
+const { Client: SshClient, utils } = ssh2;
 import { BacklineError } from '../../../shared/errors.js';
+import { keyTypeOfBlob } from './fingerprint.js';
 
 /** One machine on the way to a server: the jump hosts first, the target last. */
 export interface Hop {
@@ -40,12 +44,6 @@ export interface ConnectOptions {
   keepaliveCountMax: number;
   checkHostKey(hop: Hop, key: PresentedKey): HostKeyVerdict;
   fingerprint(keyBase64: string): string;
-}
-
-/** The key type is the first string of the SSH wire-format public key blob. */
-export function keyTypeOf(blob: Buffer): string {
-  const length = blob.readUInt32BE(0);
-  return blob.subarray(4, 4 + length).toString('ascii');
 }
 
 const where = (hop: Hop) => `${hop.label} (${hop.user}@${hop.host}:${hop.port})`;
@@ -148,7 +146,7 @@ const methodLabel = (method: AnyAuthMethod): string =>
  */
 export function connectHop(hop: Hop, options: ConnectOptions, sock?: ClientChannel): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new SshClient();
     const triedMethods: string[] = [];
     const notes: string[] = [];
     let rejectedKey: (PresentedKey & { verdict: HostKeyVerdict }) | undefined;
@@ -175,7 +173,7 @@ export function connectHop(hop: Hop, options: ConnectOptions, sock?: ClientChann
       keepaliveInterval: options.keepaliveIntervalS * 1000,
       keepaliveCountMax: options.keepaliveCountMax,
       hostVerifier: (key: Buffer) => {
-        const presented = { keyType: keyTypeOf(key), keyBase64: key.toString('base64') };
+        const presented = { keyType: keyTypeOfBlob(key) ?? 'unknown', keyBase64: key.toString('base64') };
         const verdict = options.checkHostKey(hop, presented);
         if (verdict.status === 'known') return true;
         rejectedKey = { ...presented, verdict };

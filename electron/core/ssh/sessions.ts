@@ -1,3 +1,4 @@
+import type { ClientChannel } from 'ssh2';
 import type { Server } from '../../../shared/domain/server.js';
 import { BacklineError } from '../../../shared/errors.js';
 import { ChannelLimit } from './channel-limit.js';
@@ -101,6 +102,18 @@ export class SshSessions {
         }
         throw error;
       }
+    });
+  }
+
+  /** An interactive shell with a pty on the server's session. */
+  async shell(serverId: number, hops: () => Hop[], size: { cols: number; rows: number }): Promise<ClientChannel> {
+    const session = await this.session(serverId, hops);
+    return new Promise((resolve, reject) => {
+      session.connection.client.shell({ term: 'xterm-256color', cols: size.cols, rows: size.rows }, (error, channel) => {
+        if (error) {
+          reject(new BacklineError('SSH_CONNECTION_LOST', `The server refused a shell: ${error.message}`, { hint: 'Close other terminals on this server (sshd limits sessions per connection) or reconnect.' }));
+        } else resolve(channel);
+      });
     });
   }
 
