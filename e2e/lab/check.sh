@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Proves the lab works, with the real ssh client: key, passphrase-key and password logins, sudo
+# with and without a password, the jump to db1 through the bastion, db1 unreachable from the
+# workstation, 20 connections at once, and nothing listening outside the lab's addresses.
+#   sudo bash e2e/lab/check.sh
+# Exit status 0 when every check passes. Contacts only lab addresses: a check that must fail to
+# reach db1 from the root namespace binds to the lab's bridge, so no packet can leave by eth0.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_root
+
+[[ -r $LAB_JSON ]] || die "the lab is not up: run \`sudo bash e2e/lab/up.sh\`"
+FLEET=$(recorded_fleet)
+mapfile -t HOSTS < <(lab_hosts "$FLEET")
+
+PASS=0
+FAIL=0
+ok() { PASS=$((PASS + 1)); printf 'ok   %s\n' "$1"; }
+bad() { FAIL=$((FAIL + 1)); printf 'FAIL %s\n' "$1"; [[ -n ${2:-} ]] && printf '     %s\n' "${2//$'\n'/$'\n'     }"; return 0; }
+
+# ssh with nothing from ~/.ssh: the lab's known_hosts, strict host key checking, one identity.
+SSH_BASE=(ssh -F /dev/null -o UserKnownHostsFile="$KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null
+  -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes -o ConnectTimeout=5 -o LogLevel=ERROR)
+as_key() { "${SSH_BASE[@]}" -o BatchMode=yes -i "$KEYS/$1" "${@:2}"; }
+addr_of() { lab_hosts "$FLEET" | awk -F'|' -v n="$1" '$1 == n { print $3 }'; }
+
+WEB1=$(addr_of web1)
+BASTION=$(addr_of "$LAB_JUMP_HOST")
+DB1=$(addr_of db1)
+
+# 1. root by key on every host on the workstation network; each prints its own hostname.
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name _ addr net _ <<<"$h"
+  [[ $net == public ]] || continue
+  out=$(as_key lab_root "root@$addr" hostname 2>&1)
+  if [[ $out == "$name" ]]; then ok "root@$addr ($name) by key: hostname is $out"; else bad "root@$addr by key" "$out"; fi
+done
+
+# 2. bl-deploy by key: passwordless sudo.
+out=$(as_key lab_deploy "$LAB_DEPLOY_USER@$WEB1" 'id -un; sudo -n true && sudo -n id -u' 2>&1)
+if [[ $out == "$LAB_DEPLOY_USER"$'\n0' ]]; then ok "$LAB_DEPLOY_USER@$WEB1 by key: \`sudo -n true\` succeeds"; else bad "$LAB_DEPLOY_USER sudo -n" "$out"; fi
+
+# 3. The passphrase key: refused without its passphrase, accepted with it.
+if out=$(as_key lab_passphrase "$LAB_DEPLOY_USER@$WEB1" true 2>&1); then
+  bad "lab_passphrase without its passphrase should be refused" "$out"
+else
+  ok "lab_passphrase without its passphrase: refused"
+fi
+out=$(sshpass -P 'passphrase' -f "$KEYS/lab_passphrase.passphrase" \
+  "${SSH_BASE[@]}" -o PreferredAuthentications=publickey -i "$KEYS/lab_passphrase" "$LAB_DEPLOY_USER@$WEB1" 'id -un' 2>&1)
+if [[ $out == "$LAB_DEPLOY_USER" ]]; then ok "$LAB_DEPLOY_USER@$WEB1 by lab_passphrase with its passphrase"; else bad "passphrase key login" "$out"; fi
+
+# 4. bl-ops by password: sudo asks for the password, and takes it.
+PW_SSH=(sshpass -f "$OPS_PASSWORD_FILE" "${SSH_BASE[@]}" -o PreferredAuthentications=password -o PubkeyAuthentication=no)
+out=$("${PW_SSH[@]}" "$LAB_OPS_USER@$WEB1" 'id -un; sudo -n true' 2>&1)
+status=$?
+if ((status != 0)) && [[ $out == "$LAB_OPS_USER"$'\n'*"a password is required"* ]]; then
+  ok "$LAB_OPS_USER@$WEB1 by password: \`sudo -n true\` fails with \"a password is required\""
+else
+  bad "$LAB_OPS_USER password login / sudo -n must fail" "status $status: $out"
+fi
+out=$("${PW_SSH[@]}" "$LAB_OPS_USER@$WEB1" "sudo -S -p '' id -u" <"$OPS_PASSWORD_FILE" 2>&1)
+if [[ $out == 0 ]]; then ok "$LAB_OPS_USER: sudo with the password succeeds"; else bad "$LAB_OPS_USER sudo -S" "$out"; fi
+if out=$(sshpass -p "not-the-password" "${SSH_BASE[@]}" -o PreferredAuthentications=password -o PubkeyAuthentication=no \
+  -o NumberOfPasswordPrompts=1 "$LAB_OPS_USER@$WEB1" true 2>&1); then
+  bad "a wrong password should be refused" "$out"
+else
+  ok "$LAB_OPS_USER with a wrong password: refused"
+fi
+if out=$(as_key lab_deploy "root@$WEB1" true 2>&1); then
+  bad "root must accept only lab_root" "$out"
+else
+  ok "root with bl-deploy's key: refused"
+fi
+
+# 5. db1 through the bastion: -J with the lab's ssh_config (the jump's own ssh reads it too), and
+#    a ProxyCommand built from the same options as every check here.
+out=$(ssh -F "$SSH_CONFIG" -o BatchMode=yes -o LogLevel=ERROR -J "root@$BASTION" "root@$DB1" hostname 2>&1)
+if [[ $out == db1 ]]; then ok "db1 ($DB1) via -J root@$BASTION: hostname is $out"; else bad "db1 via -J" "$out"; fi
+printf -v proxy '%q ' "${SSH_BASE[@]}" -o BatchMode=yes -i "$KEYS/lab_root" -W '%h:%p' "root@$BASTION"
+out=$(as_key lab_deploy -o ProxyCommand="$proxy" "$LAB_DEPLOY_USER@$DB1" 'hostname; sudo -n true && echo sudo-ok' 2>&1)
+if [[ $out == "db1"$'\n'"sudo-ok" ]]; then ok "$LAB_DEPLOY_USER@db1 via ProxyCommand through the bastion, sudo -n works"; else bad "db1 via ProxyCommand" "$out"; fi
+
+# 6. db1 is not reachable from the workstation: no route on any lab interface, a connect bound
+#    to the lab bridge fails, and even a host routed through the bastion cannot get there (the
+#    bastion does not forward).
+route=$(ip -o route get "$DB1" 2>&1)
+if [[ $route != *" dev $LAB_BRIDGE "* ]]; then ok "root namespace has no lab route to $DB1"; else bad "root namespace routes $DB1 into the lab" "$route"; fi
+if out=$("${SSH_BASE[@]}" -o BatchMode=yes -o BindInterface="$LAB_BRIDGE" -o ConnectTimeout=2 -i "$KEYS/lab_root" "root@$DB1" true 2>&1); then
+  bad "db1 must not answer from the root namespace" "$out"
+else
+  ok "ssh root@$DB1 from the root namespace (bound to $LAB_BRIDGE) fails: ${out##*: }"
+fi
+if ip netns exec bl-web1 timeout 2 bash -c "exec 3<>/dev/tcp/$DB1/$LAB_SSH_PORT" 2>/dev/null; then
+  bad "db1 must not be reachable from web1"
+else
+  ok "connect to $DB1:$LAB_SSH_PORT from web1 fails (no route)"
+fi
+ip -n bl-web1 route add "$LAB_PRIV_NET" via "$BASTION" 2>/dev/null
+if ip netns exec bl-web1 timeout 2 bash -c "exec 3<>/dev/tcp/$DB1/$LAB_SSH_PORT" 2>/dev/null; then
+  bad "the bastion forwards packets to the private network"
+else
+  ok "connect to $DB1 from web1 routed via the bastion fails (the bastion does not forward)"
+fi
+ip -n bl-web1 route del "$LAB_PRIV_NET" via "$BASTION" 2>/dev/null
+
+# 7. 20 connections at once to one host (the benchmark's load): MaxStartups must not drop any.
+tmp=$(mktemp -d)
+for i in $(seq 1 20); do as_key lab_root "root@$WEB1" 'sleep 1; hostname' >"$tmp/$i" 2>&1 & done
+wait
+good=$(grep -lx web1 "$tmp"/* | wc -l)
+if ((good == 20)); then ok "20 simultaneous sessions to web1: all 20 answered"; else bad "20 simultaneous sessions: $good answered" "$(cat "$tmp"/* | sort | uniq -c)"; fi
+rm -rf "$tmp"
+
+# 8. Nothing listens outside the lab: each sshd is bound to its host's lab addresses only, and
+#    the root namespace has no sshd of the lab.
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name ns addr _ priv <<<"$h"
+  want="$addr:$LAB_SSH_PORT"
+  [[ -n $priv ]] && want+=" $priv:$LAB_SSH_PORT"
+  got=$(ip netns exec "$ns" ss -Hltn | awk '{print $4}' | sort | tr '\n' ' ')
+  want=$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')
+  if [[ $got == "$want" ]]; then ok "$name listens only on ${got% }"; else bad "$name listens on: $got (want $want)"; fi
+done
+if ss -Hltn "( sport = :$LAB_SSH_PORT )" | grep -q .; then
+  bad "something listens on port $LAB_SSH_PORT in the root namespace" "$(ss -ltnp "( sport = :$LAB_SSH_PORT )")"
+else
+  ok "no sshd listens in the root namespace"
+fi
+if [[ $(sysctl -n net.ipv4.ip_forward) == 0 ]]; then ok "root namespace: ip_forward is 0"; else warn "root namespace has ip_forward=1 (not set by the lab)"; fi
+
+echo
+if ((FAIL)); then
+  echo "Lab check: $FAIL FAILED, $PASS passed"
+  exit 1
+fi
+echo "Lab check: all $PASS checks passed"

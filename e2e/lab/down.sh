@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Takes the lab down: ends its sshd processes (and anything else running in its namespaces),
+# deletes its namespaces, veths and bridge.
+#   sudo bash e2e/lab/down.sh [--purge]
+# --purge also removes the lab's users, its sudoers file and state/ (keys, passwords, host keys).
+# Idempotent, and works on a half-up lab: every step tolerates what is already gone.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PURGE=0
+while (($#)); do
+  case $1 in
+    --purge) PURGE=1; shift ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) die "unknown argument: $1 (usage: down.sh [--purge])" ;;
+  esac
+done
+require_root
+[[ ${LAB_LOCK_HELD:-0} == 1 ]] || take_lock
+
+# The lab is no longer up as soon as teardown starts.
+rm -f "$LAB_JSON"
+
+# 1. sshd listeners by pid file, then any left by their config path under state/.
+pids=()
+for pidfile in "$STATE"/*/sshd.pid; do
+  [[ -r $pidfile ]] || continue
+  pid=$(<"$pidfile")
+  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || { rm -f "$pidfile"; continue; }
+  [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == *"-f $(dirname "$pidfile")/sshd_config"* ]] && pids+=("$pid")
+done
+mapfile -t -O "${#pids[@]}" pids < <(lab_sshd_pids_by_config)
+kill_pids "${pids[@]}"
+rm -f "$STATE"/*/sshd.pid
+
+# 2. Every lab namespace: what still runs in it (sessions, their shells) is ended, then it goes.
+namespaces=$(existing_lab_netns)
+for ns in $namespaces; do teardown_netns "$ns"; done
+# /etc/netns entries of namespaces that are already gone.
+for dir in /etc/netns/"$LAB_NS_PREFIX"*; do
+  is_lab_etc_netns "$dir" && teardown_netns "$(basename "$dir")"
+done
+
+# 3. Root-namespace veths (normally gone with their namespaces) and the bridge.
+for veth in $(lab_root_veths); do ip link delete "$veth" 2>/dev/null || true; done
+if ip link show "$LAB_BRIDGE" >/dev/null 2>&1; then ip link delete "$LAB_BRIDGE" type bridge; fi
+
+# 4. --purge: accounts, sudoers, state.
+if ((PURGE)); then
+  for user in "$LAB_DEPLOY_USER" "$LAB_OPS_USER"; do
+    entry=$(getent passwd "$user") || continue
+    if [[ $(cut -d: -f5 <<<"$entry") != "$LAB_MARK" ]]; then
+      warn "user $user was not created by the lab (no '$LAB_MARK' comment): left alone"
+      continue
+    fi
+    mapfile -t upids < <(pgrep -u "$user" 2>/dev/null || true)
+    kill_pids "${upids[@]}"
+    userdel --remove "$user" 2>/dev/null || userdel "$user" || warn "could not remove user $user"
+  done
+  if [[ -f $LAB_SUDOERS_FILE ]] && grep -q "$LAB_MARK" "$LAB_SUDOERS_FILE"; then rm -f "$LAB_SUDOERS_FILE"; fi
+  rm -rf "${STATE:?}"
+fi
+
+# Proof, not hope: nothing of the lab may be left.
+left=()
+[[ -z $(existing_lab_netns) ]] || left+=("namespaces: $(existing_lab_netns | tr '\n' ' ')")
+[[ -z $(lab_root_veths) ]] || left+=("veths: $(lab_root_veths | tr '\n' ' ')")
+ip link show "$LAB_BRIDGE" >/dev/null 2>&1 && left+=("bridge $LAB_BRIDGE")
+[[ -z $(lab_sshd_pids_by_config) ]] || left+=("sshd pids: $(lab_sshd_pids_by_config | tr '\n' ' ')")
+if ((${#left[@]})); then
+  printf '[lab] error: lab not fully down, left: %s\n' "${left[*]}" >&2
+  exit 1
+fi
+if ((PURGE)); then
+  echo "Lab down and purged: no namespaces, bridge, veths, sshd, users, sudoers file or state left"
+else
+  echo "Lab down: no namespaces, bridge, veths or sshd left (users, keys and host keys kept; --purge removes them)"
+fi

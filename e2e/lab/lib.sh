@@ -1,0 +1,150 @@
+# Shared helpers for the lab scripts. Sourced, never run.
+# shellcheck shell=bash disable=SC2034 # variables for the scripts that source this
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lab.env
+source "$LAB_DIR/lab.env"
+
+STATE="$LAB_DIR/state"
+KEYS="$STATE/keys"
+AUTH_KEYS="$STATE/authorized_keys"
+KNOWN_HOSTS="$STATE/known_hosts"
+SSH_CONFIG="$STATE/ssh_config"
+LAB_JSON="$STATE/lab.json"
+FLEET_COUNT_FILE="$STATE/fleet.count"
+OPS_PASSWORD_FILE="$STATE/$LAB_OPS_USER.password"
+# Marks files and accounts the lab created, so teardown removes only its own.
+LAB_MARK="Backline lab"
+LAB_LOCK=/run/backline-lab.lock
+SSHD=/usr/sbin/sshd
+
+log() { printf '[lab] %s\n' "$*"; }
+warn() { printf '[lab] warning: %s\n' "$*" >&2; }
+die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
+
+require_root() {
+  [[ $EUID -eq 0 ]] || die "needs root: run it as \`sudo bash e2e/lab/$(basename "$0")\`"
+}
+
+# One lab script at a time (tests may run in parallel): an exclusive lock on a file in /run.
+take_lock() {
+  exec 9>"$LAB_LOCK"
+  if ! flock -w 120 9; then die "another lab script holds $LAB_LOCK for over 2 minutes"; fi
+}
+
+# Prints the wanted hosts, one per line: name|namespace|address|network|private-address.
+# $1: fleet size.
+lab_hosts() {
+  local fleet=${1:-0} i base last
+  printf '%s\n' "${LAB_HOSTS[@]}"
+  base=${LAB_FLEET_BASE%.*}
+  last=${LAB_FLEET_BASE##*.}
+  for ((i = 1; i <= fleet; i++)); do
+    printf 'fleet%02d|%sfleet%02d|%s.%d|public|\n' "$i" "$LAB_NS_PREFIX" "$i" "$base" "$((last + i))"
+  done
+}
+
+# The fleet size recorded by the last `up` (0 when none).
+recorded_fleet() {
+  local n=0
+  [[ -r $FLEET_COUNT_FILE ]] && n=$(<"$FLEET_COUNT_FILE")
+  [[ $n =~ ^[0-9]+$ ]] || n=0
+  echo "$n"
+}
+
+# The lab's namespaces that exist now.
+existing_lab_netns() {
+  ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${LAB_NS_PREFIX}" || true
+}
+
+# /etc/netns/<ns> directories written by up.sh carry the mark in their hosts file.
+is_lab_etc_netns() { [[ -f $1/hosts ]] && grep -q "$LAB_MARK" "$1/hosts"; }
+
+netns_exists() { [[ -e /run/netns/$1 ]]; }
+
+host_dir() { echo "$STATE/$1"; }
+
+# Host key types of a host: the fleet has its own list (RSA generation is slow, and a fleet of
+# 20 would spend most of a cold `up` on it).
+host_key_types() {
+  if [[ $1 == fleet* ]]; then echo "$LAB_FLEET_HOST_KEY_TYPES"; else echo "$LAB_HOST_KEY_TYPES"; fi
+}
+
+# Root-namespace (or private-namespace) end of a host's veth: short, under 15 characters.
+veth_public() { echo "blv-$1"; }
+veth_private() { echo "blp-$1"; }
+
+# PID of a host's running sshd listener, or nothing. Checks that the pid file's process is an
+# sshd started with this host's config and that it lives in the host's network namespace.
+sshd_pid() {
+  local name=$1 ns=$2 dir pid cmd
+  dir=$(host_dir "$name")
+  [[ -r $dir/sshd.pid ]] || return 0
+  pid=$(<"$dir/sshd.pid")
+  [[ $pid =~ ^[0-9]+$ ]] || return 0
+  [[ -r /proc/$pid/cmdline ]] || return 0
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 0
+  [[ $cmd == *"-f $dir/sshd_config"* ]] || return 0
+  netns_exists "$ns" || return 0
+  [[ $(stat -Lc '%i' "/proc/$pid/ns/net" 2>/dev/null) == "$(stat -Lc '%i' "/run/netns/$ns")" ]] || return 0
+  echo "$pid"
+}
+
+# A process is alive while /proc has it and it is not a zombie (PID 1 here may reap late).
+pid_alive() {
+  local stat
+  stat=$(cat 2>/dev/null "/proc/$1/stat") || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != Z ]]
+}
+
+# Ends processes by id: TERM, then KILL for those still alive after ~2 s.
+kill_pids() {
+  local pids=("$@") pid alive i
+  ((${#pids[@]})) || return 0
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for ((i = 0; i < 20; i++)); do
+    alive=()
+    for pid in "${pids[@]}"; do pid_alive "$pid" && alive+=("$pid"); done
+    ((${#alive[@]})) || return 0
+    sleep 0.1
+  done
+  kill -KILL "${alive[@]}" 2>/dev/null || true
+}
+
+# sshd listeners started by the lab, found by their config path under state/ (for pid files
+# that were lost). Prints pids.
+lab_sshd_pids_by_config() {
+  local pid cmd
+  for pid in $(pgrep -x sshd 2>/dev/null || true); do
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
+    [[ $cmd == *"-f $STATE/"*"/sshd_config"* ]] && echo "$pid"
+  done
+  return 0
+}
+
+# Stops everything running in a lab namespace and deletes it, with its /etc/netns files.
+teardown_netns() {
+  local ns=$1 pids
+  if netns_exists "$ns"; then
+    mapfile -t pids < <(ip netns pids "$ns" 2>/dev/null || true)
+    kill_pids "${pids[@]}"
+    ip netns delete "$ns" 2>/dev/null || warn "could not delete namespace $ns"
+  fi
+  if is_lab_etc_netns "/etc/netns/$ns"; then rm -rf "/etc/netns/${ns:?}"; fi
+  rmdir /etc/netns 2>/dev/null || true
+}
+
+# Root-namespace veths of the lab (blv-*), and the bridge.
+lab_root_veths() {
+  ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^blv-' || true
+}
+
+json_str() {
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\t'/\\t}
+  printf '"%s"' "$s"
+}

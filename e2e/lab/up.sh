@@ -1,0 +1,497 @@
+#!/usr/bin/env bash
+# Brings the lab up: network namespaces on private bridges, each with its own sshd.
+#   sudo bash e2e/lab/up.sh [--fleet N] [--keep-on-failure]
+# Idempotent: it converges on the wanted lab, so a second run changes nothing and a half-up lab
+# is completed. --fleet N sets the benchmark fleet to exactly N hosts (fleet01..); without it the
+# lab has no fleet (a fleet from an earlier run is removed).
+# On failure the lab is torn down (plain down.sh) unless --keep-on-failure is given.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+FLEET=0
+KEEP_ON_FAILURE=0
+while (($#)); do
+  case $1 in
+    --fleet)
+      [[ ${2:-} =~ ^[0-9]+$ ]] || die "--fleet needs a number (0..$LAB_FLEET_MAX)"
+      FLEET=$((10#$2)); shift 2 ;;
+    --fleet=*)
+      [[ ${1#*=} =~ ^[0-9]+$ ]] || die "--fleet needs a number (0..$LAB_FLEET_MAX)"
+      FLEET=$((10#${1#*=})); shift ;;
+    --keep-on-failure) KEEP_ON_FAILURE=1; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) die "unknown argument: $1 (usage: up.sh [--fleet N] [--keep-on-failure])" ;;
+  esac
+done
+((FLEET <= LAB_FLEET_MAX)) || die "--fleet is at most $LAB_FLEET_MAX"
+
+require_root
+START=$(date +%s.%N)
+
+# --- packages ---------------------------------------------------------------------------------
+install_out=$(bash "$LAB_DIR/install.sh") || die "install.sh failed: $install_out"
+[[ $install_out == *"all present"* ]] || log "$install_out"
+for tool in ip unshare flock ssh-keygen "$SSHD" sudo visudo; do
+  command -v "$tool" >/dev/null || die "$tool is missing: run \`sudo bash e2e/lab/install.sh\`"
+done
+
+[[ ${LAB_LOCK_HELD:-0} == 1 ]] || take_lock
+
+mapfile -t HOSTS < <(lab_hosts "$FLEET")
+WANTED_NS=("$LAB_PRIV_NS")
+JUMP_NS=''
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name ns _ _ _ <<<"$h"
+  WANTED_NS+=("$ns")
+  [[ $name == "$LAB_JUMP_HOST" ]] && JUMP_NS=$ns
+done
+[[ -n $JUMP_NS ]] || die "lab.env: LAB_JUMP_HOST $LAB_JUMP_HOST is not in LAB_HOSTS"
+
+# lab.env is checked before anything is touched: every address inside its lab network.
+ip4_int() { # dotted quad -> integer; fails on anything else
+  local IFS=. a b c d
+  [[ $1 =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || return 1
+  read -r a b c d <<<"$1"
+  ((a < 256 && b < 256 && c < 256 && d < 256)) || return 1
+  echo $(((a << 24) | (b << 16) | (c << 8) | d))
+}
+in_net() { # address cidr
+  local addr net bits
+  addr=$(ip4_int "$1") || return 1
+  net=$(ip4_int "${2%/*}") || return 1
+  bits=${2#*/}
+  (((addr >> (32 - bits)) == (net >> (32 - bits)))) && (((addr & ((1 << (32 - bits)) - 1)) != 0))
+}
+in_net "$LAB_BRIDGE_ADDR" "$LAB_NET" || die "lab.env: LAB_BRIDGE_ADDR $LAB_BRIDGE_ADDR is not in $LAB_NET"
+in_net "$LAB_UNUSED_ADDR" "$LAB_NET" || die "lab.env: LAB_UNUSED_ADDR $LAB_UNUSED_ADDR is not in $LAB_NET"
+seen=" $LAB_BRIDGE_ADDR $LAB_UNUSED_ADDR "
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name ns addr net priv <<<"$h"
+  [[ $name =~ ^[a-z][a-z0-9]{0,10}$ ]] || die "lab.env: host name '$name' must be 1-11 lower-case letters and digits"
+  [[ $ns == "$LAB_NS_PREFIX"* ]] || die "lab.env: namespace $ns of $name must start with $LAB_NS_PREFIX"
+  case $net in
+    public) in_net "$addr" "$LAB_NET" || die "lab.env: $name's address $addr is not in $LAB_NET" ;;
+    private) in_net "$addr" "$LAB_PRIV_NET" || die "lab.env: $name's address $addr is not in $LAB_PRIV_NET" ;;
+    *) die "lab.env: $name's network must be public or private, not '$net'" ;;
+  esac
+  if [[ -n $priv ]]; then in_net "$priv" "$LAB_PRIV_NET" || die "lab.env: $name's private address $priv is not in $LAB_PRIV_NET"; fi
+  for a in $addr $priv; do
+    [[ $seen != *" $a "* ]] || die "lab.env: address $a is used twice"
+    seen+="$a "
+  done
+done
+
+# From here on a failure takes the half-up lab down (unless --keep-on-failure).
+UP_OK=0
+on_exit() {
+  local status=$?
+  ((UP_OK)) && return 0
+  ((status)) || status=1
+  rm -f "$LAB_JSON" "$STATE"/*.tmp.* 2>/dev/null || true
+  printf '[lab] error: up.sh failed (status %s)\n' "$status" >&2
+  if ((KEEP_ON_FAILURE)); then
+    echo "[lab] the half-up lab is kept (--keep-on-failure); \`sudo bash e2e/lab/down.sh\` removes it" >&2
+  else
+    echo "[lab] tearing the half-up lab down; run up.sh --keep-on-failure to inspect it" >&2
+    LAB_LOCK_HELD=1 bash "$LAB_DIR/down.sh" >&2 || true
+  fi
+  exit "$status"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+# --- state and keys ---------------------------------------------------------------------------
+mkdir -p "$STATE" "$KEYS" "$AUTH_KEYS"
+chmod 0755 "$STATE" "$AUTH_KEYS"
+chmod 0700 "$KEYS"
+
+# Writes stdin to $1 only when the content differs; returns 0 when it changed the file.
+write_if_changed() {
+  local file=$1 mode=$2 tmp
+  tmp=$(mktemp "$file.tmp.XXXXXX")
+  cat >"$tmp"
+  chmod "$mode" "$tmp"
+  if [[ -f $file ]] && cmp -s "$tmp" "$file"; then
+    rm -f "$tmp"
+    chmod "$mode" "$file"
+    return 1
+  fi
+  mv -f "$tmp" "$file"
+  return 0
+}
+
+random_secret() { head -c 24 /dev/urandom | base64 | tr -d '\n=' | tr '+/' 'Xy'; }
+
+client_key() { # name [passphrase-file]
+  local file=$KEYS/$1 pass=''
+  if [[ -n ${2:-} ]]; then
+    [[ -s $2 ]] || { random_secret >"$2"; chmod 0600 "$2"; }
+    pass=$(<"$2")
+  fi
+  if [[ ! -f $file ]]; then
+    rm -f "$file.pub"
+    ssh-keygen -q -t ed25519 -N "$pass" -C "backline-lab-$1" -f "$file"
+  fi
+  chmod 0600 "$file"
+  [[ -f $file.pub ]] || ssh-keygen -y -P "$pass" -f "$file" >"$file.pub"
+  chmod 0644 "$file.pub"
+}
+client_key lab_root
+client_key lab_deploy
+client_key lab_passphrase "$KEYS/lab_passphrase.passphrase"
+
+# Host keys: one set per host, kept across down/up (only --purge removes them), so known_hosts
+# stays valid. RSA generation is slow, so missing keys are made in parallel.
+keygen_jobs=()
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name _ _ _ _ <<<"$h"
+  dir=$(host_dir "$name")
+  mkdir -p "$dir"
+  chmod 0755 "$dir"
+  for type in $(host_key_types "$name"); do
+    key=$dir/ssh_host_${type}_key
+    if [[ ! -f $key || ! -f $key.pub ]]; then
+      rm -f "$key" "$key.pub"
+      bits=(); [[ $type == rsa ]] && bits=(-b 3072)
+      ssh-keygen -q -t "$type" "${bits[@]}" -N '' -C "$name" -f "$key" &
+      keygen_jobs+=($!)
+    fi
+  done
+done
+for job in "${keygen_jobs[@]}"; do wait "$job" || die "host key generation failed"; done
+
+# --- users ------------------------------------------------------------------------------------
+# sshd runs with UsePAM no, so it reads /etc/shadow itself and refuses even key logins for an
+# account whose password field starts with "!" (locked). Key-only accounts get "*" instead.
+shadow_field() { getent shadow "$1" | cut -d: -f2; }
+
+root_pw=$(shadow_field root)
+[[ $root_pw != '!'* ]] || die "root's password is locked ('!' in /etc/shadow): sshd (UsePAM no) would refuse root's key login. Set it to '*' with \`usermod -p '*' root\` if that is acceptable on this machine."
+
+ensure_user() { # name
+  if ! getent passwd "$1" >/dev/null; then
+    useradd --create-home --shell /bin/bash --comment "$LAB_MARK" "$1"
+    log "created user $1"
+  fi
+}
+ensure_user "$LAB_DEPLOY_USER"
+ensure_user "$LAB_OPS_USER"
+if [[ $(shadow_field "$LAB_DEPLOY_USER") == '!'* ]]; then usermod -p '*' "$LAB_DEPLOY_USER"; fi
+
+[[ -s $OPS_PASSWORD_FILE ]] || { random_secret >"$OPS_PASSWORD_FILE"; log "generated $LAB_OPS_USER's password"; }
+chmod 0600 "$OPS_PASSWORD_FILE"
+OPS_PASSWORD=$(<"$OPS_PASSWORD_FILE")
+ops_hash=$(shadow_field "$LAB_OPS_USER")
+# perl's crypt() is libcrypt's: it checks yescrypt and SHA-512 hashes alike.
+if ! PW=$OPS_PASSWORD HASH=$ops_hash perl -e 'exit(length($ENV{HASH}) > 2 && crypt($ENV{PW}, $ENV{HASH}) eq $ENV{HASH} ? 0 : 1)'; then
+  printf '%s:%s\n' "$LAB_OPS_USER" "$OPS_PASSWORD" | chpasswd
+  log "set $LAB_OPS_USER's password"
+fi
+
+sudoers_tmp=$(mktemp)
+cat >"$sudoers_tmp" <<EOF
+# $LAB_MARK: created by e2e/lab/up.sh, removed by e2e/lab/down.sh --purge.
+$LAB_DEPLOY_USER ALL=(ALL:ALL) NOPASSWD: ALL
+$LAB_OPS_USER ALL=(ALL:ALL) ALL
+EOF
+visudo -cqf "$sudoers_tmp" || { rm -f "$sudoers_tmp"; die "generated sudoers file does not parse"; }
+mkdir -p "$(dirname "$LAB_SUDOERS_FILE")"
+if ! cmp -s "$sudoers_tmp" "$LAB_SUDOERS_FILE" 2>/dev/null; then
+  install -m 0440 -o root -g root "$sudoers_tmp" "$LAB_SUDOERS_FILE"
+  log "wrote $LAB_SUDOERS_FILE"
+fi
+rm -f "$sudoers_tmp"
+grep -Eq '^[@#]includedir[[:space:]]+/etc/sudoers.d' /etc/sudoers \
+  || warn "/etc/sudoers does not include /etc/sudoers.d: the lab's sudo rules will not apply"
+
+# authorized_keys live under state/, never in a home directory.
+write_if_changed "$AUTH_KEYS/root" 0644 <"$KEYS/lab_root.pub" || true
+cat "$KEYS/lab_deploy.pub" "$KEYS/lab_passphrase.pub" | write_if_changed "$AUTH_KEYS/$LAB_DEPLOY_USER" 0644 || true
+: | write_if_changed "$AUTH_KEYS/$LAB_OPS_USER" 0644 || true
+# sshd reads them as the user: every directory on the way must be traversable.
+su -s /bin/sh -c "test -r '$AUTH_KEYS/$LAB_DEPLOY_USER'" "$LAB_DEPLOY_USER" \
+  || die "$LAB_DEPLOY_USER cannot read $AUTH_KEYS/$LAB_DEPLOY_USER: a directory above the repo is not world-traversable (o+x)"
+
+# --- network ----------------------------------------------------------------------------------
+# Lab interfaces carry IPv4 only: no IPv6 link-local chatter on the bridge.
+no_ipv6() { sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1" 2>/dev/null || true; }
+
+ensure_netns() { # ns name
+  local ns=$1 name=$2
+  if ! netns_exists "$ns"; then
+    ip netns add "$ns"
+  fi
+  ip -n "$ns" link set lo up
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=0
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null || true
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
+  # `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc: each host gets its own hosts file
+  # (so sudo resolves the host's name) and a resolv.conf that points at nothing. Every file in
+  # that directory is mounted, so it holds nothing else.
+  [[ -z $name ]] && return 0
+  mkdir -p "/etc/netns/$ns"
+  printf '# %s: /etc/hosts of %s\n127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$LAB_MARK" "$name" "$name" | write_if_changed "/etc/netns/$ns/hosts" 0644 || true
+  printf '# %s: no DNS inside the lab\n' "$LAB_MARK" | write_if_changed "/etc/netns/$ns/resolv.conf" 0644 || true
+}
+
+ensure_addr() { # ns dev cidr
+  ip -n "$1" -4 -o addr show dev "$2" | grep -qF " $3 " || ip -n "$1" addr add "$3" dev "$2"
+}
+
+# A fixed MAC address for a lab address (02 = locally administered, then the address's bytes):
+# a host whose interface is recreated keeps its MAC, so neighbours' ARP caches stay right.
+mac_of() { local a b c d; IFS=. read -r a b c d <<<"$1"; printf '02:00:%02x:%02x:%02x:%02x\n' "$a" "$b" "$c" "$d"; }
+
+# A veth from a bridge (in namespace $1, "" = root) into host namespace $4 as interface $5,
+# with MAC address $6.
+ensure_link() { # bridge-ns bridge veth host-ns host-if mac
+  local bns=$1 br=$2 veth=$3 ns=$4 dev=$5 mac=$6 ipb=(ip)
+  [[ -n $bns ]] && ipb=(ip -n "$bns")
+  if "${ipb[@]}" link show "$veth" >/dev/null 2>&1 && ip -n "$ns" link show "$dev" >/dev/null 2>&1; then
+    :
+  else
+    "${ipb[@]}" link delete "$veth" 2>/dev/null || true
+    ip -n "$ns" link delete "$dev" 2>/dev/null || true
+    "${ipb[@]}" link add "$veth" type veth peer name "$dev" netns "$ns"
+  fi
+  [[ $(ip -n "$ns" -o link show "$dev") == *" link/ether $mac "* ]] || ip -n "$ns" link set "$dev" address "$mac"
+  if [[ -z $bns ]]; then no_ipv6 "$veth"; fi
+  "${ipb[@]}" link set "$veth" master "$br" up
+  ip -n "$ns" link set "$dev" up
+}
+
+# Workstation bridge, in the root namespace.
+if ! ip link show "$LAB_BRIDGE" >/dev/null 2>&1; then
+  ip link add "$LAB_BRIDGE" type bridge
+  log "created bridge $LAB_BRIDGE"
+fi
+no_ipv6 "$LAB_BRIDGE"
+# A bridge takes the lowest MAC of its ports unless given one: fix it so it never changes.
+bridge_mac=$(mac_of "$LAB_BRIDGE_ADDR")
+[[ $(ip -o link show "$LAB_BRIDGE") == *" link/ether $bridge_mac "* ]] || ip link set "$LAB_BRIDGE" address "$bridge_mac"
+ip -4 -o addr show dev "$LAB_BRIDGE" | grep -qF " $LAB_BRIDGE_ADDR/$LAB_PREFIX " \
+  || ip addr add "$LAB_BRIDGE_ADDR/$LAB_PREFIX" dev "$LAB_BRIDGE"
+ip link set "$LAB_BRIDGE" up
+
+# Private network: its bridge lives in its own namespace, out of the root namespace's reach.
+ensure_netns "$LAB_PRIV_NS" ""
+ip -n "$LAB_PRIV_NS" link show "$LAB_PRIV_BRIDGE" >/dev/null 2>&1 \
+  || ip -n "$LAB_PRIV_NS" link add "$LAB_PRIV_BRIDGE" type bridge
+ip -n "$LAB_PRIV_NS" link set "$LAB_PRIV_BRIDGE" up
+
+# Hosts that are no longer wanted (a smaller fleet, a renamed host) go first.
+for ns in $(existing_lab_netns); do
+  wanted=0
+  for w in "${WANTED_NS[@]}"; do [[ $ns == "$w" ]] && wanted=1; done
+  if ((!wanted)); then
+    log "removing $ns (not in the wanted lab)"
+    teardown_netns "$ns"
+  fi
+done
+for veth in $(lab_root_veths); do
+  ip link show "$veth" >/dev/null 2>&1 || continue
+  [[ $(ip -o link show "$veth") == *" master $LAB_BRIDGE "* ]] || ip link delete "$veth"
+done
+
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name ns addr net priv <<<"$h"
+  ensure_netns "$ns" "$name"
+  if [[ $net == public ]]; then
+    ensure_link "" "$LAB_BRIDGE" "$(veth_public "$name")" "$ns" eth0 "$(mac_of "$addr")"
+    ensure_addr "$ns" eth0 "$addr/$LAB_PREFIX"
+  else
+    ensure_link "$LAB_PRIV_NS" "$LAB_PRIV_BRIDGE" "$(veth_private "$name")" "$ns" eth0 "$(mac_of "$addr")"
+    ensure_addr "$ns" eth0 "$addr/$LAB_PRIV_PREFIX"
+  fi
+  if [[ -n $priv ]]; then
+    ensure_link "$LAB_PRIV_NS" "$LAB_PRIV_BRIDGE" "$(veth_private "$name")" "$ns" eth1 "$(mac_of "$priv")"
+    ensure_addr "$ns" eth1 "$priv/$LAB_PRIV_PREFIX"
+  fi
+done
+
+# --- sshd -------------------------------------------------------------------------------------
+mkdir -p /run/sshd
+chmod 0755 /run/sshd
+
+# Starts (or restarts after a config change) each host's sshd, in the host's network namespace
+# and in a UTS namespace of its own so `hostname` prints the host's name.
+started=0
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name ns addr net priv <<<"$h"
+  dir=$(host_dir "$name")
+  listen="ListenAddress $addr:$LAB_SSH_PORT"
+  [[ -n $priv ]] && listen+=$'\n'"ListenAddress $priv:$LAB_SSH_PORT"
+  changed=0
+  # shellcheck disable=SC2015 # write_if_changed's status is "changed", not success
+  write_if_changed "$dir/sshd_config" 0644 <<EOF && changed=1 || true
+# $LAB_MARK: sshd for $name (namespace $ns), generated by e2e/lab/up.sh. Do not edit.
+$listen
+$(for type in $(host_key_types "$name"); do echo "HostKey $dir/ssh_host_${type}_key"; done)
+PidFile $dir/sshd.pid
+AuthorizedKeysFile "$AUTH_KEYS/%u"
+AllowUsers root $LAB_DEPLOY_USER $LAB_OPS_USER
+PubkeyAuthentication yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PermitEmptyPasswords no
+PermitRootLogin prohibit-password
+UsePAM no
+StrictModes no
+MaxSessions 10
+MaxStartups 100:30:200
+MaxAuthTries 6
+LoginGraceTime 30
+LogLevel VERBOSE
+UseDNS no
+AllowTcpForwarding yes
+X11Forwarding no
+PrintMotd no
+PrintLastLog no
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+EOF
+  pid=$(sshd_pid "$name" "$ns")
+  if [[ -n $pid ]] && ((!changed)); then continue; fi
+  if [[ -n $pid ]]; then
+    log "restarting sshd on $name (config changed)"
+    kill_pids "$pid"
+  fi
+  # A listener whose pid file was lost would hold the port: end it.
+  mapfile -t stale < <(lab_sshd_pids_by_config | while read -r p; do
+    [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") == *"-f $dir/sshd_config"* ]] && echo "$p"; done)
+  kill_pids "${stale[@]}"
+  rm -f "$dir/sshd.pid"
+  # Each start gets a fresh log; the previous one is kept as sshd.log.1.
+  if [[ -f $dir/sshd.log ]]; then mv -f "$dir/sshd.log" "$dir/sshd.log.1"; fi
+  "$SSHD" -t -f "$dir/sshd_config" || die "sshd rejects $dir/sshd_config"
+  # shellcheck disable=SC2016 # $1..$4 are the inner shell's arguments
+  ip netns exec "$ns" unshare --uts -- /bin/sh -c 'hostname "$1" && exec "$2" -f "$3" -E "$4"' \
+    sh "$name" "$SSHD" "$dir/sshd_config" "$dir/sshd.log"
+  started=$((started + 1))
+done
+
+# Every sshd must be listening: the pid file appears once sshd has bound its addresses.
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name ns addr net _ <<<"$h"
+  for ((i = 0; i < 50; i++)); do
+    [[ -n $(sshd_pid "$name" "$ns") ]] && break
+    sleep 0.1
+  done
+  [[ -n $(sshd_pid "$name" "$ns") ]] || die "sshd on $name did not start: see $(host_dir "$name")/sshd.log"
+  # Asked from where clients come: the root namespace, or the bastion for the private network.
+  from=()
+  [[ $net == private ]] && from=(ip netns exec "$JUMP_NS")
+  "${from[@]}" timeout 5 bash -c "exec 3<>/dev/tcp/$addr/$LAB_SSH_PORT" 2>/dev/null \
+    || die "sshd on $name does not accept connections on $addr:$LAB_SSH_PORT: see $(host_dir "$name")/sshd.log"
+done
+
+# --- known_hosts, ssh_config, lab.json ---------------------------------------------------------
+{
+  for h in "${HOSTS[@]}"; do
+    IFS='|' read -r name _ addr _ _ <<<"$h"
+    dir=$(host_dir "$name")
+    for type in $(host_key_types "$name"); do
+      read -r ktype kdata _ <"$dir/ssh_host_${type}_key.pub"
+      printf '%s,%s %s %s\n' "$name" "$addr" "$ktype" "$kdata"
+    done
+  done
+} | write_if_changed "$KNOWN_HOSTS" 0644 || true
+
+{
+  echo "# $LAB_MARK: ssh -F $SSH_CONFIG web1 (generated by e2e/lab/up.sh)"
+  for h in "${HOSTS[@]}"; do
+    IFS='|' read -r name _ addr net _ <<<"$h"
+    echo "Host $name $addr"
+    echo "  HostName $addr"
+    echo "  Port $LAB_SSH_PORT"
+    echo "  User root"
+    echo "  IdentityFile $KEYS/lab_root"
+    echo "  IdentitiesOnly yes"
+    echo "  UserKnownHostsFile $KNOWN_HOSTS"
+    echo "  GlobalKnownHostsFile /dev/null"
+    echo "  StrictHostKeyChecking yes"
+    echo "  ConnectTimeout 5"
+    [[ $net == private ]] && echo "  ProxyJump $LAB_JUMP_HOST"
+  done
+} | write_if_changed "$SSH_CONFIG" 0644 || true
+
+echo "$FLEET" | write_if_changed "$FLEET_COUNT_FILE" 0644 || true
+
+fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"publicKey":..,"file":..}
+  local bits fp type line
+  read -r bits fp _ < <(ssh-keygen -lf "$1")
+  type=$(ssh-keygen -lf "$1" | sed -E 's/.*\(([A-Z0-9-]+)\)$/\1/')
+  line=$(cut -d' ' -f1,2 "$1")
+  printf '{"type": %s, "bits": %s, "fingerprint": %s, "publicKey": %s, "publicKeyFile": %s}' \
+    "$(json_str "$type")" "$bits" "$(json_str "$fp")" "$(json_str "$line")" "$(json_str "$1")"
+}
+
+{
+  printf '{\n  "version": 1,\n'
+  printf '  "labDir": %s,\n  "stateDir": %s,\n' "$(json_str "$LAB_DIR")" "$(json_str "$STATE")"
+  printf '  "knownHosts": %s,\n  "sshConfig": %s,\n' "$(json_str "$KNOWN_HOSTS")" "$(json_str "$SSH_CONFIG")"
+  printf '  "fleet": %d,\n' "$FLEET"
+  printf '  "workstation": {"bridge": %s, "address": %s, "network": %s},\n' \
+    "$(json_str "$LAB_BRIDGE")" "$(json_str "$LAB_BRIDGE_ADDR")" "$(json_str "$LAB_NET")"
+  printf '  "privateNetwork": {"namespace": %s, "bridge": %s, "network": %s, "jumpHost": %s},\n' \
+    "$(json_str "$LAB_PRIV_NS")" "$(json_str "$LAB_PRIV_BRIDGE")" "$(json_str "$LAB_PRIV_NET")" "$(json_str "$LAB_JUMP_HOST")"
+  printf '  "unusedAddress": %s,\n' "$(json_str "$LAB_UNUSED_ADDR")"
+  printf '  "hosts": [\n'
+  sep=''
+  for h in "${HOSTS[@]}"; do
+    IFS='|' read -r name ns addr net priv <<<"$h"
+    dir=$(host_dir "$name")
+    kind=server
+    [[ $name == "$LAB_JUMP_HOST" ]] && kind=bastion
+    [[ $name == fleet* ]] && kind=fleet
+    jump=null
+    [[ $net == private ]] && jump=$(json_str "$LAB_JUMP_HOST")
+    addrs=$(json_str "$addr")
+    [[ -n $priv ]] && addrs+=", $(json_str "$priv")"
+    printf '%s    {"name": %s, "kind": %s, "namespace": %s, "address": %s, "addresses": [%s], "port": %d, "network": %s, "jumpHost": %s,\n' \
+      "$sep" "$(json_str "$name")" "$(json_str "$kind")" "$(json_str "$ns")" "$(json_str "$addr")" "$addrs" "$LAB_SSH_PORT" \
+      "$(json_str "$net")" "$jump"
+    keys_json=''
+    for type in $(host_key_types "$name"); do
+      keys_json+="${keys_json:+, }$(fingerprint_json "$dir/ssh_host_${type}_key.pub")"
+    done
+    printf '     "hostKeys": [%s],\n' "$keys_json"
+    printf '     "sshdConfig": %s, "sshdLog": %s, "pidFile": %s}' \
+      "$(json_str "$dir/sshd_config")" "$(json_str "$dir/sshd.log")" "$(json_str "$dir/sshd.pid")"
+    sep=$',\n'
+  done
+  printf '\n  ],\n'
+  printf '  "keys": [\n'
+  sep=''
+  for k in lab_root lab_deploy lab_passphrase; do
+    pf=null
+    [[ -f $KEYS/$k.passphrase ]] && pf=$(json_str "$KEYS/$k.passphrase")
+    read -r _ kfp _ < <(ssh-keygen -lf "$KEYS/$k.pub")
+    printf '%s    {"name": %s, "privateKey": %s, "publicKey": %s, "fingerprint": %s, "passphraseFile": %s}' \
+      "$sep" "$(json_str "$k")" "$(json_str "$KEYS/$k")" "$(json_str "$KEYS/$k.pub")" "$(json_str "$kfp")" "$pf"
+    sep=$',\n'
+  done
+  printf '\n  ],\n'
+  printf '  "users": [\n'
+  printf '    {"name": "root", "login": "key", "keys": ["lab_root"], "passwordFile": null, "sudo": "root"},\n'
+  printf '    {"name": %s, "login": "key", "keys": ["lab_deploy", "lab_passphrase"], "passwordFile": null, "sudo": "nopasswd"},\n' \
+    "$(json_str "$LAB_DEPLOY_USER")"
+  printf '    {"name": %s, "login": "password", "keys": [], "passwordFile": %s, "sudo": "password"}\n' \
+    "$(json_str "$LAB_OPS_USER")" "$(json_str "$OPS_PASSWORD_FILE")"
+  printf '  ]\n}\n'
+} | write_if_changed "$LAB_JSON" 0644 || true
+
+UP_OK=1
+ELAPSED=$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+summary=()
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name _ addr net _ <<<"$h"
+  [[ $name == fleet* ]] && continue
+  if [[ $net == private ]]; then summary+=("$name $addr (via $LAB_JUMP_HOST)"); else summary+=("$name $addr"); fi
+done
+fleet_note=''
+if ((FLEET > 0)); then
+  fleet_note="; fleet01..fleet$(printf '%02d' "$FLEET") $(lab_hosts "$FLEET" | grep '^fleet01|' | cut -d'|' -f3)..$(lab_hosts "$FLEET" | tail -1 | cut -d'|' -f3)"
+fi
+joined=$(printf '%s, ' "${summary[@]}")
+echo "Lab up: ${joined%, }${fleet_note} (${started} sshd started, ${ELAPSED}s; state in $STATE)"
