@@ -46,7 +46,8 @@ function openExec(client: Client, text: string): Promise<ClientChannel> {
 
 /** Kills the remote process group from a second channel on the same connection. */
 async function killGroup(client: Client, pgid: number, sudo: boolean): Promise<void> {
-  const argv = ['sh', '-c', 'kill -TERM -- "-$1" 2>/dev/null; sleep 1; kill -KILL -- "-$1" 2>/dev/null; true', 'backline-kill', String(pgid)];
+  // No `--`: dash's kill (sh on Debian) rejects it, and "-<pgid>" after the signal already means a group.
+  const argv = ['sh', '-c', 'kill -TERM -"$1" 2>/dev/null; sleep 1; kill -KILL -"$1" 2>/dev/null; true', 'backline-kill', String(pgid)];
   const channel = await openExec(client, commandLine(sudo ? sudoCommand(argv, { nonInteractive: true }) : argv));
   await new Promise<void>((resolve) => {
     channel.on('close', () => resolve());
@@ -75,6 +76,7 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
     if (stopReason) return;
     stopReason = reason;
     if (pgid !== null) void killGroup(client, pgid, options.sudo).catch(() => undefined);
+    // Also ask sshd to signal it (some sshd versions refuse this for root sessions; the group kill covers that).
     channel.signal('KILL');
     // Give the kill a moment to land before the channel goes, so the group is gone when we report.
     setTimeout(() => channel.close(), 1500).unref();

@@ -259,14 +259,17 @@ describe('running commands', () => {
     const app = newCore();
     const [server] = await ticketWith(app, 'TKT-12', [{ ticketId: 'TKT-12', label: 'web1', ...web1() }]);
     await connectTrusting(app, server!.id);
-    const marker = `bl-cancel-${process.pid}-${Date.now()}`;
+    // Unique durations, so only this test's processes can match (not leftovers from another run).
+    const seconds = 40_000 + Math.floor(Math.random() * 10_000);
+    const mine = `^sleep (${seconds}|${seconds + 1})$`;
     const id = runId();
-    const running = run(app, 'TKT-12', [server!.id], ['sh', '-c', `sleep 300 & sleep 301; : ${marker}`], { runId: id });
-    await expect.poll(async () => (await run(app, 'TKT-12', [server!.id], ['pgrep', '-f', marker])).results[0]!.exitCode).toBe(0);
+    const running = run(app, 'TKT-12', [server!.id], ['sh', '-c', `sleep ${seconds} & sleep ${seconds + 1}`], { runId: id });
+    const count = async () => (await run(app, 'TKT-12', [server!.id], ['pgrep', '-c', '-f', mine])).results[0]!.stdout.text.trim();
+    await expect.poll(count, { timeout: 5000 }).toBe('2');
     await app.call('commands.cancel', { runId: id });
     const result = await running;
     expect(result.results[0]!.error?.code).toBe('CANCELLED');
-    await expect.poll(async () => (await run(app, 'TKT-12', [server!.id], ['pgrep', '-f', 'sleep 30[01]'])).results[0]!.exitCode).toBe(1);
+    await expect.poll(count, { timeout: 5000 }).toBe('0');
   });
 
   it('stops a command at its time limit', async () => {
@@ -312,4 +315,34 @@ describe('running commands', () => {
     const again = await run(app, 'TKT-15', [server!.id], ['hostname']);
     expect(again.results[0]!.stdout.text.trim()).toBe('web2');
   }, 60_000);
+});
+
+describe('interactive terminal', () => {
+  it('runs a shell with a pty, resizes, and saves its transcript to the ticket', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-16', [{ ticketId: 'TKT-16', label: 'web1', ...web1() }]);
+    await connectTrusting(app, server!.id);
+    let screen = '';
+    const closed: unknown[] = [];
+    app.core.events.subscribe((event, payload) => {
+      if (event === 'terminal.output') screen += (payload as { data: string }).data;
+      if (event === 'terminal.closed') closed.push(payload);
+    });
+    const { terminalId } = await app.call('terminal.open', { serverId: server!.id, cols: 100, rows: 30 });
+    await app.call('terminal.input', { terminalId, data: 'stty size; echo "host=$(hostname)"\n' });
+    await expect.poll(() => screen).toMatch(/host=web1/);
+    expect(screen).toMatch(/30 100/);
+    await app.call('terminal.resize', { terminalId, cols: 120, rows: 40 });
+    await app.call('terminal.input', { terminalId, data: 'stty size\n' });
+    await expect.poll(() => screen).toMatch(/40 120/);
+    const { noteId } = await app.call('terminal.close', { terminalId });
+    const notes = await app.call('notes.list', { ticketId: 'TKT-16' });
+    const transcript = notes.find((n) => n.id === noteId);
+    expect(transcript?.title).toMatch(/^Terminal: web1 /);
+    expect(transcript?.body).toContain('host=web1');
+    expect(transcript?.body).not.toContain('\u001b[');
+    expect(closed).toEqual([{ terminalId, reason: 'closed by the engineer', noteId }]);
+    const audit = await app.call('audit.list', { ticketId: 'TKT-16' });
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['ssh.terminal.opened', 'ssh.terminal.closed']));
+  });
 });
