@@ -32,6 +32,7 @@ test('README screenshot', async ({ page, backline }) => {
     ].join('\n'),
   );
   await expect(page.getByRole('status').filter({ hasText: /^Saved/ })).toBeVisible();
-  await page.getByRole('radio', { name: 'Preview' }).click();
+  await page.getByText('Preview', { exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'What happens' })).toBeVisible();
   await page.screenshot({ path: 'docs/screenshot.png' });
 });
