@@ -7,7 +7,9 @@ packages=(
   chromium           # the browser the Playwright end-to-end tests drive
   g++ make python3   # better-sqlite3 builds from source
   fonts-dejavu-core  # legible text in headless chromium screenshots
+  openssh-client     # ssh-keygen and ssh -G: the SSH modules' tests compare against them
 )
+# The lab of test servers (sshd in network namespaces) installs its own: e2e/lab/install.sh.
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
