@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { HostResult } from '../../../shared/domain/command.js';
 import type { Server } from '../../../shared/domain/server.js';
@@ -113,6 +114,8 @@ export function serverHandlers(
         return server;
       });
       const abort = new AbortController();
+      // One listener per server on the shared cancel signal is expected, not a leak.
+      setMaxListeners(servers.length + 10, abort.signal);
       running.set(runId, abort);
       try {
         const results = await Promise.all(servers.map((server) => runOn(server)));

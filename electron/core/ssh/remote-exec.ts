@@ -38,9 +38,18 @@ export function remoteCommandText(argv: readonly string[], sudo: boolean): strin
 
 const SUDO_PASSWORD = /^sudo: (a password is required|a terminal is required|no tty present)/m;
 
-function openExec(client: Client, text: string): Promise<ClientChannel> {
+/**
+ * Opens an exec channel. `attach` runs inside ssh2's callback, before anything else: a fast command's
+ * output, exit status and close can arrive in the same packet batch as the channel's confirmation, and
+ * listeners added after an `await` would miss them.
+ */
+function openExec(client: Client, text: string, attach: (channel: ClientChannel) => void = () => undefined): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    client.exec(text, (error, channel) => (error ? reject(error) : resolve(channel)));
+    client.exec(text, (error, channel) => {
+      if (error) return reject(error);
+      attach(channel);
+      resolve(channel);
+    });
   });
 }
 
@@ -48,11 +57,12 @@ function openExec(client: Client, text: string): Promise<ClientChannel> {
 async function killGroup(client: Client, pgid: number, sudo: boolean): Promise<void> {
   // No `--`: dash's kill (sh on Debian) rejects it, and "-<pgid>" after the signal already means a group.
   const argv = ['sh', '-c', 'kill -TERM -"$1" 2>/dev/null; sleep 1; kill -KILL -"$1" 2>/dev/null; true', 'backline-kill', String(pgid)];
-  const channel = await openExec(client, commandLine(sudo ? sudoCommand(argv, { nonInteractive: true }) : argv));
-  await new Promise<void>((resolve) => {
-    channel.on('close', () => resolve());
-    channel.resume();
-    channel.stderr.resume();
+  await new Promise<void>((resolve, reject) => {
+    openExec(client, commandLine(sudo ? sudoCommand(argv, { nonInteractive: true }) : argv), (channel) => {
+      channel.on('close', () => resolve());
+      channel.resume();
+      channel.stderr.resume();
+    }).catch(reject);
   });
 }
 
@@ -66,7 +76,7 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   if (options.signal?.aborted) {
     return { exitCode: null, signal: null, durationMs: 0, stdout: stdout.result(), stderr: stderr.result(), error: new BacklineError('CANCELLED') };
   }
-  const channel = await openExec(client, remoteCommandText(argv, options.sudo));
+  let channel: ClientChannel | undefined;
   let pgid: number | null = null;
   let stderrHead: Buffer | null = Buffer.alloc(0);
   let stopReason: BacklineError | null = null;
@@ -77,9 +87,9 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
     stopReason = reason;
     if (pgid !== null) void killGroup(client, pgid, options.sudo).catch(() => undefined);
     // Also ask sshd to signal it (some sshd versions refuse this for root sessions; the group kill covers that).
-    channel.signal('KILL');
+    channel?.signal('KILL');
     // Give the kill a moment to land before the channel goes, so the group is gone when we report.
-    setTimeout(() => channel.close(), 1500).unref();
+    setTimeout(() => channel?.close(), 1500).unref();
   };
   const timer = setTimeout(
     () => stop(new BacklineError('COMMAND_TIMEOUT', `The command ran longer than ${Math.round(options.timeoutMs / 1000)} s and was stopped.`, { hint: 'Raise the time limit if it needs longer.' })),
@@ -88,11 +98,7 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   const onAbort = () => stop(new BacklineError('CANCELLED', 'The command was cancelled and its processes killed.'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  channel.on('data', (chunk: Buffer) => {
-    stdout.write(chunk);
-    options.onData?.('stdout', chunk);
-  });
-  channel.stderr.on('data', (chunk: Buffer) => {
+  const onStderr = (chunk: Buffer): void => {
     if (stderrHead !== null) {
       // The wrapper's first stderr line carries the process group; strip it from what the engineer sees.
       stderrHead = Buffer.concat([stderrHead, chunk]);
@@ -109,19 +115,36 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
     if (sudoText.length < 512) sudoText += chunk.toString('utf8');
     stderr.write(chunk);
     options.onData?.('stderr', chunk);
-  });
+  };
 
-  const exit = await new Promise<{ code: number | null; signal: string | null; lost: boolean }>((resolve) => {
-    let code: number | null = null;
-    let signal: string | null = null;
-    let exited = false;
-    channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
-      exited = true;
-      code = exitCode;
-      signal = exitSignal ?? null;
+  let code: number | null = null;
+  let exitSignal: string | null = null;
+  let exited = false;
+  let openFailed: unknown = null;
+  const closed = new Promise<void>((resolve) => {
+    void openExec(client, remoteCommandText(argv, options.sudo), (opened) => {
+      channel = opened;
+      opened.on('data', (chunk: Buffer) => {
+        stdout.write(chunk);
+        options.onData?.('stdout', chunk);
+      });
+      opened.stderr.on('data', onStderr);
+      opened.on('exit', (exitCode: number | null, signal?: string) => {
+        exited = true;
+        code = exitCode;
+        exitSignal = signal ?? null;
+      });
+      opened.on('close', () => resolve());
+    }).catch((error: unknown) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      openFailed = error;
+      resolve();
     });
-    channel.on('close', () => resolve({ code, signal, lost: !exited }));
   });
+  await closed;
+  if (openFailed) throw openFailed instanceof Error ? openFailed : new Error(String(openFailed));
+  const exit = { code, signal: exitSignal, lost: !exited };
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
   await Promise.all([stdout.finish(), stderr.finish()]);

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:ssh`: one command on the lab's 20 fleet servers, Backline's fan-out against OpenSSH's
+ * ssh run in parallel, cold (new connections) and warm (reused sessions), all measured in this run.
+ * Prints medians and the ratios the SSH issue sets targets for. Needs `bash e2e/lab/up.sh --fleet 20`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readLab } from '../../e2e/lab/lab.js';
+import { createCore } from '../../electron/core/core.js';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const COMMAND = ['hostname'];
+
+const lab = readLab();
+const fleet = lab.hosts.filter((h) => h.kind === 'fleet');
+if (fleet.length < 20) throw new Error(`The bench needs 20 fleet servers; the lab has ${fleet.length}. Run: bash e2e/lab/up.sh --fleet 20`);
+const rootKey = lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
+
+const work = mkdtempSync(join(tmpdir(), 'backline-bench-'));
+const home = join(work, 'home');
+mkdirSync(join(home, '.ssh'), { recursive: true });
+// Host keys known in advance for both sides, so neither measures a question nobody answers.
+writeFileSync(join(home, '.ssh', 'known_hosts'), fleet.flatMap((h) => h.hostKeys.map((k) => `${h.address} ${k.publicKey}`)).join('\n') + '\n');
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+function openssh(address: string, extra: string[] = []): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'ssh',
+      ['-F', '/dev/null', '-i', rootKey, '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${join(home, '.ssh', 'known_hosts')}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', ...extra, `root@${address}`, ...COMMAND],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ssh ${address} exited ${code}: ${stderr}`))));
+  });
+}
+
+const core = createCore({ dataDir: join(work, 'data'), shell: 'browser', version: 'bench', log: () => undefined, ssh: { home, user: 'bench', agentSocket: null } });
+async function call<K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodOutput<K>> {
+  const result = await core.dispatch(method, input, { shell: 'browser' });
+  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
+  return result.value as MethodOutput<K>;
+}
+
+let runs = 0;
+async function fanOut(ids: number[]): Promise<void> {
+  const { results } = await call('commands.run', { ticketId: 'BENCH-1', runId: `bench-${++runs}-${Date.now()}`, serverIds: ids, argv: COMMAND, sudo: false, timeoutS: 60 });
+  const failed = results.find((r) => r.exitCode !== 0);
+  if (failed) throw new Error(`${failed.label}: ${failed.error?.message ?? `exit ${failed.exitCode}`}`);
+}
+
+try {
+  await call('tickets.create', { id: 'BENCH-1', title: 'SSH fan-out benchmark' });
+  const servers = [];
+  for (const host of fleet.slice(0, 20)) {
+    servers.push(await call('servers.add', { ticketId: 'BENCH-1', label: host.name, host: host.address, user: 'root', auth: 'key', keyFile: rootKey }));
+  }
+  const ids = servers.map((s) => s.id);
+  const disconnectAll = async () => {
+    for (const id of ids) await call('servers.disconnect', { id });
+  };
+
+  // Warm-up, not measured: page cache, sshd's first-connection work, JIT.
+  await Promise.all(fleet.slice(0, 20).map((h) => openssh(h.address)));
+  await fanOut(ids);
+
+  // OpenSSH's own warm path, for comparison: one ControlMaster connection per host, commands multiplexed over it.
+  const control = (address: string) => ['-o', `ControlPath=${join(work, `cm-${address}`)}`, '-o', 'ControlMaster=auto', '-o', 'ControlPersist=120'];
+  await Promise.all(fleet.slice(0, 20).map((h) => openssh(h.address, control(h.address))));
+
+  const sample = {
+    opensshCold: [] as number[],
+    backlineCold: [] as number[],
+    backlineWarm: [] as number[],
+    backlineOne: [] as number[],
+    opensshOne: [] as number[],
+    opensshWarm: [] as number[],
+    opensshWarmOne: [] as number[],
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Interleaved, so a noisy moment on this shared machine hits both sides alike.
+    sample.opensshCold.push(await timed(() => Promise.all(fleet.slice(0, 20).map((h) => openssh(h.address)))));
+    await disconnectAll();
+    sample.backlineCold.push(await timed(() => fanOut(ids)));
+    sample.backlineWarm.push(await timed(() => fanOut(ids)));
+    sample.backlineOne.push(await timed(() => fanOut([ids[0]!])));
+    sample.opensshOne.push(await timed(() => openssh(fleet[0]!.address)));
+    sample.opensshWarm.push(await timed(() => Promise.all(fleet.slice(0, 20).map((h) => openssh(h.address, control(h.address))))));
+    sample.opensshWarmOne.push(await timed(() => openssh(fleet[0]!.address, control(fleet[0]!.address))));
+  }
+
+  const m = Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, median(v)])) as Record<keyof typeof sample, number>;
+  const row = (name: string, ms: number) => console.log(`${name.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms`);
+  console.log(`\nSSH fan-out: \`${COMMAND.join(' ')}\` on ${ids.length} lab servers, median of ${ROUNDS} rounds (${new Date().toISOString()})\n`);
+  row('OpenSSH: 20 × ssh in parallel (new connections)', m.opensshCold);
+  row('Backline cold: fan-out to 20, new connections', m.backlineCold);
+  row('Backline warm: fan-out to 20, reused sessions', m.backlineWarm);
+  row('Backline warm: one command on one server (round trip)', m.backlineOne);
+  row('OpenSSH: one ssh to one server (new connection)', m.opensshOne);
+  row('OpenSSH warm: 20 × ssh over ControlMaster connections', m.opensshWarm);
+  row('OpenSSH warm: one ssh over a ControlMaster connection', m.opensshWarmOne);
+  const warmRatio = m.backlineWarm / m.backlineOne;
+  const coldRatio = m.backlineCold / m.opensshCold;
+  console.log('');
+  console.log(`warm fan-out ÷ one round trip      ${warmRatio.toFixed(2)}x   (target ≤ 1.5x: ${warmRatio <= 1.5 ? 'met' : 'NOT met'})`);
+  console.log(`cold fan-out ÷ parallel OpenSSH    ${coldRatio.toFixed(2)}x   (target ≤ 1.2x: ${coldRatio <= 1.2 ? 'met' : 'NOT met'})`);
+  console.log(`for comparison, OpenSSH's own warm fan-out ÷ its one round trip: ${(m.opensshWarm / m.opensshWarmOne).toFixed(2)}x`);
+  console.log(`(all ${ids.length} lab servers share this machine's ${availableParallelism()} cores, so their sshd work queues up: see the README)`);
+} finally {
+  for (const h of fleet.slice(0, 20)) spawn('ssh', ['-o', `ControlPath=${join(work, `cm-${h.address}`)}`, '-O', 'exit', `root@${h.address}`], { stdio: 'ignore' });
+  core.close();
+  rmSync(work, { recursive: true, force: true });
+}
