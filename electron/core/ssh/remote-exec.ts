@@ -120,7 +120,7 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   let code: number | null = null;
   let exitSignal: string | null = null;
   let exited = false;
-  let openFailed: unknown = null;
+  const failure: { error?: Error } = {};
   const closed = new Promise<void>((resolve) => {
     void openExec(client, remoteCommandText(argv, options.sudo), (opened) => {
       channel = opened;
@@ -138,12 +138,12 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
     }).catch((error: unknown) => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      openFailed = error;
+      failure.error = error instanceof Error ? error : new Error('the server refused to open a channel');
       resolve();
     });
   });
   await closed;
-  if (openFailed) throw openFailed instanceof Error ? openFailed : new Error(String(openFailed));
+  if (failure.error) throw failure.error;
   const exit = { code, signal: exitSignal, lost: !exited };
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);

@@ -11,6 +11,8 @@ export const queryKeys = {
   findings: (ticketId: string) => ['findings.list', ticketId] as const,
   audit: (ticketId: string) => ['audit.list', ticketId] as const,
   search: (text: string) => ['search.query', text] as const,
+  servers: (ticketId: string) => ['servers.list', ticketId] as const,
+  serverRoute: (serverId: number) => ['servers.resolve', serverId] as const,
 };
 
 /** Whatever changed on a ticket, these are the views that may show it. */
@@ -20,6 +22,7 @@ export function invalidateTicket(queryClient: QueryClient, ticketId: string): vo
   void queryClient.invalidateQueries({ queryKey: queryKeys.notes(ticketId) });
   void queryClient.invalidateQueries({ queryKey: queryKeys.findings(ticketId) });
   void queryClient.invalidateQueries({ queryKey: queryKeys.audit(ticketId) });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.servers(ticketId) });
   void queryClient.invalidateQueries({ queryKey: ['search.query'] });
 }
 
@@ -69,6 +72,17 @@ export function useSearch(text: string) {
     enabled: trimmed.length > 0,
     placeholderData: (previous) => previous,
   });
+}
+
+export function useServers(ticketId: string) {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.servers(ticketId), queryFn: () => client.invoke('servers.list', { ticketId }) });
+}
+
+/** The hop-by-hop route to a server after ~/.ssh/config; fetched only when asked for. */
+export function useServerRoute(serverId: number, enabled: boolean) {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.serverRoute(serverId), queryFn: () => client.invoke('servers.resolve', { id: serverId }), enabled });
 }
 
 /**

@@ -18,6 +18,9 @@ export function useLiveUpdates(): void {
       client.on('audit.appended', (entry) => {
         if (entry.ticketId) void queryClient.invalidateQueries({ queryKey: queryKeys.audit(entry.ticketId) });
       }),
+      client.on('server.connection', ({ ticketId }) => {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.servers(ticketId) });
+      }),
     ];
     return () => offs.forEach((off) => off());
   }, [client, queryClient]);

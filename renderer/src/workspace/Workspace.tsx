@@ -8,6 +8,7 @@ import { workspaceRoute, workspaceTabs, type WorkspaceTab } from '../app/route.j
 import { navigate } from '../app/useHashRoute.js';
 import { FindingsTab } from '../findings/FindingsTab.js';
 import { NotesTab } from '../notes/NotesTab.js';
+import { ServersTab } from '../servers/ServersTab.js';
 import { ExportMenu } from './ExportMenu.js';
 import { MissingWorkspace } from './MissingWorkspace.js';
 import { isPlannedTab, PlaceholderTab } from './PlaceholderTab.js';
@@ -54,6 +55,7 @@ function TabContent({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) 
   if (tab === 'notes') return <NotesTab ticketId={ticketId} />;
   if (tab === 'findings') return <FindingsTab ticketId={ticketId} />;
   if (tab === 'audit') return <AuditTab ticketId={ticketId} />;
+  if (tab === 'servers') return <ServersTab ticketId={ticketId} />;
   if (isPlannedTab(tab)) return <PlaceholderTab tab={tab} />;
   return null;
 }
