@@ -9,7 +9,7 @@ import type * as CoreModule from './core/core.js';
 import { createFakeElectron, type FakeElectron } from './testing/fake-electron.js';
 
 // The real module would try to download Electron; the entry must import only this stand-in.
-const mocked = vi.hoisted(() => ({ electron: undefined as unknown as FakeElectron, closes: [] as (() => void)[], spies: [] as { close: unknown }[] }));
+const mocked = vi.hoisted(() => ({ electron: undefined as unknown as FakeElectron, closes: [] as (() => void)[], spies: [] as { close: unknown }[], options: [] as CoreModule.CoreOptions[] }));
 vi.mock('electron', async () => {
   const { createFakeElectron } = await import('./testing/fake-electron.js');
   mocked.electron = createFakeElectron();
@@ -21,6 +21,7 @@ vi.mock('./core/core.js', async (importOriginal) => {
   return {
     ...actual,
     createCore: (options: CoreModule.CoreOptions) => {
+      mocked.options.push(options);
       const core = actual.createCore(options);
       mocked.closes.push(() => core.close());
       mocked.spies.push({ close: vi.spyOn(core, 'close') });
@@ -39,6 +40,7 @@ beforeEach(() => {
   electron = createFakeElectron();
   mocked.closes.length = 0;
   mocked.spies.length = 0;
+  mocked.options.length = 0;
 });
 afterEach(() => {
   for (const close of mocked.closes) close(); // closing twice is harmless
@@ -69,6 +71,21 @@ describe('main entry', () => {
     const event = { sender: win.webContents, senderFrame: { url: pathToFileURL(indexHtml).href, parent: null } } as unknown as IpcMainInvokeEvent;
     const info = (await electron.ipcMain.handlers.get(IPC_INVOKE)!(event, 'app.info', {})) as WireResult;
     expect(info).toMatchObject({ ok: true, value: { shell: 'electron', dataDir: dir } });
+  });
+
+  it('seals secrets the engineer asks to keep with safeStorage, and keeps none without it', async () => {
+    await start(['--data-dir', dir]);
+    const encryptor = mocked.options[0]!.encryptor!;
+    const sealed = encryptor.encrypt('hunter2');
+    expect(electron.safeStorage.encryptString).toHaveBeenCalledWith('hunter2');
+    expect(sealed.toString()).not.toContain('hunter2');
+    expect(encryptor.decrypt(sealed)).toBe('hunter2');
+
+    for (const close of mocked.closes) close();
+    electron = createFakeElectron();
+    electron.safeStorage.available = false;
+    await start(['--data-dir', dir]);
+    expect(mocked.options[1]!.encryptor).toBeUndefined();
   });
 
   it('takes the data dir from BACKLINE_DATA_DIR when there is no flag', async () => {

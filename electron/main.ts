@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, shell, type App, type Dialog } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell, type App, type Dialog, type SafeStorage } from 'electron';
 import { parseArgs } from 'node:util';
 import { appRoot, appVersion } from './core/app-root.js';
 import { createCore, type Core } from './core/core.js';
@@ -13,6 +13,7 @@ export interface ElectronMain {
   ipcMain: IpcBindingDeps['ipcMain'];
   shell: WindowDeps['shell'];
   dialog: Pick<Dialog, 'showErrorBox'>;
+  safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>;
 }
 
 export interface MainDeps {
@@ -70,7 +71,12 @@ export async function startMain({ electron, argv, env, platform, root = appRoot(
 
   await app.whenReady();
   try {
-    core = createCore({ dataDir, shell: 'electron', version: appVersion(root) });
+    const { safeStorage: vault } = electron;
+    // Secrets the engineer asks to keep are sealed by the OS keychain; without one, nothing is stored.
+    const encryptor = vault.isEncryptionAvailable()
+      ? { encrypt: (plain: string) => vault.encryptString(plain), decrypt: (sealed: Buffer) => vault.decryptString(sealed) }
+      : undefined;
+    core = createCore({ dataDir, shell: 'electron', version: appVersion(root), ...(encryptor ? { encryptor } : {}) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     electron.dialog.showErrorBox('Backline could not start', `Backline could not open its workspace in ${dataDir}: ${reason}`);
@@ -83,7 +89,7 @@ export async function startMain({ electron, argv, env, platform, root = appRoot(
 
 // Only inside Electron's main process; importing this file elsewhere (tests) must not start anything.
 if (process.type === 'browser') {
-  startMain({ electron: { app, BrowserWindow, ipcMain, shell, dialog }, argv: process.argv, env: process.env, platform: process.platform }).catch(
+  startMain({ electron: { app, BrowserWindow, ipcMain, shell, dialog, safeStorage }, argv: process.argv, env: process.env, platform: process.platform }).catch(
     (error: unknown) => {
       console.error(`Backline could not start: ${error instanceof Error ? error.message : String(error)}`);
       app.exit(1);

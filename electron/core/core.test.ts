@@ -202,3 +202,22 @@ describe('dispatch', () => {
     core = createCore({ dataDir: dir.path, shell: 'browser', version: 't' });
   });
 });
+
+describe('servers', () => {
+  it('attaches a server with validated fields and refuses hostile ones, naming the field', async () => {
+    await call('tickets.create', { id: 'TKT-20', title: 'SSH' });
+    const server = await call('servers.add', { ticketId: 'TKT-20', host: 'web1.example.com', user: 'deploy', port: 2222, jump: 'ops@bastion.example.com:22' });
+    expect(server).toMatchObject({ label: 'web1.example.com', connection: 'disconnected', auth: 'auto' });
+    const hostile = await raw('servers.add', { ticketId: 'TKT-20', host: '-oProxyCommand=sh', user: 'x;id', jump: 'a b' });
+    expect(hostile.ok).toBe(false);
+    if (hostile.ok) return;
+    expect(hostile.error.issues?.map((i) => i.path).sort()).toEqual(['host', 'jump', 'user']);
+  });
+
+  it('never stores a secret in the browser shell', async () => {
+    await call('tickets.create', { id: 'TKT-21', title: 'SSH' });
+    const server = await call('servers.add', { ticketId: 'TKT-21', host: 'web1.example.com' });
+    const result = await raw('servers.connect', { id: server.id, secrets: { password: 'hunter2' }, remember: true });
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'The browser shell never stores passwords or passphrases.' } });
+  });
+});

@@ -13,6 +13,7 @@ import { workspaceHandlers } from './services/workspace.js';
 import { sha256Fingerprint } from './ssh/fingerprint.js';
 import { HostKeyStore } from './ssh/host-key-store.js';
 import { localSsh, userKnownHostsFiles, type LocalSshOptions } from './ssh/local-ssh.js';
+import { SecretVault, type Encryptor } from './ssh/secret-vault.js';
 import { SshSessions } from './ssh/sessions.js';
 import { openWorkspaceDb } from './store/database.js';
 import { Workspace } from './workspace.js';
@@ -26,6 +27,8 @@ export interface CoreOptions {
   log?: (message: string, error: unknown) => void;
   /** The engineer's SSH setup; defaults to this user's home, ~/.ssh and SSH_AUTH_SOCK. */
   ssh?: LocalSshOptions & { connectTimeoutMs?: number; keepaliveIntervalS?: number; keepaliveCountMax?: number };
+  /** OS-backed encryption for secrets the engineer asks to keep (Electron's safeStorage); none in the browser shell. */
+  encryptor?: Encryptor;
 }
 
 /** The plain-Node core: it knows nothing of Electron or HTTP; shells bind `dispatch` and `events`. */
@@ -59,6 +62,7 @@ export function createCore(options: CoreOptions): Core {
   });
   const ssh: SshDeps = {
     sessions,
+    vault: options.encryptor ? new SecretVault(join(options.dataDir, 'secrets.json'), options.encryptor) : undefined,
     hostKeys,
     local,
     runsDir: join(options.dataDir, 'runs'),

@@ -81,8 +81,15 @@ export function createFakeElectron() {
   const contextBridge = { exposeInMainWorld: vi.fn() };
   const shell = { openExternal: vi.fn((_url: string) => Promise.resolve()) };
   const dialog = { showErrorBox: vi.fn() };
+  // A stand-in keychain: reversible, and visibly not the plain text.
+  const safeStorage = {
+    available: true,
+    isEncryptionAvailable: vi.fn(() => safeStorage.available),
+    encryptString: vi.fn((plain: string) => Buffer.from(`sealed:${Buffer.from(plain).toString('hex')}`)),
+    decryptString: vi.fn((sealed: Buffer) => Buffer.from(sealed.toString().slice('sealed:'.length), 'hex').toString()),
+  };
 
-  return { app, BrowserWindow, ipcMain, ipcRenderer, contextBridge, session: { defaultSession: session }, shell, dialog, fakeSession: session };
+  return { app, BrowserWindow, ipcMain, ipcRenderer, contextBridge, session: { defaultSession: session }, shell, dialog, safeStorage, fakeSession: session };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

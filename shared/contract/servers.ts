@@ -52,8 +52,18 @@ export const serverMethods = {
   }),
   'servers.connect': method({
     summary: 'Open (or reuse) the SSH session to a server. Fails with SSH_HOST_UNKNOWN until its host key is trusted.',
-    input: z.object({ id: serverIdSchema, secrets: secretsSchema.default({}) }),
+    input: z.object({
+      id: serverIdSchema,
+      secrets: secretsSchema.default({}),
+      /** Keep the secrets across restarts, encrypted by the OS keychain (desktop app only). */
+      remember: z.boolean().default(false),
+    }),
     output: serverSchema,
+  }),
+  'servers.forgetSecrets': method({
+    summary: 'Forget the password and passphrase held or stored for a server.',
+    input: z.object({ id: serverIdSchema }),
+    output: z.object({ forgotten: z.literal(true) }),
   }),
   'servers.trustHostKey': method({
     summary: "Accept the host key a server just presented, by its fingerprint; remembered in Backline's known_hosts.",

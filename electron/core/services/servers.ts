@@ -8,12 +8,15 @@ import { formatBytes } from '../ssh/bounded-output.js';
 import type { HostKeyStore } from '../ssh/host-key-store.js';
 import { OutputBatcher } from '../ssh/output-batcher.js';
 import { describeChain, hopsFor, resolveServerChain, type LocalSsh } from '../ssh/resolve-server.js';
+import type { SecretVault } from '../ssh/secret-vault.js';
 import type { SshSessions } from '../ssh/sessions.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace.js';
 
 export interface SshDeps {
   sessions: SshSessions;
+  /** Where secrets the engineer asked to keep are stored encrypted; absent in the browser shell. */
+  vault?: SecretVault | undefined;
   hostKeys: HostKeyStore;
   local: LocalSsh;
   /** Where full outputs too large to keep in memory are written. */
@@ -34,6 +37,7 @@ export function serverHandlers(
   | 'servers.connect'
   | 'servers.trustHostKey'
   | 'servers.disconnect'
+  | 'servers.forgetSecrets'
   | 'commands.run'
   | 'commands.cancel'
 > {
@@ -73,6 +77,7 @@ export function serverHandlers(
       ws.change((tx) => {
         const server = ws.servers.remove(id);
         ssh.sessions.disconnect(id);
+        ssh.vault?.forget(id);
         tx.record({ ticketId: server.ticketId, action: 'server.detached', summary: `Detached server ${server.label}`, detail: { server } });
         return { removed: true as const };
       }),
@@ -80,10 +85,17 @@ export function serverHandlers(
       const server = ws.servers.get(id);
       return describeChain(resolveServerChain(server, ssh.local), server, ssh.local);
     },
-    'servers.connect': async ({ id, secrets }) => {
+    'servers.connect': async ({ id, secrets, remember }) => {
       const server = ws.servers.get(id);
-      ssh.sessions.rememberSecrets(id, secrets);
+      if (remember && !ssh.vault) {
+        throw new BacklineError('VALIDATION_FAILED', 'The browser shell never stores passwords or passphrases.', {
+          hint: 'They are held in memory until Backline stops; the desktop app can store them encrypted by the OS keychain.',
+        });
+      }
+      ssh.sessions.rememberSecrets(id, { ...ssh.vault?.get(id), ...secrets });
       await ssh.sessions.session(id, hops(server));
+      // Stored only once they have worked, so a typo is never kept.
+      if (remember && ssh.vault && (secrets.password !== undefined || secrets.passphrase !== undefined)) ssh.vault.put(id, ssh.sessions.secretsFor(id));
       ws.change((tx) => tx.record({ ticketId: server.ticketId, action: 'ssh.connected', summary: `Connected to ${server.label} (${whereOf(server)})` }));
       return live(server);
     },
@@ -99,6 +111,12 @@ export function serverHandlers(
         }),
       );
       return { trusted: true as const, file };
+    },
+    'servers.forgetSecrets': ({ id }) => {
+      ws.servers.get(id);
+      ssh.sessions.forgetSecrets(id);
+      ssh.vault?.forget(id);
+      return { forgotten: true as const };
     },
     'servers.disconnect': ({ id }) => {
       const server = ws.servers.get(id);

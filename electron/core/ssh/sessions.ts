@@ -47,6 +47,10 @@ export class SshSessions {
     this.secrets.set(serverId, { ...this.secrets.get(serverId), ...secrets });
   }
 
+  forgetSecrets(serverId: number): void {
+    this.secrets.delete(serverId);
+  }
+
   secretsFor(serverId: number): Secrets {
     return this.secrets.get(serverId) ?? {};
   }
@@ -120,7 +124,6 @@ export class SshSessions {
   disconnect(serverId: number): void {
     const session = this.sessions.get(serverId);
     this.sessions.delete(serverId);
-    this.secrets.delete(serverId);
     if (session) {
       session.state = 'disconnected';
       session.connection.close();

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../testing/temp-dir.js';
+import { SecretVault, type Encryptor } from './secret-vault.js';
+
+const dirs: { remove(): void }[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+/** Stands in for the OS keychain: XOR with a key the file never sees. */
+const keychain: Encryptor = {
+  encrypt: (plain) => Buffer.from(Buffer.from(plain).map((b) => b ^ 0x5a)),
+  decrypt: (sealed) => Buffer.from(sealed.map((b) => b ^ 0x5a)).toString(),
+};
+
+describe('SecretVault', () => {
+  it('stores only what the keychain sealed, and gives it back', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir.path, 'secrets.json');
+    const vault = new SecretVault(file, keychain);
+    vault.put(7, { password: 'correct horse battery staple' });
+    expect(readFileSync(file, 'utf8')).not.toContain('correct horse');
+    expect(new SecretVault(file, keychain).get(7)).toEqual({ password: 'correct horse battery staple' });
+    vault.forget(7);
+    expect(vault.get(7)).toEqual({});
+  });
+});
