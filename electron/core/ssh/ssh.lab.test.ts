@@ -41,7 +41,7 @@ const keyOf = (name: string) => {
   return key;
 };
 
-function newCore(options: { dataDir?: string; keepaliveIntervalS?: number; connectTimeoutMs?: number } = {}) {
+function newCore(options: { dataDir?: string; keepaliveIntervalS?: number; connectTimeoutMs?: number; agentSocket?: string } = {}) {
   const dir = tempDir();
   const core = createCore({
     dataDir: options.dataDir ?? dir.path,
@@ -51,7 +51,7 @@ function newCore(options: { dataDir?: string; keepaliveIntervalS?: number; conne
     ssh: {
       home: home.path,
       user: 'engineer',
-      agentSocket: null,
+      agentSocket: options.agentSocket ?? null,
       connectTimeoutMs: options.connectTimeoutMs ?? 8000,
       keepaliveIntervalS: options.keepaliveIntervalS ?? 15,
       keepaliveCountMax: 2,
@@ -182,6 +182,28 @@ describe('logging in', () => {
     const result = await run(app, 'TKT-6', [server!.id], ['id', '-u'], { sudo: true });
     expect(result.results[0]).toMatchObject({ exitCode: 0, error: null });
     expect(result.results[0]!.stdout.text.trim()).toBe('0');
+  });
+});
+
+describe('ssh-agent', () => {
+  it("uses the engineer's agent when SSH_AUTH_SOCK is set, without reading any key file", async () => {
+    const dir = tempDir('backline-agent-');
+    const socket = join(dir.path, 'agent.sock');
+    const agent = execFileSync('ssh-agent', ['-a', socket, '-s']).toString();
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(agent)![1]!;
+    try {
+      execFileSync('ssh-add', [rootKey()], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+      const app = newCore({ agentSocket: socket });
+      const [server] = await ticketWith(app, 'TKT-17', [{ ticketId: 'TKT-17', label: 'web1', host: hostOf('web1').address, user: 'root', auth: 'agent' }]);
+      const chain = await app.call('servers.resolve', { id: server!.id });
+      expect(chain[0]).toMatchObject({ usesAgent: true, identityFiles: [] });
+      await connectTrusting(app, server!.id);
+      const result = await run(app, 'TKT-17', [server!.id], ['hostname']);
+      expect(result.results[0]!.stdout.text.trim()).toBe('web1');
+    } finally {
+      process.kill(Number(pid));
+      dir.remove();
+    }
   });
 });
 
