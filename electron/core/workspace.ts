@@ -5,6 +5,7 @@ import type { Db } from './store/database.js';
 import { FindingsRepo } from './store/findings-repo.js';
 import { NotesRepo } from './store/notes-repo.js';
 import { SearchIndex } from './store/search-index.js';
+import { PlansRepo } from './store/plans-repo.js';
 import { ServersRepo } from './store/servers-repo.js';
 import { TicketsRepo } from './store/tickets-repo.js';
 import type { EventBus } from './events.js';
@@ -27,6 +28,7 @@ export class Workspace {
   readonly audit: AuditLog;
   readonly search: SearchIndex;
   readonly servers: ServersRepo;
+  readonly plans: PlansRepo;
 
   constructor(
     readonly db: Db,
@@ -40,6 +42,7 @@ export class Workspace {
     this.audit = new AuditLog(db);
     this.search = new SearchIndex(db);
     this.servers = new ServersRepo(db);
+    this.plans = new PlansRepo(db);
   }
 
   now(): string {

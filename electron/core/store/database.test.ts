@@ -68,3 +68,27 @@ describe('migration 001 (workspace)', () => {
     ).toThrow(/FOREIGN KEY/);
   });
 });
+
+describe('migration 002 (servers)', () => {
+  it('keeps labels unique per ticket and stores no credentials', () => {
+    const db = openWorkspaceDb(':memory:');
+    db.prepare("INSERT INTO tickets VALUES ('TKT-1', 't', '', 'open', 'n', 'n')").run();
+    const add = db.prepare("INSERT INTO servers (ticket_id, label, host, auth, created_at) VALUES ('TKT-1', 'web1', 'web1', 'auto', 'n')");
+    add.run();
+    expect(() => add.run()).toThrow(/UNIQUE/);
+    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('servers')").all().map((c) => c.name);
+    expect(columns.filter((c) => /pass|secret/i.test(c))).toEqual([]);
+  });
+});
+
+describe('migration 003 (plans)', () => {
+  it('ties every plan to a server of a ticket', () => {
+    const db = openWorkspaceDb(':memory:');
+    db.prepare("INSERT INTO tickets VALUES ('TKT-1', 't', '', 'open', 'n', 'n')").run();
+    expect(() =>
+      db
+        .prepare("INSERT INTO plans (id, ticket_id, server_id, kind, title, status, steps, warnings, detail, log, created_at, updated_at) VALUES ('p1', 'TKT-1', 99, 'k', 't', 'previewed', '[]', '[]', '{}', '[]', 'n', 'n')")
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
+  });
+});

@@ -1,7 +1,8 @@
 import { migration001 } from './001_workspace.js';
 import { migration002 } from './002_servers.js';
+import { migration003 } from './003_plans.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is a new numbered file added here. */
-export const migrations: readonly Migration[] = [migration001, migration002];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003];
 export type { Migration };
