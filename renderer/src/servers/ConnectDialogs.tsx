@@ -1,0 +1,134 @@
+import { Alert, Button, Code, Group, Modal, PasswordInput, Stack, Table, Text } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { hostPort, secretsOf } from './connectErrors.js';
+import type { ConnectDialog, ConnectFlow } from './useConnectFlow.js';
+
+function UnknownHostKey({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 'unknown-host' }>; flow: ConnectFlow }) {
+  const { key, server } = dialog;
+  const busy = flow.busy.has(server.id);
+  return (
+    <Stack gap="sm">
+      <Text size="sm">{dialog.message}</Text>
+      <Table withTableBorder withColumnBorders variant="vertical" layout="fixed">
+        <Table.Tbody>
+          <Table.Tr>
+            <Table.Th w={110}>Host</Table.Th>
+            <Table.Td ff="monospace">
+              {hostPort(key)}
+              {key.label !== key.host && (
+                <Text span size="xs" c="dimmed" ml={6}>
+                  ({key.label}
+                  {key.label !== server.label ? `, on the way to ${server.label}` : ''})
+                </Text>
+              )}
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>Key type</Table.Th>
+            <Table.Td ff="monospace">{key.keyType}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>Fingerprint</Table.Th>
+            <Table.Td>
+              <Code fz="sm" className="bl-fingerprint" data-testid="host-key-fingerprint">
+                {key.fingerprint}
+              </Code>
+            </Table.Td>
+          </Table.Tr>
+        </Table.Tbody>
+      </Table>
+      {dialog.hint && (
+        <Text size="sm" c="dimmed">
+          {dialog.hint}
+        </Text>
+      )}
+      <Group justify="flex-end" gap="xs">
+        <Button variant="default" onClick={flow.cancel} data-autofocus>
+          Cancel
+        </Button>
+        <Button color="orange" loading={busy} onClick={() => void flow.trust(dialog)}>
+          Trust and connect
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function Credentials({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 'auth' }>; flow: ConnectFlow }) {
+  const [password, setPassword] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const busy = flow.busy.has(dialog.server.id);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void flow.connect(dialog.server, secretsOf(password, passphrase));
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="sm">
+        <Alert color={dialog.attempts > 0 ? 'red' : 'yellow'} title={dialog.attempts > 0 ? 'Still refused' : 'Login refused'} role="alert">
+          {[dialog.message, dialog.hint].filter(Boolean).join(' — ')}
+        </Alert>
+        <PasswordInput
+          label="Password"
+          size="xs"
+          visibilityToggleButtonProps={{ 'aria-label': 'Show the typed characters' }} autoComplete="off" data-autofocus value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+        <PasswordInput
+          label="Key passphrase"
+          size="xs"
+          visibilityToggleButtonProps={{ 'aria-label': 'Show the typed characters' }}
+          autoComplete="off"
+          description="For an encrypted key file"
+          value={passphrase}
+          onChange={(e) => setPassphrase(e.currentTarget.value)}
+        />
+        <Text size="xs" c="dimmed">
+          Held in memory for this session only; never written to disk.
+        </Text>
+        <Group justify="flex-end" gap="xs">
+          <Button variant="default" onClick={flow.cancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={busy} disabled={!password && !passphrase}>
+            Connect
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** The questions a connect can raise; one at a time. */
+export function ConnectDialogs({ flow }: { flow: ConnectFlow }) {
+  const { dialog } = flow;
+  return (
+    <>
+      <Modal opened={dialog?.kind === 'unknown-host'} onClose={flow.cancel} title="Unknown host key" size="lg">
+        {/* Keyed by fingerprint: a second hop's key is a new question, not an edit of the first. */}
+        {dialog?.kind === 'unknown-host' && <UnknownHostKey key={dialog.key.fingerprint} dialog={dialog} flow={flow} />}
+      </Modal>
+      <Modal opened={dialog?.kind === 'auth'} onClose={flow.cancel} title={dialog ? `Log in to ${dialog.server.label}` : 'Log in'} size="md">
+        {dialog?.kind === 'auth' && <Credentials key={dialog.server.id} dialog={dialog} flow={flow} />}
+      </Modal>
+    </>
+  );
+}
+
+export function HostKeyAlarms({ flow }: { flow: ConnectFlow }) {
+  return flow.alarms.map((alarm) => (
+    <Alert
+      key={alarm.serverId}
+      color="red"
+      variant="filled"
+      role="alert"
+      title="HOST KEY CHANGED — not connected"
+      withCloseButton
+      closeButtonLabel={`Dismiss the host key alarm for ${alarm.label}`}
+      onClose={() => flow.dismissAlarm(alarm.serverId)}
+    >
+      <Text size="sm" fw={600}>
+        {alarm.label}: {alarm.message}
+      </Text>
+      {alarm.hint && <Text size="sm">{alarm.hint}</Text>}
+    </Alert>
+  ));
+}

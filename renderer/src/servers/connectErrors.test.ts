@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { connectProblem, hostPort, secretsOf, unknownHostKeyOf } from './connectErrors.js';
+
+const fingerprint = 'SHA256:Gw+B8D3h0KnMNZPRPVl6NQalnnlRNylb4SCwixTvBGE';
+const detail = { host: '10.77.0.11', port: 22, label: 'web1', keyType: 'ssh-ed25519', keyBase64: 'AAAA', fingerprint };
+
+describe('connectProblem', () => {
+  it('offers to trust an unknown host key, with the fingerprint exactly as given', () => {
+    const problem = connectProblem({ code: 'SSH_HOST_UNKNOWN', message: 'web1 presented a host key…', hint: 'Compare…', detail });
+    expect(problem).toEqual({
+      kind: 'unknown-host',
+      key: { host: '10.77.0.11', port: 22, label: 'web1', keyType: 'ssh-ed25519', fingerprint },
+      message: 'web1 presented a host key…',
+      hint: 'Compare…',
+    });
+  });
+
+  it('does not offer trust when the detail is missing or malformed', () => {
+    expect(connectProblem({ code: 'SSH_HOST_UNKNOWN', message: 'x' }).kind).toBe('notify');
+    expect(connectProblem({ code: 'SSH_HOST_UNKNOWN', message: 'x', detail: { ...detail, fingerprint: 'MD5:aa' } }).kind).toBe('notify');
+    expect(connectProblem({ code: 'SSH_HOST_UNKNOWN', message: 'x', detail: { ...detail, port: '22' } }).kind).toBe('notify');
+  });
+
+  it('treats a changed or revoked key as an alarm, never as something to trust', () => {
+    expect(connectProblem({ code: 'SSH_HOST_KEY_CHANGED', message: 'HOST KEY CHANGED', hint: 'h', detail })).toEqual({ kind: 'key-changed', message: 'HOST KEY CHANGED', hint: 'h' });
+    expect(connectProblem({ code: 'SSH_HOST_KEY_REVOKED', message: 'revoked', detail }).kind).toBe('key-changed');
+  });
+
+  it('asks for credentials when the login was refused', () => {
+    expect(connectProblem({ code: 'SSH_AUTH_FAILED', message: 'refused', hint: 'h' })).toEqual({ kind: 'auth', message: 'refused', hint: 'h' });
+  });
+
+  it('announces everything else', () => {
+    for (const code of ['SSH_UNREACHABLE', 'SSH_TIMEOUT', 'SSH_CONNECTION_LOST', 'VALIDATION_FAILED'] as const) {
+      expect(connectProblem({ code, message: 'm' })).toEqual({ kind: 'notify', error: { code, message: 'm' } });
+    }
+  });
+});
+
+describe('helpers', () => {
+  it('defaults label and key type', () => {
+    expect(unknownHostKeyOf({ host: 'h', port: 2222, fingerprint })).toEqual({ host: 'h', port: 2222, label: 'h', keyType: 'unknown key type', fingerprint });
+  });
+  it('writes host:port as ssh does', () => {
+    expect(hostPort({ host: 'web1', port: 22 })).toBe('web1:22');
+    expect(hostPort({ host: '2001:db8::1', port: 22 })).toBe('[2001:db8::1]:22');
+  });
+  it('sends only the secrets that were typed', () => {
+    expect(secretsOf('', '')).toEqual({});
+    expect(secretsOf('pw', '')).toEqual({ password: 'pw' });
+    expect(secretsOf('', 'pp')).toEqual({ passphrase: 'pp' });
+  });
+});

@@ -1,0 +1,59 @@
+import type { WireError } from '../../../shared/errors.js';
+
+/** What an unknown host key looked like, as servers.connect reported it (error.detail). */
+export interface UnknownHostKey {
+  host: string;
+  port: number;
+  label: string;
+  keyType: string;
+  fingerprint: string;
+}
+
+/** What the window does about a failed connect. */
+export type ConnectProblem =
+  | { kind: 'unknown-host'; key: UnknownHostKey; message: string; hint: string | undefined }
+  | { kind: 'key-changed'; message: string; hint: string | undefined }
+  | { kind: 'auth'; message: string; hint: string | undefined }
+  | { kind: 'notify'; error: WireError };
+
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+export function unknownHostKeyOf(detail: WireError['detail']): UnknownHostKey | null {
+  if (!detail) return null;
+  const { host, port, label, keyType, fingerprint } = detail;
+  if (typeof host !== 'string' || typeof port !== 'number' || typeof fingerprint !== 'string' || !FINGERPRINT.test(fingerprint)) return null;
+  return {
+    host,
+    port,
+    label: typeof label === 'string' ? label : host,
+    keyType: typeof keyType === 'string' ? keyType : 'unknown key type',
+    fingerprint,
+  };
+}
+
+export function connectProblem(error: WireError): ConnectProblem {
+  switch (error.code) {
+    case 'SSH_HOST_UNKNOWN': {
+      const key = unknownHostKeyOf(error.detail);
+      // Without a well-formed fingerprint there is nothing to trust: say what happened instead.
+      return key ? { kind: 'unknown-host', key, message: error.message, hint: error.hint } : { kind: 'notify', error };
+    }
+    case 'SSH_HOST_KEY_CHANGED':
+    case 'SSH_HOST_KEY_REVOKED':
+      return { kind: 'key-changed', message: error.message, hint: error.hint };
+    case 'SSH_AUTH_FAILED':
+      return { kind: 'auth', message: error.message, hint: error.hint };
+    default:
+      return { kind: 'notify', error };
+  }
+}
+
+/** `host:port`, with brackets around IPv6 addresses as ssh writes them. */
+export function hostPort(key: Pick<UnknownHostKey, 'host' | 'port'>): string {
+  return key.host.includes(':') ? `[${key.host}]:${key.port}` : `${key.host}:${key.port}`;
+}
+
+/** The secrets to send: only what was typed, so blank fields do not overwrite what the session holds. */
+export function secretsOf(password: string, passphrase: string): { password?: string; passphrase?: string } {
+  return { ...(password ? { password } : {}), ...(passphrase ? { passphrase } : {}) };
+}

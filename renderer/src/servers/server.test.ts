@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { chainSummary, hopAddress, targetOf } from './server.js';
+import { emptyServerForm, toServerInput } from './serverForm.js';
+
+describe('targetOf', () => {
+  it('shows what was typed, leaving unset parts to ~/.ssh/config', () => {
+    expect(targetOf({ user: null, host: 'db1', port: null })).toBe('db1');
+    expect(targetOf({ user: 'root', host: '10.77.0.11', port: 22 })).toBe('root@10.77.0.11:22');
+    expect(targetOf({ user: null, host: '2001:db8::1', port: 2222 })).toBe('[2001:db8::1]:2222');
+  });
+});
+
+describe('chainSummary', () => {
+  it('names the hops in order', () => {
+    expect(chainSummary([{ label: 'web1' }])).toBe('direct');
+    expect(chainSummary([{ label: 'bastion' }, { label: 'db1' }])).toBe('via bastion → db1');
+    expect(hopAddress({ user: 'root', host: '10.78.0.31', port: 22 })).toBe('root@10.78.0.31:22');
+  });
+});
+
+describe('toServerInput', () => {
+  it('sends only the host and auth method when nothing else is filled', () => {
+    expect(toServerInput('TKT-1', { ...emptyServerForm(), host: ' web1 ' })).toEqual({ ticketId: 'TKT-1', host: 'web1', auth: 'auto' });
+  });
+  it('trims fields and keeps the key file only with the key-file method', () => {
+    const values = { host: 'db1', label: ' DB ', user: 'root', port: 2222, auth: 'key' as const, keyFile: ' /k/lab_root ', jump: 'root@10.77.0.20' };
+    expect(toServerInput('TKT-1', values)).toEqual({ ticketId: 'TKT-1', host: 'db1', label: 'DB', user: 'root', port: 2222, auth: 'key', keyFile: '/k/lab_root', jump: 'root@10.77.0.20' });
+    expect(toServerInput('TKT-1', { ...values, auth: 'agent' }).keyFile).toBeUndefined();
+  });
+  it('passes a typed port on as a number for the main side to validate', () => {
+    expect(toServerInput('TKT-1', { ...emptyServerForm(), host: 'h', port: '70000' }).port).toBe(70000);
+  });
+});

@@ -1,0 +1,35 @@
+import type { AuthMethod } from './serverForm.js';
+import type { ResolvedHop, Server } from '../../../shared/domain/server.js';
+
+/** What the engineer typed, as ssh would read it: `user@host:port`, parts left out when unset. */
+export function targetOf(server: Pick<Server, 'user' | 'host' | 'port'>): string {
+  const host = server.host.includes(':') && server.port !== null ? `[${server.host}]` : server.host;
+  return `${server.user ? `${server.user}@` : ''}${host}${server.port !== null ? `:${server.port}` : ''}`;
+}
+
+/** The resolved route in one line: `via bastion → db1`, or `direct` for a single hop. */
+export function chainSummary(hops: readonly Pick<ResolvedHop, 'label'>[]): string {
+  if (hops.length <= 1) return 'direct';
+  return `via ${hops.map((h) => h.label).join(' → ')}`;
+}
+
+export function hopAddress(hop: Pick<ResolvedHop, 'user' | 'host' | 'port'>): string {
+  const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host;
+  return `${hop.user}@${host}:${hop.port}`;
+}
+
+export const authLabels: Record<AuthMethod, string> = {
+  auto: 'auto — ssh-agent, keys, then password',
+  agent: 'agent',
+  key: 'key file',
+  password: 'password',
+};
+
+export const authShortLabels: Record<AuthMethod, string> = { auto: 'auto', agent: 'agent', key: 'key file', password: 'password' };
+
+export const connectionColors: Record<Server['connection'], string> = {
+  disconnected: 'gray',
+  connecting: 'blue',
+  connected: 'green',
+  lost: 'red',
+};

@@ -1,0 +1,120 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import type { Server } from '../../../shared/domain/server.js';
+import { queryKeys } from '../api/queries.js';
+import { useClient } from '../app/ClientContext.js';
+import { notifyError, toWireError } from '../app/errors.js';
+import { connectProblem, type UnknownHostKey } from './connectErrors.js';
+
+type ServerRef = Pick<Server, 'id' | 'label' | 'ticketId'>;
+
+export type ConnectDialog =
+  | { kind: 'unknown-host'; server: ServerRef; key: UnknownHostKey; message: string; hint: string | undefined }
+  | { kind: 'auth'; server: ServerRef; message: string; hint: string | undefined; attempts: number };
+
+/** A changed or revoked host key: shown loudly in the tab until dismissed; nothing offers to trust it. */
+export interface HostKeyAlarm {
+  serverId: number;
+  label: string;
+  message: string;
+  hint: string | undefined;
+}
+
+export interface ConnectFlow {
+  connect: (server: ServerRef, secrets?: { password?: string; passphrase?: string }) => Promise<void>;
+  /** Trusts the key the dialog shows, then connects again. */
+  trust: (dialog: ConnectDialog) => Promise<void>;
+  cancel: () => void;
+  dismissAlarm: (serverId: number) => void;
+  dialog: ConnectDialog | null;
+  alarms: readonly HostKeyAlarm[];
+  /** Servers with a connect (or trust) request in flight. */
+  busy: ReadonlySet<number>;
+}
+
+/**
+ * Connecting, as a conversation: an unknown host key asks to be trusted (once per hop of a ProxyJump
+ * chain, so trusting loops back into connecting), a refused login asks for a password or passphrase,
+ * and a changed key raises an alarm. Errors go through here, not the global mutation handler.
+ */
+export function useConnectFlow(): ConnectFlow {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const [dialog, setDialog] = useState<ConnectDialog | null>(null);
+  const [alarms, setAlarms] = useState<HostKeyAlarm[]>([]);
+  const [busy, setBusy] = useState<ReadonlySet<number>>(new Set());
+
+  const setBusyFor = useCallback((id: number, on: boolean) => {
+    setBusy((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+
+  const connect = useCallback(
+    async (server: ServerRef, secrets: { password?: string; passphrase?: string } = {}) => {
+      setBusyFor(server.id, true);
+      try {
+        await client.invoke('servers.connect', { id: server.id, secrets });
+        setDialog((d) => (d?.server.id === server.id ? null : d));
+        setAlarms((a) => a.filter((x) => x.serverId !== server.id));
+      } catch (error) {
+        const wire = toWireError(error);
+        const problem = connectProblem(wire);
+        switch (problem.kind) {
+          case 'unknown-host':
+            setDialog({ kind: 'unknown-host', server, key: problem.key, message: problem.message, hint: problem.hint });
+            break;
+          case 'auth':
+            setDialog((d) => ({
+              kind: 'auth',
+              server,
+              message: problem.message,
+              hint: problem.hint,
+              attempts: d?.kind === 'auth' && d.server.id === server.id ? d.attempts + 1 : 0,
+            }));
+            break;
+          case 'key-changed':
+            setDialog(null);
+            setAlarms((a) => [...a.filter((x) => x.serverId !== server.id), { serverId: server.id, label: server.label, message: problem.message, hint: problem.hint }]);
+            break;
+          case 'notify':
+            setDialog(null);
+            notifyError(error, `Could not connect to ${server.label}`);
+        }
+      } finally {
+        setBusyFor(server.id, false);
+        void queryClient.invalidateQueries({ queryKey: queryKeys.servers(server.ticketId) });
+      }
+    },
+    [client, queryClient, setBusyFor],
+  );
+
+  const trust = useCallback(async (current: ConnectDialog) => {
+    if (current.kind !== 'unknown-host') return;
+    const { server, key } = current;
+    setBusyFor(server.id, true);
+    try {
+      await client.invoke('servers.trustHostKey', { id: server.id, host: key.host, port: key.port, fingerprint: key.fingerprint });
+    } catch (error) {
+      setBusyFor(server.id, false);
+      setDialog(null);
+      notifyError(error, `Could not trust the host key of ${key.label}`);
+      return;
+    }
+    // The next hop of a ProxyJump chain may present its own unknown key: connect() opens the dialog again.
+    await connect(server);
+  }, [client, connect, setBusyFor]);
+
+  return {
+    connect,
+    trust,
+    cancel: () => setDialog(null),
+    dismissAlarm: (serverId) => setAlarms((a) => a.filter((x) => x.serverId !== serverId)),
+    dialog,
+    alarms,
+    busy,
+  };
+}
