@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { READY_PREFIX } from '../electron/web/ready-line.js';
@@ -24,7 +24,11 @@ export class BacklineProcess {
 
   async start(): Promise<RunningBackline> {
     this.output = '';
-    const child = spawn(process.execPath, [CLI, '--data-dir', this.dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own HOME and no agent: the engineer's real ~/.ssh never leaks into a test.
+    const home = join(this.dataDir, 'home');
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    const { SSH_AUTH_SOCK: _agent, ...env } = process.env;
+    const child = spawn(process.execPath, [CLI, '--data-dir', this.dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, HOME: home } });
     this.child = child;
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Backline did not start in 20 s:\n${this.output}`)), 20_000);
