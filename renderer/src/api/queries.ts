@@ -29,6 +29,12 @@ export function invalidateTicket(queryClient: QueryClient, ticketId: string): vo
 /** Meta flag for queries whose NOT_FOUND is a state the view renders, not an error to announce. */
 export const quietNotFound = { quietNotFound: true } as const;
 
+/** Which shell this is (desktop or browser) and where the data lives; fixed for the launch. */
+export function useAppInfo() {
+  const client = useClient();
+  return useQuery({ queryKey: ['app.info'], queryFn: () => client.invoke('app.info', {}), staleTime: Infinity });
+}
+
 export function useTickets() {
   const client = useClient();
   return useQuery({ queryKey: queryKeys.tickets(), queryFn: () => client.invoke('tickets.list', {}) });

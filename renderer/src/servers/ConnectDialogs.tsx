@@ -1,4 +1,5 @@
-import { Alert, Button, Code, Group, Modal, PasswordInput, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, Group, Modal, PasswordInput, Stack, Table, Text } from '@mantine/core';
+import { useAppInfo } from '../api/queries.js';
 import { useState, type FormEvent } from 'react';
 import { hostPort, secretsOf } from './connectErrors.js';
 import type { ConnectDialog, ConnectFlow } from './useConnectFlow.js';
@@ -57,10 +58,13 @@ function UnknownHostKey({ dialog, flow }: { dialog: Extract<ConnectDialog, { kin
 function Credentials({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 'auth' }>; flow: ConnectFlow }) {
   const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [remember, setRemember] = useState(false);
+  // Only the desktop app can keep secrets (sealed by the OS keychain); the browser shell never stores them.
+  const canRemember = useAppInfo().data?.shell === 'electron';
   const busy = flow.busy.has(dialog.server.id);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void flow.connect(dialog.server, secretsOf(password, passphrase));
+    void flow.connect(dialog.server, secretsOf(password, passphrase), canRemember && remember);
   };
   return (
     <form onSubmit={submit} noValidate>
@@ -81,9 +85,18 @@ function Credentials({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 
           value={passphrase}
           onChange={(e) => setPassphrase(e.currentTarget.value)}
         />
-        <Text size="xs" c="dimmed">
-          Held in memory for this session only; never written to disk.
-        </Text>
+        {canRemember ? (
+          <Checkbox
+            size="xs"
+            label="Remember, encrypted by the system keychain"
+            checked={remember}
+            onChange={(e) => setRemember(e.currentTarget.checked)}
+          />
+        ) : (
+          <Text size="xs" c="dimmed">
+            Held in memory for this session only; never written to disk.
+          </Text>
+        )}
         <Group justify="flex-end" gap="xs">
           <Button variant="default" onClick={flow.cancel}>
             Cancel

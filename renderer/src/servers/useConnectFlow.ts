@@ -21,7 +21,7 @@ export interface HostKeyAlarm {
 }
 
 export interface ConnectFlow {
-  connect: (server: ServerRef, secrets?: { password?: string; passphrase?: string }) => Promise<void>;
+  connect: (server: ServerRef, secrets?: { password?: string; passphrase?: string }, remember?: boolean) => Promise<void>;
   /** Trusts the key the dialog shows, then connects again. */
   trust: (dialog: ConnectDialog) => Promise<void>;
   cancel: () => void;
@@ -54,10 +54,10 @@ export function useConnectFlow(): ConnectFlow {
   }, []);
 
   const connect = useCallback(
-    async (server: ServerRef, secrets: { password?: string; passphrase?: string } = {}) => {
+    async (server: ServerRef, secrets: { password?: string; passphrase?: string } = {}, remember = false) => {
       setBusyFor(server.id, true);
       try {
-        await client.invoke('servers.connect', { id: server.id, secrets });
+        await client.invoke('servers.connect', { id: server.id, secrets, remember });
         setDialog((d) => (d?.server.id === server.id ? null : d));
         setAlarms((a) => a.filter((x) => x.serverId !== server.id));
       } catch (error) {
