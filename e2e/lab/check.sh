@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the lab works, with the real ssh client: key, passphrase-key and password logins, sudo
 # with and without a password, the jump to db1 through the bastion, db1 unreachable from the
-# workstation, 20 connections at once, and nothing listening outside the lab's addresses.
+# workstation, 20 connections at once, nothing listening outside the lab's addresses, the web
+# heads behind feeds.lab.test as the customer servers see them, and the customer's firewall.
 #   sudo bash e2e/lab/check.sh
 # Exit status 0 when every check passes. Contacts only lab addresses: a check that must fail to
 # reach db1 from the root namespace binds to the lab's bridge, so no packet can leave by eth0.
@@ -122,12 +123,69 @@ for h in "${HOSTS[@]}"; do
   want=$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')
   if [[ $got == "$want" ]]; then ok "$name listens only on ${got% }"; else bad "$name listens on: $got (want $want)"; fi
 done
+mapfile -t HEADS < <(lab_heads)
+for h in "${HEADS[@]}"; do
+  IFS='|' read -r name ns addr _ <<<"$h"
+  want=$(for port in $LAB_HEAD_PORTS; do echo "$addr:$port"; done | sort | tr '\n' ' ')
+  got=$(ip netns exec "$ns" ss -Hltn | awk '{print $4}' | sort | tr '\n' ' ')
+  if [[ $got == "$want" ]]; then ok "web head $name listens only on ${got% }"; else bad "web head $name listens on: $got (want $want)"; fi
+done
 if ss -Hltn "( sport = :$LAB_SSH_PORT )" | grep -q .; then
   bad "something listens on port $LAB_SSH_PORT in the root namespace" "$(ss -ltnp "( sport = :$LAB_SSH_PORT )")"
 else
   ok "no sshd listens in the root namespace"
 fi
 if [[ $(sysctl -n net.ipv4.ip_forward) == 0 ]]; then ok "root namespace: ip_forward is 0"; else warn "root namespace has ip_forward=1 (not set by the lab)"; fi
+
+# 9. Story 2's remote site, seen from the customer servers as their PHP sees it: the name
+#    resolves to every head (getent ahosts, through sshd, so sessions see the netns's /etc/hosts
+#    and host.conf), and each head answers on its own on every port: the good ones 200, the bad
+#    one 400 with its whole filler body. The name resolves nowhere else (asked of /etc/hosts only:
+#    a DNS query would leave the lab).
+want_addrs=$(lab_heads | cut -d'|' -f3 | sort | tr '\n' ' ')
+for c in $LAB_FEEDS_CLIENTS; do
+  out=$(as_key lab_root "root@$(addr_of "$c")" "getent ahosts $LAB_FEEDS_NAME" 2>&1)
+  got=$(awk '{print $1}' <<<"$out" | sort -u | tr '\n' ' ')
+  if [[ $got == "$want_addrs" ]]; then ok "$c: getent ahosts $LAB_FEEDS_NAME lists ${got% }"; else bad "$c: getent ahosts $LAB_FEEDS_NAME" "$out"; fi
+done
+if getent -s files hosts "$LAB_FEEDS_NAME" >/dev/null; then
+  bad "$LAB_FEEDS_NAME is in the root namespace's /etc/hosts"
+else
+  ok "$LAB_FEEDS_NAME is not in the root namespace's /etc/hosts"
+fi
+for h in "${HEADS[@]}"; do
+  IFS='|' read -r name _ addr code <<<"$h"
+  size=$((${#name} + 17)) # "include ok from <name>\n"
+  [[ $code == 400 ]] && size=$LAB_HEAD_BAD_BODY_BYTES
+  for port in $LAB_HEAD_PORTS; do
+    url="http://$addr:$port/"
+    out=$(as_key lab_root "root@$WEB1" "curl -s -o /dev/null --max-time 30 -w '%{http_code} %{size_download}' $url" 2>&1)
+    if [[ $out == "$code $size" ]]; then
+      ok "web1: curl $url ($name) answers $code with $size bytes"
+    else
+      bad "web1: curl $url ($name) should answer $code with $size bytes" "$out"
+    fi
+  done
+done
+
+# 10. The customer's own firewall on the customer servers (iptables and ip6tables): INPUT
+#     accepts, the "customer: ssh" rule, and OUTPUT jumping to CUSTOMER-OUT, which drops a
+#     documentation network.
+for c in $LAB_CUSTOMER_FIREWALL_HOSTS; do
+  for tool in iptables ip6tables; do
+    out=$(as_key lab_root "root@$(addr_of "$c")" "$tool -S" 2>&1)
+    missing=()
+    grep -qx -- '-P INPUT ACCEPT' <<<"$out" || missing+=("INPUT policy ACCEPT")
+    grep -q -- "^-A INPUT .*--dport 22 .*--comment \"$LAB_CUSTOMER_RULE_MARK ssh\" -j ACCEPT" <<<"$out" || missing+=("the ssh rule")
+    grep -q -- "^-A OUTPUT .*--comment \"$LAB_CUSTOMER_RULE_MARK.* -j CUSTOMER-OUT" <<<"$out" || missing+=("OUTPUT -j CUSTOMER-OUT")
+    grep -q -- "^-A CUSTOMER-OUT .*--comment \"$LAB_CUSTOMER_RULE_MARK.* -j DROP" <<<"$out" || missing+=("the CUSTOMER-OUT drop")
+    if ((${#missing[@]} == 0)); then
+      ok "$c: the customer's $tool ruleset is in place ($(grep -c -- "--comment \"$LAB_CUSTOMER_RULE_MARK" <<<"$out") \"$LAB_CUSTOMER_RULE_MARK\" rules)"
+    else
+      bad "$c: the customer's $tool ruleset lacks: ${missing[*]}" "$out"
+    fi
+  done
+done
 
 echo
 if ((FAIL)); then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Takes the lab down: ends its sshd processes (and anything else running in its namespaces),
-# deletes its namespaces, veths and bridge.
+# Takes the lab down: ends its sshd and web head processes (and anything else running in its
+# namespaces), deletes its namespaces, veths and bridge.
 #   sudo bash e2e/lab/down.sh [--purge]
 # --purge also removes the lab's users, its sudoers file and state/ (keys, passwords, host keys).
 # Idempotent, and works on a half-up lab: every step tolerates what is already gone.
@@ -32,6 +32,19 @@ done
 mapfile -t -O "${#pids[@]}" pids < <(lab_sshd_pids_by_config)
 kill_pids "${pids[@]}"
 rm -f "$STATE"/*/sshd.pid
+
+# 1b. Web heads by pid file, then any left by their command line (the script and a pid file
+#     under state/): processes outlive their namespace's deletion.
+pids=()
+for pidfile in "$STATE"/*/web-head.pid; do
+  [[ -r $pidfile ]] || continue
+  pid=$(<"$pidfile")
+  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || { rm -f "$pidfile"; continue; }
+  [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == *" $HEAD_SCRIPT "*"--pid-file $pidfile"* ]] && pids+=("$pid")
+done
+mapfile -t -O "${#pids[@]}" pids < <(lab_head_pids_by_cmdline)
+kill_pids "${pids[@]}"
+rm -f "$STATE"/*/web-head.pid
 
 # 2. Every lab namespace: what still runs in it (sessions, their shells) is ended, then it goes.
 namespaces=$(existing_lab_netns)
@@ -67,12 +80,13 @@ left=()
 [[ -z $(lab_root_veths) ]] || left+=("veths: $(lab_root_veths | tr '\n' ' ')")
 ip link show "$LAB_BRIDGE" >/dev/null 2>&1 && left+=("bridge $LAB_BRIDGE")
 [[ -z $(lab_sshd_pids_by_config) ]] || left+=("sshd pids: $(lab_sshd_pids_by_config | tr '\n' ' ')")
+[[ -z $(lab_head_pids_by_cmdline) ]] || left+=("web head pids: $(lab_head_pids_by_cmdline | tr '\n' ' ')")
 if ((${#left[@]})); then
   printf '[lab] error: lab not fully down, left: %s\n' "${left[*]}" >&2
   exit 1
 fi
 if ((PURGE)); then
-  echo "Lab down and purged: no namespaces, bridge, veths, sshd, users, sudoers file or state left"
+  echo "Lab down and purged: no namespaces, bridge, veths, sshd, web heads, users, sudoers file or state left"
 else
-  echo "Lab down: no namespaces, bridge, veths or sshd left (users, keys and host keys kept; --purge removes them)"
+  echo "Lab down: no namespaces, bridge, veths, sshd or web heads left (users, keys and host keys kept; --purge removes them)"
 fi

@@ -3,7 +3,8 @@
 # and runs `apt-get update` only then. Never starts a service on the host (see policy-rc.d below).
 set -euo pipefail
 
-PACKAGES=(openssh-server openssh-client iproute2 iptables sudo sshpass util-linux procps)
+# curl: check.sh asks the web heads from a customer server, as the customer's PHP would.
+PACKAGES=(openssh-server openssh-client iproute2 iptables sudo sshpass util-linux procps curl)
 
 if [[ $EUID -ne 0 ]]; then
   echo "install.sh: needs root (try: sudo bash e2e/lab/install.sh)" >&2

@@ -59,6 +59,22 @@ const userSchema = z.object({
   sudo: z.enum(['root', 'nopasswd', 'password']),
 });
 
+/** An upstream web head of the remote site `feedsName` (story 2): web-head.js on Node, no sshd. */
+const headSchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  address: z.string(),
+  /** Every port answers alike (80 and 8080), so a test can block one and not the other. */
+  ports: z.array(z.number().int()),
+  /** 200: `include ok from <name>`; 400: `400 Bad Request` with `bodyBytes` of filler, streamed. */
+  status: z.union([z.literal(200), z.literal(400)]),
+  /** The bad head's body size (64 MiB); 0 for a good head. */
+  bodyBytes: z.number().int(),
+  /** One line per request: time, name, :port, client, method, path, status, bytes sent. */
+  log: z.string(),
+  pidFile: z.string(),
+});
+
 const labFileSchema = z.object({
   version: z.literal(1),
   labDir: z.string(),
@@ -70,6 +86,13 @@ const labFileSchema = z.object({
   privateNetwork: z.object({ namespace: z.string(), bridge: z.string(), network: z.string(), jumpHost: z.string() }),
   /** A lab address where nothing answers: for connect-timeout tests that must stay inside the lab. */
   unusedAddress: z.string(),
+  /** The remote site's name: on `feedsClients` (web1, web2) it resolves to every head's address. */
+  feedsName: z.string(),
+  feedsClients: z.array(z.string()),
+  /** Customer servers that start with the customer's own iptables/ip6tables rules: comments
+   * starting with `mark` ("customer:"), a user chain `chain` jumped from OUTPUT. */
+  customerFirewall: z.object({ hosts: z.array(z.string()), mark: z.string(), chain: z.string() }),
+  heads: z.array(headSchema),
   hosts: z.array(hostSchema),
   keys: z.array(keySchema),
   users: z.array(userSchema),
@@ -77,6 +100,7 @@ const labFileSchema = z.object({
 
 export type LabHostKey = z.infer<typeof hostKeySchema>;
 export type LabHost = z.infer<typeof hostSchema>;
+export type LabHead = z.infer<typeof headSchema>;
 export type LabKey = z.infer<typeof keySchema> & {
   /** The key's passphrase, read from `passphraseFile`; null for a key without one. */
   passphrase: string | null;
@@ -137,6 +161,11 @@ function find<T extends { name: string }>(items: readonly T[], name: string, wha
 /** A host by name (web1, web2, bastion, db1, fleet01...). */
 export function labHost(lab: Lab, name: string): LabHost {
   return find(lab.hosts, name, 'host');
+}
+
+/** A web head of the remote site by name (head1, head2, head3). */
+export function labHead(lab: Lab, name: string): LabHead {
+  return find(lab.heads, name, 'web head');
 }
 
 /** A user by name (root, bl-deploy, bl-ops). */

@@ -123,6 +123,50 @@ lab_sshd_pids_by_config() {
   return 0
 }
 
+# --- web heads (story 2's remote site) ---------------------------------------------------------
+HEAD_SCRIPT="$LAB_DIR/web-head.js"
+
+# Prints the heads, one per line: name|namespace|address|status.
+lab_heads() { printf '%s\n' "${LAB_HEADS[@]}"; }
+
+# The command line a head runs with (after node), one argument per line; up.sh starts it and
+# head_pid recognises it.
+head_args() { # name address status
+  local ports body=0
+  ports=$(tr ' ' ',' <<<"$LAB_HEAD_PORTS")
+  [[ $3 == 400 ]] && body=$LAB_HEAD_BAD_BODY_BYTES
+  printf '%s\n' "$HEAD_SCRIPT" --name "$1" --address "$2" --ports "$ports" --status "$3" \
+    --body-bytes "$body" --pid-file "$(host_dir "$1")/web-head.pid"
+}
+
+# PID of a head's running web-head.js, or nothing: the pid file's process must run web-head.js
+# with exactly the arguments lab.env asks for now, in the head's network namespace.
+head_pid() { # name namespace address status
+  local dir pid cmd want
+  dir=$(host_dir "$1")
+  [[ -r $dir/web-head.pid ]] || return 0
+  pid=$(<"$dir/web-head.pid")
+  [[ $pid =~ ^[0-9]+$ ]] || return 0
+  pid_alive "$pid" || return 0
+  cmd=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | tail -n +2) || return 0
+  want=$(head_args "$1" "$3" "$4")
+  [[ $cmd == "$want" ]] || return 0
+  netns_exists "$2" || return 0
+  [[ $(stat -Lc '%i' "/proc/$pid/ns/net" 2>/dev/null) == "$(stat -Lc '%i' "/run/netns/$2")" ]] || return 0
+  echo "$pid"
+}
+
+# web-head.js processes of this lab, found by their command line (the script and a pid file
+# under state/), whatever their pid files say. Prints pids.
+lab_head_pids_by_cmdline() {
+  local pid cmd
+  for pid in $(pgrep -f 'web-head\.js' 2>/dev/null || true); do
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
+    [[ $cmd == *" $HEAD_SCRIPT "*"--pid-file $STATE/"*"/web-head.pid"* ]] && pid_alive "$pid" && echo "$pid"
+  done
+  return 0
+}
+
 # Stops everything running in a lab namespace and deletes it, with its /etc/netns files.
 teardown_netns() {
   local ns=$1 pids

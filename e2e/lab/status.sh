@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Prints each lab host and whether its sshd answers with the host key the lab gave it.
+# Prints each lab host and whether its sshd answers with the host key the lab gave it, and each
+# web head and the HTTP status it answers on each of its ports.
 #   sudo bash e2e/lab/status.sh
-# Exit status 0 when every host answers, 1 otherwise. Hosts on the workstation network are asked
-# from the root namespace; hosts behind the bastion are asked from inside the bastion's namespace
-# (the only place that reaches them).
+# Exit status 0 when every host and head answers as it should, 1 otherwise. Hosts on the
+# workstation network (and the heads) are asked from the root namespace; hosts behind the bastion
+# are asked from inside the bastion's namespace (the only place that reaches them).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_root
@@ -50,11 +51,45 @@ for h in "${HOSTS[@]}"; do
   printf '%-9s %-12s %-12s %-10s %s\n' "$name" "$ns" "$addr" "${proc:-none}" "$answer"
 done
 
-stray=$(existing_lab_netns | grep -vxF -f <(printf '%s\n' "$LAB_PRIV_NS"; lab_hosts "$FLEET" | cut -d'|' -f2) || true)
+# Web heads: asked from the root namespace on each port with a HEAD request (no body: the bad
+# head's GET body is 64 MiB), with bash's /dev/tcp.
+http_status() { # address port -> the status code, or nothing
+  # shellcheck disable=SC2016 # $1..$3 are the inner shell's arguments
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "HEAD / HTTP/1.0\r\nHost: %s\r\n\r\n" "$3" >&3
+    read -r _ code _ <&3 && echo "$code"' sh "$1" "$2" "$LAB_FEEDS_NAME" 2>/dev/null
+}
+echo
+printf '%-9s %-12s %-12s %-10s %s\n' HEAD NAMESPACE ADDRESS NODE ANSWER
+heads_down=0
+mapfile -t HEADS < <(lab_heads)
+for h in "${HEADS[@]}"; do
+  IFS='|' read -r name ns addr code <<<"$h"
+  pid=$(head_pid "$name" "$ns" "$addr" "$code")
+  proc=${pid:+pid $pid}
+  answers=()
+  good=1
+  if ! netns_exists "$ns"; then
+    answers=("no namespace"); good=0
+  else
+    for port in $LAB_HEAD_PORTS; do
+      got=$(http_status "$addr" "$port")
+      answers+=(":$port ${got:-no answer}")
+      [[ $got == "$code" ]] || good=0
+    done
+  fi
+  ((good)) || heads_down=$((heads_down + 1))
+  note="(wants $code)"
+  ((good)) && note="(as wanted)"
+  printf '%-9s %-12s %-12s %-10s %s %s\n' "$name" "$ns" "$addr" "${proc:-none}" "$(IFS=,; echo "${answers[*]}")" "$note"
+done
+echo "$LAB_FEEDS_NAME resolves to the heads on: $LAB_FEEDS_CLIENTS"
+
+stray=$(existing_lab_netns | grep -vxF -f <(printf '%s\n' "$LAB_PRIV_NS"; lab_hosts "$FLEET" | cut -d'|' -f2; lab_heads | cut -d'|' -f2) || true)
 [[ -z $stray ]] || echo "namespaces not in the lab's list: $(tr '\n' ' ' <<<"$stray")"
 
-if ((down)); then
-  echo "Lab status: $down of ${#HOSTS[@]} hosts not answering"
+if ((down || heads_down)); then
+  echo "Lab status: $down of ${#HOSTS[@]} hosts and $heads_down of ${#HEADS[@]} web heads not answering as they should"
   exit 1
 fi
-echo "Lab status: all ${#HOSTS[@]} hosts answer"
+echo "Lab status: all ${#HOSTS[@]} hosts and all ${#HEADS[@]} web heads answer"

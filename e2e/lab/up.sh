@@ -31,9 +31,12 @@ START=$(date +%s.%N)
 # --- packages ---------------------------------------------------------------------------------
 install_out=$(bash "$LAB_DIR/install.sh") || die "install.sh failed: $install_out"
 [[ $install_out == *"all present"* ]] || log "$install_out"
-for tool in ip unshare flock ssh-keygen "$SSHD" sudo visudo; do
+for tool in ip unshare nsenter flock ssh-keygen "$SSHD" sudo visudo iptables-save iptables-restore ip6tables-save ip6tables-restore; do
   command -v "$tool" >/dev/null || die "$tool is missing: run \`sudo bash e2e/lab/install.sh\`"
 done
+# The web heads run on Node, which every machine running Backline has (root's PATH may lack it).
+NODE=$(command -v node || true)
+[[ -n $NODE ]] || die "node is missing from root's PATH: the web heads (web-head.js) run on Node"
 
 [[ ${LAB_LOCK_HELD:-0} == 1 ]] || take_lock
 
@@ -46,6 +49,11 @@ for h in "${HOSTS[@]}"; do
   [[ $name == "$LAB_JUMP_HOST" ]] && JUMP_NS=$ns
 done
 [[ -n $JUMP_NS ]] || die "lab.env: LAB_JUMP_HOST $LAB_JUMP_HOST is not in LAB_HOSTS"
+mapfile -t HEADS < <(lab_heads)
+for h in "${HEADS[@]}"; do
+  IFS='|' read -r _ ns _ _ <<<"$h"
+  WANTED_NS+=("$ns")
+done
 
 # lab.env is checked before anything is touched: every address inside its lab network.
 ip4_int() { # dotted quad -> integer; fails on anything else
@@ -79,6 +87,25 @@ for h in "${HOSTS[@]}"; do
     [[ $seen != *" $a "* ]] || die "lab.env: address $a is used twice"
     seen+="$a "
   done
+done
+
+for h in "${HEADS[@]}"; do
+  IFS='|' read -r name ns addr code <<<"$h"
+  [[ $name =~ ^[a-z][a-z0-9]{0,10}$ ]] || die "lab.env: head name '$name' must be 1-11 lower-case letters and digits"
+  [[ $ns == "$LAB_NS_PREFIX"* ]] || die "lab.env: namespace $ns of $name must start with $LAB_NS_PREFIX"
+  in_net "$addr" "$LAB_NET" || die "lab.env: $name's address $addr is not in $LAB_NET"
+  [[ $code == 200 || $code == 400 ]] || die "lab.env: $name's status must be 200 or 400, not '$code'"
+  [[ $seen != *" $addr "* ]] || die "lab.env: address $addr is used twice"
+  seen+="$addr "
+  for w in "${HOSTS[@]}"; do [[ ${w%%|*} != "$name" ]] || die "lab.env: $name is both a host and a head"; done
+done
+for p in $LAB_HEAD_PORTS; do
+  if ! [[ $p =~ ^[0-9]+$ ]] || ((p < 1 || p > 65535)); then die "lab.env: LAB_HEAD_PORTS has '$p'"; fi
+done
+[[ $LAB_HEAD_BAD_BODY_BYTES =~ ^[0-9]+$ ]] || die "lab.env: LAB_HEAD_BAD_BODY_BYTES must be a number of bytes"
+[[ $LAB_FEEDS_NAME =~ \.test$ ]] || die "lab.env: LAB_FEEDS_NAME must end in .test (a name no real DNS has)"
+for c in $LAB_FEEDS_CLIENTS $LAB_CUSTOMER_FIREWALL_HOSTS; do
+  printf '%s\n' "${LAB_HOSTS[@]}" | grep -q "^$c|" || die "lab.env: $c (LAB_FEEDS_CLIENTS / LAB_CUSTOMER_FIREWALL_HOSTS) is not in LAB_HOSTS"
 done
 
 # From here on a failure takes the half-up lab down (unless --keep-on-failure).
@@ -226,12 +253,54 @@ ensure_netns() { # ns name
   ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null || true
   ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
   # `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc: each host gets its own hosts file
-  # (so sudo resolves the host's name) and a resolv.conf that points at nothing. Every file in
+  # (so sudo resolves the host's name; the customer servers also resolve the web heads' site),
+  # a resolv.conf that points at nothing, and a host.conf with `multi on` (without it glibc's
+  # files backend returns only the first line of a name with several addresses). Every file in
   # that directory is mounted, so it holds nothing else.
   [[ -z $name ]] && return 0
   mkdir -p "/etc/netns/$ns"
-  printf '# %s: /etc/hosts of %s\n127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$LAB_MARK" "$name" "$name" | write_if_changed "/etc/netns/$ns/hosts" 0644 || true
-  printf '# %s: no DNS inside the lab\n' "$LAB_MARK" | write_if_changed "/etc/netns/$ns/resolv.conf" 0644 || true
+  {
+    printf '# %s: /etc/hosts of %s\n127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$LAB_MARK" "$name" "$name"
+    if [[ " $LAB_FEEDS_CLIENTS " == *" $name "* ]]; then
+      printf '# The remote site served by the web heads, one line per head.\n'
+      for hd in "${HEADS[@]}"; do
+        IFS='|' read -r _ _ haddr _ <<<"$hd"
+        printf '%s\t%s\n' "$haddr" "$LAB_FEEDS_NAME"
+      done
+    fi
+  } | etc_netns_file "/etc/netns/$ns/hosts"
+  printf '# %s: no DNS inside the lab\n' "$LAB_MARK" | etc_netns_file "/etc/netns/$ns/resolv.conf"
+  printf '# %s: every address of a name in /etc/hosts, not just the first\nmulti on\n' "$LAB_MARK" | etc_netns_file "/etc/netns/$ns/host.conf"
+}
+
+# Writes stdin to a file under /etc/netns in place (same inode) when it differs: `ip netns exec`
+# bind-mounts the file itself, so a running sshd and its sessions see the new content at once.
+# A file that is new, or replaced, is bind-mounted into running sshds by sync_etc_netns.
+etc_netns_file() { # file
+  local tmp
+  tmp=$(mktemp)
+  cat >"$tmp"
+  if [[ ! -f $1 ]]; then
+    install -m 0644 "$tmp" "$1"
+  elif ! cmp -s "$tmp" "$1"; then
+    cat "$tmp" >"$1"
+  fi
+  rm -f "$tmp"
+}
+
+# A host's sshd (and every session it starts) sees /etc/netns/<ns>/* as mounted when it started.
+# An sshd started before a file existed (an older lab's, say) gets it bind-mounted into its
+# mount namespace, so the lab converges without restarting sshd or cutting a session.
+sync_etc_netns() { # sshd-pid ns
+  local pid=$1 ns=$2 f base
+  for f in "/etc/netns/$ns"/*; do
+    [[ -f $f ]] || continue
+    base=${f##*/}
+    [[ $(stat -Lc '%d:%i' "/proc/$pid/root/etc/$base" 2>/dev/null) == "$(stat -Lc '%d:%i' "$f")" ]] && continue
+    nsenter -t "$pid" -m mount --bind "$f" "/etc/$base" \
+      || die "could not mount $f into the mount namespace of sshd $pid ($ns)"
+    log "mounted $f into the running sshd of $ns"
+  done
 }
 
 ensure_addr() { # ns dev cidr
@@ -279,13 +348,18 @@ ip -n "$LAB_PRIV_NS" link show "$LAB_PRIV_BRIDGE" >/dev/null 2>&1 \
   || ip -n "$LAB_PRIV_NS" link add "$LAB_PRIV_BRIDGE" type bridge
 ip -n "$LAB_PRIV_NS" link set "$LAB_PRIV_BRIDGE" up
 
-# Hosts that are no longer wanted (a smaller fleet, a renamed host) go first.
+# Hosts that are no longer wanted (a smaller fleet, a renamed host) go first: namespaces the lab
+# made (its marked /etc/netns files, or a fleet host's name). Another bl- namespace (an engineer's
+# scratch one, say) is left alone here, with a warning; down.sh removes every bl- namespace.
 for ns in $(existing_lab_netns); do
   wanted=0
   for w in "${WANTED_NS[@]}"; do [[ $ns == "$w" ]] && wanted=1; done
-  if ((!wanted)); then
+  ((wanted)) && continue
+  if is_lab_etc_netns "/etc/netns/$ns" || [[ $ns =~ ^${LAB_NS_PREFIX}fleet[0-9]+$ ]]; then
     log "removing $ns (not in the wanted lab)"
     teardown_netns "$ns"
+  else
+    warn "leaving namespace $ns alone: not in lab.env and not made by up.sh (down.sh would remove it)"
   fi
 done
 for veth in $(lab_root_veths); do
@@ -307,6 +381,46 @@ for h in "${HOSTS[@]}"; do
     ensure_link "$LAB_PRIV_NS" "$LAB_PRIV_BRIDGE" "$(veth_private "$name")" "$ns" eth1 "$(mac_of "$priv")"
     ensure_addr "$ns" eth1 "$priv/$LAB_PRIV_PREFIX"
   fi
+done
+
+for h in "${HEADS[@]}"; do
+  IFS='|' read -r name ns addr _ <<<"$h"
+  ensure_netns "$ns" "$name"
+  ensure_link "" "$LAB_BRIDGE" "$(veth_public "$name")" "$ns" eth0 "$(mac_of "$addr")"
+  ensure_addr "$ns" eth0 "$addr/$LAB_PREFIX"
+done
+
+# --- the customer's own firewall ----------------------------------------------------------------
+# Customer servers come with a ruleset of their own (comments "customer: ..."), as real ones do:
+# Backline's changes must leave it alone. It is loaded (added with --noflush: rules already there
+# stay) only when the namespace has no rule with the mark, so a test that changed it is not undone
+# by the next up.sh. INPUT stays ACCEPT: ssh must keep working.
+customer_rules() { # family: 4 or 6
+  local blocked=192.0.2.0/24 what="test-net" # TEST-NET-1 (RFC 5737)
+  [[ $1 == 6 ]] && { blocked=2001:db8::/32; what="documentation net"; } # RFC 3849
+  cat <<EOF
+# $LAB_MARK: the customer's own IPv$1 firewall, loaded by e2e/lab/up.sh
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:CUSTOMER-OUT - [0:0]
+-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m comment --comment "$LAB_CUSTOMER_RULE_MARK ssh" -j ACCEPT
+-A OUTPUT -m comment --comment "$LAB_CUSTOMER_RULE_MARK outbound filter" -j CUSTOMER-OUT
+-A CUSTOMER-OUT -d $blocked -m comment --comment "$LAB_CUSTOMER_RULE_MARK block $what" -j DROP
+COMMIT
+EOF
+}
+for name in $LAB_CUSTOMER_FIREWALL_HOSTS; do
+  ns=$(printf '%s\n' "${HOSTS[@]}" | awk -F'|' -v n="$name" '$1 == n { print $2 }')
+  for fam in 4 6; do
+    tool=iptables; [[ $fam == 6 ]] && tool=ip6tables
+    if ! ip netns exec "$ns" "$tool-save" -t filter 2>/dev/null | grep -qF -- "--comment \"$LAB_CUSTOMER_RULE_MARK"; then
+      customer_rules "$fam" | ip netns exec "$ns" "$tool-restore" -w 5 --noflush \
+        || die "$tool-restore of the customer ruleset failed in $ns"
+      log "loaded the customer's $tool ruleset into $name"
+    fi
+  done
 done
 
 # --- sshd -------------------------------------------------------------------------------------
@@ -392,6 +506,49 @@ for h in "${HOSTS[@]}"; do
   [[ $net == private ]] && from=(ip netns exec "$JUMP_NS")
   "${from[@]}" timeout 5 bash -c "exec 3<>/dev/tcp/$addr/$LAB_SSH_PORT" 2>/dev/null \
     || die "sshd on $name does not accept connections on $addr:$LAB_SSH_PORT: see $(host_dir "$name")/sshd.log"
+  sync_etc_netns "$(sshd_pid "$name" "$ns")" "$ns"
+done
+
+# --- web heads ----------------------------------------------------------------------------------
+# Each head runs web-head.js in its network namespace and a UTS namespace named after it, in a
+# session of its own (setsid: a ^C on up.sh does not reach it), with no descriptor of ours but
+# its log (fd 9 is the lab lock). It is left alone while it runs with the wanted arguments and
+# the same script; otherwise restarted.
+HEAD_SCRIPT_SUM=$(sha256sum "$HEAD_SCRIPT" | cut -d' ' -f1)
+heads_started=0
+for h in "${HEADS[@]}"; do
+  IFS='|' read -r name ns addr code <<<"$h"
+  dir=$(host_dir "$name")
+  mkdir -p "$dir"
+  chmod 0755 "$dir"
+  pid=$(head_pid "$name" "$ns" "$addr" "$code")
+  if [[ -n $pid && $(cat "$dir/web-head.sha256" 2>/dev/null) == "$HEAD_SCRIPT_SUM" ]]; then continue; fi
+  [[ -n $pid ]] && log "restarting $name (web-head.js changed)"
+  mapfile -t stale < <(lab_head_pids_by_cmdline | while read -r p; do
+    [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") == *"--pid-file $dir/web-head.pid"* ]] && echo "$p"; done)
+  kill_pids "${stale[@]}"
+  rm -f "$dir/web-head.pid"
+  if [[ -f $dir/web-head.log ]]; then mv -f "$dir/web-head.log" "$dir/web-head.log.1"; fi
+  echo "$HEAD_SCRIPT_SUM" >"$dir/web-head.sha256"
+  mapfile -t args < <(head_args "$name" "$addr" "$code")
+  # shellcheck disable=SC2016 # $1 is the inner shell's argument
+  setsid ip netns exec "$ns" unshare --uts -- env -u NODE_OPTIONS \
+    /bin/sh -c 'hostname "$1" && shift && exec "$@"' sh "$name" "$NODE" "${args[@]}" \
+    </dev/null >>"$dir/web-head.log" 2>&1 9>&- &
+  heads_started=$((heads_started + 1))
+done
+# The pid file appears once the head listens on all its ports; then each port must answer.
+for h in "${HEADS[@]}"; do
+  IFS='|' read -r name ns addr code <<<"$h"
+  for ((i = 0; i < 50; i++)); do
+    [[ -n $(head_pid "$name" "$ns" "$addr" "$code") ]] && break
+    sleep 0.1
+  done
+  [[ -n $(head_pid "$name" "$ns" "$addr" "$code") ]] || die "web head $name did not start: see $(host_dir "$name")/web-head.log"
+  for port in $LAB_HEAD_PORTS; do
+    timeout 5 bash -c "exec 3<>/dev/tcp/$addr/$port" 2>/dev/null \
+      || die "web head $name does not accept connections on $addr:$port: see $(host_dir "$name")/web-head.log"
+  done
 done
 
 # --- known_hosts, ssh_config, lab.json ---------------------------------------------------------
@@ -445,6 +602,27 @@ fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"pub
   printf '  "privateNetwork": {"namespace": %s, "bridge": %s, "network": %s, "jumpHost": %s},\n' \
     "$(json_str "$LAB_PRIV_NS")" "$(json_str "$LAB_PRIV_BRIDGE")" "$(json_str "$LAB_PRIV_NET")" "$(json_str "$LAB_JUMP_HOST")"
   printf '  "unusedAddress": %s,\n' "$(json_str "$LAB_UNUSED_ADDR")"
+  printf '  "feedsName": %s,\n' "$(json_str "$LAB_FEEDS_NAME")"
+  clients=''
+  for c in $LAB_FEEDS_CLIENTS; do clients+="${clients:+, }$(json_str "$c")"; done
+  printf '  "feedsClients": [%s],\n' "$clients"
+  fw_hosts=''
+  for c in $LAB_CUSTOMER_FIREWALL_HOSTS; do fw_hosts+="${fw_hosts:+, }$(json_str "$c")"; done
+  printf '  "customerFirewall": {"hosts": [%s], "mark": %s, "chain": "CUSTOMER-OUT"},\n' "$fw_hosts" "$(json_str "$LAB_CUSTOMER_RULE_MARK")"
+  printf '  "heads": [\n'
+  sep=''
+  ports_json=$(tr ' ' '\n' <<<"$LAB_HEAD_PORTS" | paste -sd, - | sed 's/,/, /g')
+  for h in "${HEADS[@]}"; do
+    IFS='|' read -r name ns addr code <<<"$h"
+    dir=$(host_dir "$name")
+    body=0
+    [[ $code == 400 ]] && body=$LAB_HEAD_BAD_BODY_BYTES
+    printf '%s    {"name": %s, "namespace": %s, "address": %s, "ports": [%s], "status": %d, "bodyBytes": %d, "log": %s, "pidFile": %s}' \
+      "$sep" "$(json_str "$name")" "$(json_str "$ns")" "$(json_str "$addr")" "$ports_json" "$code" "$body" \
+      "$(json_str "$dir/web-head.log")" "$(json_str "$dir/web-head.pid")"
+    sep=$',\n'
+  done
+  printf '\n  ],\n'
   printf '  "hosts": [\n'
   sep=''
   for h in "${HOSTS[@]}"; do
@@ -503,4 +681,5 @@ if ((FLEET > 0)); then
   fleet_note="; fleet01..fleet$(printf '%02d' "$FLEET") $(lab_hosts "$FLEET" | grep '^fleet01|' | cut -d'|' -f3)..$(lab_hosts "$FLEET" | tail -1 | cut -d'|' -f3)"
 fi
 joined=$(printf '%s, ' "${summary[@]}")
-echo "Lab up: ${joined%, }${fleet_note} (${started} sshd started, ${ELAPSED}s; state in $STATE)"
+heads_note=$(for h in "${HEADS[@]}"; do IFS='|' read -r name _ addr code <<<"$h"; printf '%s %s (%s), ' "$name" "$addr" "$code"; done)
+echo "Lab up: ${joined%, }${fleet_note}; web heads of $LAB_FEEDS_NAME: ${heads_note%, } (${started} sshd and ${heads_started} heads started, ${ELAPSED}s; state in $STATE)"

@@ -7,6 +7,8 @@ import { execOnClient, type ExecOptions, type ExecResult } from './remote-exec.j
 
 export type ConnectionState = Server['connection'];
 
+const SESSION_RETRIES = 6;
+
 export interface Secrets {
   password?: string | undefined;
   passphrase?: string | undefined;
@@ -98,13 +100,23 @@ export class SshSessions {
   async exec(serverId: number, hops: () => Hop[], argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     const session = await this.session(serverId, hops);
     return session.channels.run(async () => {
-      try {
-        return await execOnClient(session.connection.client, argv, options);
-      } catch (error) {
-        if (session.state !== 'connected') {
-          throw new BacklineError('SSH_CONNECTION_LOST', 'The connection was lost before the command could start.', { hint: 'Reconnect and run it again.' });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await execOnClient(session.connection.client, argv, options);
+        } catch (error) {
+          if (session.state !== 'connected') {
+            throw new BacklineError('SSH_CONNECTION_LOST', 'The connection was lost before the command could start.', { hint: 'Reconnect and run it again.' });
+          }
+          // sshd frees a session slot a moment after the channel closes on our side, so a busy connection can
+          // briefly meet MaxSessions ("open failed"): wait and retry, then say what limits it.
+          if (!(error instanceof Error) || !/open failed/i.test(error.message)) throw error;
+          if (attempt >= SESSION_RETRIES) {
+            throw new BacklineError('SSH_CONNECTION_LOST', 'The server refused to open another session on this connection.', {
+              hint: "Its sshd limits sessions per connection (MaxSessions); close terminals on it or run fewer commands at once.",
+            });
+          }
+          await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
         }
-        throw error;
       }
     });
   }
