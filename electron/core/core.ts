@@ -5,6 +5,7 @@ import { createDispatch, type Dispatch } from './dispatch.js';
 import { EventBus } from './events.js';
 import type { Handlers } from './handlers.js';
 import { findingHandlers } from './services/findings.js';
+import { firewallHandlers } from './services/firewall.js';
 import { noteHandlers } from './services/notes.js';
 import { ticketHandlers } from './services/tickets.js';
 import { serverHandlers, type SshDeps } from './services/servers.js';
@@ -75,6 +76,7 @@ export function createCore(options: CoreOptions): Core {
     ...findingHandlers(workspace),
     ...serverHandlers(workspace, ssh),
     ...terminalHandlers(workspace, ssh),
+    ...firewallHandlers(workspace, ssh),
   };
   const log = options.log ?? ((message, error) => console.error(`[backline] ${message}:`, error));
   return {

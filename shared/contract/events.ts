@@ -25,6 +25,10 @@ export const events = {
     summary: 'A terminal ended (closed by the engineer, the shell exited, or the connection was lost).',
     payload: z.object({ terminalId: z.string(), reason: z.string(), noteId: z.number().int().nullable() }),
   }),
+  'plan.changed': event({
+    summary: 'A plan moved on (applied, awaiting confirmation, confirmed, rolled back...).',
+    payload: z.object({ planId: z.string(), ticketId: ticketIdSchema, status: z.string() }),
+  }),
   'ticket.changed': event({
     summary: 'A ticket, or something on it, changed.',
     payload: z.object({ ticketId: ticketIdSchema }),

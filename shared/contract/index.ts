@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { events } from './events.js';
 import { findingMethods } from './findings.js';
+import { firewallMethods } from './firewall.js';
 import { noteMethods } from './notes.js';
 import { serverMethods } from './servers.js';
 import { terminalMethods } from './terminals.js';
@@ -19,6 +20,7 @@ export const methods = {
   ...findingMethods,
   ...serverMethods,
   ...terminalMethods,
+  ...firewallMethods,
 };
 export { events };
 

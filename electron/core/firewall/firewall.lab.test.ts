@@ -1,0 +1,157 @@
+/**
+ * Outbound blocking against the lab's real iptables (e2e/lab: `bash e2e/lab/up.sh`, as root): web1 is
+ * the customer's server, feeds.lab.test resolves there to three web heads, head3 is the bad one.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
+import type { WireError } from '../../../shared/errors.js';
+import { readLab, type Lab } from '../../../e2e/lab/lab.js';
+import { createCore, type Core } from '../core.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { normalizeForComparison } from './iptables-save.js';
+
+let lab: Lab;
+let home: ReturnType<typeof tempDir>;
+const open: { core: Core; dir: ReturnType<typeof tempDir> }[] = [];
+
+beforeAll(() => {
+  lab = readLab();
+  home = tempDir('backline-fw-home-');
+  mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
+});
+afterAll(() => home.remove());
+afterEach(() => {
+  for (const { core, dir } of open.splice(0)) {
+    core.close();
+    dir.remove();
+  }
+});
+
+const web1 = () => lab.hosts.find((h) => h.name === 'web1')!;
+const head = (name: string) => lab.heads.find((h) => h.name === name)!;
+const rootKey = () => lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
+/** The customer server's rules, read from outside Backline. */
+const rulesOnWeb1 = () =>
+  normalizeForComparison(execFileSync('ip', ['netns', 'exec', web1().namespace, 'iptables-save']).toString()) +
+  normalizeForComparison(execFileSync('ip', ['netns', 'exec', web1().namespace, 'ip6tables-save']).toString());
+
+async function setup(ticketId: string) {
+  const dir = tempDir();
+  const core = createCore({ dataDir: dir.path, shell: 'browser', version: 'lab', log: () => undefined, ssh: { home: home.path, user: 'engineer', agentSocket: null, keepaliveIntervalS: 2, keepaliveCountMax: 2, connectTimeoutMs: 5000 } });
+  open.push({ core, dir });
+  const call = async <K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodOutput<K>> => {
+    const result = await core.dispatch(method, input, { shell: 'browser' });
+    if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.code} ${result.error.message}`), { wire: result.error });
+    return result.value as MethodOutput<K>;
+  };
+  const failure = async (method: string, input: unknown): Promise<WireError> => {
+    const result = await core.dispatch(method, input, { shell: 'browser' });
+    if (result.ok) throw new Error(`${method} succeeded, but a failure was expected`);
+    return result.error;
+  };
+  await call('tickets.create', { id: ticketId, title: 'PHP eats the machine' });
+  const server = await call('servers.add', { ticketId, label: 'web1', host: web1().address, user: 'root', auth: 'key', keyFile: rootKey() });
+  for (let i = 0; i < 3; i++) {
+    const result = await core.dispatch('servers.connect', { id: server.id }, { shell: 'browser' });
+    if (result.ok) break;
+    const detail = result.error.detail as { host: string; port: number; fingerprint: string };
+    await call('servers.trustHostKey', { id: server.id, host: detail.host, port: detail.port, fingerprint: detail.fingerprint });
+  }
+  return { core, call, failure, server };
+}
+
+describe('blocking one bad web head', () => {
+  it('blocks head3 only, verifies from the server, records a finding, and removal restores the customer rules exactly', async () => {
+    const before = rulesOnWeb1();
+    const { call, server } = await setup('TKT-48213');
+    const probe = await call('firewall.probe', { serverId: server.id });
+    expect(probe).toMatchObject({ backend: 'nft', canApply: true, sessionPeer: lab.workstation.address });
+
+    const { addresses } = await call('firewall.resolve', { serverId: server.id, host: lab.feedsName });
+    expect(addresses.map((a) => a.address).sort()).toEqual(lab.heads.map((h) => h.address).sort());
+
+    const bad = head('head3').address;
+    const good = lab.heads.filter((h) => h.name !== 'head3').map((h) => h.address);
+    const plan = await call('firewall.preview', { ticketId: 'TKT-48213', serverId: server.id, target: lab.feedsName, addresses: [bad], keepReachable: good, port: 80, protocol: 'tcp' });
+    expect(plan.status).toBe('previewed');
+    const rules = plan.steps.map((s) => s.command).join('\n');
+    expect(rules).toContain(`iptables -A BACKLINE-OUT -d ${bad}/32 -p tcp -m tcp --dport 80`);
+    expect(rules).toContain(`backline:TKT-48213:${plan.id}`);
+    expect(rulesOnWeb1()).toBe(before); // previewing changes nothing
+
+    const applied = await call('firewall.apply', { planId: plan.id });
+    expect(applied.status).toBe('awaiting-confirmation');
+    const verification = (applied.detail as { verification: { address: string; reachable: boolean }[] }).verification;
+    expect(verification.find((v) => v.address === bad)).toMatchObject({ reachable: false });
+    for (const address of good) expect(verification.find((v) => v.address === address)).toMatchObject({ reachable: true });
+
+    const confirmed = await call('firewall.confirm', { planId: plan.id });
+    expect(confirmed.status).toBe('confirmed');
+    const findings = await call('findings.list', { ticketId: 'TKT-48213' });
+    expect(findings[0]!.title).toBe(`Outbound to ${bad}:80 blocked from web1 until removed`);
+    expect((await call('firewall.probe', { serverId: server.id })).rules).toEqual([expect.objectContaining({ ticketId: 'TKT-48213', planId: plan.id, destination: `${bad}/32`, port: 80 })]);
+
+    const removal = await call('firewall.remove', { serverId: server.id, ticketId: 'TKT-48213', scope: { kind: 'ticket', ticketId: 'TKT-48213' } });
+    expect(removal).toEqual({ removed: 1, customerRulesUnchanged: true });
+    expect(rulesOnWeb1()).toBe(before);
+    const audit = (await call('audit.list', { ticketId: 'TKT-48213' })).map((e) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['firewall.planned', 'firewall.armed', 'firewall.applied', 'firewall.verified', 'firewall.confirmed', 'firewall.removed']));
+  });
+
+  it('lets the server roll back a change nobody confirmed', async () => {
+    const before = rulesOnWeb1();
+    const { call, server } = await setup('TKT-48214');
+    const plan = await call('firewall.preview', { ticketId: 'TKT-48214', serverId: server.id, target: head('head3').address, addresses: [head('head3').address], port: 8080, protocol: 'tcp', confirmWithinS: 10 });
+    await call('firewall.apply', { planId: plan.id });
+    expect(rulesOnWeb1()).not.toBe(before);
+    await expect.poll(() => rulesOnWeb1(), { timeout: 20_000, interval: 1000 }).toBe(before);
+    await expect.poll(async () => (await call('firewall.check', { planId: plan.id })).status, { timeout: 10_000, interval: 1000 }).toBe('rolled-back');
+  }, 40_000);
+});
+
+describe('safety', () => {
+  it("refuses to cut the engineer's own session unless forced; forced, the server rolls it back and Backline reconnects", async () => {
+    const before = rulesOnWeb1();
+    const { core, call, failure, server } = await setup('TKT-48215');
+    const peer = lab.workstation.address;
+    const refused = await failure('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: peer, addresses: [peer] });
+    expect(refused.code).toBe('VALIDATION_FAILED');
+    expect(refused.message).toContain('would cut this SSH session');
+
+    const statuses: string[] = [];
+    core.events.subscribe((event, payload) => {
+      if (event === 'plan.changed') statuses.push((payload as { status: string }).status);
+    });
+    const plan = await call('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: peer, addresses: [peer], force: true, confirmWithinS: 10 });
+    expect(plan.warnings.join(' ')).toMatch(/your own SSH session/);
+    const applied = await call('firewall.apply', { planId: plan.id });
+    expect(applied.status).toBe('awaiting-confirmation');
+    expect(applied.log.at(-1)!.message).toMatch(/connection to web1 was lost/);
+    await expect.poll(() => statuses.at(-1), { timeout: 30_000, interval: 500 }).toBe('rolled-back');
+    expect(rulesOnWeb1()).toBe(before);
+    const again = await call('commands.run', { ticketId: 'TKT-48215', runId: `fw-${Date.now()}`, serverIds: [server.id], argv: ['hostname'], sudo: false, timeoutS: 30 });
+    expect(again.results[0]!.stdout.text.trim()).toBe('web1');
+  }, 60_000);
+
+  it('refuses injection through the target, the addresses, the port and the ticket id, changing nothing', async () => {
+    const before = rulesOnWeb1();
+    const { failure, server } = await setup('TKT-48216');
+    const base = { ticketId: 'TKT-48216', serverId: server.id, target: '203.0.113.7', addresses: ['203.0.113.7'] };
+    for (const bad of [
+      { ...base, target: '$(reboot)' },
+      { ...base, target: 'a;reboot' },
+      { ...base, addresses: ['203.0.113.7; reboot'] },
+      { ...base, addresses: ['203.0.113.7 -j ACCEPT'] },
+      { ...base, port: 0 },
+      { ...base, port: '80; reboot' },
+      { ...base, ticketId: 'TKT-1"; reboot; "' },
+    ]) {
+      const error = await failure('firewall.preview', bad);
+      expect(error.code, JSON.stringify(bad)).toBe('VALIDATION_FAILED');
+    }
+    expect(rulesOnWeb1()).toBe(before);
+  });
+});
