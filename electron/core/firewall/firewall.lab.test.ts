@@ -112,6 +112,23 @@ describe('blocking one bad web head', () => {
   }, 40_000);
 });
 
+describe('expiry and persistence', () => {
+  it('lifts a block by itself when it expires, with Backline doing nothing', async () => {
+    const before = rulesOnWeb1();
+    const { call, server } = await setup('TKT-48217');
+    const plan = await call('firewall.preview', { ticketId: 'TKT-48217', serverId: server.id, target: head('head3').address, addresses: [head('head3').address], port: 80, protocol: 'tcp', expiresInMinutes: 1, persist: true });
+    // The lab's servers do not persist their rules, so Backline says it will not either.
+    expect(plan.warnings.join(' ')).toMatch(/does not persist its rules/);
+    await call('firewall.apply', { planId: plan.id });
+    const confirmed = await call('firewall.confirm', { planId: plan.id });
+    expect(confirmed.log.at(-1)!.message).toMatch(/the server lifts it by itself at .*not persisted/);
+    expect((await call('findings.list', { ticketId: 'TKT-48217' }))[0]!.title).toMatch(/blocked from web1 until 20\d\d-/);
+    expect(rulesOnWeb1()).not.toBe(before);
+    await expect.poll(() => rulesOnWeb1(), { timeout: 90_000, interval: 2000 }).toBe(before);
+    expect((await call('firewall.probe', { serverId: server.id })).rules).toEqual([]);
+  }, 120_000);
+});
+
 describe('safety', () => {
   it("refuses to cut the engineer's own session unless forced; forced, the server rolls it back and Backline reconnects", async () => {
     const before = rulesOnWeb1();

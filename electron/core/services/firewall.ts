@@ -30,6 +30,9 @@ interface BlockDetail {
   verification?: { address: string; port: number; expected: 'blocked' | 'reachable'; reachable: boolean; detail: string }[];
 }
 
+/** Fixed script: drops the jump and the chain once the chain holds no rule (`-S` prints only `-N`). */
+const EMPTY_CHAIN_CLEANUP = `t=$1; if [ "$("$t" -S BACKLINE-OUT 2>/dev/null | wc -l)" -eq 1 ]; then "$t" -D OUTPUT -m comment --comment backline -j BACKLINE-OUT && "$t" -X BACKLINE-OUT; fi`;
+
 const familyName = (family: Family) => (family === 4 ? 'ipv4' : 'ipv6');
 const newPlanId = () => `p${randomBytes(5).toString('hex')}`;
 
@@ -317,7 +320,11 @@ export function firewallHandlers(
       const notes: string[] = [];
       if (detail.expiresAt !== null) {
         const seconds = Math.max(1, detail.expiresAt - Math.floor(Date.now() / 1000));
-        const lift = detail.rules.flatMap((r) => r.preview.filter((line) => / -A BACKLINE-OUT /.test(` ${line} `)).map((line) => line.replace(' -A BACKLINE-OUT ', ' -D BACKLINE-OUT ')));
+        const lift = detail.rules.flatMap((r) => [
+          ...r.preview.filter((line) => / -A BACKLINE-OUT /.test(` ${line} `)).map((line) => line.replace(' -A BACKLINE-OUT ', ' -D BACKLINE-OUT ')),
+          // When nothing of Backline's is left, the jump and the chain go too, as a removal would do.
+          commandLine(['sh', '-c', EMPTY_CHAIN_CLEANUP, 'backline-cleanup', r.family === 4 ? 'iptables' : 'ip6tables']),
+        ]);
         await run(server, expiryArgv(plan.id, seconds, lift), 'Scheduling the expiry');
         notes.push(`the server lifts it by itself at ${new Date(detail.expiresAt * 1000).toISOString()}`);
       }
