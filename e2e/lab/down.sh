@@ -75,6 +75,11 @@ if ((PURGE)); then
 fi
 
 # Proof, not hope: nothing of the lab may be left.
+# Backline's firewall plans leave, on the lab servers (which share this filesystem), saved rules under
+# /var/lib/backline and detached rollback/expiry timers: they belong to the lab and go with it.
+pkill -f '^sh -c .* backline-(deadman|expiry) ' 2>/dev/null || true
+rm -rf /var/lib/backline/plans
+
 left=()
 [[ -z $(existing_lab_netns) ]] || left+=("namespaces: $(existing_lab_netns | tr '\n' ' ')")
 [[ -z $(lab_root_veths) ]] || left+=("veths: $(lab_root_veths | tr '\n' ' ')")
