@@ -1,20 +1,12 @@
 import type { Page } from '@playwright/test';
 import { readLab } from './lab/lab.js';
 import { expect, test } from './fixtures.js';
+import { createTicket } from './steps.js';
 
 /** Needs the lab: `bash e2e/lab/up.sh` (root). */
 const lab = readLab();
 const web1 = lab.hosts.find((h) => h.name === 'web1')!;
 const rootKey = lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
-
-async function openTicket(page: Page, id: string): Promise<void> {
-  await page.getByRole('button', { name: 'New ticket' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Ticket id').fill(id);
-  await dialog.getByLabel('Title').fill('PHP eats the machine');
-  await dialog.getByRole('button', { name: 'Create ticket' }).click();
-  await expect(page.getByRole('tab', { name: 'Notes' })).toBeVisible();
-}
 
 async function attachWeb1(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Servers' }).click();
@@ -33,7 +25,7 @@ async function attachWeb1(page: Page): Promise<void> {
 test.describe('servers of a ticket', () => {
   test('attach a server, accept its host key, run a command, see the output and the audit entry', async ({ page, backline }) => {
     await backline.open(page);
-    await openTicket(page, 'TKT-48213');
+    await createTicket(page, 'TKT-48213', 'PHP eats the machine');
     await attachWeb1(page);
 
     await page.getByRole('row', { name: 'web1' }).getByRole('button', { name: 'Connect' }).click();
@@ -60,7 +52,7 @@ test.describe('servers of a ticket', () => {
 
   test('a terminal on the server saves its transcript to the ticket', async ({ page, backline }) => {
     await backline.open(page);
-    await openTicket(page, 'TKT-48214');
+    await createTicket(page, 'TKT-48214', 'PHP eats the machine');
     await attachWeb1(page);
     await page.getByRole('row', { name: 'web1' }).getByRole('button', { name: 'Connect' }).click();
     await page.getByRole('dialog', { name: 'Unknown host key' }).getByRole('button', { name: 'Trust and connect' }).click();

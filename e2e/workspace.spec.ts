@@ -1,16 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures.js';
+import { createTicket } from './steps.js';
 import type { Page } from '@playwright/test';
-
-async function createTicket(page: Page, id: string, title: string, customer: string): Promise<void> {
-  await page.getByRole('button', { name: 'New ticket' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Ticket id').fill(id);
-  await dialog.getByLabel('Title').fill(title);
-  await dialog.getByLabel('Customer').fill(customer);
-  await dialog.getByRole('button', { name: 'Create ticket' }).click();
-  await expect(page.getByRole('tab', { name: 'Notes' })).toBeVisible();
-}
 
 async function writeNote(page: Page, text: string): Promise<void> {
   const note = page.getByRole('textbox', { name: 'Note', exact: true });

@@ -1,22 +1,14 @@
 import { expect, test } from '../fixtures.js';
+import { createTicket } from '../steps.js';
 
 /** Takes docs/screenshot.png from the running app: `npm run screenshot`. Not part of the test run. */
 test('README screenshot', async ({ page, backline }) => {
   await page.setViewportSize({ width: 1400, height: 860 });
   await page.emulateMedia({ colorScheme: 'dark' });
   await backline.open(page);
-  const create = async (id: string, title: string, customer: string) => {
-    await page.getByRole('button', { name: 'New ticket' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Ticket id').fill(id);
-    await dialog.getByLabel('Title').fill(title);
-    await dialog.getByLabel('Customer').fill(customer);
-    await dialog.getByRole('button', { name: 'Create ticket' }).click();
-    await expect(page.getByRole('tab', { name: 'Notes' })).toBeVisible();
-  };
-  await create('TKT-48102', 'Kernel panics in quota code, no dump arrives', 'Globex Hosting');
+  await createTicket(page, 'TKT-48102', 'Kernel panics in quota code, no dump arrives', 'Globex Hosting');
   await page.goto(`${backline.running.origin}/#/`);
-  await create('TKT-48213', 'Site down every few hours: PHP eats all memory', 'Acme Widgets');
+  await createTicket(page, 'TKT-48213', 'Site down every few hours: PHP eats all memory', 'Acme Widgets');
   await page.getByRole('textbox', { name: 'Note', exact: true }).fill(
     [
       '## What happens',

@@ -6,16 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
-import type { WireError } from '../../../shared/errors.js';
 import { readLab, type Lab } from '../../../e2e/lab/lab.js';
-import { createCore, type Core } from '../core.js';
+import { connectTrusting, labCore, type LabApp } from '../testing/lab-core.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { normalizeForComparison } from './iptables-save.js';
 
 let lab: Lab;
 let home: ReturnType<typeof tempDir>;
-const open: { core: Core; dir: ReturnType<typeof tempDir> }[] = [];
+const apps: LabApp[] = [];
 
 beforeAll(() => {
   lab = readLab();
@@ -24,10 +22,7 @@ beforeAll(() => {
 });
 afterAll(() => home.remove());
 afterEach(() => {
-  for (const { core, dir } of open.splice(0)) {
-    core.close();
-    dir.remove();
-  }
+  for (const app of apps.splice(0)) app.close();
 });
 
 const web1 = () => lab.hosts.find((h) => h.name === 'web1')!;
@@ -39,28 +34,12 @@ const rulesOnWeb1 = () =>
   normalizeForComparison(execFileSync('ip', ['netns', 'exec', web1().namespace, 'ip6tables-save']).toString());
 
 async function setup(ticketId: string) {
-  const dir = tempDir();
-  const core = createCore({ dataDir: dir.path, shell: 'browser', version: 'lab', log: () => undefined, ssh: { home: home.path, user: 'engineer', agentSocket: null, keepaliveIntervalS: 2, keepaliveCountMax: 2, connectTimeoutMs: 5000 } });
-  open.push({ core, dir });
-  const call = async <K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodOutput<K>> => {
-    const result = await core.dispatch(method, input, { shell: 'browser' });
-    if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.code} ${result.error.message}`), { wire: result.error });
-    return result.value as MethodOutput<K>;
-  };
-  const failure = async (method: string, input: unknown): Promise<WireError> => {
-    const result = await core.dispatch(method, input, { shell: 'browser' });
-    if (result.ok) throw new Error(`${method} succeeded, but a failure was expected`);
-    return result.error;
-  };
-  await call('tickets.create', { id: ticketId, title: 'PHP eats the machine' });
-  const server = await call('servers.add', { ticketId, label: 'web1', host: web1().address, user: 'root', auth: 'key', keyFile: rootKey() });
-  for (let i = 0; i < 3; i++) {
-    const result = await core.dispatch('servers.connect', { id: server.id }, { shell: 'browser' });
-    if (result.ok) break;
-    const detail = result.error.detail as { host: string; port: number; fingerprint: string };
-    await call('servers.trustHostKey', { id: server.id, host: detail.host, port: detail.port, fingerprint: detail.fingerprint });
-  }
-  return { core, call, failure, server };
+  const app = labCore({ home: home.path, keepaliveIntervalS: 2, connectTimeoutMs: 5000 });
+  apps.push(app);
+  await app.call('tickets.create', { id: ticketId, title: 'PHP eats the machine' });
+  const server = await app.call('servers.add', { ticketId, label: 'web1', host: web1().address, user: 'root', auth: 'key', keyFile: rootKey() });
+  await connectTrusting(app, server.id);
+  return { ...app, server };
 }
 
 describe('blocking one bad web head', () => {

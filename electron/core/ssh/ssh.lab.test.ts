@@ -6,16 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { WireResult } from '../../../shared/bridge.js';
-import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
-import type { WireError } from '../../../shared/errors.js';
+import type { MethodInput } from '../../../shared/contract/index.js';
 import { readLab, type Lab } from '../../../e2e/lab/lab.js';
-import { createCore, type Core } from '../core.js';
+import { connectTrusting, labCore, type LabApp, type LabCoreOptions } from '../testing/lab-core.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 let lab: Lab;
 let home: ReturnType<typeof tempDir>;
-const cores: { core: Core; dir: ReturnType<typeof tempDir> }[] = [];
+const apps: LabApp[] = [];
 
 beforeAll(() => {
   lab = readLab();
@@ -24,10 +22,7 @@ beforeAll(() => {
 });
 afterAll(() => home.remove());
 afterEach(() => {
-  for (const { core, dir } of cores.splice(0)) {
-    core.close();
-    dir.remove();
-  }
+  for (const app of apps.splice(0)) app.close();
 });
 
 const hostOf = (name: string) => {
@@ -41,38 +36,13 @@ const keyOf = (name: string) => {
   return key;
 };
 
-function newCore(options: { dataDir?: string; keepaliveIntervalS?: number; connectTimeoutMs?: number; agentSocket?: string } = {}) {
-  const dir = tempDir();
-  const core = createCore({
-    dataDir: options.dataDir ?? dir.path,
-    shell: 'browser',
-    version: 'lab',
-    log: () => undefined,
-    ssh: {
-      home: home.path,
-      user: 'engineer',
-      agentSocket: options.agentSocket ?? null,
-      connectTimeoutMs: options.connectTimeoutMs ?? 8000,
-      keepaliveIntervalS: options.keepaliveIntervalS ?? 15,
-      keepaliveCountMax: 2,
-    },
-  });
-  cores.push({ core, dir });
-  const raw = (method: string, input: unknown): Promise<WireResult> => core.dispatch(method, input, { shell: 'browser' });
-  const call = async <K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodOutput<K>> => {
-    const result = await raw(method, input);
-    if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.code} ${result.error.message}`), { wire: result.error });
-    return result.value as MethodOutput<K>;
-  };
-  const failure = async (method: string, input: unknown): Promise<WireError> => {
-    const result = await raw(method, input);
-    if (result.ok) throw new Error(`${method} succeeded, but a failure was expected`);
-    return result.error;
-  };
-  return { core, call, raw, failure, dataDir: options.dataDir ?? dir.path };
+function newCore(options: Omit<LabCoreOptions, 'home'> = {}) {
+  const app = labCore({ home: home.path, ...options });
+  apps.push(app);
+  return app;
 }
 
-type App = ReturnType<typeof newCore>;
+type App = LabApp;
 let runCounter = 0;
 const runId = () => `run-${process.pid}-${++runCounter}-${Date.now()}`;
 
@@ -81,18 +51,6 @@ async function ticketWith(app: App, id: string, servers: MethodInput<'servers.ad
   const added = [];
   for (const server of servers) added.push(await app.call('servers.add', server));
   return added;
-}
-
-/** Connects, trusting every host key on the way the first time it is asked (as an engineer would after comparing). */
-async function connectTrusting(app: App, serverId: number, secrets: { password?: string; passphrase?: string } = {}) {
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const result = await app.raw('servers.connect', { id: serverId, secrets });
-    if (result.ok) return result.value as MethodOutput<'servers.connect'>;
-    if (result.error.code !== 'SSH_HOST_UNKNOWN') throw new Error(`${result.error.code}: ${result.error.message}`);
-    const detail = result.error.detail as { host: string; port: number; fingerprint: string };
-    await app.call('servers.trustHostKey', { id: serverId, host: detail.host, port: detail.port, fingerprint: detail.fingerprint });
-  }
-  throw new Error('too many host keys to trust');
 }
 
 const run = (app: App, ticketId: string, serverIds: number[], argv: string[], extra: { sudo?: boolean; timeoutS?: number; runId?: string } = {}) =>

@@ -1,8 +1,9 @@
-import { ActionIcon, Alert, Button, Divider, Group, Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Divider, Group, Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { findingKinds, findingSeverities } from '../../../shared/domain/finding.js';
 import { useInvoke } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
+import { FormFooter } from '../app/FormFooter.js';
 import { issuesToFields } from '../app/issueFields.js';
 import { emptyFindingForm, toFindingInput, type FindingFormValues } from './findingForm.js';
 
@@ -106,20 +107,7 @@ function FindingForm({ ticketId, onDone }: { ticketId: string; onDone: () => voi
             Add evidence
           </Button>
         </Group>
-
-        {wire && (
-          <Alert color="red" title={wire.message} role="alert">
-            {[...issues.general, wire.hint].filter(Boolean).join(' — ')}
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={add.isPending}>
-            Save finding
-          </Button>
-        </Group>
+        <FormFooter wire={wire} generalIssues={issues.general} submitLabel="Save finding" pending={add.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

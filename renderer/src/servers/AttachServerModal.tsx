@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Modal, NumberInput, Select, Stack, TextInput } from '@mantine/core';
+import { Group, Modal, NumberInput, Select, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { authMethods } from '../../../shared/domain/server.js';
 import { useInvoke } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
+import { FormFooter } from '../app/FormFooter.js';
 import { issuesToFields } from '../app/issueFields.js';
 import { authLabels } from './server.js';
 import { emptyServerForm, isAuthMethod, serverFieldFor, toServerInput, type ServerFormValues } from './serverForm.js';
@@ -86,19 +87,7 @@ function AttachServerForm({ ticketId, onDone }: { ticketId: string; onDone: () =
           onChange={(e) => update({ jump: e.currentTarget.value })}
           error={issues.fields.jump}
         />
-        {wire && (
-          <Alert color="red" title={wire.message} role="alert">
-            {[...issues.general, wire.hint].filter(Boolean).join(' — ')}
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={add.isPending}>
-            Attach
-          </Button>
-        </Group>
+        <FormFooter wire={wire} generalIssues={issues.general} submitLabel="Attach" pending={add.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

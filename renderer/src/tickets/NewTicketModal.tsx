@@ -1,7 +1,8 @@
-import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { Modal, Stack, TextInput } from '@mantine/core';
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useInvoke } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
+import { FormFooter } from '../app/FormFooter.js';
 import { issuesToFields } from '../app/issueFields.js';
 import { workspaceRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
@@ -39,19 +40,7 @@ function NewTicketForm({ onDone }: { onDone: () => void }) {
         <TextInput label="Ticket id" placeholder="TKT-48213" required data-autofocus value={values.id} onChange={set('id')} error={issues.fields.id} />
         <TextInput label="Title" required value={values.title} onChange={set('title')} error={issues.fields.title} />
         <TextInput label="Customer" value={values.customer} onChange={set('customer')} error={issues.fields.customer} />
-        {wire && (
-          <Alert color="red" title={wire.message} role="alert">
-            {[...issues.general, wire.hint].filter(Boolean).join(' — ')}
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create ticket
-          </Button>
-        </Group>
+        <FormFooter wire={wire} generalIssues={issues.general} submitLabel="Create ticket" pending={create.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );
