@@ -13,6 +13,10 @@ export const queryKeys = {
   search: (text: string) => ['search.query', text] as const,
   servers: (ticketId: string) => ['servers.list', ticketId] as const,
   serverRoute: (serverId: number) => ['servers.resolve', serverId] as const,
+  plans: (ticketId: string) => ['plans.list', ticketId] as const,
+  /** A server's firewall as Backline reads it; scoped by server, so `firewallProbes()` covers every server. */
+  firewallProbe: (serverId: number) => ['firewall.probe', serverId] as const,
+  firewallProbes: () => ['firewall.probe'] as const,
 };
 
 /** Whatever changed on a ticket, these are the views that may show it. */
@@ -23,6 +27,7 @@ export function invalidateTicket(queryClient: QueryClient, ticketId: string): vo
   void queryClient.invalidateQueries({ queryKey: queryKeys.findings(ticketId) });
   void queryClient.invalidateQueries({ queryKey: queryKeys.audit(ticketId) });
   void queryClient.invalidateQueries({ queryKey: queryKeys.servers(ticketId) });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.plans(ticketId) });
   void queryClient.invalidateQueries({ queryKey: ['search.query'] });
 }
 
@@ -89,6 +94,23 @@ export function useServers(ticketId: string) {
 export function useServerRoute(serverId: number, enabled: boolean) {
   const client = useClient();
   return useQuery({ queryKey: queryKeys.serverRoute(serverId), queryFn: () => client.invoke('servers.resolve', { id: serverId }), enabled });
+}
+
+/** A ticket's plans (firewall changes...), newest first. */
+export function usePlans(ticketId: string) {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.plans(ticketId), queryFn: () => client.invoke('plans.list', { ticketId }) });
+}
+
+/** A server's firewall (backend, managers in the way, Backline's rules): read over SSH, so only while connected. */
+export function useFirewallProbe(serverId: number | null, enabled: boolean) {
+  const client = useClient();
+  return useQuery({
+    queryKey: queryKeys.firewallProbe(serverId ?? 0),
+    queryFn: () => client.invoke('firewall.probe', { serverId: serverId ?? 0 }),
+    enabled: enabled && serverId !== null,
+    staleTime: 15_000,
+  });
 }
 
 /**

@@ -3,6 +3,8 @@ import { useEffect } from 'react';
 import { invalidateTicket, queryKeys } from '../api/queries.js';
 import { useClient } from './ClientContext.js';
 
+const settledPlanStatuses = new Set(['confirmed', 'rolled-back', 'failed', 'removed', 'expired']);
+
 /** One subscription per window: the main side's events mark the affected queries stale. */
 export function useLiveUpdates(): void {
   const client = useClient();
@@ -20,6 +22,15 @@ export function useLiveUpdates(): void {
       }),
       client.on('server.connection', ({ ticketId }) => {
         void queryClient.invalidateQueries({ queryKey: queryKeys.servers(ticketId) });
+      }),
+      client.on('plan.changed', ({ ticketId, status }) => {
+        // A plan moved on (applied, confirmed, rolled back by the server...): its list, and the findings and
+        // audit it wrote. The rules on the servers are re-read over SSH: only once a plan has settled, not
+        // while it applies (and perhaps cut the session the read would need).
+        void queryClient.invalidateQueries({ queryKey: queryKeys.plans(ticketId) });
+        if (settledPlanStatuses.has(status)) void queryClient.invalidateQueries({ queryKey: queryKeys.firewallProbes() });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.findings(ticketId) });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.audit(ticketId) });
       }),
     ];
     return () => offs.forEach((off) => off());

@@ -1,12 +1,10 @@
 import { Alert, Text } from '@mantine/core';
 import type { WorkspaceTab } from '../app/route.js';
 
-type PlannedTab = Extract<WorkspaceTab, 'firewall' | 'php' | 'netdump'>;
+type PlannedTab = Extract<WorkspaceTab, 'php' | 'netdump'>;
 
 /** What each planned tab is for, stated plainly; no sample data pretending to be real. */
 const plans: Record<PlannedTab, string> = {
-  firewall:
-    "Block a server's outbound traffic to a bad host: an iptables plan you preview before it runs, tagged with this ticket, and rolled back automatically if it cuts off your own session.",
   php: 'PHP memory diagnostics for a customer server: memory_limit, the PHP workers and their resident memory (RSS), and the OOM-killer events that took the machine down.',
   netdump:
     'Crash-dump receiver setup: configure a receiver and the customer machines that send to it, and verify the dump path works (a test message that must arrive) before the next kernel panic.',

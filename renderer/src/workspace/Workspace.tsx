@@ -7,6 +7,7 @@ import { isErrorCode, toWireError } from '../app/errors.js';
 import { workspaceRoute, workspaceTabs, type WorkspaceTab } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { FindingsTab } from '../findings/FindingsTab.js';
+import { FirewallTab } from '../firewall/FirewallTab.js';
 import { NotesTab } from '../notes/NotesTab.js';
 import { ServersTab } from '../servers/ServersTab.js';
 import { ExportMenu } from './ExportMenu.js';
@@ -56,6 +57,7 @@ function TabContent({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) 
   if (tab === 'findings') return <FindingsTab ticketId={ticketId} />;
   if (tab === 'audit') return <AuditTab ticketId={ticketId} />;
   if (tab === 'servers') return <ServersTab ticketId={ticketId} />;
+  if (tab === 'firewall') return <FirewallTab ticketId={ticketId} />;
   if (isPlannedTab(tab)) return <PlaceholderTab tab={tab} />;
   return null;
 }

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../../../shared/domain/plan.js';
+import { blockSummary, connectionLost, hostPort, newerPlan, planViewState, portProtocol, removalMessage, verificationOf } from './planView.js';
+
+const base: Plan = {
+  id: 'p0123456789',
+  ticketId: 'TKT-1',
+  serverId: 1,
+  kind: 'firewall.block',
+  title: 'Block outbound 10.77.0.43 port 80/tcp from web1',
+  status: 'previewed',
+  steps: [],
+  warnings: [],
+  detail: {},
+  rollbackAt: null,
+  createdAt: '2025-01-01T12:00:00.000Z',
+  updatedAt: '2025-01-01T12:00:00.000Z',
+  log: [],
+};
+const now = Date.parse('2025-01-01T12:00:18.000Z');
+
+describe('planViewState', () => {
+  it('offers Apply only on a previewed plan', () => {
+    expect(planViewState(base, now)).toMatchObject({ phase: 'preview', canApply: true, canConfirm: false, countdown: null, secondsLeft: null });
+  });
+  it('counts down to the rollback while awaiting confirmation', () => {
+    const plan = { ...base, status: 'awaiting-confirmation' as const, rollbackAt: '2025-01-01T12:01:00.000Z' };
+    expect(planViewState(plan, now)).toMatchObject({
+      phase: 'awaiting',
+      secondsLeft: 42,
+      countdown: 'The server restores its previous rules in 42 s unless you confirm',
+      deadlinePassed: false,
+      canConfirm: true,
+      canApply: false,
+    });
+    expect(planViewState(plan, Date.parse('2025-01-01T12:01:05.000Z'))).toMatchObject({ secondsLeft: 0, deadlinePassed: true, canConfirm: false });
+  });
+  it('knows when the change cut the session', () => {
+    const plan = {
+      ...base,
+      status: 'awaiting-confirmation' as const,
+      rollbackAt: '2025-01-01T12:01:00.000Z',
+      log: [{ at: base.createdAt, message: 'The connection to web1 was lost while applying. The server restores its saved rules at ...', ok: false }],
+    };
+    expect(planViewState(plan, now)).toMatchObject({ phase: 'cut-off', canConfirm: false, secondsLeft: 42 });
+  });
+  it('maps the end states', () => {
+    expect(planViewState({ ...base, status: 'confirmed' }, now).phase).toBe('confirmed');
+    expect(planViewState({ ...base, status: 'rolled-back' }, now).phase).toBe('rolled-back');
+    expect(planViewState({ ...base, status: 'failed' }, now).phase).toBe('failed');
+    expect(planViewState({ ...base, status: 'removed' }, now).phase).toBe('ended');
+    expect(planViewState({ ...base, status: 'expired' }, now).phase).toBe('ended');
+  });
+});
+
+describe('connectionLost', () => {
+  it('looks for the failed log line only', () => {
+    expect(connectionLost({ log: [{ at: '', message: 'The connection to web1 was lost while applying.', ok: false }] })).toBe(true);
+    expect(connectionLost({ log: [{ at: '', message: 'The connection to web1 was lost while applying.', ok: true }] })).toBe(false);
+    expect(connectionLost({ log: [] })).toBe(false);
+  });
+});
+
+describe('verificationOf', () => {
+  it('reads the checks and says which went as expected', () => {
+    const rows = verificationOf({
+      detail: {
+        verification: [
+          { address: '10.77.0.43', port: 80, expected: 'blocked', reachable: false, detail: 'refused' },
+          { address: '10.77.0.41', port: 80, expected: 'reachable', reachable: true, detail: 'connected' },
+          { address: '10.77.0.42', port: 80, expected: 'reachable', reachable: false, detail: 'timed out' },
+          { nonsense: true },
+          'junk',
+        ],
+      },
+    });
+    expect(rows.map((r) => [r.address, r.asExpected])).toEqual([
+      ['10.77.0.43', true],
+      ['10.77.0.41', true],
+      ['10.77.0.42', false],
+    ]);
+  });
+  it('is empty before applying', () => {
+    expect(verificationOf({ detail: {} })).toEqual([]);
+    expect(verificationOf({ detail: { verification: 'x' } })).toEqual([]);
+  });
+});
+
+describe('newerPlan', () => {
+  it('takes the listed copy once it moved on', () => {
+    const local: Plan = { ...base, status: 'awaiting-confirmation' };
+    const listed: Plan = { ...base, status: 'rolled-back', updatedAt: '2025-01-01T12:02:00.000Z' };
+    expect(newerPlan(local, [listed])?.status).toBe('rolled-back');
+    expect(newerPlan(listed, [local])?.status).toBe('rolled-back');
+    expect(newerPlan(local, undefined)).toBe(local);
+    expect(newerPlan(null, [listed])).toBeNull();
+  });
+  it('breaks a same-millisecond tie by the longer log', () => {
+    const listed = { ...base, log: [{ at: base.updatedAt, message: 'm', ok: true }] };
+    expect(newerPlan(base, [listed])).toBe(listed);
+  });
+});
+
+describe('formatting', () => {
+  it('writes address and port as a client would', () => {
+    expect(hostPort('10.77.0.43', 80)).toBe('10.77.0.43:80');
+    expect(hostPort('2001:db8::1', 443)).toBe('[2001:db8::1]:443');
+  });
+  it('says what a rule matches', () => {
+    expect(portProtocol({ port: 80, protocol: 'tcp' })).toBe('80/tcp');
+    expect(portProtocol({ port: null, protocol: 'udp' })).toBe('all udp');
+    expect(portProtocol({ port: null, protocol: null })).toBe('any');
+  });
+  it('reports a removal, loudly when the customer rules changed', () => {
+    expect(removalMessage({ removed: 1, customerRulesUnchanged: true })).toEqual({ ok: true, text: "Removed 1 rule; the customer's own rules are unchanged." });
+    expect(removalMessage({ removed: 3, customerRulesUnchanged: false }).ok).toBe(false);
+  });
+});
+
+describe('blockSummary', () => {
+  it('says what a block plan does', () => {
+    expect(
+      blockSummary({
+        target: 'feeds.lab.test',
+        addresses: [{ address: '10.77.0.43', family: 4 }],
+        keepReachable: ['10.77.0.41', '10.77.0.42'],
+        port: 80,
+        protocol: 'tcp',
+        expiresAt: null,
+        persist: false,
+        confirmWithinS: 60,
+        rules: [],
+      }),
+    ).toEqual([
+      { label: 'Target', value: 'feeds.lab.test' },
+      { label: 'Blocks', value: '10.77.0.43' },
+      { label: 'Stays reachable', value: '10.77.0.41, 10.77.0.42' },
+      { label: 'Port', value: '80/tcp' },
+      { label: 'Expires', value: 'never (until removed)' },
+      { label: 'Across reboot', value: 'not kept' },
+      { label: 'Confirm within', value: '60 s' },
+    ]);
+  });
+  it('reads every port and an expiry', () => {
+    const rows = blockSummary({ port: null, protocol: 'any', expiresAt: 1735732800 });
+    expect(rows).toEqual([
+      { label: 'Port', value: 'every port, any protocol' },
+      { label: 'Expires', value: '2025-01-01T12:00:00.000Z' },
+    ]);
+    expect(blockSummary({})).toEqual([]);
+  });
+});
