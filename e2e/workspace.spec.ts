@@ -61,7 +61,7 @@ test.describe('a ticket workspace', () => {
   test('the tabs for later capabilities say honestly that they are not built yet', async ({ page, backline }) => {
     await backline.open(page);
     await createTicket(page, 'TKT-8', 'Tabs', '');
-    for (const tab of ['Firewall', 'PHP', 'Netdump']) {
+    for (const tab of ['PHP', 'Netdump']) {
       await page.getByRole('tab', { name: tab }).click();
       await expect(page.getByRole('tabpanel')).toContainText(/not built yet/i);
     }

@@ -61,6 +61,11 @@ export function parseSwitchState(output: string): SwitchState {
   return { state: match[1] as 'armed' | 'disarmed' | 'unknown' };
 }
 
+/** Stops a plan's expiry timer (its rules were removed by hand). */
+export function cancelExpiryArgv(planId: string): string[] {
+  return ['sh', '-c', 'p=$(cat "$1/expiry.pid" 2>/dev/null) && kill -TERM -"$p" 2>/dev/null; rm -f "$1/expiry.pid"; true', 'backline-cancel-expiry', planDir(planId)];
+}
+
 /**
  * Lifts a plan's rules by itself after `seconds` (the block's expiry), whether or not Backline is
  * running then. `commands` are complete command lines built by the one quoting function.

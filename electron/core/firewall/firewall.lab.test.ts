@@ -116,6 +116,8 @@ describe('safety', () => {
     const refused = await failure('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: peer, addresses: [peer] });
     expect(refused.code).toBe('VALIDATION_FAILED');
     expect(refused.message).toContain('would cut this SSH session');
+    // One port of the peer is not the session (its packets go to the peer's ephemeral port): no force needed.
+    expect((await call('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: peer, addresses: [peer], port: 80 })).status).toBe('previewed');
 
     const statuses: string[] = [];
     core.events.subscribe((event, payload) => {

@@ -4,7 +4,7 @@ import type { Plan } from '../../../shared/domain/plan.js';
 import { BacklineError } from '../../../shared/errors.js';
 import { parseProbe, probeArgv, type FirewallBackend } from '../firewall/backend.js';
 import { connectArgv, parseConnect } from '../firewall/connectivity.js';
-import { armArgv, disarmArgv, expiryArgv, parseSwitchState, restoreSavedArgv, statusArgv } from '../firewall/deadman.js';
+import { armArgv, cancelExpiryArgv, disarmArgv, expiryArgv, parseSwitchState, restoreSavedArgv, statusArgv } from '../firewall/deadman.js';
 import { backlineRules, normalizeForComparison, parseIptablesSave, withoutBacklineRules } from '../firewall/iptables-save.js';
 import { blockChange, previewLines, restoreArgv, saveArgv, unblockChange, type RemovalFilter, type RuleChange } from '../firewall/rules.js';
 import { canonicalAddress, parseGetentAhosts, parseTarget, type Family } from '../firewall/target.js';
@@ -197,7 +197,8 @@ export function firewallHandlers(
         throw new BacklineError('VALIDATION_FAILED', `Backline will not change the firewall on ${server.label}: ${backend.reasons.join('; ')}`, { hint: 'Fix what is named, then preview again.' });
       }
       const peer = backend.sessionPeer;
-      const cutsSession = peer !== null && addresses.some((a) => a.address === peer || (a.address.includes('/') && cidrContains(a.address, peer)));
+      // The session's packets from the server go to the peer's ephemeral port: only a block on every port (no --dport) stops them.
+      const cutsSession = peer !== null && input.port === undefined && input.protocol !== 'udp' && addresses.some((a) => a.address === peer || (a.address.includes('/') && cidrContains(a.address, peer)));
       if (cutsSession && !input.force) {
         throw new BacklineError('VALIDATION_FAILED', `Blocking ${peer} would cut this SSH session to ${server.label}: it is the address the server sees you connect from.`, {
           hint: 'Remove it from the addresses, or force it: the server will roll the change back by itself if it is not confirmed in time.',
@@ -272,7 +273,8 @@ export function firewallHandlers(
       record(plan, 'firewall.armed', `${server.label}: saved the rules, rollback armed for ${detail.confirmWithinS} s`);
       try {
         for (const change of changes) {
-          await run(server, restoreArgv(change.family, change.restoreText!), `Applying the ${familyName(change.family)} rules`);
+          // Restoring takes well under a second; if no answer comes in 15 s the change has cut this session.
+          await run(server, restoreArgv(change.family, change.restoreText!), `Applying the ${familyName(change.family)} rules`, 15);
           plan = update(plan, {}, { text: `Applied: ${previewLines(change).join('; ')}`, ok: true });
         }
         record(plan, 'firewall.applied', `${server.label}: ${plan.title}`, { rules: detail.rules });
@@ -377,11 +379,20 @@ export function firewallHandlers(
       const after = await probe(server);
       const same = (a: string | null, b: string | null) => a === null || b === null || normalizeForComparison(withoutBacklineRules(a)) === normalizeForComparison(withoutBacklineRules(b));
       const customerRulesUnchanged = same(customerBefore.v4, after.saves.v4) && same(customerBefore.v6, after.saves.v6);
+      const stillRemoved = new Set(
+        (['v4', 'v6'] as const).flatMap((key) => (after.saves[key] ? backlineRules(parseIptablesSave(after.saves[key])).map((r) => r.tag?.planId) : [])),
+      );
+      const lifted = ws.plans
+        .listForTicket(ticketId)
+        .filter((plan) => plan.serverId === serverId && (plan.status === 'confirmed' || plan.status === 'awaiting-confirmation') && !stillRemoved.has(plan.id));
+      for (const plan of lifted) {
+        // Its rollback switch and expiry timer have nothing left to do on the server.
+        await run(server, disarmArgv(plan.id), 'Disarming the rollback').catch(() => undefined);
+        await run(server, cancelExpiryArgv(plan.id), 'Cancelling the expiry').catch(() => undefined);
+        clearTimeout(rechecks.get(plan.id));
+        update(plan, { status: 'removed', rollbackAt: null }, { text: 'Rules removed.', ok: true });
+      }
       ws.change((tx) => {
-        for (const plan of ws.plans.listForTicket(ticketId)) {
-          const hit = plan.serverId === serverId && plan.status === 'confirmed' && (scope.kind !== 'plan' || plan.id === scope.planId);
-          if (hit) ws.plans.save({ ...plan, status: 'removed', updatedAt: tx.now, log: [...plan.log, { at: tx.now, message: 'Rules removed.', ok: true }] });
-        }
         tx.record({
           ticketId,
           action: 'firewall.removed',
