@@ -1,0 +1,69 @@
+import type { Page } from '@playwright/test';
+import { readLab } from './lab/lab.js';
+import { expect, test } from './fixtures.js';
+import { createTicket } from './steps.js';
+
+/** Story 2 in the browser: one of three web heads answers 400; block just that one from web2. Needs the lab. */
+const lab = readLab();
+const web2 = lab.hosts.find((h) => h.name === 'web2')!;
+const rootKey = lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
+const bad = lab.heads.find((h) => h.name === 'head3')!.address;
+
+async function attachAndConnect(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Servers' }).click();
+  await page.getByRole('button', { name: 'Attach server' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Host', { exact: true }).fill(web2.address);
+  await dialog.getByLabel('Label').fill('web2');
+  await dialog.getByLabel('User').fill('root');
+  await dialog.getByRole('combobox', { name: 'Authentication' }).click();
+  await page.getByRole('option', { name: 'key file', exact: true }).click();
+  await dialog.getByLabel('Key file').fill(rootKey);
+  await dialog.getByRole('button', { name: 'Attach' }).click();
+  await page.getByRole('row', { name: 'web2' }).getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('dialog', { name: 'Unknown host key' }).getByRole('button', { name: 'Trust and connect' }).click();
+  await expect(page.getByRole('row', { name: 'web2' }).getByText('connected', { exact: true })).toBeVisible();
+}
+
+test('block the one bad web head from a customer server: preview, apply, verify, confirm, remove', async ({ page, backline }) => {
+  test.setTimeout(120_000);
+  await backline.open(page);
+  await createTicket(page, 'TKT-48213', 'PHP eats the machine', 'Acme');
+  await attachAndConnect(page);
+
+  await page.getByRole('tab', { name: 'Firewall' }).click();
+  await page.getByRole('textbox', { name: 'Target' }).fill(lab.feedsName);
+  await page.getByRole('textbox', { name: 'Port' }).fill('80');
+  await page.getByRole('button', { name: 'Resolve on server' }).click();
+  // Every address the customer's server sees for the name is offered; only the bad head is picked.
+  for (const head of lab.heads) {
+    const box = page.getByRole('checkbox', { name: head.address });
+    await expect(box).toBeVisible();
+    await box.setChecked(head.address === bad);
+  }
+  await page.getByRole('button', { name: 'Preview plan' }).click();
+  const preview = page.getByRole('region', { name: 'Plan preview' });
+  await expect(preview).toContainText(`iptables -A BACKLINE-OUT -d ${bad}/32 -p tcp -m tcp --dport 80`);
+  await expect(preview).toContainText('backline:TKT-48213:');
+
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const verification = page.getByRole('region', { name: 'Verification' });
+  await expect(verification.getByRole('row', { name: `${bad}:80` })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('awaiting-confirmation', { exact: true }).first()).toBeVisible();
+  await expect(page.getByText(/restores its previous rules in \d+ s/)).toBeVisible();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('confirmed', { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Backline rules' })).toContainText(bad);
+
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  await expect(page.getByText(`Outbound to ${bad}:80 blocked from web2 until removed`)).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Firewall' }).click();
+  await page.getByRole('button', { name: "Remove this ticket's rules" }).click();
+  await expect(page.getByText("Removed 1 rule; the customer's own rules are unchanged.")).toBeVisible({ timeout: 30_000 });
+
+  await page.getByRole('tab', { name: 'Audit' }).click();
+  for (const action of ['firewall.planned', 'firewall.applied', 'firewall.verified', 'firewall.confirmed', 'firewall.removed']) {
+    await expect(page.getByRole('cell', { name: action, exact: true })).toBeVisible();
+  }
+});
