@@ -1,5 +1,0 @@
-import type { Migration } from '../../../store/migrations/migration.js';
-import { migration001 } from './001_cache.js';
-
-/** Every reporting-cache migration, in order. A new one is a new numbered file added here. */
-export const cacheMigrations: readonly Migration[] = [migration001];
