@@ -15,6 +15,9 @@ export interface Hop {
   credentials: Credentials;
   /** The name host keys are recorded under (HostKeyAlias, else the host). */
   hostKeyName: string;
+  /** ServerAliveInterval and ConnectTimeout from ~/.ssh/config for this host, when set there. */
+  keepaliveIntervalS?: number | undefined;
+  connectTimeoutMs?: number | undefined;
 }
 
 export interface Credentials {
@@ -169,8 +172,8 @@ export function connectHop(hop: Hop, options: ConnectOptions, sock?: ClientChann
       port: hop.port,
       username: hop.user,
       ...(sock ? { sock } : {}),
-      readyTimeout: options.connectTimeoutMs,
-      keepaliveInterval: options.keepaliveIntervalS * 1000,
+      readyTimeout: hop.connectTimeoutMs ?? options.connectTimeoutMs,
+      keepaliveInterval: (hop.keepaliveIntervalS ?? options.keepaliveIntervalS) * 1000,
       keepaliveCountMax: options.keepaliveCountMax,
       hostVerifier: (key: Buffer) => {
         const presented = { keyType: keyTypeOfBlob(key) ?? 'unknown', keyBase64: key.toString('base64') };

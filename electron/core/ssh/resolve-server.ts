@@ -68,7 +68,10 @@ export function hopsFor(server: StoredServer, local: LocalSsh, secrets: Secrets)
   return chain.map((hop, index) => {
     const isTarget = index === chain.length - 1;
     const auth = isTarget ? server.auth : 'auto';
-    const keys = auth === 'agent' || auth === 'password' ? [] : readKeys(hop, local);
+    // The key file typed for this server must be there; others named in ~/.ssh/config are skipped when
+    // missing, as ssh does (it warns and tries the rest).
+    const strictKey = isTarget && server.keyFile !== null ? hop.identityFiles[0] : undefined;
+    const keys = auth === 'agent' || auth === 'password' ? [] : readKeys(hop, local, strictKey);
     const credentials: Credentials = {
       agentSocket: auth === 'auto' || auth === 'agent' ? local.agentSocket : undefined,
       keys,
@@ -76,15 +79,24 @@ export function hopsFor(server: StoredServer, local: LocalSsh, secrets: Secrets)
       password: isTarget && (auth === 'auto' || auth === 'password') ? secrets.password : undefined,
     };
     // Host keys are recorded under HostKeyAlias when the config sets one, as ssh does.
-    return { label: hop.alias, host: hop.hostName, port: hop.port, user: hop.user, credentials, hostKeyName: hop.hostKeyAlias ?? hop.hostName };
+    return {
+      label: hop.alias,
+      host: hop.hostName,
+      port: hop.port,
+      user: hop.user,
+      credentials,
+      hostKeyName: hop.hostKeyAlias ?? hop.hostName,
+      keepaliveIntervalS: hop.serverAliveInterval,
+      connectTimeoutMs: hop.connectTimeout !== undefined ? hop.connectTimeout * 1000 : undefined,
+    };
   });
 }
 
-function readKeys(hop: ResolvedHost, local: LocalSsh): Credentials['keys'] {
+function readKeys(hop: ResolvedHost, local: LocalSsh, strictPath: string | undefined): Credentials['keys'] {
   return hop.identityFiles.flatMap((path) => {
     const text = local.readText(path);
     if (text === undefined) {
-      if (hop.identityFilesAreDefaults) return [];
+      if (path !== strictPath) return [];
       throw new BacklineError('VALIDATION_FAILED', `The key file ${path} for ${hop.alias} could not be read.`, { hint: 'Check the path and its permissions.' });
     }
     return [{ path, text }];
