@@ -1,4 +1,5 @@
 import { Alert, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { PortInput } from '../app/PortInput.js';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Plan } from '../../../shared/domain/plan.js';
@@ -120,16 +121,9 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
             <Button variant="light" onClick={runResolve} loading={resolve.isPending} disabled={!target}>
               Resolve on server
             </Button>
-            <NumberInput
-              label="Port"
+            <PortInput
               placeholder="every port"
-              size="xs"
               w={110}
-              min={1}
-              max={65535}
-              allowDecimal={false}
-              allowNegative={false}
-              hideControls
               value={values.port}
               onChange={(port) => update({ port })}
               error={issues.fields.port}

@@ -1,9 +1,10 @@
-import { Group, Modal, NumberInput, Select, Stack, TextInput } from '@mantine/core';
+import { Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { authMethods } from '../../../shared/domain/server.js';
 import { useInvoke } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
 import { FormFooter } from '../app/FormFooter.js';
+import { PortInput } from '../app/PortInput.js';
 import { issuesToFields } from '../app/issueFields.js';
 import { authLabels } from './server.js';
 import { emptyServerForm, isAuthMethod, serverFieldFor, toServerInput, type ServerFormValues } from './serverForm.js';
@@ -43,15 +44,8 @@ function AttachServerForm({ ticketId, onDone }: { ticketId: string; onDone: () =
             onChange={(e) => update({ user: e.currentTarget.value })}
             error={issues.fields.user}
           />
-          <NumberInput
-            label="Port"
+          <PortInput
             placeholder="22"
-            size="xs"
-            min={1}
-            max={65535}
-            allowDecimal={false}
-            allowNegative={false}
-            hideControls
             value={values.port}
             onChange={(port) => update({ port })}
             error={issues.fields.port}
