@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../testing/temp-dir.js';
+import { cacheMigrations } from './migrations/index.js';
+import { ACTIVE_AT_PER_TEAM_SQL } from './spans.js';
+import { openReadableCache, openWritableCache } from './database.js';
+
+const dirs: { remove: () => void }[] = [];
+const freshFile = () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  return join(dir.path, 'reporting.sqlite');
+};
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+describe('reporting cache', () => {
+  it('opens in WAL mode at the newest migration, and reopening changes nothing', () => {
+    const file = freshFile();
+    openWritableCache(file).close();
+    const db = openWritableCache(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(cacheMigrations.length);
+    db.close();
+  });
+
+  it('gives reports a connection that cannot write', () => {
+    const file = freshFile();
+    openWritableCache(file).close();
+    const db = openReadableCache(file);
+    expect(db.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 0 });
+    expect(() => db.prepare("INSERT INTO teams VALUES (1, 'a', 'b')").run()).toThrow(/readonly|query_only/i);
+    db.close();
+  });
+});
+
+describe('migration 001 (cache)', () => {
+  it('keeps status events from two sources apart even when their ids collide', () => {
+    const db = openWritableCache(':memory:');
+    const add = db.prepare("INSERT INTO ticket_status_events (origin, id, ticket_id, status, at, source) VALUES (?, 1, 10, 'closed', '2024-01-01T00:00:00.000000Z', 'x')");
+    add.run('main');
+    add.run('archive');
+    expect(() => add.run('main')).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.close();
+  });
+
+  it('answers per-tech reflection from an index alone', () => {
+    const db = openWritableCache(':memory:');
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT count(DISTINCT ticket_id), count(*), sum(points), avg(points = 0.5) FROM comments WHERE tech_id = 3 AND at >= '2026-08-01' AND at < '2026-11-01'")
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING COVERING INDEX comments_by_tech/);
+    db.close();
+  });
+});
+
+describe('migration 002 (ticket spans)', () => {
+  it('backfills spans from the events already cached, across reopen and both origins', () => {
+    const file = freshFile();
+    const v1 = openWritableCache(file, cacheMigrations.slice(0, 1));
+    const add = v1.prepare('INSERT INTO ticket_status_events (origin, id, ticket_id, status, at, source) VALUES (?, ?, ?, ?, ?, ?)');
+    add.run('main', 1, 10, 'open', '2024-01-01T00:00:00.000000Z', 'web');
+    add.run('main', 2, 10, 'pending', '2024-01-02T00:00:00.000000Z', 'web');
+    add.run('archive', 1, 10, 'closed', '2024-01-03T00:00:00.000000Z', 'archive');
+    add.run('main', 3, 10, 'reopened', '2024-02-01T00:00:00.000000Z', 'web');
+    add.run('main', 4, 11, 'open', '2024-01-01T00:00:00.000000Z', 'web');
+    v1.close();
+    const db = openWritableCache(file);
+    expect(db.prepare('SELECT ticket_id, opened_at, closed_at, long_lived FROM ticket_spans ORDER BY ticket_id, opened_at').all()).toEqual([
+      { ticket_id: 10, opened_at: '2024-01-01T00:00:00.000000Z', closed_at: '2024-01-03T00:00:00.000000Z', long_lived: 0 },
+      { ticket_id: 10, opened_at: '2024-02-01T00:00:00.000000Z', closed_at: null, long_lived: 1 },
+      { ticket_id: 11, opened_at: '2024-01-01T00:00:00.000000Z', closed_at: null, long_lived: 1 },
+    ]);
+    db.close();
+  });
+
+  it('finds the tickets active at a moment through indexes, not a scan of every span', () => {
+    const db = openWritableCache(':memory:');
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE_AT_PER_TEAM_SQL}`).all({ at: '2024-01-01T00:00:00.000000Z' }) as { detail: string }[]).map((p) => p.detail).join('\n');
+    expect(plan).toMatch(/ticket_spans USING COVERING INDEX ticket_spans_by_open \(opened_at>\? AND opened_at<\?\)/);
+    expect(plan).toMatch(/ticket_spans USING COVERING INDEX ticket_spans_long/);
+    expect(plan).not.toMatch(/SCAN ticket_spans/);
+    db.close();
+  });
+});

@@ -1,0 +1,6 @@
+import type { Migration } from '../../../store/migrations/migration.js';
+import { migration001 } from './001_cache.js';
+import { migration002 } from './002_ticket_spans.js';
+
+/** Every reporting-cache migration, in order. A new one is a new numbered file added here. */
+export const cacheMigrations: readonly Migration[] = [migration001, migration002];

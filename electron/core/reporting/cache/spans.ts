@@ -1,0 +1,46 @@
+/**
+ * Ticket activity spans for queue time travel (story 7): one row per stretch of time a ticket was
+ * active, derived from the status events of every source together, so a close event that only the
+ * second database holds still ends the span. A ticket is active at T when a span has
+ * opened_at <= T and (closed_at IS NULL OR closed_at > T).
+ *
+ * Spans of the tickets in a batch of status events are recomputed inside that batch's transaction.
+ */
+
+/** How long a span may be and still be found by the short-span range scan; longer ones are flagged `long_lived`. */
+export const SHORT_SPAN_DAYS = 30;
+
+/** Recomputing the spans of the tickets whose ids are given as a JSON array in `$tickets`: first this... */
+export const DELETE_SPANS_SQL = `DELETE FROM ticket_spans WHERE ticket_id IN (SELECT value FROM json_each($tickets))`;
+/** ...then this. */
+export const INSERT_SPANS_SQL = `
+  INSERT INTO ticket_spans (ticket_id, opened_at, closed_at)
+  WITH ev AS (
+    SELECT ticket_id, at, status = 'closed' AS is_close,
+           lag(status = 'closed', 1, 1) OVER (PARTITION BY ticket_id ORDER BY at, status = 'closed') AS after_close
+    FROM ticket_status_events
+    WHERE ticket_id IN (SELECT value FROM json_each($tickets))
+  )
+  SELECT ev.ticket_id, ev.at,
+         (SELECT min(c.at) FROM ticket_status_events c WHERE c.ticket_id = ev.ticket_id AND c.status = 'closed' AND c.at >= ev.at)
+  FROM ev
+  WHERE NOT ev.is_close AND ev.after_close`;
+
+/**
+ * Tickets active at $at, counted per team. Short spans are found by a range scan over the
+ * SHORT_SPAN_DAYS before $at; long-lived (and still open) spans through their own partial index.
+ */
+export const ACTIVE_AT_PER_TEAM_SQL = `
+  SELECT t.team_id, count(*) AS active
+  FROM (
+    SELECT ticket_id FROM ticket_spans
+     WHERE opened_at > strftime('%Y-%m-%dT%H:%M:%fZ', $at, '-${SHORT_SPAN_DAYS} days') AND opened_at <= $at
+       AND (closed_at IS NULL OR closed_at > $at)
+    UNION ALL
+    SELECT ticket_id FROM ticket_spans
+     WHERE long_lived = 1 AND opened_at <= strftime('%Y-%m-%dT%H:%M:%fZ', $at, '-${SHORT_SPAN_DAYS} days')
+       AND (closed_at IS NULL OR closed_at > $at)
+  ) AS s
+  JOIN tickets t ON t.id = s.ticket_id
+  GROUP BY t.team_id
+  ORDER BY t.team_id`;

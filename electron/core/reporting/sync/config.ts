@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { SyncError } from './errors.js';
+
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'a plain SQL identifier (letters, digits, _)');
+
+/**
+ * One cache table fed from a source. `query` is a SELECT in the source's own schema whose output
+ * columns carry the cache table's column names (the mapping of a company's schema onto the cache).
+ * The engine wraps it: rows after the last synced position, ordered by (watermark, ...key), so
+ * ties on the watermark are neither skipped nor repeated. The watermark must never decrease for a
+ * changed row (an updated_at kept by a trigger, or a monotonic id) and must not be NULL.
+ */
+export const tableConfigSchema = z.object({
+  name: identifier,
+  query: z.string().min(1).refine((q) => !/;\s*\S/.test(q), 'one statement only'),
+  watermark: identifier,
+  key: z.array(identifier).min(1),
+  /** A timestamp column whose newest value says how fresh the source is (freshness, story 4). */
+  timeColumn: identifier.optional(),
+});
+
+export const sourceConfigSchema = z.object({
+  name: identifier,
+  url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+  tables: z.array(tableConfigSchema).min(1),
+});
+
+export const syncConfigSchema = z.object({
+  sources: z
+    .array(sourceConfigSchema)
+    .min(1)
+    .refine((sources) => new Set(sources.map((s) => s.name)).size === sources.length, 'source names must be unique'),
+});
+
+export type TableConfig = z.infer<typeof tableConfigSchema>;
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+export type SyncConfig = z.infer<typeof syncConfigSchema>;
+
+export function parseSyncConfig(value: unknown, origin = 'the source config'): SyncConfig {
+  const parsed = syncConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new SyncError('CONFIG_INVALID', `${origin} is not valid: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** Reads a JSON source config file. */
+export function loadSyncConfig(file: string): SyncConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SyncError('CONFIG_INVALID', `Could not read the source config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseSyncConfig(value, file);
+}

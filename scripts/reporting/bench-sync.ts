@@ -1,0 +1,155 @@
+/**
+ * Sync throughput at size: a full sync of the generated source (scripts/reporting/generate.ts,
+ * e.g. --tickets 1000000) into a fresh reporting.sqlite, in-process and with the writer on a worker
+ * thread, against a bare better-sqlite3 loop inserting the same rows into the same schema
+ * (rows preloaded in memory 200k at a time; only the inserts are timed; 50k rows per transaction),
+ * and against psql COPY piped into sqlite3's .import. Also prints time-travel and reflection latency.
+ *
+ *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell] [--reader copy|cursor]
+ */
+import { execSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openReadableCache, openWritableCache } from '../../electron/core/reporting/cache/database.js';
+import { ACTIVE_AT_PER_TEAM_SQL } from '../../electron/core/reporting/cache/spans.js';
+import { syncAll } from '../../electron/core/reporting/sync/engine.js';
+import { standardConfig } from '../../electron/core/reporting/sync/standard-sources.js';
+import { WorkerSink } from '../../electron/core/reporting/sync/worker-sink.js';
+import { InProcessSink, type CacheSink } from '../../electron/core/reporting/sync/writer.js';
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: '/var/tmp/backline-bench' },
+    'skip-inprocess': { type: 'boolean', default: false },
+    'skip-worker': { type: 'boolean', default: false },
+    'skip-shell': { type: 'boolean', default: false },
+    reader: { type: 'string', default: 'copy' },
+  },
+});
+const server = process.env.BACKLINE_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
+const dbUrl = (name: string) => Object.assign(new URL(server), { pathname: `/${name}` }).toString();
+const config = standardConfig(dbUrl('backline_reporting'), dbUrl('backline_reporting_archive'));
+const fresh = (name: string) => {
+  const file = join(values.dir, name);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  return file;
+};
+
+async function timedSync(label: string, file: string, sink: () => CacheSink): Promise<{ rows: number; rate: number }> {
+  const s = sink();
+  const result = await syncAll(config, s, { full: true, countFirst: false, reader: values.reader === 'cursor' ? 'cursor' : 'copy' });
+  await s.close();
+  const rate = result.rows / (result.ms / 1000);
+  console.log(`${label} (${values.reader} reader): ${result.rows} rows in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(rate)} rows/s (${file})`);
+  return { rows: result.rows, rate };
+}
+
+const figures: Record<string, number> = {};
+let syncedFile: string | undefined;
+if (!values['skip-inprocess']) {
+  const file = fresh('sync-inprocess.sqlite');
+  const db = openWritableCache(file);
+  figures.inProcess = (await timedSync('sync, in-process writer', file, () => new InProcessSink(db))).rate;
+  db.close();
+  syncedFile = file;
+}
+if (!values['skip-worker']) {
+  const file = fresh('sync-worker.sqlite');
+  openWritableCache(file).close();
+  figures.worker = (await timedSync('sync, worker-thread writer', file, () => new WorkerSink(file))).rate;
+  syncedFile = file;
+}
+if (!syncedFile) throw new Error('nothing synced to take the rows from');
+
+// Report latencies on the synced cache (read-only connection, warm): the indexes the reports rely on.
+{
+  const db = openReadableCache(syncedFile);
+  const median = (fn: () => unknown) => {
+    const times: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const started = performance.now();
+      fn();
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[7]?.toFixed(1);
+  };
+  const activeAt = db.prepare(ACTIVE_AT_PER_TEAM_SQL);
+  for (const at of ['2023-02-14T10:00:00.000000Z', '2024-01-09T15:30:00.000000Z', '2026-11-17T09:00:00.000000Z']) {
+    console.log(`time travel, active tickets per team at ${at}: ${median(() => activeAt.all({ at }))} ms (median of 15)`);
+  }
+  const reflection = db.prepare(`
+    SELECT substr(at, 1, 10) AS day, count(DISTINCT ticket_id) AS tickets, count(*) AS comments, sum(points) AS points,
+           avg(points = 0.5) AS half_point_share
+    FROM comments WHERE tech_id = $tech AND at >= $from AND at < $to GROUP BY day ORDER BY day`);
+  console.log(`reflection, one tech, 90 days per day: ${median(() => reflection.all({ tech: 17, from: '2026-08-20T00:00:00Z', to: '2026-11-18T00:00:00Z' }))} ms (median of 15)`);
+  db.close();
+}
+
+// The bare loop: the same rows, the same schema and indexes, plain INSERTs in 50k-row transactions.
+const from = openReadableCache(syncedFile);
+const to = openWritableCache(fresh('bare-loop.sqlite'));
+const tables = ['teams', 'team_names', 'techs', 'tech_teams', 'tickets', 'ticket_status_events', 'comments', 'ssl_certificates', 'ssl_tracking'];
+let insertMs = 0;
+let total = 0;
+for (const table of tables) {
+  const columns = (from.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).map((c) => `"${c}"`);
+  const insert = to.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  const insertMany = to.transaction((rows: unknown[][]) => {
+    for (const row of rows) insert.run(...row);
+  });
+  const read = from.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw();
+  let chunk: unknown[][] = [];
+  const flush = () => {
+    const started = performance.now();
+    for (let i = 0; i < chunk.length; i += 50_000) insertMany(chunk.slice(i, i + 50_000));
+    insertMs += performance.now() - started;
+    total += chunk.length;
+    chunk = [];
+  };
+  for (const row of read.iterate() as IterableIterator<unknown[]>) {
+    chunk.push(row);
+    if (chunk.length >= 200_000) flush();
+  }
+  flush();
+}
+from.close();
+to.close();
+figures.bare = total / (insertMs / 1000);
+console.log(`bare better-sqlite3 insert loop: ${total} rows in ${(insertMs / 1000).toFixed(1)} s = ${Math.round(figures.bare)} rows/s`);
+// The shell baseline: psql COPY ... TO STDOUT (CSV) piped into sqlite3's .import, same tables and schema.
+if (!values['skip-shell']) {
+  const file = fresh('shell-import.sqlite');
+  openWritableCache(file).close();
+  const started = performance.now();
+  for (const source of config.sources) {
+    for (const table of source.tables) {
+      const columns = table.query.replace(/^SELECT (.*) FROM .*$/s, '$1');
+      const origin = table.name === 'ticket_status_events' ? `, '${source.name}' AS origin` : '';
+      const target = table.name === 'ticket_status_events' ? 'events_import' : table.name;
+      const copy = `COPY (SELECT ${columns}${origin} FROM ${table.name}) TO STDOUT WITH (FORMAT csv)`;
+      // Status events go through a plain view-less staging table so the column order matches.
+      const pre = table.name === 'ticket_status_events'
+        ? `-cmd "CREATE TEMP TABLE events_import (id, ticket_id, status, at, source, origin)"`
+        : '';
+      const post = table.name === 'ticket_status_events'
+        ? `"INSERT INTO ticket_status_events (id, ticket_id, status, at, source, origin) SELECT * FROM events_import"`
+        : '';
+      execSync(`psql "${source.url}" -X -q -c "${copy.replace(/"/g, '\\"')}" | sqlite3 ${pre} -cmd ".mode csv" "${file}" ".import /dev/stdin ${target}" ${post}`, {
+        env: { ...process.env, PGTZ: 'UTC' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+        shell: '/bin/bash',
+      });
+    }
+  }
+  const ms = performance.now() - started;
+  const check = openReadableCache(file);
+  const rows = tables.reduce((sum, t) => sum + (check.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number), 0);
+  check.close();
+  figures.shell = rows / (ms / 1000);
+  console.log(`psql COPY | sqlite3 .import: ${rows} rows in ${(ms / 1000).toFixed(1)} s = ${Math.round(figures.shell)} rows/s`);
+}
+for (const key of ['inProcess', 'worker', 'shell'] as const) {
+  const rate = figures[key];
+  if (rate !== undefined) console.log(`  ${key}: ${((rate / figures.bare) * 100).toFixed(0)}% of the bare loop`);
+}
