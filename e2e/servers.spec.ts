@@ -61,6 +61,8 @@ test.describe('servers of a ticket', () => {
     await page.getByRole('row', { name: 'web1' }).getByRole('button', { name: 'Terminal' }).click();
     const terminal = page.getByRole('region', { name: 'Terminal' });
     await expect(terminal).toBeVisible();
+    // As a person would: wait for the prompt, then type.
+    await expect(terminal).toContainText('root@web1');
     await terminal.click();
     await page.keyboard.type('echo "from-the-terminal-$((40+2))"\n');
     await expect(terminal).toContainText('from-the-terminal-42');

@@ -82,8 +82,12 @@ function TerminalView({ server, onPhase, closeRef }: { server: Server; onPhase: 
       else if (event.terminalId === terminalId) end(event.reason);
     });
 
+    // Keys typed while the shell is still opening are kept and sent once it is there, in order.
+    let typedBeforeOpen = '';
     terminal.onData((data) => {
-      if (terminalId && !ended) input.push(data);
+      if (ended) return;
+      if (terminalId) input.push(data);
+      else typedBeforeOpen += data;
     });
     terminal.onResize(({ cols, rows }) => {
       if (terminalId && !ended) client.invoke('terminal.resize', { terminalId, cols, rows }).catch(() => undefined);
@@ -134,6 +138,10 @@ function TerminalView({ server, onPhase, closeRef }: { server: Server; onPhase: 
           }
           terminalId = id;
           terminal.write(early.take(id));
+          if (typedBeforeOpen) {
+            input.push(typedBeforeOpen);
+            typedBeforeOpen = '';
+          }
           onPhase({ name: 'open', terminalId: id });
           if (closedEarly !== null) end(closedEarly);
           else {
