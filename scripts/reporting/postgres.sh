@@ -30,14 +30,8 @@ as_postgres() {
 
 install_if_missing() {
   if [[ -n "$(pg_bin)" ]]; then return; fi
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "PostgreSQL is not installed. Install it with: sudo apt-get install postgresql" >&2
-    exit 1
-  fi
-  echo "Installing PostgreSQL from Debian..."
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  # Debian's package would also start its own cluster on port 5432; the shared installer prevents that.
+  bash "$(dirname "${BASH_SOURCE[0]}")/../apt-install.sh" PostgreSQL postgresql
 }
 
 running() {
