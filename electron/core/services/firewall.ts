@@ -10,11 +10,10 @@ import { blockChange, previewLines, restoreArgv, saveArgv, unblockChange, type R
 import { canonicalAddress, parseGetentAhosts, parseTarget, type Family } from '../firewall/target.js';
 import type { HandlerGroup } from '../handlers.js';
 import type { ExecResult } from '../ssh/remote-exec.js';
-import { hopsFor, resolveServerChain } from '../ssh/resolve-server.js';
 import { commandLine } from '../ssh/shell-quote.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace.js';
-import type { SshDeps } from './servers.js';
+import { hopsOf, targetOf, type SshDeps } from './servers.js';
 
 interface BlockDetail {
   target: string;
@@ -43,11 +42,11 @@ export function firewallHandlers(
 ): HandlerGroup<'firewall.probe' | 'firewall.resolve' | 'firewall.preview' | 'firewall.apply' | 'firewall.confirm' | 'firewall.check' | 'firewall.remove' | 'plans.list'> {
   const rechecks = new Map<string, NodeJS.Timeout>();
 
-  const isRoot = (server: StoredServer) => resolveServerChain(server, ssh.local).at(-1)!.user === 'root';
+  const isRoot = (server: StoredServer) => targetOf(ssh, server).user === 'root';
 
   /** Runs argv on the server (under sudo unless logged in as root) and fails loudly on anything but exit 0. */
   async function run(server: StoredServer, argv: string[], what: string, timeoutS = 60): Promise<ExecResult> {
-    const result = await ssh.sessions.exec(server.id, () => hopsFor(server, ssh.local, ssh.sessions.secretsFor(server.id)), argv, {
+    const result = await ssh.sessions.exec(server.id, hopsOf(ssh, server), argv, {
       sudo: !isRoot(server),
       timeoutMs: timeoutS * 1000,
       output: { headBytes: 4 * 1024 * 1024, tailBytes: 64 * 1024 },
@@ -165,7 +164,7 @@ export function firewallHandlers(
     'firewall.resolve': async ({ serverId, host }) => {
       const server = ws.servers.get(serverId);
       if (isIP(host)) return { addresses: [{ address: host, family: isIP(host) === 6 ? ('ipv6' as const) : ('ipv4' as const) }] };
-      const result = await ssh.sessions.exec(server.id, () => hopsFor(server, ssh.local, ssh.sessions.secretsFor(server.id)), ['getent', 'ahosts', host], {
+      const result = await ssh.sessions.exec(server.id, hopsOf(ssh, server), ['getent', 'ahosts', host], {
         sudo: false,
         timeoutMs: 15_000,
         output: { headBytes: 64 * 1024, tailBytes: 0 },

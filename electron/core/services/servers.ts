@@ -24,6 +24,17 @@ export interface SshDeps {
   output: { headBytes: number; tailBytes: number; liveBudgetBytes: number; auditBytes: number };
 }
 
+/** How to reach a server now: its hops with this session's secrets, worked out at every (re)connect. */
+export const hopsOf = (ssh: SshDeps, server: StoredServer) => () => hopsFor(server, ssh.local, ssh.sessions.secretsFor(server.id));
+
+/** The last hop: the user, host and port the server is really reached as. */
+export const targetOf = (ssh: SshDeps, server: StoredServer) => resolveServerChain(server, ssh.local).at(-1)!;
+
+export const whereOf = (ssh: SshDeps, server: StoredServer) => {
+  const target = targetOf(ssh, server);
+  return `${target.user}@${target.hostName}:${target.port}`;
+};
+
 const clip = (text: string, bytes: number) => (text.length > bytes ? `${text.slice(0, bytes)}\n[… clipped in the audit log …]` : text);
 
 export function serverHandlers(
@@ -43,12 +54,8 @@ export function serverHandlers(
 > {
   const live = (server: StoredServer): Server => ({ ...server, connection: ssh.sessions.state(server.id) });
   const running = new Map<string, AbortController>();
-  const hops = (server: StoredServer) => () => hopsFor(server, ssh.local, ssh.sessions.secretsFor(server.id));
-  const whereOf = (server: StoredServer) => {
-    const target = resolveServerChain(server, ssh.local).at(-1)!;
-    return `${target.user}@${target.hostName}:${target.port}`;
-  };
-
+  const hops = (server: StoredServer) => hopsOf(ssh, server);
+  
   return {
     'servers.list': ({ ticketId }) => {
       ws.tickets.get(ticketId);
@@ -96,7 +103,7 @@ export function serverHandlers(
       await ssh.sessions.session(id, hops(server));
       // Stored only once they have worked, so a typo is never kept.
       if (remember && ssh.vault && (secrets.password !== undefined || secrets.passphrase !== undefined)) ssh.vault.put(id, ssh.sessions.secretsFor(id));
-      ws.change((tx) => tx.record({ ticketId: server.ticketId, action: 'ssh.connected', summary: `Connected to ${server.label} (${whereOf(server)})` }));
+      ws.change((tx) => tx.record({ ticketId: server.ticketId, action: 'ssh.connected', summary: `Connected to ${server.label} (${whereOf(ssh, server)})` }));
       return live(server);
     },
     'servers.trustHostKey': ({ id, host, port, fingerprint }) => {
@@ -183,23 +190,23 @@ export function serverHandlers(
       }
 
       function record(server: StoredServer, result: HostResult): void {
-        let where: string;
+        let at: string;
         try {
-          where = whereOf(server);
+          at = whereOf(ssh, server);
         } catch {
-          where = server.host;
+          at = server.host;
         }
         const outcome = result.error ? result.error.code : `exit ${result.exitCode ?? result.signal ?? '?'}`;
         ws.change((tx) =>
           tx.record({
             ticketId,
             action: 'ssh.exec',
-            summary: `${server.label} (${where})${sudo ? ' sudo' : ''}: ${argv.join(' ').slice(0, 200)} → ${outcome} in ${(result.durationMs / 1000).toFixed(1)} s`,
+            summary: `${server.label} (${at})${sudo ? ' sudo' : ''}: ${argv.join(' ').slice(0, 200)} → ${outcome} in ${(result.durationMs / 1000).toFixed(1)} s`,
             detail: {
               runId,
               serverId: server.id,
               server: server.label,
-              where,
+              where: at,
               argv,
               sudo,
               exitCode: result.exitCode,

@@ -3,11 +3,10 @@ import type { ClientChannel } from 'ssh2';
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
 import { BoundedOutput } from '../ssh/bounded-output.js';
-import { hopsFor, resolveServerChain } from '../ssh/resolve-server.js';
 import { transcriptNote } from '../ssh/transcript.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace.js';
-import type { SshDeps } from './servers.js';
+import { hopsOf, whereOf, type SshDeps } from './servers.js';
 
 interface OpenTerminal {
   server: StoredServer;
@@ -64,15 +63,14 @@ export function terminalHandlers(ws: Workspace, ssh: SshDeps): HandlerGroup<'ter
   return {
     'terminal.open': async ({ serverId, cols, rows }) => {
       const server = ws.servers.get(serverId);
-      const target = resolveServerChain(server, ssh.local).at(-1)!;
-      const channel = await ssh.sessions.shell(serverId, () => hopsFor(server, ssh.local, ssh.sessions.secretsFor(serverId)), { cols, rows });
+      const channel = await ssh.sessions.shell(serverId, hopsOf(ssh, server), { cols, rows });
       const terminalId = `term-${randomUUID()}`;
       const terminal: OpenTerminal = {
         server,
         channel,
         transcript: new BoundedOutput({ headBytes: 1024 * 1024, tailBytes: 1024 * 1024, spillFile: `${ssh.runsDir}/${terminalId}.transcript` }),
         openedAt: ws.now(),
-        where: `${target.user}@${target.hostName}:${target.port}`,
+        where: whereOf(ssh, server),
         closing: null,
       };
       open.set(terminalId, terminal);
