@@ -22,6 +22,14 @@ export const errorCodes = {
   SUDO_NEEDS_PASSWORD: { status: 403, message: 'sudo on this server asks for a password.' },
   COMMAND_TIMEOUT: { status: 504, message: 'The command ran past its time limit and was stopped.' },
   CANCELLED: { status: 409, message: 'Cancelled.' },
+  REPORT_INVALID: { status: 400, message: 'This report cannot be run or saved as it is.' },
+  REPORT_READ_ONLY: { status: 400, message: 'Reports only read: this SQL would change the cache.' },
+  REPORT_SQL_ERROR: { status: 400, message: "SQLite could not run this report's SQL." },
+  REPORT_TIMEOUT: { status: 504, message: 'The report ran past its time limit and was stopped.' },
+  REPORTING_NOT_CONFIGURED: { status: 409, message: 'No reporting source is configured.' },
+  REPORTING_CACHE_EMPTY: { status: 409, message: 'The reporting cache has not been synced yet.' },
+  SYNC_RUNNING: { status: 409, message: 'A sync of the reporting cache is already running.' },
+  SYNC_FAILED: { status: 502, message: 'The sync of the reporting cache stopped.' },
   INTERNAL: { status: 500, message: 'Backline hit an unexpected problem.' },
 } as const;
 

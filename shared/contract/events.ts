@@ -5,6 +5,7 @@ import { noteSchema } from '../domain/note.js';
 import { serverIdSchema, serverSchema } from '../domain/server.js';
 import { ticketIdSchema } from '../domain/ticket.js';
 import { event } from './define.js';
+import { syncStateSchema } from './reporting.js';
 
 export const events = {
   'audit.appended': event({ summary: 'Something was recorded in the audit log.', payload: auditEntrySchema }),
@@ -28,6 +29,10 @@ export const events = {
   'plan.changed': event({
     summary: 'A plan moved on (applied, awaiting confirmation, confirmed, rolled back...).',
     payload: z.object({ planId: z.string(), ticketId: ticketIdSchema, status: z.string() }),
+  }),
+  'reporting.sync': event({
+    summary: 'The reporting sync started, made progress (a few times a second at most), or ended.',
+    payload: syncStateSchema,
   }),
   'ticket.changed': event({
     summary: 'A ticket, or something on it, changed.',

@@ -3,6 +3,7 @@ import { events } from './events.js';
 import { findingMethods } from './findings.js';
 import { firewallMethods } from './firewall.js';
 import { noteMethods } from './notes.js';
+import { reportingMethods } from './reporting.js';
 import { serverMethods } from './servers.js';
 import { terminalMethods } from './terminals.js';
 import { ticketMethods } from './tickets.js';
@@ -21,6 +22,7 @@ export const methods = {
   ...serverMethods,
   ...terminalMethods,
   ...firewallMethods,
+  ...reportingMethods,
 };
 export { events };
 

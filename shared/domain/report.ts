@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Saved reports (stories 3, 5, 6, 7): parameterised read-only SQL over the reporting cache,
+ * kept as plain `.sql` files with a comment header so a team can share them like any other file.
+ */
+
+/** A report's id is its file name without `.sql`: lowercase words joined by hyphens. */
+export const reportIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A report id is lowercase letters, digits and hyphens (it is the file name), e.g. "ssl-lookup".');
+
+/** A parameter name as it appears in the SQL (`:name`). */
+export const reportParamNameSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,39}$/, 'A parameter name is lowercase letters, digits and _ (used as :name in the SQL).');
+
+export const reportParamTypes = ['text', 'integer', 'number', 'date', 'datetime'] as const;
+export type ReportParamType = (typeof reportParamTypes)[number];
+
+export const reportParamSchema = z.object({
+  name: reportParamNameSchema,
+  type: z.enum(reportParamTypes),
+  label: z.string().min(1).max(120),
+  /** A required parameter must be given; an optional one binds NULL when left empty. */
+  required: z.boolean(),
+  /** What the form starts with, as typed (e.g. "2024-03-01"); null for none. */
+  default: z.string().max(200).nullable(),
+});
+export type ReportParam = z.infer<typeof reportParamSchema>;
+
+/** How the result is drawn: x is a column; y one or more numeric columns; series splits lines by a column (e.g. team). */
+export const reportChartSchema = z.object({
+  kind: z.enum(['line', 'bar']),
+  x: z.string().min(1).max(64),
+  y: z.array(z.string().min(1).max(64)).min(1).max(6),
+  series: z.string().min(1).max(64).nullable(),
+});
+export type ReportChart = z.infer<typeof reportChartSchema>;
+
+export const reportDraftSchema = z.object({
+  id: reportIdSchema,
+  title: z.string().trim().min(1, 'Give the report a title.').max(120),
+  description: z.string().max(2000),
+  params: z.array(reportParamSchema).max(20),
+  chart: reportChartSchema.nullable(),
+  sql: z.string().trim().min(1, 'Write the SELECT this report runs.').max(100_000),
+});
+export type ReportDraft = z.infer<typeof reportDraftSchema>;
+
+export const reportDefinitionSchema = reportDraftSchema.extend({
+  /** shipped: comes with Backline, read-only; saved: the engineer's own or imported from a teammate. */
+  origin: z.enum(['shipped', 'saved']),
+  /** Where the file lives, so it can be shared. */
+  file: z.string(),
+});
+export type ReportDefinition = z.infer<typeof reportDefinitionSchema>;
+
+/** A parameter's value as typed in the form; the core checks and converts it per the parameter's type. */
+export const reportArgsSchema = z.record(reportParamNameSchema, z.string().max(1000));
+export type ReportArgs = z.infer<typeof reportArgsSchema>;
+
+export const reportCellSchema = z.union([z.string(), z.number(), z.null()]);
+export type ReportCell = z.infer<typeof reportCellSchema>;
+
+export const reportResultSchema = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(reportCellSchema)),
+  /** True when the result had more rows than the run's limit; rows holds the first ones. */
+  truncated: z.boolean(),
+  ms: z.number(),
+});
+export type ReportResult = z.infer<typeof reportResultSchema>;
