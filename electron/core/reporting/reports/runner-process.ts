@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { BacklineError, type WireError } from '../../../../shared/errors.js';
+import { openReadableCache, type ReadableCache } from '../cache/database.js';
+import { prepareReport, runReport, type StepResult } from './statement.js';
+
+/**
+ * The report process (forked by ReportRunner): holds one read-only cache connection and runs one
+ * request at a time. It is killed, not asked, when a report runs too long or is cancelled.
+ *
+ *   argv[2]: the cache file
+ */
+
+export type RunnerRequest =
+  | { id: number; kind: 'run'; sql: string; values: Record<string, unknown>; maxRows: number }
+  | { id: number; kind: 'check'; sql: string };
+
+export type RunnerReply =
+  | { kind: 'ready' }
+  | { kind: 'failed'; error: WireError }
+  | { kind: 'done'; id: number; ok: true; value: StepResult | { columns: string[] }; ms: number }
+  | { kind: 'done'; id: number; ok: false; error: WireError };
+
+const send = (reply: RunnerReply) => process.send?.(reply);
+
+function toWire(error: unknown): WireError {
+  if (error instanceof BacklineError) return error.toWire();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message: `The report process hit an unexpected problem: ${message}` };
+}
+
+function open(file: string): ReadableCache {
+  if (!existsSync(file)) {
+    throw new BacklineError('REPORTING_CACHE_EMPTY', `There is no reporting cache at ${file} yet.`, { hint: 'Sync the reporting cache first (Reports → Sync).' });
+  }
+  try {
+    return openReadableCache(file);
+  } catch (error) {
+    throw new BacklineError('REPORTING_CACHE_EMPTY', `The reporting cache at ${file} could not be opened: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: 'Sync the reporting cache again (a full sync rebuilds it).',
+    });
+  }
+}
+
+function serve(db: ReadableCache): void {
+  process.on('message', (request: RunnerRequest) => {
+    const started = performance.now();
+    try {
+      const value = request.kind === 'run' ? runReport(db, request.sql, request.values, request.maxRows) : { columns: prepareReport(db, request.sql).columns };
+      send({ kind: 'done', id: request.id, ok: true, value, ms: performance.now() - started });
+    } catch (error) {
+      send({ kind: 'done', id: request.id, ok: false, error: toWire(error) });
+    }
+  });
+  send({ kind: 'ready' });
+}
+
+// When Backline goes away the report process goes too.
+process.on('disconnect', () => process.exit(0));
+try {
+  serve(open(process.argv[2] ?? ''));
+} catch (error) {
+  // Exit once the reply is out: the runner reads it, then sees the exit.
+  const reply: RunnerReply = { kind: 'failed', error: toWire(error) };
+  if (process.send) process.send(reply, undefined, {}, () => process.exit(0));
+  else process.exit(1);
+}

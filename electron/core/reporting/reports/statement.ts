@@ -1,0 +1,99 @@
+import type { Statement } from 'better-sqlite3';
+import type { ReportCell } from '../../../../shared/domain/report.js';
+import { BacklineError } from '../../../../shared/errors.js';
+import type { ReadableCache } from '../cache/database.js';
+import { QUERY_KEYWORDS, scanSql } from './sql-scan.js';
+
+/**
+ * Preparing and stepping a report's statement on a read-only cache connection. The report process
+ * runs this; the benchmark calls it in-process to measure the SQL without the process hop.
+ */
+
+const READ_ONLY_HINT = 'A report only reads: write one SELECT (or WITH ... SELECT). To see a table\'s columns, SELECT * FROM pragma_table_info(\'tickets\').';
+
+/** Statements SQLite knows besides queries; anything else (a typo) is left to prepare for its syntax error. */
+const OTHER_STATEMENTS = ['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'COMMIT', 'CREATE', 'DELETE', 'DETACH', 'DROP', 'END', 'INSERT', 'PRAGMA', 'REINDEX', 'RELEASE', 'REPLACE', 'ROLLBACK', 'SAVEPOINT', 'UPDATE', 'VACUUM'];
+
+function sqlError(error: unknown): BacklineError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new BacklineError('REPORT_SQL_ERROR', `SQLite could not run this SQL: ${message}`, {
+    hint: 'Fix the SQL and run it again; the tables are listed in the README\'s reporting section.',
+  });
+}
+
+/**
+ * Prepares a report's SQL without running it. Refuses, before any step: anything but a query
+ * (SQLite calls ATTACH, BEGIN and some PRAGMAs "read-only" since they leave the file untouched, so
+ * the leading keyword is checked too), and any statement SQLite says would write.
+ */
+export function prepareReport(db: ReadableCache, sql: string): { statement: Statement; columns: string[] } {
+  const scan = scanSql(sql);
+  if (scan.statements > 1) {
+    throw new BacklineError('REPORT_INVALID', `A report is exactly one statement; this SQL has ${scan.statements}.`, { hint: 'Remove the extra statements (a trailing ; is fine).' });
+  }
+  if (scan.statements === 1 && !QUERY_KEYWORDS.includes(scan.firstKeyword) && OTHER_STATEMENTS.includes(scan.firstKeyword)) {
+    throw new BacklineError('REPORT_READ_ONLY', `Reports run queries only; ${scan.firstKeyword} statements are refused.`, { hint: READ_ONLY_HINT });
+  }
+  let statement: Statement;
+  try {
+    statement = db.prepare(sql);
+  } catch (error) {
+    if (error instanceof RangeError) throw new BacklineError('REPORT_INVALID', error.message, { hint: 'A report is exactly one SELECT.' });
+    throw sqlError(error);
+  }
+  if (!statement.readonly) throw new BacklineError('REPORT_READ_ONLY', undefined, { hint: READ_ONLY_HINT });
+  if (!statement.reader) {
+    throw new BacklineError('REPORT_INVALID', 'This SQL returns no columns, so there is nothing to show.', { hint: 'A report is a SELECT that returns rows.' });
+  }
+  return { statement, columns: statement.columns().map((c) => c.name) };
+}
+
+/** A cell as the window can show it: integers beyond 2^53 as text, blobs as hex. */
+export function toCell(value: unknown): ReportCell {
+  if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'bigint') return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+  // SQLite has no other storage class; say so rather than show "[object Object]".
+  return JSON.stringify(value) ?? null;
+}
+
+export interface StepResult {
+  columns: string[];
+  rows: ReportCell[][];
+  truncated: boolean;
+}
+
+/** Runs a prepared report, keeping at most maxRows rows: it stops stepping at the first row beyond. */
+export function runReport(db: ReadableCache, sql: string, values: Record<string, unknown>, maxRows: number): StepResult {
+  const { statement, columns } = prepareReport(db, sql);
+  // Bind exactly the names the SQL uses: SQLite would refuse extra ones, and a missing one is the caller's mistake.
+  const used = scanSql(sql).named;
+  const missing = used.filter((name) => !Object.hasOwn(values, name));
+  if (missing.length) {
+    throw new BacklineError('VALIDATION_FAILED', `No value was given for ${missing.map((n) => `:${n}`).join(', ')}.`, {
+      issues: missing.map((name) => ({ path: name, message: `The SQL uses :${name}; give it a value (or declare it as a parameter).` })),
+    });
+  }
+  const bound = Object.fromEntries(used.map((name) => [name, values[name]]));
+  // Safe integers so that ids beyond 2^53 are not silently rounded; toCell turns them back into numbers.
+  statement.raw(true).safeIntegers(true);
+  const rows: ReportCell[][] = [];
+  let truncated = false;
+  try {
+    const bind = used.length ? [bound] : [];
+    for (const row of statement.iterate(...bind) as IterableIterator<unknown[]>) {
+      if (rows.length >= maxRows) {
+        truncated = true;
+        break; // leaving the loop resets the statement
+      }
+      rows.push(row.map(toCell));
+    }
+  } catch (error) {
+    if (error instanceof BacklineError) throw error;
+    if (error instanceof RangeError || error instanceof TypeError) {
+      throw new BacklineError('VALIDATION_FAILED', `The parameters do not fit this SQL: ${error.message}`, { hint: 'Give a value for every :name the SQL uses.' });
+    }
+    throw sqlError(error);
+  }
+  return { columns, rows, truncated };
+}
