@@ -1,0 +1,34 @@
+-- title: The queue at a moment (time travel)
+-- description: How many tickets each team had active at a past moment, rebuilt from the status history of every source, so a ticket whose close event only the archive holds is not counted as still open (story 7).
+-- description: Active means opened (or reopened) at or before the moment and not closed by then. A time without a zone is UTC.
+-- description: Teams are shown by their current name, with the name they had then and their former names; the team parameter accepts any of them.
+-- param: at datetime required "Moment (UTC)"
+-- param: team text optional "Team (any of its names)"
+-- chart: bar x=team y=active
+
+WITH
+  -- Spans of at most 30 days are found by a range scan over the 30 days before the moment, longer
+  -- and still-open ones through their own partial index (see cache/spans.ts). The split point keeps
+  -- :at's microseconds so that both branches agree on it to the digit.
+  split (at) AS (SELECT strftime('%Y-%m-%dT%H:%M:%S', :at, '-30 days') || substr(:at, 20)),
+  active AS (
+    SELECT s.ticket_id FROM ticket_spans AS s, split
+     WHERE s.opened_at > split.at AND s.opened_at <= :at AND (s.closed_at IS NULL OR s.closed_at > :at)
+    UNION ALL
+    SELECT s.ticket_id FROM ticket_spans AS s, split
+     WHERE s.long_lived = 1 AND s.opened_at <= split.at AND (s.closed_at IS NULL OR s.closed_at > :at)
+  ),
+  per_team AS (
+    SELECT t.team_id, count(*) AS active FROM active AS a JOIN tickets AS t ON t.id = a.ticket_id GROUP BY t.team_id
+  ),
+  picked AS (
+    SELECT id AS team_id FROM teams
+     WHERE :team IS NULL OR id IN (SELECT team_id FROM team_names WHERE name = :team COLLATE NOCASE)
+  )
+SELECT (SELECT name FROM team_names WHERE team_id = p.team_id ORDER BY valid_from DESC, id DESC LIMIT 1) AS team,
+       (SELECT name FROM team_names WHERE team_id = p.team_id AND valid_from <= :at ORDER BY valid_from DESC, id DESC LIMIT 1) AS name_then,
+       (SELECT group_concat(name, ', ') FROM (SELECT name FROM team_names WHERE team_id = p.team_id ORDER BY valid_from DESC, id DESC LIMIT -1 OFFSET 1)) AS former_names,
+       coalesce(q.active, 0) AS active
+FROM picked AS p
+LEFT JOIN per_team AS q ON q.team_id = p.team_id
+ORDER BY active DESC, team
