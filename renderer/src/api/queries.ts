@@ -1,6 +1,8 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
+import type { ReportingStatus, SyncState } from '../../../shared/contract/reporting.js';
 import { useClient } from '../app/ClientContext.js';
+import { isOlderSyncState } from '../reporting/syncOrder.js';
 
 /** Query keys are [method, scope]: the live-update hook invalidates by method and ticket id. */
 export const queryKeys = {
@@ -17,6 +19,9 @@ export const queryKeys = {
   /** A server's firewall as Backline reads it; scoped by server, so `firewallProbes()` covers every server. */
   firewallProbe: (serverId: number) => ['firewall.probe', serverId] as const,
   firewallProbes: () => ['firewall.probe'] as const,
+  /** The reporting cache: config, freshness per source, and the sync (which 'reporting.sync' events update in place). */
+  reportingStatus: () => ['reporting.status'] as const,
+  reports: () => ['reports.list'] as const,
 };
 
 /** Whatever changed on a ticket, these are the views that may show it. */
@@ -111,6 +116,42 @@ export function useFirewallProbe(serverId: number | null, enabled: boolean) {
     enabled: enabled && serverId !== null,
     staleTime: 15_000,
   });
+}
+
+/** How fresh the reporting cache is, read every minute (ages move on) and refreshed by sync events. */
+export function useReportingStatus() {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.reportingStatus(), queryFn: () => client.invoke('reporting.status', {}), refetchInterval: 60_000 });
+}
+
+/** Puts a sync state (from an event or a call's answer) into the cached status, so progress shows at once. */
+export function applySyncState(queryClient: QueryClient, sync: SyncState): void {
+  queryClient.setQueryData<ReportingStatus>(queryKeys.reportingStatus(), (status) =>
+    status && !isOlderSyncState(status.sync, sync) ? { ...status, sync } : status,
+  );
+  // A run that ended changed the freshness of its sources (and started ones may have a new attempt time).
+  if (sync.state === 'idle') void queryClient.invalidateQueries({ queryKey: queryKeys.reportingStatus() });
+}
+
+/** Starting and cancelling the sync; their answer is the new sync state. */
+export function useSyncControl() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const start = useMutation<SyncState, Error, { full: boolean }>({
+    mutationFn: ({ full }) => client.invoke('reporting.sync', { full }),
+    onSuccess: (sync) => applySyncState(queryClient, sync),
+  });
+  const cancel = useMutation<SyncState, Error, void>({
+    mutationFn: () => client.invoke('reporting.cancelSync', {}),
+    onSuccess: (sync) => applySyncState(queryClient, sync),
+  });
+  return { start, cancel };
+}
+
+/** Shipped and saved reports, and the report files that could not be read. */
+export function useReports() {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.reports(), queryFn: () => client.invoke('reports.list', {}) });
 }
 
 /**

@@ -1,15 +1,20 @@
-import { Anchor, AppShell, Button, Group, Kbd, Text, Title } from '@mantine/core';
+import { Anchor, AppShell, Button, Group, Kbd, Loader, Text, Title } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { spotlight } from '@mantine/spotlight';
 import { useTicket } from '../api/queries.js';
 import { CommandPalette } from '../palette/CommandPalette.js';
+import { FreshnessBanner } from '../reporting/FreshnessBanner.js';
 import { NewTicketModal } from '../tickets/NewTicketModal.js';
 import { TicketList } from '../tickets/TicketList.js';
 import { MissingWorkspace } from '../workspace/MissingWorkspace.js';
 import { Workspace } from '../workspace/Workspace.js';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
-import { formatRoute, homeRoute, type Route } from './route.js';
+import { formatRoute, homeRoute, reportsRoute, type Route } from './route.js';
 import { useHashRoute } from './useHashRoute.js';
 import { useLiveUpdates } from './useLiveUpdates.js';
+
+// The reports (SQL editor, charts, virtual table) load when first opened: the rest of the app starts without them.
+const ReportsPage = lazy(() => import('../reporting/ReportsPage.js').then((m) => ({ default: m.ReportsPage })));
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -41,7 +46,21 @@ function Page({ route }: { route: Route }) {
     case 'workspace':
       // Keyed by ticket: nothing (an editor's autosave queue above all) carries over to another ticket.
       return <Workspace key={route.ticketId} ticketId={route.ticketId} tab={route.tab} />;
+    case 'reports':
+      return (
+        <Suspense fallback={<Loader size="sm" />}>
+          <ReportsPage reportId={route.reportId} mode={route.mode} />
+        </Suspense>
+      );
   }
+}
+
+function NavLink({ route, label, active }: { route: Route; label: string; active: boolean }) {
+  return (
+    <Anchor href={formatRoute(route)} size="sm" fw={active ? 700 : 500} c={active ? undefined : 'dimmed'} underline="never" aria-current={active ? 'page' : undefined}>
+      {label}
+    </Anchor>
+  );
 }
 
 export function AppLayout() {
@@ -57,6 +76,10 @@ export function AppLayout() {
                 Backline
               </Title>
             </Anchor>
+            <Group gap="sm" wrap="nowrap" component="nav" aria-label="Main" ml="xs">
+              <NavLink route={homeRoute} label="Tickets" active={route.name !== 'reports'} />
+              <NavLink route={reportsRoute()} label="Reports" active={route.name === 'reports'} />
+            </Group>
             {route.name === 'workspace' && <CurrentTicket ticketId={route.ticketId} />}
           </Group>
           <Group gap="xs" wrap="nowrap">
@@ -68,6 +91,7 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
+        <FreshnessBanner />
         <Page route={route} />
       </AppShell.Main>
       <NewTicketModal />

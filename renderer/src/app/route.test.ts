@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, parseHash, workspaceRoute } from './route.js';
+import { formatRoute, newReportRoute, parseHash, reportsRoute, workspaceRoute, type Route } from './route.js';
 
 describe('parseHash', () => {
   it('treats an empty or root hash as the ticket list', () => {
@@ -22,9 +22,43 @@ describe('parseHash', () => {
   });
 });
 
+describe('parseHash for reports', () => {
+  it('opens the reports list', () => {
+    expect(parseHash('#/reports')).toEqual({ name: 'reports', reportId: null, mode: 'view' });
+    expect(parseHash('#/reports/')).toEqual({ name: 'reports', reportId: null, mode: 'view' });
+  });
+
+  it('opens one report, its editor, or a copy of it', () => {
+    expect(parseHash('#/reports/ssl-lookup')).toEqual({ name: 'reports', reportId: 'ssl-lookup', mode: 'view' });
+    expect(parseHash('#/reports/ssl-lookup/edit')).toEqual({ name: 'reports', reportId: 'ssl-lookup', mode: 'edit' });
+    expect(parseHash('#/reports/ssl-lookup/copy')).toEqual({ name: 'reports', reportId: 'ssl-lookup', mode: 'copy' });
+    expect(parseHash('#/reports/ssl-lookup/bogus')).toEqual({ name: 'reports', reportId: 'ssl-lookup', mode: 'view' });
+  });
+
+  it('opens the editor on a new report', () => {
+    expect(parseHash('#/new-report')).toEqual({ name: 'reports', reportId: null, mode: 'new' });
+  });
+
+  it('keeps an id that is no report id as typed, to be shown as missing, never edited', () => {
+    expect(parseHash('#/reports/Not%20Valid/edit')).toEqual({ name: 'reports', reportId: 'Not Valid', mode: 'view' });
+    expect(parseHash('#/reports/%E0%A4%A')).toEqual({ name: 'reports', reportId: '%E0%A4%A', mode: 'view' });
+  });
+});
+
 describe('formatRoute', () => {
   it('round-trips through parseHash', () => {
-    for (const route of [workspaceRoute('TKT-1'), workspaceRoute('TKT-1', 'findings'), { name: 'home' } as const]) {
+    const routes: Route[] = [
+      workspaceRoute('TKT-1'),
+      workspaceRoute('TKT-1', 'findings'),
+      { name: 'home' },
+      reportsRoute(),
+      reportsRoute('ssl-lookup'),
+      reportsRoute('tech-reflection', 'edit'),
+      reportsRoute('tech-reflection', 'copy'),
+      newReportRoute,
+      reportsRoute('Not Valid'),
+    ];
+    for (const route of routes) {
       expect(parseHash(formatRoute(route))).toEqual(route);
     }
   });

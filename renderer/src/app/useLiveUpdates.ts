@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { invalidateTicket, queryKeys } from '../api/queries.js';
+import { applySyncState, invalidateTicket, queryKeys } from '../api/queries.js';
 import { useClient } from './ClientContext.js';
 
 const settledPlanStatuses = new Set(['confirmed', 'rolled-back', 'failed', 'removed', 'expired']);
@@ -32,6 +32,8 @@ export function useLiveUpdates(): void {
         void queryClient.invalidateQueries({ queryKey: queryKeys.findings(ticketId) });
         void queryClient.invalidateQueries({ queryKey: queryKeys.audit(ticketId) });
       }),
+      // The sync's state goes straight into the cached status: progress moves without a round trip.
+      client.on('reporting.sync', (sync) => applySyncState(queryClient, sync)),
     ];
     return () => offs.forEach((off) => off());
   }, [client, queryClient]);

@@ -1,7 +1,8 @@
 import { Spotlight, type SpotlightActionGroupData } from '@mantine/spotlight';
-import { useMemo } from 'react';
-import { useTickets } from '../api/queries.js';
+import { useCallback, useMemo } from 'react';
+import { useReports, useSyncControl, useTickets } from '../api/queries.js';
 import { useToggleColorScheme } from '../app/ColorSchemeToggle.js';
+import { notifySuccess } from '../app/errors.js';
 import type { Route } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { newTicketModal } from '../tickets/newTicketModalState.js';
@@ -11,6 +12,13 @@ import { paletteActions } from './paletteActions.js';
 /** Ctrl/Cmd+K from anywhere, including while typing in a note (hence no ignored tags). */
 export function CommandPalette({ route }: { route: Route }) {
   const tickets = useTickets();
+  const reports = useReports();
+  const { start: startSync } = useSyncControl();
+  const syncMutate = startSync.mutate;
+  const syncReporting = useCallback(
+    () => syncMutate({ full: false }, { onSuccess: () => notifySuccess('Syncing the reporting cache: progress is on the Reports page.') }),
+    [syncMutate],
+  );
   const toggleColorScheme = useToggleColorScheme();
   // The hook needs a ticket id even on the list; it is only called from workspace actions.
   const exportMarkdown = useExportMarkdown(route.name === 'workspace' ? route.ticketId : '');
@@ -22,7 +30,8 @@ export function CommandPalette({ route }: { route: Route }) {
       toggleColorScheme,
       copyMarkdown: () => void exportMarkdown.copy(),
       saveMarkdown: () => void exportMarkdown.save(),
-    });
+      syncReporting,
+    }, reports.data?.reports ?? []);
     const byGroup = new Map<string, SpotlightActionGroupData>();
     for (const { group, ...action } of actions) {
       const entry = byGroup.get(group) ?? { group, actions: [] };
@@ -30,7 +39,7 @@ export function CommandPalette({ route }: { route: Route }) {
       byGroup.set(group, entry);
     }
     return [...byGroup.values()];
-  }, [route, tickets.data, toggleColorScheme, exportMarkdown]);
+  }, [route, tickets.data, reports.data, toggleColorScheme, exportMarkdown, syncReporting]);
 
   return (
     <Spotlight

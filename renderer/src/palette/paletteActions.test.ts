@@ -5,13 +5,26 @@ import { paletteActions, type PaletteHandlers } from './paletteActions.js';
 const ticket: Ticket = { id: 'TKT-1', title: 'PHP eats memory', customer: 'Acme', status: 'open', createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z' };
 
 function handlers(): PaletteHandlers {
-  return { go: vi.fn(), newTicket: vi.fn(), toggleColorScheme: vi.fn(), copyMarkdown: vi.fn(), saveMarkdown: vi.fn() };
+  return { go: vi.fn(), newTicket: vi.fn(), toggleColorScheme: vi.fn(), copyMarkdown: vi.fn(), saveMarkdown: vi.fn(), syncReporting: vi.fn() };
 }
 
 describe('paletteActions', () => {
   it('offers global actions and one per ticket on the ticket list', () => {
     const labels = paletteActions({ name: 'home' }, [ticket], handlers()).map((a) => a.label);
-    expect(labels).toEqual(['New ticket', 'Go to ticket list', 'Toggle color scheme', 'TKT-1: PHP eats memory']);
+    expect(labels).toEqual(['New ticket', 'Go to ticket list', 'Open reports', 'New report', 'Sync reporting cache', 'Toggle color scheme', 'TKT-1: PHP eats memory']);
+  });
+
+  it('opens reports and syncs the reporting cache from anywhere, and jumps to each report', () => {
+    const h = handlers();
+    const actions = paletteActions({ name: 'home' }, [], h, [{ id: 'ssl-lookup', title: 'SSL certificate lookup', origin: 'shipped' }]);
+    actions.find((a) => a.label === 'Open reports')?.onClick();
+    expect(h.go).toHaveBeenCalledWith({ name: 'reports', reportId: null, mode: 'view' });
+    actions.find((a) => a.label === 'Sync reporting cache')?.onClick();
+    expect(h.syncReporting).toHaveBeenCalled();
+    const report = actions.find((a) => a.label === 'SSL certificate lookup');
+    expect(report?.group).toBe('Reports');
+    report?.onClick();
+    expect(h.go).toHaveBeenCalledWith({ name: 'reports', reportId: 'ssl-lookup', mode: 'view' });
   });
 
   it('adds exports and tabs inside a workspace, acting on that ticket', () => {

@@ -1,5 +1,6 @@
+import type { ReportDefinition } from '../../../shared/domain/report.js';
 import type { Ticket } from '../../../shared/domain/ticket.js';
-import { workspaceTabs, type Route, type WorkspaceTab } from '../app/route.js';
+import { newReportRoute, reportsRoute, workspaceTabs, type Route, type WorkspaceTab } from '../app/route.js';
 import { tabLabels } from '../workspace/tabs.js';
 
 export interface PaletteAction {
@@ -17,10 +18,16 @@ export interface PaletteHandlers {
   toggleColorScheme: () => void;
   copyMarkdown: (ticketId: string) => void;
   saveMarkdown: (ticketId: string) => void;
+  syncReporting: () => void;
 }
 
 /** Everything the palette offers, given where the user is. Pure, so what appears when is testable. */
-export function paletteActions(route: Route, tickets: readonly Ticket[], handlers: PaletteHandlers): PaletteAction[] {
+export function paletteActions(
+  route: Route,
+  tickets: readonly Ticket[],
+  handlers: PaletteHandlers,
+  reports: readonly Pick<ReportDefinition, 'id' | 'title' | 'origin'>[] = [],
+): PaletteAction[] {
   const actions: PaletteAction[] = [];
   if (route.name === 'workspace') {
     const { ticketId } = route;
@@ -41,8 +48,21 @@ export function paletteActions(route: Route, tickets: readonly Ticket[], handler
   actions.push(
     { id: 'new-ticket', group: 'Actions', label: 'New ticket', keywords: ['create', 'workspace'], onClick: handlers.newTicket },
     { id: 'home', group: 'Actions', label: 'Go to ticket list', keywords: ['home', 'search'], onClick: () => handlers.go({ name: 'home' }) },
+    { id: 'reports', group: 'Actions', label: 'Open reports', keywords: ['report', 'sql', 'statistics'], onClick: () => handlers.go(reportsRoute()) },
+    { id: 'new-report', group: 'Actions', label: 'New report', keywords: ['report', 'sql', 'create'], onClick: () => handlers.go(newReportRoute) },
+    { id: 'sync-reporting', group: 'Actions', label: 'Sync reporting cache', keywords: ['reporting', 'refresh', 'postgresql'], onClick: handlers.syncReporting },
     { id: 'color-scheme', group: 'Actions', label: 'Toggle color scheme', keywords: ['theme', 'dark', 'light'], onClick: handlers.toggleColorScheme },
   );
+  for (const report of reports) {
+    actions.push({
+      id: `report-${report.id}`,
+      group: 'Reports',
+      label: report.title,
+      description: `${report.id} · ${report.origin}`,
+      keywords: ['report', report.id],
+      onClick: () => handlers.go(reportsRoute(report.id)),
+    });
+  }
   for (const ticket of tickets) {
     actions.push({
       id: `ticket-${ticket.id}`,

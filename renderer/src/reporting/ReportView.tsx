@@ -1,0 +1,92 @@
+import { Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import type { ReportDefinition } from '../../../shared/domain/report.js';
+import { reportsRoute } from '../app/route.js';
+import { navigate } from '../app/useHashRoute.js';
+import { DeleteReportButton, DownloadSqlButton } from './ReportFileActions.js';
+import { ParamFields } from './ParamFields.js';
+import { argIssues, initialValues, paramErrors, toArgs, type ParamValues } from './paramForm.js';
+import { ResultPanel } from './ResultPanel.js';
+import { RunBar } from './RunBar.js';
+import { SqlView } from './SqlEditor.js';
+import { useReportRun } from './useReportRun.js';
+
+export function OriginBadge({ origin }: { origin: ReportDefinition['origin'] }) {
+  return (
+    <Badge variant="light" color={origin === 'shipped' ? 'blue' : 'teal'}>
+      {origin}
+    </Badge>
+  );
+}
+
+/** One report: what it is, its parameters, Run and Cancel, and the result. */
+export function ReportView({ report }: { report: ReportDefinition }) {
+  const [values, setValues] = useState<ParamValues>(() => initialValues(report.params));
+  const [checked, setChecked] = useState(false);
+  const [showSql, setShowSql] = useState(false);
+  const { run, start, cancel } = useReportRun();
+
+  const localErrors = checked ? paramErrors(report.params, values) : {};
+  const coreIssues = argIssues(report.params, run.status === 'failed' ? run.error.issues : undefined);
+  const errors = { ...coreIssues.fields, ...localErrors };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setChecked(true);
+    if (Object.keys(paramErrors(report.params, values)).length > 0) return;
+    void start({ id: report.id }, toArgs(report.params, values));
+  };
+
+  return (
+    <Stack gap="sm">
+      <Paper withBorder p="sm" radius="sm">
+        <Stack gap="xs">
+          <Group justify="space-between" align="flex-start" wrap="nowrap">
+            <Stack gap={2} miw={0}>
+              <Group gap="xs" wrap="nowrap">
+                <Title order={2}>{report.title}</Title>
+                <OriginBadge origin={report.origin} />
+              </Group>
+              <Text size="xs" c="dimmed" ff="monospace" title={report.file}>
+                {report.id}
+              </Text>
+            </Stack>
+            <Group gap={6} wrap="nowrap">
+              <Button variant="subtle" onClick={() => setShowSql((s) => !s)}>
+                {showSql ? 'Hide SQL' : 'Show SQL'}
+              </Button>
+              {report.origin === 'saved' && (
+                <Button variant="default" onClick={() => navigate(reportsRoute(report.id, 'edit'))}>
+                  Edit
+                </Button>
+              )}
+              <Button variant="default" onClick={() => navigate(reportsRoute(report.id, 'copy'))}>
+                Save a copy
+              </Button>
+              <DownloadSqlButton reportId={report.id} />
+              {report.origin === 'saved' && <DeleteReportButton report={report} />}
+            </Group>
+          </Group>
+          {report.description && (
+            <Text size="sm" className="bl-pre-line">
+              {report.description}
+            </Text>
+          )}
+          {showSql && <SqlView sql={report.sql} />}
+          <form onSubmit={submit} noValidate aria-label="Report parameters">
+            <Stack gap="xs">
+              <ParamFields
+                params={report.params}
+                values={values}
+                errors={errors}
+                onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+              />
+              <RunBar run={run} runLabel="Run" onCancel={cancel} generalIssues={coreIssues.general} />
+            </Stack>
+          </form>
+        </Stack>
+      </Paper>
+      {run.status === 'done' && <ResultPanel reportId={report.id} result={run.result} chart={report.chart} finishedAt={run.finishedAt} />}
+    </Stack>
+  );
+}

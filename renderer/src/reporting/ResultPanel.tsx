@@ -1,0 +1,44 @@
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import type { ReportChart } from '../../../shared/domain/report.js';
+import { formatDateTime } from '../app/formatTime.js';
+import { csvFileName, toCsv } from './csv.js';
+import { downloadFile } from './download.js';
+import { ResultChart } from './ResultChart.js';
+import { ResultTable } from './ResultTable.js';
+import { formatCount } from './syncView.js';
+import type { RunResult } from './useReportRun.js';
+
+interface Props {
+  /** Names the CSV file. */
+  reportId: string;
+  result: RunResult;
+  chart: ReportChart | null;
+  finishedAt: Date;
+}
+
+/** What a run returned: how many rows and how fast, whether it was cut, the chart, the rows, and CSV. */
+export function ResultPanel({ reportId, result, chart, finishedAt }: Props) {
+  const exportCsv = () => downloadFile(csvFileName(reportId, new Date()), toCsv(result.columns, result.rows), 'text/csv;charset=utf-8');
+  return (
+    <Stack gap="xs" component="section" aria-label="Result">
+      <Group justify="space-between" wrap="nowrap">
+        <Text size="sm" className="bl-tabular" role="status">
+          <Text span fw={600}>
+            {formatCount(result.rows.length)} row{result.rows.length === 1 ? '' : 's'}
+          </Text>{' '}
+          in {formatCount(result.ms)} ms · {formatDateTime(finishedAt.toISOString())}
+        </Text>
+        <Button variant="default" onClick={exportCsv} disabled={result.columns.length === 0}>
+          Export CSV
+        </Button>
+      </Group>
+      {result.truncated && (
+        <Alert color="yellow" variant="light" p="xs" title="Truncated">
+          The result had more rows than the {formatCount(result.rows.length)} shown (and exported). Narrow it down with the parameters or a WHERE clause.
+        </Alert>
+      )}
+      {chart && <ResultChart chart={chart} columns={result.columns} rows={result.rows} />}
+      <ResultTable columns={result.columns} rows={result.rows} />
+    </Stack>
+  );
+}

@@ -1,0 +1,83 @@
+import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef } from 'react';
+import type { ReportCell } from '../../../shared/domain/report.js';
+import { cellText, columnLayout } from './columnLayout.js';
+
+type ResultRow = readonly ReportCell[];
+
+const features = tableFeatures({});
+const ROW_PX = 26;
+const HEADER_PX = 28;
+const MAX_HEIGHT_PX = 560;
+
+function Cell({ value, width, numeric }: { value: ReportCell; width: number; numeric: boolean }) {
+  const text = cellText(value);
+  return (
+    <td
+      className={value === null ? 'bl-rt-cell bl-rt-null' : numeric ? 'bl-rt-cell bl-rt-num' : 'bl-rt-cell'}
+      style={{ width }}
+      title={text.length > 40 ? text : undefined}
+    >
+      {text}
+    </td>
+  );
+}
+
+/**
+ * A report's result: any number of rows (100k and more) in a fixed-row-height virtual list, so only
+ * the rows on screen exist in the page. Sticky header; numbers right-aligned; plain cells, nothing
+ * heavy per row.
+ */
+export function ResultTable({ columns, rows }: { columns: readonly string[]; rows: readonly ResultRow[] }) {
+  const layout = useMemo(() => columnLayout(columns, rows), [columns, rows]);
+  const columnDefs = useMemo(
+    (): ColumnDef<typeof features, ResultRow, unknown>[] => columns.map((name, i) => ({ id: `c${i}`, header: name, accessorFn: (row: ResultRow) => row[i] ?? null })),
+    [columns],
+  );
+  const table = useTable({ features, columns: columnDefs, data: rows });
+  const tableRows = table.getRowModel().rows;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // Nothing here is memoized by React Compiler (not used in this app); the virtualizer re-renders the table itself on scroll.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: tableRows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_PX,
+    overscan: 12,
+  });
+  const width = layout.reduce((sum, c) => sum + c.width, 0);
+  const height = Math.min(MAX_HEIGHT_PX, HEADER_PX + ROW_PX * Math.max(1, tableRows.length) + 2);
+
+  return (
+    <div ref={scrollRef} className="bl-rt-scroll" style={{ height }} tabIndex={0} aria-label="Result rows">
+      <table className="bl-rt" style={{ width }} aria-rowcount={tableRows.length + 1}>
+        <thead className="bl-rt-head">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id} className="bl-rt-row" aria-rowindex={1}>
+              {group.headers.map((header, i) => (
+                <th key={header.id} className={layout[i]?.numeric ? 'bl-rt-cell bl-rt-num' : 'bl-rt-cell'} style={{ width: layout[i]?.width }} title={columns[i]}>
+                  {columns[i]}
+                </th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody className="bl-rt-body" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = tableRows[item.index];
+            if (!row) return null;
+            return (
+              <tr key={row.id} className="bl-rt-row" aria-rowindex={item.index + 2} style={{ transform: `translateY(${item.start}px)`, height: ROW_PX }}>
+                {row.getAllCells().map((cell, i) => (
+                  <Cell key={cell.id} value={row.original[i] ?? null} width={layout[i]?.width ?? 80} numeric={layout[i]?.numeric ?? false} />
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {tableRows.length === 0 && <div className="bl-rt-empty">No rows.</div>}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { Alert, Button, Group, Loader, Text } from '@mantine/core';
+import { useNow } from '../firewall/useNow.js';
+import { formatElapsed } from './syncView.js';
+import type { ReportRun } from './useReportRun.js';
+
+interface Props {
+  run: ReportRun;
+  runLabel: string;
+  onCancel: () => void;
+  /** Problems with the inputs that no field claimed (shown with a failed run). */
+  generalIssues: string[];
+}
+
+/** Run (a submit button of the surrounding form) and, while running, the elapsed time and Cancel. */
+export function RunBar({ run, runLabel, onCancel, generalIssues }: Props) {
+  const running = run.status === 'running' || run.status === 'cancelling';
+  const now = useNow(running, 100);
+  return (
+    <>
+      <Group gap="xs">
+        <Button type="submit" loading={running}>
+          {runLabel}
+        </Button>
+        {running && (
+          <>
+            <Button variant="default" color="red" onClick={onCancel} disabled={run.status === 'cancelling'}>
+              Cancel
+            </Button>
+            <Loader size="xs" />
+            <Text size="sm" className="bl-tabular" role="status">
+              {run.status === 'cancelling' ? 'Cancelling' : 'Running'} for {formatElapsed(now - run.startedAt)}
+            </Text>
+          </>
+        )}
+        {run.status === 'cancelled' && (
+          <Text size="sm" c="dimmed" role="status">
+            Cancelled after {formatElapsed(run.afterMs)}.
+          </Text>
+        )}
+      </Group>
+      {run.status === 'failed' && (
+        <Alert color="red" variant="light" p="xs" role="alert" title={run.error.message}>
+          {[...generalIssues, run.error.hint].filter(Boolean).join(' — ') || run.error.code}
+        </Alert>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import { sql, SQLite } from '@codemirror/lang-sql';
+import { useComputedColorScheme } from '@mantine/core';
+import CodeMirror, { EditorView } from '@uiw/react-codemirror';
+import { useMemo } from 'react';
+
+/** SQLite's dialect: the cache the reports run over is SQLite. */
+const viewExtensions = [sql({ dialect: SQLite }), EditorView.contentAttributes.of({ 'aria-label': 'Report SQL' })];
+
+interface Props {
+  value: string;
+  onChange: (value: string) => void;
+  /** Table and column names offered for completion. */
+  schema?: Record<string, string[]>;
+  invalid?: boolean;
+  label: string;
+}
+
+/** The SQL of a report, with highlighting and completion (CodeMirror 6). */
+export function SqlEditor({ value, onChange, schema, invalid, label }: Props) {
+  const scheme = useComputedColorScheme('light');
+  const withSchema = useMemo(
+    () => [sql({ dialect: SQLite, upperCaseKeywords: true, ...(schema ? { schema } : {}) }), EditorView.contentAttributes.of({ 'aria-label': label })],
+    [schema, label],
+  );
+  return (
+    <div className="bl-sql-editor" data-error={invalid ? 'true' : 'false'}>
+      <CodeMirror
+        value={value}
+        onChange={onChange}
+        extensions={withSchema}
+        theme={scheme}
+        minHeight="180px"
+        maxHeight="420px"
+        basicSetup={{ foldGutter: false, highlightActiveLine: true, autocompletion: true }}
+      />
+    </div>
+  );
+}
+
+/** A report's SQL, read-only, highlighted the same way. */
+export function SqlView({ sql: text }: { sql: string }) {
+  const scheme = useComputedColorScheme('light');
+  return (
+    <div className="bl-sql-editor bl-sql-view">
+      <CodeMirror value={text} extensions={viewExtensions} theme={scheme} editable={false} readOnly maxHeight="260px" basicSetup={{ foldGutter: false, highlightActiveLine: false }} />
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import type { SyncState } from '../../../shared/contract/reporting.js';
+
+const counter = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 1234567 -> "1,234,567": rows are counted in the hundreds of thousands. */
+export function formatCount(n: number): string {
+  return counter.format(n);
+}
+
+/** A duration as people read it: "45 s", "2 min 05 s", "1 h 20 min". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** Elapsed time of a run in progress, to the tenth of a second under a minute: "3.4 s". */
+export function formatElapsed(ms: number): string {
+  if (ms < 60_000) return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+  return formatDuration(ms / 1000);
+}
+
+/** How long ago, roughly: "just now", "12 min", "5 h", "3 days". */
+export function formatAge(iso: string, now: number): string {
+  const ms = now - Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  if (ms < 60_000) return 'just now';
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min`;
+  if (ms < 2 * 86_400_000) return `${Math.floor(ms / 3_600_000)} h`;
+  return `${Math.floor(ms / 86_400_000)} days`;
+}
+
+/** Whole days since a moment (never negative). */
+export function daysSince(iso: string, now: number): number {
+  const ms = now - Date.parse(iso);
+  return Number.isNaN(ms) ? 0 : Math.max(0, Math.floor(ms / 86_400_000));
+}
+
+export interface ProgressView {
+  /** "main / comments" */
+  where: string;
+  /** "12,000 of 48,210 rows" or "12,000 rows" when the source did not say how many. */
+  rows: string;
+  /** 0..100 when the expected count is known, else null (an indeterminate bar). */
+  percent: number | null;
+  /** "8,400 rows/s" */
+  rate: string;
+  /** "about 12 s left", or null when unknown. */
+  eta: string | null;
+}
+
+export function progressView(progress: NonNullable<SyncState['progress']>): ProgressView {
+  const { source, table, rows, expected, rate, etaSeconds } = progress;
+  const percent = expected !== null && expected > 0 ? Math.min(100, Math.max(0, (rows / expected) * 100)) : null;
+  return {
+    where: `${source} / ${table}`,
+    rows: expected !== null ? `${formatCount(rows)} of ${formatCount(expected)} rows` : `${formatCount(rows)} rows`,
+    percent,
+    rate: `${formatCount(rate)} rows/s`,
+    eta: etaSeconds !== null && Number.isFinite(etaSeconds) ? `about ${formatDuration(etaSeconds)} left` : null,
+  };
+}
+
+export interface OutcomeView {
+  color: 'teal' | 'red' | 'gray';
+  text: string;
+}
+
+/** How the last finished sync ended, in one line. */
+export function outcomeView(last: NonNullable<SyncState['last']>): OutcomeView {
+  const took = formatElapsed(last.ms);
+  const rows = `${formatCount(last.rows)} row${last.rows === 1 ? '' : 's'}`;
+  switch (last.outcome) {
+    case 'done':
+      return { color: 'teal', text: `Done: ${rows} synced in ${took}.` };
+    case 'cancelled':
+      return { color: 'gray', text: `Cancelled after ${took}: ${rows} committed stay, the next sync continues from there.` };
+    case 'failed':
+      return { color: 'red', text: `Failed after ${took} (${rows} committed): ${last.error?.message ?? 'no reason given'}` };
+  }
+}
