@@ -11,6 +11,12 @@ import { ticketHandlers } from './services/tickets.js';
 import { serverHandlers, type SshDeps } from './services/servers.js';
 import { terminalHandlers } from './services/terminals.js';
 import { workspaceHandlers } from './services/workspace.js';
+import { reportingHandlers, requireSourceConfig } from './services/reporting.js';
+import { REPORTING_DB_FILE } from './reporting/cache/database.js';
+import { ReportLibrary } from './reporting/reports/library.js';
+import { ReportRunner } from './reporting/reports/runner.js';
+import { SyncController } from './reporting/sync-controller.js';
+import { WorkerSink } from './reporting/sync/worker-sink.js';
 import { sha256Fingerprint } from './ssh/fingerprint.js';
 import { HostKeyStore } from './ssh/host-key-store.js';
 import { localSsh, userKnownHostsFiles, type LocalSshOptions } from './ssh/local-ssh.js';
@@ -30,6 +36,15 @@ export interface CoreOptions {
   ssh?: LocalSshOptions & { connectTimeoutMs?: number; keepaliveIntervalS?: number; keepaliveCountMax?: number };
   /** OS-backed encryption for secrets the engineer asks to keep (Electron's safeStorage); none in the browser shell. */
   encryptor?: Encryptor;
+  /** The reporting cache; each defaults from the environment, then from the data directory. */
+  reporting?: {
+    /** Source config (BACKLINE_REPORTING_SOURCES, else <dataDir>/reporting-sources.json). */
+    configFile?: string;
+    /** Read-only folders of reports a team shares (BACKLINE_REPORT_DIRS, colon-separated). */
+    sharedReportDirs?: string[];
+    /** Rows per sync transaction (BACKLINE_SYNC_BATCH_ROWS); the engine's default otherwise. */
+    batchRows?: number;
+  };
 }
 
 /** The plain-Node core: it knows nothing of Electron or HTTP; shells bind `dispatch` and `events`. */
@@ -69,6 +84,25 @@ export function createCore(options: CoreOptions): Core {
     runsDir: join(options.dataDir, 'runs'),
     output: { headBytes: 256 * 1024, tailBytes: 256 * 1024, liveBudgetBytes: 1024 * 1024, auditBytes: 16 * 1024 },
   };
+  const clock = options.clock ?? (() => new Date());
+  const log = options.log ?? ((message, error) => console.error(`[backline] ${message}:`, error));
+  const reportingConfigFile = options.reporting?.configFile ?? (process.env.BACKLINE_REPORTING_SOURCES || join(options.dataDir, 'reporting-sources.json'));
+  const cacheFile = join(options.dataDir, REPORTING_DB_FILE);
+  const batchRows = options.reporting?.batchRows ?? (Number(process.env.BACKLINE_SYNC_BATCH_ROWS) || undefined);
+  const sync = new SyncController({
+    loadConfig: () => requireSourceConfig(reportingConfigFile),
+    openSink: () => new WorkerSink(cacheFile),
+    publish: (state) => workspace.publish('reporting.sync', state),
+    clock,
+    ...(batchRows ? { batchRows } : {}),
+    log,
+  });
+  const runner = new ReportRunner({ cacheFile });
+  const library = new ReportLibrary({
+    savedDir: join(options.dataDir, 'reports'),
+    extraDirs: options.reporting?.sharedReportDirs ?? (process.env.BACKLINE_REPORT_DIRS ?? '').split(':').filter(Boolean),
+    check: (sql) => runner.check(sql),
+  });
   const handlers: Handlers = {
     ...workspaceHandlers(workspace, { version: options.version, shell: options.shell, dataDir: options.dataDir, user }),
     ...ticketHandlers(workspace),
@@ -77,14 +111,16 @@ export function createCore(options: CoreOptions): Core {
     ...serverHandlers(workspace, ssh),
     ...terminalHandlers(workspace, ssh),
     ...firewallHandlers(workspace, ssh),
+    ...reportingHandlers({ configFile: reportingConfigFile, cacheFile, sync, library, runner, clock }),
   };
-  const log = options.log ?? ((message, error) => console.error(`[backline] ${message}:`, error));
   return {
     dispatch: createDispatch(handlers, log),
     events,
     handlers,
     close: () => {
       sessions.closeAll();
+      void sync.close();
+      runner.close();
       db.close();
     },
   };
