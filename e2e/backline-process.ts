@@ -22,13 +22,16 @@ export class BacklineProcess {
   private child: ChildProcess | null = null;
   private output = '';
 
+  /** `env`: extra environment variables for the process (e.g. where the reporting sources are configured). */
+  constructor(private readonly env: Readonly<Record<string, string>> = {}) {}
+
   async start(): Promise<RunningBackline> {
     this.output = '';
     // Its own HOME and no agent: the engineer's real ~/.ssh never leaks into a test.
     const home = join(this.dataDir, 'home');
     mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
     const { SSH_AUTH_SOCK: _agent, ...env } = process.env;
-    const child = spawn(process.execPath, [CLI, '--data-dir', this.dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, HOME: home } });
+    const child = spawn(process.execPath, [CLI, '--data-dir', this.dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...this.env, HOME: home } });
     this.child = child;
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Backline did not start in 20 s:\n${this.output}`)), 20_000);

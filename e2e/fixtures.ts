@@ -10,12 +10,16 @@ interface BacklineFixture {
   restart(signal?: NodeJS.Signals): Promise<void>;
 }
 
+interface BacklineOptions {
+  /** Extra environment variables for the Backline process: `test.use({ backlineEnv: {...} })`. */
+  backlineEnv: Record<string, string>;
+}
+
 /** Every test gets its own Backline process and data directory. */
-export const test = base.extend<{ backline: BacklineFixture }>({
-  // Playwright requires the fixture's first parameter to be a destructuring pattern, even when empty.
-  // eslint-disable-next-line no-empty-pattern
-  backline: async ({}, use) => {
-    const process = new BacklineProcess();
+export const test = base.extend<{ backline: BacklineFixture } & BacklineOptions>({
+  backlineEnv: [{}, { option: true }],
+  backline: async ({ backlineEnv }, use) => {
+    const process = new BacklineProcess(backlineEnv);
     const fixture: BacklineFixture = {
       process,
       running: await process.start(),

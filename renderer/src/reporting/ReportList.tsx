@@ -22,10 +22,10 @@ export function ReportList({ list, activeId }: { list: ReportsList; activeId: st
           aria-current={report.id === activeId ? 'page' : undefined}
           label={
             <Group gap={6} wrap="nowrap" justify="space-between">
-              <Text size="sm" truncate="end">
+              <Text size="sm" truncate="end" title={report.title}>
                 {report.title}
               </Text>
-              <Badge variant="light" color={report.origin === 'shipped' ? 'blue' : 'teal'} size="xs">
+              <Badge variant="light" color={report.origin === 'shipped' ? 'blue' : 'teal'} size="xs" style={{ flex: 'none' }}>
                 {report.origin}
               </Badge>
             </Group>

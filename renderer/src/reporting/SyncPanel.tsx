@@ -5,7 +5,7 @@ import { useReportingStatus, useSyncControl } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
 import { formatDateTime } from '../app/formatTime.js';
 import { useNow } from '../firewall/useNow.js';
-import { formatAge, formatCount, outcomeView, progressView } from './syncView.js';
+import { formatAgo, formatCount, outcomeView, progressView } from './syncView.js';
 
 const verdicts: Record<SourceFreshnessView['verdict'], { label: string; color: string }> = {
   ok: { label: 'fresh', color: 'teal' },
@@ -20,7 +20,7 @@ function When({ iso, now }: { iso: string | null; now: number }) {
     <span title={iso}>
       {formatDateTime(iso)}{' '}
       <Text span size="xs" c="dimmed">
-        ({formatAge(iso, now)} ago)
+        ({formatAgo(iso, now)})
       </Text>
     </span>
   );

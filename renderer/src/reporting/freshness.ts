@@ -1,6 +1,6 @@
 import type { ReportingStatus, SourceFreshnessView } from '../../../shared/contract/reporting.js';
 import { formatDateTime } from '../app/formatTime.js';
-import { daysSince, formatAge } from './syncView.js';
+import { daysSince, formatAgo } from './syncView.js';
 
 export interface FreshnessAlert {
   key: string;
@@ -14,7 +14,7 @@ export interface FreshnessAlert {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function lastSuccess(f: SourceFreshnessView, now: number): string {
-  return f.lastSuccessAt ? `The last sync succeeded at ${formatDateTime(f.lastSuccessAt)} (${formatAge(f.lastSuccessAt, now)} ago).` : 'No sync of it has succeeded yet.';
+  return f.lastSuccessAt ? `The last sync succeeded at ${formatDateTime(f.lastSuccessAt)} (${formatAgo(f.lastSuccessAt, now)}).` : 'No sync of it has succeeded yet.';
 }
 
 function staleAlert(f: SourceFreshnessView, now: number): FreshnessAlert {
@@ -60,7 +60,7 @@ export function freshnessAlerts(status: ReportingStatus | undefined, now: number
         key: `old-${f.source}`,
         kind: 'old',
         source: f.source,
-        title: `The reporting cache of "${f.source}" was last synced ${formatAge(f.lastSuccessAt, now)} ago`,
+        title: `The reporting cache of "${f.source}" was last synced ${formatAgo(f.lastSuccessAt, now)}`,
         lines: [`Last sync: ${formatDateTime(f.lastSuccessAt)}. Reports show the data as of then.`],
       });
     }

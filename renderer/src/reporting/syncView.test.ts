@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysSince, formatAge, formatCount, formatDuration, formatElapsed, outcomeView, progressView } from './syncView.js';
+import { daysSince, formatAge, formatAgo, formatCount, formatDuration, formatElapsed, outcomeView, progressView } from './syncView.js';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
 
@@ -23,6 +23,8 @@ describe('formatting', () => {
     expect(formatAge('2026-11-25T11:48:00Z', now)).toBe('12 min');
     expect(formatAge('2026-11-25T07:00:00Z', now)).toBe('5 h');
     expect(formatAge('2026-11-20T00:00:00Z', now)).toBe('5 days');
+    expect(formatAgo('2026-11-25T11:59:30Z', now)).toBe('just now');
+    expect(formatAgo('2026-11-20T00:00:00Z', now)).toBe('5 days ago');
     expect(daysSince('2026-11-20T00:00:00Z', now)).toBe(5);
     expect(daysSince('2026-11-26T00:00:00Z', now)).toBe(0);
   });

@@ -31,6 +31,12 @@ export function formatAge(iso: string, now: number): string {
   return `${Math.floor(ms / 86_400_000)} days`;
 }
 
+/** "just now", or "12 min ago", "3 days ago". */
+export function formatAgo(iso: string, now: number): string {
+  const age = formatAge(iso, now);
+  return age === 'just now' || age === '' ? age : `${age} ago`;
+}
+
 /** Whole days since a moment (never negative). */
 export function daysSince(iso: string, now: number): number {
   const ms = now - Date.parse(iso);
