@@ -24,6 +24,7 @@ export const errorCodes = {
   CANCELLED: { status: 409, message: 'Cancelled.' },
   REPORT_INVALID: { status: 400, message: 'This report cannot be run or saved as it is.' },
   REPORT_READ_ONLY: { status: 400, message: 'Reports only read: this SQL would change the cache.' },
+  REPORT_NOT_EDITABLE: { status: 409, message: 'This report comes with Backline or from a shared folder and cannot be changed here.' },
   REPORT_SQL_ERROR: { status: 400, message: "SQLite could not run this report's SQL." },
   REPORT_TIMEOUT: { status: 504, message: 'The report ran past its time limit and was stopped.' },
   REPORTING_NOT_CONFIGURED: { status: 409, message: 'No reporting source is configured.' },

@@ -47,8 +47,8 @@ export const reportDraftSchema = z.object({
 export type ReportDraft = z.infer<typeof reportDraftSchema>;
 
 export const reportDefinitionSchema = reportDraftSchema.extend({
-  /** shipped: comes with Backline, read-only; saved: the engineer's own or imported from a teammate. */
-  origin: z.enum(['shipped', 'saved']),
+  /** shipped: comes with Backline; saved: the engineer's own or imported; shared: in a team's folder (BACKLINE_REPORT_DIRS). Only saved ones can be changed here. */
+  origin: z.enum(['shipped', 'saved', 'shared']),
   /** Where the file lives, so it can be shared. */
   file: z.string(),
 });

@@ -60,7 +60,7 @@ describe('ReportLibrary', () => {
     expect(reports.map((r) => [r.id, r.origin])).toEqual([
       ['alpha', 'shipped'],
       ['zeta', 'shipped'],
-      ['shared-one', 'saved'],
+      ['shared-one', 'shared'],
     ]);
     expect(problems).toEqual([]);
     expect(reports[0]?.file).toBe(join(shippedDir, 'alpha.sql'));
@@ -140,7 +140,7 @@ describe('ReportLibrary', () => {
     library.remove('gone');
     expect(thrown(() => library.get('gone')).code).toBe('NOT_FOUND');
     expect(thrown(() => library.remove('gone')).code).toBe('NOT_FOUND');
-    expect(thrown(() => library.remove('alpha')).code).toBe('REPORT_READ_ONLY');
+    expect(thrown(() => library.remove('alpha')).code).toBe('REPORT_NOT_EDITABLE');
     expect(thrown(() => library.remove('shared-one')).message).toMatch(/shared folder/);
     expect(library.list().reports.map((r) => r.id)).toEqual(['alpha', 'zeta', 'shared-one']);
   });

@@ -54,7 +54,7 @@ export class ReportLibrary {
     const shippedDir = options.shippedDir ?? new URL('./shipped/', import.meta.url);
     this.shipped = { dir: shippedDir instanceof URL ? fileURLToPath(shippedDir) : shippedDir, origin: 'shipped', writable: false };
     this.saved = { dir: options.savedDir, origin: 'saved', writable: true };
-    this.shares = (options.extraDirs ?? []).map((dir) => ({ dir, origin: 'saved', writable: false }));
+    this.shares = (options.extraDirs ?? []).map((dir) => ({ dir, origin: 'shared', writable: false }));
     this.check = options.check;
   }
 
@@ -93,7 +93,7 @@ export class ReportLibrary {
   remove(id: string): void {
     const entry = this.find(id);
     if (!entry.folder.writable) {
-      throw new BacklineError('REPORT_READ_ONLY', `"${id}" ${entry.folder.origin === 'shipped' ? 'comes with Backline' : `is in the shared folder ${entry.folder.dir}`} and cannot be deleted here.`, {
+      throw new BacklineError('REPORT_NOT_EDITABLE', `"${id}" ${entry.folder.origin === 'shipped' ? 'comes with Backline' : `is in the shared folder ${entry.folder.dir}`} and cannot be deleted here.`, {
         hint: entry.folder.origin === 'shipped' ? 'Shipped reports are always there; save a copy under another id to change one.' : 'Ask its owner, or remove the file from the share.',
       });
     }
