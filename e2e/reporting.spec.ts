@@ -73,7 +73,7 @@ async function watchProgress(page: Page): Promise<string[]> {
   return [...seen];
 }
 
-test('sync the reporting cache, find a certificate by SQL, export it, and see who is really working', async ({ page, backline }) => {
+test('sync the reporting cache, find a certificate by SQL, export it, see who is really working, then write and share a report', async ({ page, backline }) => {
   test.setTimeout(180_000);
   await backline.open(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
@@ -136,5 +136,45 @@ test('sync the reporting cache, find a certificate by SQL, export it, and see wh
     await expect(chart).toBeVisible();
     await expect(chart.locator('.recharts-line')).toHaveCount(2);
     await expect(page.getByRole('region', { name: 'Result' }).getByRole('cell', { name: from, exact: true })).toBeVisible();
+  });
+
+  await test.step('write a report of my own: cancel a slow draft, run the real one, save it', async () => {
+    await page.getByRole('button', { name: 'New report' }).click();
+    await page.getByLabel('Id (file name)').fill('certs-of-domain');
+    await page.getByLabel('Title').fill('Certificates of a domain');
+    const sql = page.getByRole('textbox', { name: 'SQL' });
+    await sql.fill('WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000000000) SELECT count(*) AS n FROM c');
+    await sql.press('Control+Enter');
+    await expect(page.getByRole('status').filter({ hasText: /Running for \d/ })).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await expect(page.getByText(/Cancelled after \d/)).toBeVisible();
+
+    await sql.fill('SELECT domain, serial, order_number FROM ssl_certificates WHERE domain = :domain');
+    await page.getByRole('button', { name: 'Declare :domain' }).click();
+    await page.getByRole('textbox', { name: 'domain', exact: true }).fill(certificate.domain);
+    await page.getByRole('button', { name: 'Run draft' }).click();
+    await expect(page.getByRole('region', { name: 'Result' }).getByRole('cell', { name: certificate.domain, exact: true })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Certificates of a domain' })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: /Certificates of a domain/ })).toContainText('saved');
+  });
+
+  await test.step('share it as a .sql file, and import a teammate\'s copy over it', async () => {
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download .sql' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('certs-of-domain.sql');
+    const shared = readFileSync(await download.path(), 'utf8');
+    expect(shared).toContain('-- title: Certificates of a domain');
+    expect(shared).toContain('WHERE domain = :domain');
+
+    const choosing = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Import .sql' }).click();
+    await (await choosing).setFiles({ name: 'certs-of-domain.sql', mimeType: 'application/sql', buffer: Buffer.from(shared.replace('Certificates of a domain', 'Certificates of one domain')) });
+    const replace = page.getByRole('dialog', { name: 'Replace the report?' });
+    await expect(replace).toContainText('certs-of-domain');
+    await replace.getByRole('button', { name: 'Replace' }).click();
+    await expect(page.getByRole('heading', { name: 'Certificates of one domain' })).toBeVisible();
   });
 });

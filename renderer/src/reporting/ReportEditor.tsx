@@ -58,8 +58,7 @@ export function ReportEditor({ mode, initial, base, existing }: Props) {
   const lastColumns = run.status === 'done' ? run.result.columns : [];
   const paramValues = { ...initialValues(draft.params), ...values };
 
-  const runDraft = (e: FormEvent) => {
-    e.preventDefault();
+  const runDraft = () => {
     setChecked(true);
     if (Object.keys(paramErrors(draft.params, paramValues)).length > 0) return;
     void start({ sql: draft.sql, params: draft.params }, toArgs(draft.params, paramValues));
@@ -125,10 +124,10 @@ export function ReportEditor({ mode, initial, base, existing }: Props) {
             <Text size="sm" fw={500}>
               SQL{' '}
               <Text span size="xs" c="dimmed">
-                one SELECT (or WITH) over the reporting cache, SQLite dialect; parameters as :name
+                one SELECT (or WITH) over the reporting cache, SQLite dialect; parameters as :name; Ctrl/Cmd+Enter runs the draft
               </Text>
             </Text>
-            <SqlEditor label="SQL" value={draft.sql} onChange={(sql) => update({ sql })} schema={schema} invalid={issues.fields.sql !== undefined} />
+            <SqlEditor label="SQL" value={draft.sql} onChange={(sql) => update({ sql })} schema={schema} invalid={issues.fields.sql !== undefined} onRun={runDraft} />
             {issues.fields.sql && (
               <Text size="xs" c="red">
                 {issues.fields.sql}
@@ -142,7 +141,14 @@ export function ReportEditor({ mode, initial, base, existing }: Props) {
               {[...issues.general, saveWire.hint].filter(Boolean).join(' — ') || saveWire.code}
             </Alert>
           )}
-          <form onSubmit={runDraft} noValidate aria-label="Run draft">
+          <form
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              runDraft();
+            }}
+            noValidate
+            aria-label="Run draft"
+          >
             <Stack gap="xs">
               <ParamFields
                 params={draft.params}

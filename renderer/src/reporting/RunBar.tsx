@@ -24,7 +24,7 @@ export function RunBar({ run, runLabel, onCancel, generalIssues }: Props) {
         {running && (
           <>
             <Button variant="default" color="red" onClick={onCancel} disabled={run.status === 'cancelling'}>
-              Cancel
+              Cancel run
             </Button>
             <Loader size="xs" />
             <Text size="sm" className="bl-tabular" role="status">

@@ -1,7 +1,7 @@
 import { sql, SQLite } from '@codemirror/lang-sql';
 import { useComputedColorScheme } from '@mantine/core';
 import CodeMirror, { EditorView } from '@uiw/react-codemirror';
-import { useMemo } from 'react';
+import { useMemo, type KeyboardEvent } from 'react';
 
 /** SQLite's dialect: the cache the reports run over is SQLite. */
 const viewExtensions = [sql({ dialect: SQLite }), EditorView.contentAttributes.of({ 'aria-label': 'Report SQL' })];
@@ -13,17 +13,26 @@ interface Props {
   schema?: Record<string, string[]>;
   invalid?: boolean;
   label: string;
+  /** Ctrl/Cmd+Enter: run what is written. */
+  onRun?: () => void;
 }
 
 /** The SQL of a report, with highlighting and completion (CodeMirror 6). */
-export function SqlEditor({ value, onChange, schema, invalid, label }: Props) {
+export function SqlEditor({ value, onChange, schema, invalid, label, onRun }: Props) {
   const scheme = useComputedColorScheme('light');
   const withSchema = useMemo(
     () => [sql({ dialect: SQLite, upperCaseKeywords: true, ...(schema ? { schema } : {}) }), EditorView.contentAttributes.of({ 'aria-label': label })],
     [schema, label],
   );
+  // Caught on the way down, before CodeMirror would take the key as a new line.
+  const runOnModEnter = (e: KeyboardEvent) => {
+    if (!onRun || e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    onRun();
+  };
   return (
-    <div className="bl-sql-editor" data-error={invalid ? 'true' : 'false'}>
+    <div className="bl-sql-editor" data-error={invalid ? 'true' : 'false'} onKeyDownCapture={runOnModEnter}>
       <CodeMirror
         value={value}
         onChange={onChange}

@@ -21,6 +21,12 @@ describe('columnLayout', () => {
     expect(huge?.width).toBe(420);
   });
 
+  it('looks at the last row, where ids are longest', () => {
+    const rows = Array.from({ length: 100_001 }, (_, i) => [i]);
+    const [id] = columnLayout(['id'], rows);
+    expect(id!.width).toBeGreaterThanOrEqual(6 * 8 + 24);
+  });
+
   it('measures only the first line of multi-line text', () => {
     const [one] = columnLayout(['c'], [['short\n' + 'long line '.repeat(20)]]);
     expect(one?.width).toBe(64);

@@ -7,8 +7,10 @@ export interface ColumnLayout {
   numeric: boolean;
 }
 
-const CHAR_PX = 7.4;
-const PADDING_PX = 20;
+/** Generous per character at 12.5px (digits are tabular); headers are bold, so wider still. */
+const CHAR_PX = 8;
+const HEADER_CHAR_PX = 8.6;
+const PADDING_PX = 24;
 const MIN_PX = 64;
 const MAX_PX = 420;
 /** Enough rows to judge a column, few enough to stay instant on a large result. */
@@ -23,11 +25,15 @@ export function cellText(cell: ReportCell | undefined): string {
 /** Width and alignment per column, from the header and a sample of rows spread over the result. */
 export function columnLayout(columns: readonly string[], rows: readonly (readonly ReportCell[])[]): ColumnLayout[] {
   const step = Math.max(1, Math.floor(rows.length / SAMPLE));
+  // Spread over the result, and the last row too: ids and dates grow towards the end.
+  const sample: number[] = [];
+  for (let r = 0; r < rows.length; r += step) sample.push(r);
+  if (rows.length > 0 && sample.at(-1) !== rows.length - 1) sample.push(rows.length - 1);
   return columns.map((name, i) => {
-    let longest = name.length;
+    let longest = 0;
     let numeric = true;
     let seen = 0;
-    for (let r = 0; r < rows.length; r += step) {
+    for (const r of sample) {
       const cell = rows[r]?.[i] ?? null;
       if (cell === null) continue;
       seen++;
@@ -37,6 +43,7 @@ export function columnLayout(columns: readonly string[], rows: readonly (readonl
       const lineEnd = text.indexOf('\n');
       longest = Math.max(longest, lineEnd >= 0 ? lineEnd : text.length);
     }
-    return { width: Math.round(Math.min(MAX_PX, Math.max(MIN_PX, longest * CHAR_PX + PADDING_PX))), numeric: numeric && seen > 0 };
+    const needed = Math.max(longest * CHAR_PX, name.length * HEADER_CHAR_PX) + PADDING_PX;
+    return { width: Math.round(Math.min(MAX_PX, Math.max(MIN_PX, needed))), numeric: numeric && seen > 0 };
   });
 }
