@@ -165,7 +165,11 @@ export function ReportEditor({ mode, initial, base, existing }: Props) {
       <ConfirmModal
         opened={replacing}
         title="Replace the saved report?"
-        message={`A saved report "${draft.id}" exists. Replace its file with this one?`}
+        message={
+          existing.find((r) => r.id === draft.id.trim())?.origin === 'shared'
+            ? `The team's shared folder has a report "${draft.id}". Save yours under the same id? Yours is listed instead of it from then on.`
+            : `A saved report "${draft.id}" exists. Replace its file with this one?`
+        }
         confirmLabel="Replace"
         onCancel={() => setReplacing(false)}
         onConfirm={() => {

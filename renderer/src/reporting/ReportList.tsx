@@ -1,12 +1,16 @@
-import { Alert, Badge, Group, List, NavLink, Stack, Text } from '@mantine/core';
+import { Alert, Group, List, NavLink, Stack, Text } from '@mantine/core';
 import type { MethodOutput } from '../../../shared/contract/index.js';
+import type { ReportDefinition } from '../../../shared/domain/report.js';
 import { formatRoute, reportsRoute } from '../app/route.js';
+import { OriginBadge } from './OriginBadge.js';
 
 type ReportsList = MethodOutput<'reports.list'>;
 
-/** Every report, shipped ones first, and the report files that could not be read (with why). */
+const originOrder: Record<ReportDefinition['origin'], number> = { shipped: 0, shared: 1, saved: 2 };
+
+/** Every report (shipped, then the team's shared ones, then one's own), and the report files that could not be read (with why). */
 export function ReportList({ list, activeId }: { list: ReportsList; activeId: string | null }) {
-  const sorted = [...list.reports].sort((a, b) => (a.origin === b.origin ? a.title.localeCompare(b.title) : a.origin === 'shipped' ? -1 : 1));
+  const sorted = [...list.reports].sort((a, b) => originOrder[a.origin] - originOrder[b.origin] || a.title.localeCompare(b.title));
   return (
     <Stack gap={4} component="nav" aria-label="Reports">
       {sorted.length === 0 && (
@@ -25,9 +29,7 @@ export function ReportList({ list, activeId }: { list: ReportsList; activeId: st
               <Text size="sm" truncate="end" title={report.title}>
                 {report.title}
               </Text>
-              <Badge variant="light" color={report.origin === 'shipped' ? 'blue' : 'teal'} size="xs" style={{ flex: 'none' }}>
-                {report.origin}
-              </Badge>
+              <OriginBadge origin={report.origin} size="xs" />
             </Group>
           }
           description={report.id}

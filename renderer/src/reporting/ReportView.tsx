@@ -1,8 +1,9 @@
-import { Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { ReportDefinition } from '../../../shared/domain/report.js';
 import { reportsRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
+import { OriginBadge } from './OriginBadge.js';
 import { DeleteReportButton, DownloadSqlButton } from './ReportFileActions.js';
 import { ParamFields } from './ParamFields.js';
 import { argIssues, initialValues, paramErrors, toArgs, type ParamValues } from './paramForm.js';
@@ -10,14 +11,6 @@ import { ResultPanel } from './ResultPanel.js';
 import { RunBar } from './RunBar.js';
 import { SqlView } from './SqlEditor.js';
 import { useReportRun } from './useReportRun.js';
-
-export function OriginBadge({ origin }: { origin: ReportDefinition['origin'] }) {
-  return (
-    <Badge variant="light" color={origin === 'shipped' ? 'blue' : 'teal'}>
-      {origin}
-    </Badge>
-  );
-}
 
 /** One report: what it is, its parameters, Run and Cancel, and the result. */
 export function ReportView({ report }: { report: ReportDefinition }) {
