@@ -1,8 +1,8 @@
 import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import type { ReportCell } from '../../../shared/domain/report.js';
-import { cellText, columnLayout } from './columnLayout.js';
+import { cellText, columnLayout, type ColumnLayout } from './columnLayout.js';
 
 type ResultRow = readonly ReportCell[];
 
@@ -25,6 +25,20 @@ function Cell({ value, width, numeric }: { value: ReportCell; width: number; num
 }
 
 /**
+ * One row at its fixed place. Memoized: while scrolling, rows that stay on screen keep their props
+ * (the same cells, the same offset) and are not rendered again; only the rows coming into view are.
+ */
+const ResultRowView = memo(function ResultRowView({ cells, index, start, layout }: { cells: ResultRow; index: number; start: number; layout: readonly ColumnLayout[] }) {
+  return (
+    <tr className={index % 2 === 1 ? 'bl-rt-row bl-rt-odd' : 'bl-rt-row'} aria-rowindex={index + 2} style={{ transform: `translateY(${start}px)`, height: ROW_PX }}>
+      {layout.map((column, i) => (
+        <Cell key={i} value={cells[i] ?? null} width={column.width} numeric={column.numeric} />
+      ))}
+    </tr>
+  );
+});
+
+/**
  * A report's result: any number of rows (100k and more) in a fixed-row-height virtual list, so only
  * the rows on screen exist in the page. Sticky header; numbers right-aligned; plain cells, nothing
  * heavy per row.
@@ -44,7 +58,7 @@ export function ResultTable({ columns, rows }: { columns: readonly string[]; row
     count: tableRows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_PX,
-    overscan: 12,
+    overscan: 8,
   });
   const width = layout.reduce((sum, c) => sum + c.width, 0);
   const height = Math.min(MAX_HEIGHT_PX, HEADER_PX + ROW_PX * Math.max(1, tableRows.length) + 2);
@@ -66,14 +80,7 @@ export function ResultTable({ columns, rows }: { columns: readonly string[]; row
         <tbody className="bl-rt-body" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = tableRows[item.index];
-            if (!row) return null;
-            return (
-              <tr key={row.id} className="bl-rt-row" aria-rowindex={item.index + 2} style={{ transform: `translateY(${item.start}px)`, height: ROW_PX }}>
-                {row.getAllCells().map((cell, i) => (
-                  <Cell key={cell.id} value={row.original[i] ?? null} width={layout[i]?.width ?? 80} numeric={layout[i]?.numeric ?? false} />
-                ))}
-              </tr>
-            );
+            return row ? <ResultRowView key={row.id} cells={row.original} index={item.index} start={item.start} layout={layout} /> : null;
           })}
         </tbody>
       </table>
