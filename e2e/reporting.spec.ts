@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import pg from 'pg';
 import { generate, GENERATOR_NOW } from '../electron/core/reporting/source/generate.js';
 import { standardConfig } from '../electron/core/reporting/sync/standard-sources.js';
-import { freshDatabase } from '../electron/core/reporting/testing/pg-server.js';
+import { freshDatabase, TEST_PG_URL } from '../electron/core/reporting/testing/pg-server.js';
 import { expect, test } from './fixtures.js';
 
 /**
@@ -182,6 +182,29 @@ test.describe('with a reporting source in PostgreSQL', () => {
       await replace.getByRole('button', { name: 'Replace' }).click();
       await expect(page.getByRole('heading', { name: 'Certificates of one domain' })).toBeVisible();
     });
+  });
+});
+
+test.describe('a source that cannot be read', () => {
+  const unreachable = join(tmpdir(), `backline-e2e-unreachable-sources-${process.pid}.json`);
+  test.use({ backlineEnv: { BACKLINE_REPORTING_SOURCES: unreachable } });
+  test.beforeAll(() => {
+    const url = Object.assign(new URL(TEST_PG_URL), { pathname: `/backline_e2e_no_such_db_${process.pid}` }).toString();
+    writeFileSync(unreachable, JSON.stringify(standardConfig(url), null, 2));
+  });
+  test.afterAll(() => rmSync(unreachable, { force: true }));
+
+  test('a failed sync says why, in the panel and in the banner on every page', async ({ page, backline }) => {
+    await backline.open(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+    const cache = page.getByRole('region', { name: 'Reporting cache' });
+    await cache.getByRole('button', { name: 'Sync', exact: true }).click();
+    await expect(cache.getByRole('status', { name: 'Last sync' })).toContainText('Failed');
+    await expect(cache.getByRole('status', { name: 'Last sync' })).toContainText('backline_e2e_no_such_db');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tickets' }).click();
+    const banner = page.getByRole('region', { name: 'Reporting freshness' });
+    await expect(banner).toContainText('The last sync of "main" failed');
+    await expect(banner).toContainText('backline_e2e_no_such_db');
   });
 });
 
