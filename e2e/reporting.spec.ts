@@ -182,6 +182,14 @@ test.describe('with a reporting source in PostgreSQL', () => {
       await replace.getByRole('button', { name: 'Replace' }).click();
       await expect(page.getByRole('heading', { name: 'Certificates of one domain' })).toBeVisible();
     });
+
+    await test.step('a full sync can be stopped halfway; what it committed stays', async () => {
+      const cache = page.getByRole('region', { name: 'Reporting cache' });
+      await cache.getByRole('button', { name: 'Full sync' }).click();
+      await expect(page.getByRole('status', { name: 'Sync progress' })).toContainText(/Full sync/);
+      await cache.getByRole('button', { name: 'Cancel sync' }).click();
+      await expect(cache.getByRole('status', { name: 'Last sync' })).toContainText(/Cancelled after [\d.]+ s: [\d,]+ rows? committed stay/);
+    });
   });
 });
 
