@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportResultSchema } from './report.js';
+import { idFromFileName, reportResultSchema } from './report.js';
 
 describe('a report result crossing the contract', () => {
   const result = (rows: unknown) => reportResultSchema.safeParse({ columns: ['a', 'b'], rows, truncated: false, ms: 1 }).success;
@@ -17,5 +17,14 @@ describe('a report result crossing the contract', () => {
     expect(result([['x', 1n]])).toBe(false);
     expect(result(['x'])).toBe(false);
     expect(result({ 0: ['x'] })).toBe(false);
+  });
+});
+
+describe('the id a shared report file gives', () => {
+  it('is its name, lowercased and hyphenated, whatever the folder', () => {
+    expect(idFromFileName('SSL Lookup (team).sql')).toBe('ssl-lookup-team');
+    expect(idFromFileName('C:\\Users\\me\\queue-at.SQL')).toBe('queue-at');
+    expect(idFromFileName('/tmp/x/tech_reflection.sql')).toBe('tech-reflection');
+    expect(idFromFileName('---.sql')).toBe('');
   });
 });

@@ -10,6 +10,17 @@ export const reportIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A report id is lowercase letters, digits and hyphens (it is the file name), e.g. "ssl-lookup".');
 
+/** The id a file name gives: "My Report (v2).SQL" → "my-report-v2". Empty when nothing usable is left. */
+export function idFromFileName(fileName: string): string {
+  const base = (fileName.split(/[\\/]/).pop() ?? '').replace(/\.sql$/i, '');
+  return base
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+}
+
 /** A parameter name as it appears in the SQL (`:name`). */
 export const reportParamNameSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,39}$/, 'A parameter name is lowercase letters, digits and _ (used as :name in the SQL).');
 

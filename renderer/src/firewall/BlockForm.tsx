@@ -20,7 +20,7 @@ import {
   type BlockAddress,
   type BlockFormValues,
 } from './blockForm.js';
-import { useFormAction } from './useFormAction.js';
+import { useFormAction } from '../app/useFormAction.js';
 
 interface Props {
   ticketId: string;

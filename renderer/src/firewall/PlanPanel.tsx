@@ -11,7 +11,7 @@ import { navigate } from '../app/useHashRoute.js';
 import { countdownColor, formatCountdown } from './countdown.js';
 import { PlanLog } from './PlanLog.js';
 import { blockSummary, connectionLost, hostPort, planViewState, statusColors, verificationOf } from './planView.js';
-import { useNow } from './useNow.js';
+import { useNow } from '../app/useNow.js';
 
 function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
   const steps = (

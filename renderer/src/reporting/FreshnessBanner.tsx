@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Group, Stack, Text } from '@mantine/core';
 import { useReportingStatus, useSyncControl } from '../api/queries.js';
 import { formatRoute, reportsRoute } from '../app/route.js';
-import { useNow } from '../firewall/useNow.js';
+import { useNow } from '../app/useNow.js';
 import { freshnessAlerts, type FreshnessAlert } from './freshness.js';
 
 const colors: Record<FreshnessAlert['kind'], string> = { stale: 'red', failed: 'red', old: 'yellow' };

@@ -7,7 +7,7 @@ import { ConfirmModal } from '../app/ConfirmModal.js';
 import { notifySuccess, toWireError } from '../app/errors.js';
 import { reportsRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
-import { useFormAction } from '../firewall/useFormAction.js';
+import { useFormAction } from '../app/useFormAction.js';
 import { ChartSettings } from './ChartSettings.js';
 import { ParamFields } from './ParamFields.js';
 import { argIssues, initialValues, paramErrors, toArgs, type ParamValues } from './paramForm.js';

@@ -2,14 +2,13 @@ import { Button, FileButton } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import type { ReportDefinition } from '../../../shared/domain/report.js';
-import { queryKeys, useReports } from '../api/queries.js';
+import { queryKeys } from '../api/queries.js';
 import { useClient } from '../app/ClientContext.js';
 import { ConfirmModal } from '../app/ConfirmModal.js';
 import { isErrorCode, notifyError, notifySuccess } from '../app/errors.js';
 import { reportsRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { downloadFile } from './download.js';
-import { importedReportId } from './reportDraft.js';
 
 /** The report as its shareable .sql file, downloaded. */
 export function DownloadSqlButton({ reportId }: { reportId: string }) {
@@ -70,7 +69,6 @@ export function DeleteReportButton({ report }: { report: ReportDefinition }) {
 export function ImportReportButton() {
   const client = useClient();
   const queryClient = useQueryClient();
-  const reports = useReports();
   const [pending, setPending] = useState(false);
   const [conflict, setConflict] = useState<{ fileName: string; content: string; message: string } | null>(null);
   const resetRef = useRef<() => void>(null);
@@ -83,10 +81,9 @@ export function ImportReportButton() {
       notifySuccess(`Imported ${report.id}`);
       navigate(reportsRoute(report.id));
     } catch (error) {
-      // Only a saved report can be replaced; a shipped one of that name cannot, and the error says what to do.
-      const id = importedReportId(fileName);
-      const replaceable = reports.data?.reports.some((r) => r.id === id && r.origin === 'saved') ?? false;
-      if (!replace && replaceable && isErrorCode(error, 'ALREADY_EXISTS')) {
+      // ALREADY_EXISTS is one of your saved reports, which Replace overwrites; a shipped or shared one
+      // (REPORT_NOT_EDITABLE) cannot be, and its error says what to do instead.
+      if (!replace && isErrorCode(error, 'ALREADY_EXISTS')) {
         setConflict({ fileName, content, message: error instanceof Error ? error.message : 'A report of that name exists.' });
       } else {
         notifyError(error, `Could not import ${fileName}`);

@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Loader, Text } from '@mantine/core';
-import { useNow } from '../firewall/useNow.js';
+import { useNow } from '../app/useNow.js';
 import { formatElapsed } from './syncView.js';
 import type { ReportRun } from './useReportRun.js';
 

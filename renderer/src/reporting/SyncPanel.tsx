@@ -4,7 +4,7 @@ import { describeError } from '../../../shared/errors.js';
 import { useReportingStatus, useSyncControl } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
 import { formatDateTime } from '../app/formatTime.js';
-import { useNow } from '../firewall/useNow.js';
+import { useNow } from '../app/useNow.js';
 import { formatAgo, formatCount, outcomeView, progressView } from './syncView.js';
 
 const verdicts: Record<SourceFreshnessView['verdict'], { label: string; color: string }> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportDefinition } from '../../../shared/domain/report.js';
-import { draftFrom, draftIssues, importedReportId, newParam, undeclaredParams } from './reportDraft.js';
+import { draftFrom, draftIssues, newParam, undeclaredParams } from './reportDraft.js';
 
 const shipped: ReportDefinition = {
   id: 'ssl-lookup',
@@ -54,13 +54,5 @@ describe('draftIssues', () => {
     );
     expect(issues.fields).toEqual({ title: 'Give the report a title.', params: 'Too short', sql: 'Use :from' });
     expect(issues.paramRows).toEqual({ 0: 'label: Too short', 1: 'declared but never used' });
-  });
-});
-
-describe('importedReportId', () => {
-  it('names an imported report after its file', () => {
-    expect(importedReportId('SSL Lookup (team).sql')).toBe('ssl-lookup-team');
-    expect(importedReportId('C:\\Users\\me\\queue-at.SQL')).toBe('queue-at');
-    expect(importedReportId('/tmp/x/tech_reflection.sql')).toBe('tech-reflection');
   });
 });

@@ -71,13 +71,3 @@ export function draftIssues(issues: readonly ErrorIssue[] | undefined, params: r
   return { ...byField, paramRows };
 }
 
-/** The id an imported file gets: its name without .sql, lowercased, other characters as hyphens (as the core names it). */
-export function importedReportId(fileName: string): string {
-  const base = (fileName.split(/[\\/]/).pop() ?? '').replace(/\.sql$/i, '');
-  return base
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-}

@@ -98,7 +98,7 @@ describe('ReportLibrary', () => {
   it('refuses to save over a shipped report and suggests a copy', async () => {
     const library = new ReportLibrary({ shippedDir, savedDir });
     const error = await rejection(library.save(draft('alpha')));
-    expect(error.code).toBe('ALREADY_EXISTS');
+    expect(error.code).toBe('REPORT_NOT_EDITABLE');
     expect(error.hint).toMatch(/alpha-copy/);
   });
 
@@ -158,7 +158,7 @@ describe('ReportLibrary', () => {
     expect(again.hint).toMatch(/replace/);
     expect((await library.importFile('ssl-lookup-v2.sql', content.replace('teammate', 'second'), { replace: true })).title).toBe('From a second');
 
-    expect((await rejection(library.importFile('alpha.sql', content, { replace: true }))).code).toBe('ALREADY_EXISTS');
+    expect((await rejection(library.importFile('alpha.sql', content, { replace: true }))).code).toBe('REPORT_NOT_EDITABLE');
     expect((await rejection(library.importFile('broken.sql', '-- title: B\nSELECT :q'))).code).toBe('REPORT_INVALID');
     expect((await rejection(library.importFile('__.sql', content))).code).toBe('VALIDATION_FAILED');
     expect(readdirSync(savedDir)).toEqual(['ssl-lookup-v2.sql']);

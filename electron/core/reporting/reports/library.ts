@@ -127,7 +127,7 @@ export class ReportLibrary {
 
   private refuseShipped(id: string, action: 'save' | 'import'): void {
     if (!this.exists(this.shipped, id)) return;
-    throw new BacklineError('ALREADY_EXISTS', `"${id}" is a report that comes with Backline, which cannot be replaced.`, {
+    throw new BacklineError('REPORT_NOT_EDITABLE', `"${id}" is a report that comes with Backline, which cannot be replaced.`, {
       hint: action === 'save' ? `Save a copy under another id, e.g. "${id}-copy".` : `Rename the file, e.g. to "${id}-team.sql", and import it again.`,
     });
   }

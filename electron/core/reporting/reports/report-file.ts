@@ -1,3 +1,4 @@
+export { idFromFileName } from '../../../../shared/domain/report.js';
 import {
   reportDefinitionSchema,
   reportDraftSchema,
@@ -242,15 +243,4 @@ export function validateDraft(draft: ReportDraft): ReportDraft {
   }
   if (issues.length) throw invalid(issues.map((i) => i.message).join(' '), issues);
   return normal;
-}
-
-/** The id a file name gives: "My Report (v2).SQL" → "my-report-v2". Empty when nothing usable is left. */
-export function idFromFileName(fileName: string): string {
-  const base = (fileName.split(/[\\/]/).pop() ?? '').replace(/\.sql$/i, '');
-  return base
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
 }

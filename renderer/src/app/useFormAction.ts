@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
-import { useClient } from '../app/ClientContext.js';
+import { useClient } from './ClientContext.js';
 
 interface State<K extends MethodName> {
   isPending: boolean;
