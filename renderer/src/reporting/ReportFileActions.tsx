@@ -8,7 +8,7 @@ import { ConfirmModal } from '../app/ConfirmModal.js';
 import { isErrorCode, notifyError, notifySuccess } from '../app/errors.js';
 import { reportsRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
-import { downloadFile } from './download.js';
+import { downloadFile } from '../app/download.js';
 
 /** The report as its shareable .sql file, downloaded. */
 export function DownloadSqlButton({ reportId }: { reportId: string }) {

@@ -2,7 +2,7 @@ import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import type { ReportChart } from '../../../shared/domain/report.js';
 import { formatDateTime } from '../app/formatTime.js';
 import { csvFileName, toCsv } from './csv.js';
-import { downloadFile } from './download.js';
+import { downloadFile } from '../app/download.js';
 import { ResultChart } from './ResultChart.js';
 import { ResultTable } from './ResultTable.js';
 import { formatCount } from './syncView.js';

@@ -2,19 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { queryKeys } from '../api/queries.js';
 import { useClient } from '../app/ClientContext.js';
+import { downloadFile } from '../app/download.js';
 import { notifyError, notifySuccess } from '../app/errors.js';
-
-function download(fileName: string, markdown: string): void {
-  const url = URL.createObjectURL(new Blob([markdown], { type: 'text/markdown;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoke later: some engines start reading the blob only after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** Both exports go through the main side, which renders the Markdown and records the export in the audit log. */
 export function useExportMarkdown(ticketId: string) {
@@ -36,7 +25,7 @@ export function useExportMarkdown(ticketId: string) {
   const save = useCallback(async () => {
     try {
       const { markdown, fileName } = await client.invoke('export.markdown', { ticketId, destination: 'file' });
-      download(fileName, markdown);
+      downloadFile(fileName, markdown, 'text/markdown;charset=utf-8');
       notifySuccess(`Saved ${fileName}`);
     } catch (error) {
       notifyError(error, 'Save as Markdown file failed');

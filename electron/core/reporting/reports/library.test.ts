@@ -5,6 +5,7 @@ import type { ReportDraft } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { ReportLibrary } from './library.js';
+import { rejection, thrown } from '../../testing/backline-errors.js';
 
 let dir: ReturnType<typeof tempDir>;
 let shippedDir: string;
@@ -20,25 +21,6 @@ const draft = (id: string, title = `Report ${id}`): ReportDraft => ({
   chart: { kind: 'bar', x: 'label', y: ['n'], series: null },
   sql: 'SELECT :q AS label, 1 AS n',
 });
-
-function thrown(fn: () => unknown): BacklineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof BacklineError) return error;
-    throw error;
-  }
-  throw new Error('expected a BacklineError');
-}
-async function rejection(promise: Promise<unknown>): Promise<BacklineError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BacklineError) return error;
-    throw error;
-  }
-  throw new Error('expected a BacklineError');
-}
 
 beforeEach(() => {
   dir = tempDir('backline-library-');

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ReportDraft } from '../../../../shared/domain/report.js';
-import { BacklineError } from '../../../../shared/errors.js';
 import { idFromFileName, parseReportFile, serializeReport, validateDraft } from './report-file.js';
 import { placeholders, scanSql } from './sql-scan.js';
+import { thrown } from '../../testing/backline-errors.js';
 
 const where = { id: 'ssl-lookup', origin: 'saved' as const, file: '/reports/ssl-lookup.sql' };
 
@@ -17,16 +17,6 @@ SELECT domain AS day, 1 AS comments, 2 AS points, 'x' AS team
 FROM ssl_certificates
 WHERE domain = :q AND issued_at >= :from
 `;
-
-function thrown(fn: () => unknown): BacklineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof BacklineError) return error;
-    throw error;
-  }
-  throw new Error('expected a BacklineError');
-}
 
 describe('parseReportFile', () => {
   it('reads the header and the SQL', () => {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BacklineError } from '../../../../shared/errors.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { openWritableCache } from '../cache/database.js';
 import { bindArgs } from './params.js';
 import { ReportRunner } from './runner.js';
+import { rejection } from '../../testing/backline-errors.js';
 
 const dir = tempDir('backline-reports-');
 const cacheFile = join(dir.path, 'reporting.sqlite');
@@ -29,16 +29,6 @@ afterAll(() => {
   runner.close();
   dir.remove();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<BacklineError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BacklineError) return error;
-    throw error;
-  }
-  throw new Error('expected a BacklineError');
-}
 
 const count = async () => (await runner.run({ runId: runId(), sql: 'SELECT count(*) AS n FROM tickets', values: {} })).rows[0]?.[0];
 
