@@ -86,32 +86,37 @@ if (!syncedFile) throw new Error('nothing synced to take the rows from');
   db.close();
 }
 
-// The bare loop: the same rows, the same schema and indexes, plain INSERTs in 50k-row transactions.
+// The bare loop: the same rows in the order the sync writes them (each source's tables in turn,
+// ordered by watermark then key), the same schema and indexes, plain INSERTs in 50k-row transactions.
 const from = openReadableCache(syncedFile);
 const to = openWritableCache(fresh('bare-loop.sqlite'));
-const tables = ['teams', 'team_names', 'techs', 'tech_teams', 'tickets', 'ticket_status_events', 'comments', 'ssl_certificates', 'ssl_tracking'];
 let insertMs = 0;
 let total = 0;
-for (const table of tables) {
-  const columns = (from.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).map((c) => `"${c}"`);
-  const insert = to.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-  const insertMany = to.transaction((rows: unknown[][]) => {
-    for (const row of rows) insert.run(...row);
-  });
-  const read = from.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw();
-  let chunk: unknown[][] = [];
-  const flush = () => {
-    const started = performance.now();
-    for (let i = 0; i < chunk.length; i += 50_000) insertMany(chunk.slice(i, i + 50_000));
-    insertMs += performance.now() - started;
-    total += chunk.length;
-    chunk = [];
-  };
-  for (const row of read.iterate() as IterableIterator<unknown[]>) {
-    chunk.push(row);
-    if (chunk.length >= 200_000) flush();
+for (const source of config.sources) {
+  for (const table of source.tables) {
+    const names = from.prepare(`SELECT name FROM pragma_table_info('${table.name}')`).pluck().all() as string[];
+    const columns = names.map((c) => `"${c}"`);
+    const origin = names.includes('origin');
+    const insert = to.prepare(`INSERT INTO ${table.name} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const insertMany = to.transaction((rows: unknown[][]) => {
+      for (const row of rows) insert.run(...row);
+    });
+    const order = [table.watermark, ...table.key.filter((k) => k !== table.watermark)].map((c) => `"${c}"`).join(', ');
+    const read = from.prepare(`SELECT ${columns.join(', ')} FROM ${table.name}${origin ? ' WHERE origin = ?' : ''} ORDER BY ${order}`).raw();
+    let chunk: unknown[][] = [];
+    const flush = () => {
+      const started = performance.now();
+      for (let i = 0; i < chunk.length; i += 50_000) insertMany(chunk.slice(i, i + 50_000));
+      insertMs += performance.now() - started;
+      total += chunk.length;
+      chunk = [];
+    };
+    for (const row of (origin ? read.iterate(source.name) : read.iterate()) as IterableIterator<unknown[]>) {
+      chunk.push(row);
+      if (chunk.length >= 200_000) flush();
+    }
+    flush();
   }
-  flush();
 }
 from.close();
 to.close();
@@ -144,6 +149,7 @@ if (!values['skip-shell']) {
   }
   const ms = performance.now() - started;
   const check = openReadableCache(file);
+  const tables = [...new Set(config.sources.flatMap((s) => s.tables.map((t) => t.name)))];
   const rows = tables.reduce((sum, t) => sum + (check.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number), 0);
   check.close();
   figures.shell = rows / (ms / 1000);

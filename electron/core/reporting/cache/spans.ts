@@ -4,7 +4,9 @@
  * second database holds still ends the span. A ticket is active at T when a span has
  * opened_at <= T and (closed_at IS NULL OR closed_at > T).
  *
- * Spans of the tickets in a batch of status events are recomputed inside that batch's transaction.
+ * Spans of the tickets in a batch of status events are recomputed inside that batch's transaction;
+ * a sync that reads a status-events table from its beginning (full, or first) instead marks the
+ * spans stale (derived_state) and rebuilds them all once at its end (REBUILD_SPANS_SQL).
  */
 
 /** How long a span may be and still be found by the short-span range scan; longer ones are flagged `long_lived`. */
@@ -25,6 +27,25 @@ export const INSERT_SPANS_SQL = `
          (SELECT min(c.at) FROM ticket_status_events c WHERE c.ticket_id = ev.ticket_id AND c.status = 'closed' AND c.at >= ev.at)
   FROM ev
   WHERE NOT ev.is_close AND ev.after_close`;
+
+/**
+ * Every span from every status event, into an empty ticket_spans: the same rows INSERT_SPANS_SQL
+ * gives for all tickets, computed without its sort. In INSERT_SPANS_SQL's order (at, then closes
+ * last) the events of one moment are its non-closes, then its closes; so a span starts at a moment
+ * with a non-close whose previous moment had a close (or that is the ticket's first moment), and
+ * the index's (ticket_id, at) order is all the window needs.
+ */
+export const REBUILD_SPANS_SQL = `
+  INSERT INTO ticket_spans (ticket_id, opened_at, closed_at)
+  SELECT m.ticket_id, m.at,
+         (SELECT min(c.at) FROM ticket_status_events c WHERE c.ticket_id = m.ticket_id AND c.status = 'closed' AND c.at >= m.at)
+  FROM (
+    SELECT ticket_id, at, max(status <> 'closed') AS has_open,
+           lag(max(status = 'closed'), 1, 1) OVER (PARTITION BY ticket_id ORDER BY at) AS after_close
+    FROM ticket_status_events
+    GROUP BY ticket_id, at
+  ) AS m
+  WHERE m.has_open AND m.after_close`;
 
 /**
  * Tickets active at $at, counted per team. Short spans are found by a range scan over the

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SyncError } from './errors.js';
 
+/** The interval forms accepted for an overlap: "5 minutes", "1 hour 30 mins", "90 s", "00:05:00". */
+const INTERVAL = /^\s*(?:(?:\d+(?:\.\d+)?\s*(?:microseconds?|milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|h|days?|d|weeks?|w)\s*)+|\d+:\d\d(?::\d\d(?:\.\d+)?)?)\s*$/i;
+
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'a plain SQL identifier (letters, digits, _)');
 
 /**
@@ -18,6 +21,27 @@ export const tableConfigSchema = z.object({
   key: z.array(identifier).min(1),
   /** A timestamp column whose newest value says how fresh the source is (freshness, story 4). */
   timeColumn: identifier.optional(),
+  /**
+   * How far behind the saved position an incremental sync reads again, for rows whose transaction
+   * committed after a later row had already been read (a watermark alone misses those for good).
+   * For a timestamp watermark a PostgreSQL interval ("5 minutes"): longer than the source's longest
+   * writing transaction, since now() is when a transaction began. For an integer watermark (a
+   * bigserial id) a number of ids: more than the ids other transactions may take meanwhile.
+   * Re-read rows are upserted, so reading them again changes nothing that did not change.
+   */
+  overlap: z
+    .union([
+      z.number().int().positive(),
+      z.string().regex(INTERVAL, 'an interval such as "5 minutes", "1 hour 30 minutes" or "00:05:00"'),
+    ])
+    .optional(),
+  /**
+   * Delete cache rows of this (source, table) that a complete read from the beginning (a full sync,
+   * or the first) did not return: rows deleted in the source. Rows of other sources are never
+   * deleted: a table with an `origin` column (status events) is pruned for this source's origin
+   * only; any other table may be pruned only when this source is the one feeding it.
+   */
+  prune: z.boolean().optional(),
 });
 
 export const sourceConfigSchema = z.object({

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { SourceConfig, SyncConfig, TableConfig } from './config.js';
 import { SyncError, sourceError } from './errors.js';
-import { copyChunks, cursorChunks, type Chunk, type ReadQuery, type ReaderKind } from './readers.js';
+import { JsonRows } from './copy-json.js';
+import { openReader, type ChunkReader, type ReadQuery, type ReaderKind } from './readers.js';
 import { cacheTypes } from './values.js';
 import type { CacheSink, Position } from './writer.js';
 
@@ -35,22 +36,68 @@ export interface SyncOptions {
 }
 
 export interface SyncResult {
-  sources: { source: string; tables: { table: string; rows: number }[] }[];
+  sources: {
+    source: string;
+    tables: {
+      table: string;
+      /** Rows after the saved position: new or changed since the last sync. */
+      rows: number;
+      /** Rows read again behind the saved position (the table's `overlap`); upserted, counted here only. */
+      reread: number;
+      /** Cache rows deleted because a complete read no longer returned them (`prune`); null when not pruned. */
+      pruned: number | null;
+    }[];
+  }[];
+  /** New or changed rows, all tables (re-read rows not included). */
   rows: number;
   ms: number;
 }
 
 const quote = (name: string) => `"${name}"`;
+const orderOf = (table: TableConfig) => [table.watermark, ...table.key.filter((k) => k !== table.watermark)];
 
 /** The source's query wrapped in keyset pagination over (watermark, ...key). */
 export function keysetQuery(table: TableConfig, position: Position | null, literal?: (value: unknown) => string): { text: string; values: unknown[] } {
-  const order = [table.watermark, ...table.key.filter((k) => k !== table.watermark)];
+  const order = orderOf(table);
   const columns = order.map((c) => `q.${quote(c)}`);
   const bound = position ? order.map((_, i) => (literal ? literal(position[i]) : `$${i + 1}`)) : [];
   const where = position ? `WHERE (${columns.join(', ')}) > (${bound.join(', ')})` : '';
   return {
     text: `SELECT * FROM (${table.query}) AS q ${where} ORDER BY ${columns.join(', ')}`,
     values: position && !literal ? [...position] : [],
+  };
+}
+
+const INTEGER = /^-?\d+$/;
+const DATE_OR_TIME = /^\d{4}-\d\d-\d\d/;
+
+/**
+ * The rows an incremental sync reads again because of the table's `overlap`: watermark after
+ * (position - overlap) and (watermark, ...key) up to and including the saved position. The bound is
+ * a constant, so the source's (watermark, key) index still serves the range.
+ */
+export function overlapQuery(table: TableConfig, position: Position, literal?: (value: unknown) => string): { text: string; values: unknown[] } {
+  const overlap = table.overlap;
+  const mark = position[0];
+  const problem = (why: string) => new SyncError('CONFIG_INVALID', `The overlap of "${table.name}" ${why}.`, { table: table.name });
+  let lower: (a: string, b: string) => string;
+  if ((typeof mark === 'number' && Number.isInteger(mark)) || (typeof mark === 'string' && INTEGER.test(mark))) {
+    if (typeof overlap !== 'number') throw problem(`must be a number of ids: its watermark "${table.watermark}" is an integer`);
+    lower = (a, b) => `${a}::bigint - ${b}::bigint`;
+  } else if (typeof mark === 'string' && DATE_OR_TIME.test(mark)) {
+    if (typeof overlap !== 'string') throw problem(`must be an interval such as "5 minutes": its watermark "${table.watermark}" is a timestamp`);
+    lower = (a, b) => `${a}::timestamptz - ${b}::interval`;
+  } else {
+    throw problem(`needs an integer or timestamp watermark; "${table.watermark}" holds ${JSON.stringify(mark)}`);
+  }
+  const order = orderOf(table);
+  const columns = order.map((c) => `q.${quote(c)}`);
+  const p = (i: number) => `$${i + 1}`;
+  const bound = literal ? order.map((_, i) => literal(position[i])) : order.map((_, i) => p(i + 2));
+  const from = literal ? lower(literal(mark), literal(overlap)) : lower(p(0), p(1));
+  return {
+    text: `SELECT * FROM (${table.query}) AS q WHERE q.${quote(table.watermark)} > ${from} AND (${columns.join(', ')}) <= (${bound.join(', ')}) ORDER BY ${columns.join(', ')}`,
+    values: literal ? [] : [mark, overlap, ...position],
   };
 }
 
@@ -62,36 +109,54 @@ function sqlLiteral(client: pg.Client, value: unknown): string {
   throw new SyncError('CONFIG_INVALID', `A watermark value of type ${typeof value} cannot be resumed from; use a timestamp, number or text watermark.`);
 }
 
+interface Counter {
+  rows: number;
+  started: number;
+}
+
 /**
  * Copies every configured table of every source into the cache, in batches. Each batch and the
  * position after its last row commit together, so a crash, a cancel or a lost connection leaves the
  * cache at the last committed batch, and the next run continues from there with no gap and no repeat.
  * Sources are synced one after another; a failing source stops the run with a SyncError.
+ * Derived tables (ticket_spans) that the run left stale are rebuilt at its end, whatever the outcome.
  */
 export async function syncAll(config: SyncConfig, sink: CacheSink, options: SyncOptions = {}): Promise<SyncResult> {
   const started = performance.now();
   const result: SyncResult = { sources: [], rows: 0, ms: 0 };
-  const counter = { rows: 0, started };
-  for (const source of config.sources) {
-    result.sources.push(await syncSource(source, sink, options, counter));
+  const counter: Counter = { rows: 0, started };
+  let failure: Error | null = null;
+  try {
+    for (const source of config.sources) {
+      result.sources.push(await syncSource(config, source, sink, options, counter));
+    }
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
   }
+  try {
+    await sink.request({ kind: 'derive' });
+  } catch (error) {
+    failure ??= cacheWriteError(error, 'rebuilding the derived tables (ticket_spans)', {});
+  }
+  if (failure) throw failure;
   result.rows = counter.rows;
   result.ms = Math.round(performance.now() - started);
   return result;
 }
 
-async function syncSource(
-  source: SourceConfig,
-  sink: CacheSink,
-  options: SyncOptions,
-  counter: { rows: number; started: number },
-): Promise<SyncResult['sources'][number]> {
+function cacheWriteError(error: unknown, what: string, where: { source?: string; table?: string }): SyncError {
+  if (error instanceof SyncError) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new SyncError('CACHE_WRITE_FAILED', `Writing into the reporting cache failed while ${what}: ${text}. The cache keeps every batch committed before it.`, where, { cause: error });
+}
+
+async function syncSource(config: SyncConfig, source: SourceConfig, sink: CacheSink, options: SyncOptions, counter: Counter): Promise<SyncResult['sources'][number]> {
   const now = () => (options.clock?.() ?? new Date()).toISOString();
   const states = await sink.request({ kind: 'begin', source: source.name, tables: source.tables.map((t) => t.name), full: options.full ?? false, at: now() });
   const client = new pg.Client({ connectionString: source.url, types: cacheTypes, application_name: `backline-sync:${source.name}`, options: '-c TimeZone=UTC' });
   let lost: unknown = null;
   client.on('error', (error) => (lost = error)); // a terminated backend: surfaced by the pending read
-  const done: { table: string; rows: number }[] = [];
+  const done: SyncResult['sources'][number]['tables'] = [];
   let current: string | undefined;
   try {
     try {
@@ -101,8 +166,22 @@ async function syncSource(
     }
     for (const table of source.tables) {
       current = table.name;
-      const rows = await syncTable(client, source, table, states[table.name]?.position ?? null, sink, options, counter, now);
-      done.push({ table: table.name, rows });
+      const start = states[table.name]?.position ?? null;
+      const sharedWith = config.sources.filter((s) => s !== source && s.tables.some((t) => t.name === table.name)).map((s) => s.name);
+      const context: TableContext = { client, source, table, sink, options, counter, now, sharedWith };
+      // The overlap first: rows behind the saved position whose transactions committed late.
+      const reread = start !== null && table.overlap !== undefined ? await copyRange(context, start, 'reread') : 0;
+      // From a NULL position the read is complete: its spans are rebuilt at the end, and it may prune.
+      const rows = await copyRange(context, start, start === null ? 'complete' : 'after');
+      let pruned: number | null = null;
+      if (start === null && table.prune) {
+        try {
+          pruned = (await sink.request({ kind: 'tableDone', source: source.name, table: table.name, at: now() })).pruned;
+        } catch (error) {
+          throw cacheWriteError(error, `pruning "${table.name}" of source "${source.name}"`, { source: source.name, table: table.name });
+        }
+      }
+      done.push({ table: table.name, rows, reread, pruned });
     }
     await sink.request({ kind: 'finish', source: source.name, at: now(), error: null });
     return { source: source.name, tables: done };
@@ -121,23 +200,38 @@ function throwIfCancelled(signal: AbortSignal | undefined, source: string, table
   }
 }
 
-async function syncTable(
-  client: pg.Client,
-  source: SourceConfig,
-  table: TableConfig,
-  start: Position | null,
-  sink: CacheSink,
-  options: SyncOptions,
-  counter: { rows: number; started: number },
-  now: () => string,
-): Promise<number> {
+interface TableContext {
+  client: pg.Client;
+  source: SourceConfig;
+  table: TableConfig;
+  sink: CacheSink;
+  options: SyncOptions;
+  counter: Counter;
+  now: () => string;
+  sharedWith: string[];
+}
+
+/**
+ * Reads one range of a table and writes it in batches, one write in flight while the next batch
+ * is read (with a worker-backed sink, reading and writing overlap).
+ *  - 'complete': from the beginning (position NULL): spans are marked stale rather than kept per
+ *    batch, and the keys are tracked when the table prunes.
+ *  - 'after': after the saved position.
+ *  - 'reread': the overlap behind the saved position; the saved position does not move.
+ */
+async function copyRange(context: TableContext, start: Position | null, range: 'complete' | 'after' | 'reread'): Promise<number> {
+  const { client, source, table, sink, options, counter, now } = context;
   const batchSize = options.batchSize ?? 50_000;
   const fetchSize = Math.min(options.fetchSize ?? 10_000, batchSize);
-  const query = keysetQuery(table, start);
+  const where = { source: source.name, table: table.name };
   throwIfCancelled(options.signal, source.name, table.name);
-
+  const literal = (v: unknown) => sqlLiteral(client, v);
+  const query: ReadQuery =
+    range === 'reread' && start
+      ? { ...overlapQuery(table, start), literalText: overlapQuery(table, start, literal).text }
+      : { ...keysetQuery(table, start), literalText: keysetQuery(table, start, literal).text };
   let expected: number | null = null;
-  if (options.countFirst ?? true) {
+  if (range !== 'reread' && (options.countFirst ?? true)) {
     try {
       const counted = await client.query<{ n: number }>({ text: `SELECT count(*) AS n FROM (${query.text}) AS c`, values: query.values });
       expected = Number(counted.rows[0]?.n ?? 0);
@@ -145,34 +239,31 @@ async function syncTable(
       throw sourceError(error, source.name, table.name, 'read');
     }
   }
-
-  const readQuery: ReadQuery = { ...query, literalText: keysetQuery(table, start, (v) => sqlLiteral(client, v)).text };
-  const chunks = options.reader === 'copy' ? copyChunks(client, readQuery, fetchSize) : cursorChunks(client, readQuery, fetchSize);
+  const reader: ChunkReader = openReader(options.reader ?? 'cursor', client, query, { timeColumn: table.timeColumn });
   let positionIndexes: number[] = [];
-  let timeIndex = -1;
-  let batch: unknown[][] = [];
+  let out = new JsonRows();
+  let count = 0;
+  let last: unknown[] | null = null;
+  let newestAt: string | null = null;
   let tableRows = 0;
-  // One write in flight while the next batch is read: with a worker-backed sink, reading and writing overlap.
   let pending: Promise<unknown> = Promise.resolve();
 
-  /** Commits up to batchSize rows from the front of `batch`. */
+  /** Sends the rows gathered so far as one batch, after the previous batch has committed. */
   const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch.length > batchSize ? batch.slice(0, batchSize) : batch;
-    batch = batch.length > batchSize ? batch.slice(batchSize) : [];
-    const last = rows[rows.length - 1] ?? [];
-    const position = positionIndexes.map((i) => last[i]);
-    let newestAt: string | null = null;
-    if (timeIndex >= 0) {
-      for (const row of rows) {
-        const value = row[timeIndex];
-        if (typeof value === 'string' && (newestAt === null || value > newestAt)) newestAt = value;
-      }
-    }
+    if (count === 0) return;
+    const rowsJson = out.finish();
+    // The next batch starts with room for this one (a handful of growths for the first batch only).
+    out = new JsonRows(rowsJson.length + 1024);
+    const rows = count;
+    const position = range === 'reread' && start ? start : positionIndexes.map((i) => last?.[i]);
+    const newest = newestAt;
+    count = 0;
+    newestAt = null;
     await pending;
     const committed = () => {
-      tableRows += rows.length;
-      counter.rows += rows.length;
+      tableRows += rows;
+      if (range === 'reread') return;
+      counter.rows += rows;
       const seconds = (performance.now() - counter.started) / 1000;
       const rate = seconds > 0 ? counter.rows / seconds : 0;
       options.onProgress?.({
@@ -185,16 +276,11 @@ async function syncTable(
       });
     };
     const failed = (error: unknown): never => {
-      if (error instanceof SyncError) throw error;
-      const text = error instanceof Error ? error.message : String(error);
-      throw new SyncError(
-        'CACHE_WRITE_FAILED',
-        `Writing "${table.name}" of source "${source.name}" into the reporting cache failed: ${text}. The cache keeps every batch committed before it.`,
-        { source: source.name, table: table.name },
-        { cause: error },
-      );
+      throw cacheWriteError(error, `writing "${table.name}" of source "${source.name}"`, where);
     };
-    pending = sink.request({ kind: 'batch', source: source.name, table: table.name, rows, position, newestAt, at: now() }).then(committed, failed);
+    pending = sink
+      .request({ kind: 'batch', source: source.name, table: table.name, rowsJson, count: rows, transferRows: true, position, newestAt: newest, at: now(), reread: range === 'reread', deferSpans: range === 'complete' })
+      .then(committed, failed);
     pending.catch(() => undefined); // awaited below
   };
 
@@ -202,35 +288,39 @@ async function syncTable(
     let announced = false;
     for (;;) {
       throwIfCancelled(options.signal, source.name, table.name);
-      let chunk: Chunk;
+      let chunk;
       try {
-        const next = await chunks.next();
-        chunk = next.done ? { rows: [], fields: [] } : next.value;
+        chunk = await reader.read(Math.min(fetchSize, batchSize - count), out);
       } catch (error) {
         throw sourceError(error, source.name, table.name, 'read');
       }
       if (!announced) {
         announced = true;
         const fields = chunk.fields;
-        const order = [table.watermark, ...table.key.filter((k) => k !== table.watermark)];
-        const missing = order.filter((c) => !fields.includes(c));
+        const missing = orderOf(table).filter((c) => !fields.includes(c));
         if (missing.length > 0) {
-          throw new SyncError('CONFIG_INVALID', `The query for "${table.name}" of source "${source.name}" does not return its watermark/key columns: ${missing.join(', ')}.`, { source: source.name, table: table.name });
+          throw new SyncError('CONFIG_INVALID', `The query for "${table.name}" of source "${source.name}" does not return its watermark/key columns: ${missing.join(', ')}.`, where);
         }
-        positionIndexes = order.map((c) => fields.indexOf(c));
-        timeIndex = table.timeColumn ? fields.indexOf(table.timeColumn) : -1;
-        await sink.request({ kind: 'columns', source: source.name, table: table.name, columns: fields });
+        positionIndexes = orderOf(table).map((c) => fields.indexOf(c));
+        const trackKeys = range === 'complete' && table.prune === true;
+        try {
+          await sink.request({ kind: 'columns', source: source.name, table: table.name, columns: fields, ...(trackKeys ? { trackKeys, sharedWith: context.sharedWith } : {}) });
+        } catch (error) {
+          throw cacheWriteError(error, `preparing "${table.name}" of source "${source.name}"`, where);
+        }
       }
-      if (chunk.rows.length === 0) break;
-      for (const row of chunk.rows) batch.push(row);
-      while (batch.length >= batchSize) await flush();
+      if (chunk.count === 0) break;
+      count += chunk.count;
+      last = chunk.last;
+      if (chunk.newest !== null && (newestAt === null || chunk.newest > newestAt)) newestAt = chunk.newest;
+      if (count >= batchSize) await flush();
     }
     throwIfCancelled(options.signal, source.name, table.name);
-    while (batch.length > 0) await flush();
+    await flush();
     await pending;
     return tableRows;
   } finally {
     await pending.catch(() => undefined);
-    await chunks.return(undefined).catch(() => undefined);
+    await reader.close();
   }
 }

@@ -9,6 +9,11 @@ import pg from 'pg';
 const TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(?:\+00)?$/;
 
 export function isoTimestamp(text: string): string {
+  // The common shapes, microseconds present: "2024-03-01 09:30:00.123456+00" (timestamptz) and without "+00".
+  const n = text.length;
+  if ((n === 29 ? text.endsWith('+00') : n === 26 && !text.includes('+')) && text.charCodeAt(10) === 32 && text.charCodeAt(19) === 46) {
+    return `${text.slice(0, 10)}T${text.slice(11, 26)}Z`;
+  }
   const m = TIMESTAMP.exec(text);
   if (!m) return text; // infinity, BC dates: passed through as PostgreSQL wrote them
   return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}Z`;

@@ -44,20 +44,25 @@ export class WorkerSink implements CacheSink {
     this.worker.on('exit', (code) => fail(new Error(`The reporting cache writer exited (code ${code}).`)));
   }
 
-  private send(request: WorkerMessage['request']): Promise<unknown> {
+  private send(request: WorkerMessage['request'], transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, request } satisfies WorkerMessage);
+      this.worker.postMessage({ id, request } satisfies WorkerMessage, transfer);
     });
   }
 
   request<R extends WriterRequest>(request: R): Promise<WriterReply<R['kind']>> {
     const plain: WriterRequest = request;
     if (plain.kind !== 'batch') return this.send(plain) as Promise<WriterReply<R['kind']>>;
+    if (plain.rowsJson !== undefined) {
+      const bytes = plain.rowsJson;
+      const move = plain.transferRows === true && typeof bytes !== 'string' && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+      return this.send(plain, move) as Promise<WriterReply<R['kind']>>;
+    }
     const { rows, ...rest } = plain;
-    return this.send({ ...rest, rowsJson: JSON.stringify(rows) }) as Promise<WriterReply<R['kind']>>;
+    return this.send({ ...rest, rowsJson: JSON.stringify(rows), count: rows.length }) as Promise<WriterReply<R['kind']>>;
   }
 
   async close(): Promise<void> {

@@ -1,18 +1,50 @@
 import type Database from 'better-sqlite3';
 import type { WritableCache } from '../cache/database.js';
-import { DELETE_SPANS_SQL, INSERT_SPANS_SQL } from '../cache/spans.js';
+import { DELETE_SPANS_SQL, INSERT_SPANS_SQL, REBUILD_SPANS_SQL } from '../cache/spans.js';
 import { SyncError } from './errors.js';
 
 /**
  * The SQLite side of a sync, shaped as requests and replies so that it can run in a worker thread
  * (STYLE item 6) as well as in-process: `handle` is the whole protocol.
  */
+
 export type Position = readonly unknown[];
+
+/**
+ * A batch's rows: as arrays, or as JSON of that array of arrays, in text or UTF-8 bytes (what the
+ * engine sends). `transferRows`: the bytes are the sink's to keep (a worker sink moves them
+ * to its thread instead of copying them).
+ */
+export type BatchRows =
+  | { rows: unknown[][]; rowsJson?: undefined; count?: undefined; transferRows?: undefined }
+  | { rowsJson: string | Uint8Array; count: number; transferRows?: boolean; rows?: undefined };
 
 export type WriterRequest =
   | { kind: 'begin'; source: string; tables: string[]; full: boolean; at: string }
-  | { kind: 'columns'; source: string; table: string; columns: string[] }
-  | { kind: 'batch'; source: string; table: string; rows: unknown[][]; position: Position; newestAt: string | null; at: string }
+  | {
+      kind: 'columns';
+      source: string;
+      table: string;
+      columns: string[];
+      /** Remember the keys of every row of this read, to prune the rest at `tableDone` (config `prune`). */
+      trackKeys?: boolean;
+      /** Other sources of the config that feed the same table (pruning a table without `origin` needs there to be none). */
+      sharedWith?: string[];
+    }
+  | ({
+      kind: 'batch';
+      source: string;
+      table: string;
+      position: Position;
+      newestAt: string | null;
+      at: string;
+      /** Rows read again behind the saved position (overlap): upserted, not counted in rows_synced. */
+      reread?: boolean;
+      /** The table is being read from its beginning: mark spans stale and rebuild them at `derive` instead of per batch. */
+      deferSpans?: boolean;
+    } & BatchRows)
+  | { kind: 'tableDone'; source: string; table: string; at: string }
+  | { kind: 'derive' }
   | { kind: 'finish'; source: string; at: string; error: { code: string; message: string } | null };
 
 export interface TableState {
@@ -24,7 +56,11 @@ export type WriterReply<K extends WriterRequest['kind']> = K extends 'begin'
   ? Record<string, TableState>
   : K extends 'batch'
     ? { rowsSynced: number }
-    : null;
+    : K extends 'tableDone'
+      ? { pruned: number | null }
+      : K extends 'derive'
+        ? { rebuilt: string[] }
+        : null;
 
 /** Where the sync writes; `InProcessSink` and a worker-backed sink share this shape. */
 export interface CacheSink {
@@ -33,21 +69,32 @@ export interface CacheSink {
 }
 
 interface PreparedTable {
+  /** Upserts every row of a JSON array of row arrays (@rows), with @origin where the table has one. */
   insert: Database.Statement;
   withOrigin: boolean;
-  /** For status events: where ticket_id is in a row, so the batch's tickets get their spans recomputed. */
-  spanTicketIndex: number;
+  /** For status events: the JSON array of the batch's distinct ticket ids, to recompute their spans. */
+  batchTickets: Database.Statement | null;
+  /** While a complete read is tracked for pruning: records the batch's keys, and deletes what it never saw. */
+  track: { remember: Database.Statement; prune: Database.Statement; drop: string } | null;
 }
+
+const q = (name: string) => `"${name}"`;
+const SPANS = 'ticket_spans';
 
 export class CacheWriter {
   private readonly prepared = new Map<string, PreparedTable>();
   private readonly saveState: Database.Statement;
   private readonly deleteSpans: Database.Statement;
   private readonly insertSpans: Database.Statement;
+  private readonly markStale: Database.Statement;
+  private spansStale: boolean;
+  private tracked = 0;
 
   constructor(private readonly db: WritableCache) {
     this.deleteSpans = db.prepare(DELETE_SPANS_SQL);
     this.insertSpans = db.prepare(INSERT_SPANS_SQL);
+    this.markStale = db.prepare('INSERT INTO derived_state (name, stale_since) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
+    this.spansStale = db.prepare('SELECT 1 FROM derived_state WHERE name = ?').get(SPANS) !== undefined;
     this.saveState = db.prepare(`
       INSERT INTO sync_state (source, table_name, position, rows_synced, newest_at, updated_at)
       VALUES (@source, @table, @position, @rows, @newestAt, @at)
@@ -65,10 +112,14 @@ export class CacheWriter {
       case 'begin':
         return this.begin(request);
       case 'columns':
-        this.prepare(request.source, request.table, request.columns);
+        this.prepare(request);
         return null;
       case 'batch':
         return this.batch(request);
+      case 'tableDone':
+        return this.tableDone(request);
+      case 'derive':
+        return this.derive();
       case 'finish':
         this.finish(request);
         return null;
@@ -76,6 +127,7 @@ export class CacheWriter {
   }
 
   private begin(request: Extract<WriterRequest, { kind: 'begin' }>): Record<string, TableState> {
+    for (const table of request.tables) this.stopTracking(request.source, table);
     const states: Record<string, TableState> = {};
     this.db.transaction(() => {
       this.db
@@ -94,9 +146,10 @@ export class CacheWriter {
     return states;
   }
 
-  /** Checks the source's columns against the cache table and prepares its upsert. */
-  private prepare(source: string, table: string, columns: string[]): PreparedTable {
-    const known = this.db.prepare<[string], { name: string; pk: number }>('SELECT name, pk FROM pragma_table_info(?)').all(table);
+  /** Checks the source's columns against the cache table and prepares its upsert (and, for pruning, its key tracking). */
+  private prepare(request: Extract<WriterRequest, { kind: 'columns' }>): PreparedTable {
+    const { source, table, columns } = request;
+    const known = this.db.prepare<[string], { name: string; type: string; pk: number }>('SELECT name, type, pk FROM pragma_table_info(?)').all(table);
     if (known.length === 0) throw new SyncError('CACHE_COLUMN_UNKNOWN', `The cache has no table "${table}"; fix the table name in the source config.`, { source, table });
     const names = new Set(known.map((c) => c.name));
     const unknown = columns.filter((c) => !names.has(c));
@@ -106,26 +159,91 @@ export class CacheWriter {
     const withOrigin = names.has('origin') && !columns.includes('origin');
     const all = withOrigin ? [...columns, 'origin'] : columns;
     const keys = new Set(known.filter((c) => c.pk > 0).map((c) => c.name));
-    const updates = all.filter((c) => !keys.has(c)).map((c) => `"${c}" = excluded."${c}"`);
+    const updates = all.filter((c) => !keys.has(c)).map((c) => `${q(c)} = excluded.${q(c)}`);
+    const values = columns.map((_, i) => `value->>${i}`);
+    if (withOrigin) values.push('@origin');
+    // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
     const sql =
-      `INSERT INTO "${table}" (${all.map((c) => `"${c}"`).join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ` +
+      `INSERT INTO ${q(table)} (${all.map(q).join(', ')}) SELECT ${values.join(', ')} FROM json_each(CAST(@rows AS TEXT)) WHERE true ` +
       (updates.length > 0 ? `ON CONFLICT DO UPDATE SET ${updates.join(', ')}` : 'ON CONFLICT DO NOTHING');
-    const spanTicketIndex = table === 'ticket_status_events' ? columns.indexOf('ticket_id') : -1;
-    const prepared = { insert: this.db.prepare(sql), withOrigin, spanTicketIndex };
+    const ticketIndex = table === 'ticket_status_events' ? columns.indexOf('ticket_id') : -1;
+    this.stopTracking(source, table);
+    const prepared: PreparedTable = {
+      insert: this.db.prepare(sql),
+      withOrigin,
+      batchTickets: ticketIndex >= 0 ? this.db.prepare(`SELECT json_group_array(DISTINCT value->>${ticketIndex}) FROM json_each(CAST(? AS TEXT))`).pluck() : null,
+      track: request.trackKeys ? this.startTracking(request, known, withOrigin) : null,
+    };
     this.prepared.set(`${source}\u0000${table}`, prepared);
     return prepared;
+  }
+
+  /**
+   * Pruning needs the keys of every row a complete read returned: they go into a temporary table
+   * as the batches land. A table without `origin` is pruned only when no other source feeds it
+   * (in the config or, per sync_state, ever), or its rows would be deleted as "not seen".
+   */
+  private startTracking(request: Extract<WriterRequest, { kind: 'columns' }>, known: { name: string; type: string; pk: number }[], withOrigin: boolean): NonNullable<PreparedTable['track']> {
+    const { source, table, columns } = request;
+    if (!withOrigin) {
+      const others = new Set(request.sharedWith ?? []);
+      for (const other of this.db.prepare<[string, string], string>('SELECT source FROM sync_state WHERE table_name = ? AND source <> ?').pluck().all(table, source)) others.add(other);
+      if (others.size > 0) {
+        throw new SyncError(
+          'CONFIG_INVALID',
+          `"prune" is set for "${table}" of source "${source}", but source(s) ${[...others].map((o) => `"${o}"`).join(', ')} also feed that table, whose rows do not say which source they came from: pruning would delete theirs. Remove "prune" there, or feed "${table}" from one source.`,
+          { source, table },
+        );
+      }
+    }
+    const key = known
+      .filter((c) => c.pk > 0 && !(withOrigin && c.name === 'origin'))
+      .sort((a, b) => a.pk - b.pk);
+    const at = key.map((c) => columns.indexOf(c.name));
+    if (at.some((i) => i < 0)) {
+      throw new SyncError('CONFIG_INVALID', `"prune" is set for "${table}" of source "${source}", but its query does not return the table's key (${key.map((c) => c.name).join(', ')}).`, { source, table });
+    }
+    const seen = `temp.${q(`seen_${++this.tracked}`)}`;
+    const k = key.map((_, i) => `k${i}`);
+    const integerKey = key.length === 1 && key[0]?.type.toUpperCase() === 'INTEGER';
+    this.db.exec(
+      integerKey
+        ? `CREATE TABLE ${seen} (k0 INTEGER PRIMARY KEY)`
+        : `CREATE TABLE ${seen} (${key.map((c, i) => `k${i} ${c.type || 'ANY'}`).join(', ')}, PRIMARY KEY (${k.join(', ')})) WITHOUT ROWID`,
+    );
+    const lhs = key.length === 1 ? q(key[0]?.name ?? '') : `(${key.map((c) => q(c.name)).join(', ')})`;
+    return {
+      remember: this.db.prepare(`INSERT OR IGNORE INTO ${seen} (${k.join(', ')}) SELECT ${at.map((i) => `value->>${i}`).join(', ')} FROM json_each(CAST(? AS TEXT))`),
+      prune: this.db.prepare(`DELETE FROM ${q(table)} WHERE ${withOrigin ? 'origin = @origin AND ' : ''}${lhs} NOT IN (SELECT ${k.join(', ')} FROM ${seen})`),
+      drop: `DROP TABLE IF EXISTS ${seen}`,
+    };
+  }
+
+  private stopTracking(source: string, table: string): void {
+    const prepared = this.prepared.get(`${source}\u0000${table}`);
+    if (prepared?.track) {
+      this.db.exec(prepared.track.drop);
+      prepared.track = null;
+    }
   }
 
   /** The rows and the position after them, in one transaction: all of it lands, or none. */
   private batch(request: Extract<WriterRequest, { kind: 'batch' }>): { rowsSynced: number } {
     const prepared = this.prepared.get(`${request.source}\u0000${request.table}`);
     if (!prepared) throw new Error(`columns of ${request.table} were not announced before its rows`);
-    const { insert, withOrigin, spanTicketIndex } = prepared;
+    const json = request.rowsJson ?? JSON.stringify(request.rows);
+    // Bytes are bound as a BLOB, which the statements CAST to TEXT (a BLOB would be read as JSONB).
+    const rowsJson = typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+    const count = request.rowsJson !== undefined ? request.count : request.rows.length;
+    const { insert, withOrigin, batchTickets, track } = prepared;
+    const deferSpans = batchTickets !== null && (this.spansStale || request.deferSpans === true);
     this.db.transaction(() => {
-      if (withOrigin) for (const row of request.rows) insert.run(...row, request.source);
-      else for (const row of request.rows) insert.run(...row);
-      if (spanTicketIndex >= 0) {
-        const tickets = JSON.stringify([...new Set(request.rows.map((row) => row[spanTicketIndex]))]);
+      insert.run(withOrigin ? { rows: rowsJson, origin: request.source } : { rows: rowsJson });
+      track?.remember.run(rowsJson);
+      if (deferSpans) {
+        if (!this.spansStale) this.markStale.run(SPANS, request.at);
+      } else if (batchTickets) {
+        const tickets = batchTickets.get(rowsJson) as string;
         this.deleteSpans.run({ tickets });
         this.insertSpans.run({ tickets });
       }
@@ -133,12 +251,50 @@ export class CacheWriter {
         source: request.source,
         table: request.table,
         position: JSON.stringify(request.position),
-        rows: request.rows.length,
+        rows: request.reread ? 0 : count,
         newestAt: request.newestAt,
         at: request.at,
       });
     })();
-    return { rowsSynced: request.rows.length };
+    if (deferSpans) this.spansStale = true;
+    return { rowsSynced: count };
+  }
+
+  /** After a table's read completed: prunes what a tracked (complete) read did not return. */
+  private tableDone(request: Extract<WriterRequest, { kind: 'tableDone' }>): { pruned: number | null } {
+    const prepared = this.prepared.get(`${request.source}\u0000${request.table}`);
+    const track = prepared?.track;
+    if (!prepared || !track) return { pruned: null };
+    let pruned = 0;
+    this.db.transaction(() => {
+      pruned = track.prune.run(prepared.withOrigin ? { origin: request.source } : {}).changes;
+      // Spans of tickets that lost events: rebuilt with the rest at `derive`.
+      if (pruned > 0 && prepared.batchTickets && !this.spansStale) this.markStale.run(SPANS, request.at);
+    })();
+    if (pruned > 0 && prepared.batchTickets) this.spansStale = true;
+    this.stopTracking(request.source, request.table);
+    return { pruned };
+  }
+
+  /**
+   * Rebuilds stale derived tables in one transaction: readers see the old spans or the new ones.
+   * The spans' indexes are dropped first and made again from their own SQL, which is faster than
+   * keeping them up to date row by row.
+   */
+  private derive(): { rebuilt: string[] } {
+    if (!this.spansStale) return { rebuilt: [] };
+    this.db.transaction(() => {
+      const indexes = this.db
+        .prepare<[string], { name: string; sql: string }>("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+        .all(SPANS);
+      for (const index of indexes) this.db.exec(`DROP INDEX ${q(index.name)}`);
+      this.db.exec(`DELETE FROM ${SPANS}`);
+      this.db.exec(REBUILD_SPANS_SQL);
+      for (const index of indexes) this.db.exec(index.sql);
+      this.db.prepare('DELETE FROM derived_state WHERE name = ?').run(SPANS);
+    })();
+    this.spansStale = false;
+    return { rebuilt: [SPANS] };
   }
 
   private finish(request: Extract<WriterRequest, { kind: 'finish' }>): void {
@@ -164,6 +320,7 @@ export class InProcessSink implements CacheSink {
   constructor(db: WritableCache) {
     this.writer = new CacheWriter(db);
   }
+
   request<R extends WriterRequest>(request: R): Promise<WriterReply<R['kind']>> {
     try {
       return Promise.resolve(this.writer.handle(request) as WriterReply<R['kind']>);
@@ -171,6 +328,7 @@ export class InProcessSink implements CacheSink {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
