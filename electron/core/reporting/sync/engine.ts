@@ -40,15 +40,15 @@ export interface SyncResult {
     source: string;
     tables: {
       table: string;
-      /** Rows after the saved position: new or changed since the last sync. */
+      /** Rows written: those after the saved position (new or changed), and those the overlap found missing (late commits). */
       rows: number;
-      /** Rows read again behind the saved position (the table's `overlap`); upserted, counted here only. */
+      /** Rows read again behind the saved position (the table's `overlap`), all of them: upserted, so harmless. */
       reread: number;
       /** Cache rows deleted because a complete read no longer returned them (`prune`); null when not pruned. */
       pruned: number | null;
     }[];
   }[];
-  /** New or changed rows, all tables (re-read rows not included). */
+  /** Rows written, all tables (as `tables[].rows`). */
   rows: number;
   ms: number;
 }
@@ -168,11 +168,12 @@ async function syncSource(config: SyncConfig, source: SourceConfig, sink: CacheS
       current = table.name;
       const start = states[table.name]?.position ?? null;
       const sharedWith = config.sources.filter((s) => s !== source && s.tables.some((t) => t.name === table.name)).map((s) => s.name);
-      const context: TableContext = { client, source, table, sink, options, counter, now, sharedWith };
+      const context: TableContext = { client, source, table, sink, options, counter, now, sharedWith, rows: 0 };
       // The overlap first: rows behind the saved position whose transactions committed late.
       const reread = start !== null && table.overlap !== undefined ? await copyRange(context, start, 'reread') : 0;
       // From a NULL position the read is complete: its spans are rebuilt at the end, and it may prune.
-      const rows = await copyRange(context, start, start === null ? 'complete' : 'after');
+      await copyRange(context, start, start === null ? 'complete' : 'after');
+      const rows = context.rows;
       let pruned: number | null = null;
       if (start === null && table.prune) {
         try {
@@ -209,6 +210,8 @@ interface TableContext {
   counter: Counter;
   now: () => string;
   sharedWith: string[];
+  /** Rows of this table committed in this run: new or changed ones, and late ones the overlap found. */
+  rows: number;
 }
 
 /**
@@ -219,6 +222,7 @@ interface TableContext {
  *  - 'after': after the saved position.
  *  - 'reread': the overlap behind the saved position; the saved position does not move.
  */
+/** Returns how many rows it read. */
 async function copyRange(context: TableContext, start: Position | null, range: 'complete' | 'after' | 'reread'): Promise<number> {
   const { client, source, table, sink, options, counter, now } = context;
   const batchSize = options.batchSize ?? 50_000;
@@ -245,7 +249,7 @@ async function copyRange(context: TableContext, start: Position | null, range: '
   let count = 0;
   let last: unknown[] | null = null;
   let newestAt: string | null = null;
-  let tableRows = 0;
+  let read = 0;
   let pending: Promise<unknown> = Promise.resolve();
 
   /** Sends the rows gathered so far as one batch, after the previous batch has committed. */
@@ -260,10 +264,12 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     count = 0;
     newestAt = null;
     await pending;
-    const committed = () => {
-      tableRows += rows;
+    const committed = ({ rowsSynced }: { rowsSynced: number }) => {
+      read += rows;
+      context.rows += rowsSynced;
+      counter.rows += rowsSynced;
       if (range === 'reread') return;
-      counter.rows += rows;
+      const tableRows = context.rows;
       const seconds = (performance.now() - counter.started) / 1000;
       const rate = seconds > 0 ? counter.rows / seconds : 0;
       options.onProgress?.({
@@ -318,7 +324,7 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     throwIfCancelled(options.signal, source.name, table.name);
     await flush();
     await pending;
-    return tableRows;
+    return read;
   } finally {
     await pending.catch(() => undefined);
     await reader.close();

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSyncConfig } from './config.js';
-import { keysetQuery } from './engine.js';
+import { keysetQuery, overlapQuery } from './engine.js';
 import { SyncError, sourceError } from './errors.js';
 import { standardConfig } from './standard-sources.js';
 import { isoTimestamp } from './values.js';
@@ -26,6 +28,21 @@ describe('source config', () => {
     for (const where of ['sources.0.url', 'sources.0.tables.0.name', 'sources.0.tables.0.query', 'sources.0.tables.0.key']) expect(error.message).toContain(where);
   });
 
+  it('ships an example config file that is the standard config', () => {
+    const file = join(import.meta.dirname, '../../../../scripts/reporting/sources.example.json');
+    const example = parseSyncConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+    const [main, archive] = example.sources;
+    expect(example).toEqual(standardConfig(main?.url ?? '', archive?.url));
+  });
+
+  it('takes an overlap as a number of ids or a PostgreSQL interval, and prune as a flag', () => {
+    const with_ = (extra: object) => ({ sources: [{ name: 'main', url: 'postgres://a@h/x', tables: [{ name: 'tickets', query: 'SELECT 1', watermark: 'id', key: ['id'], ...extra }] }] });
+    for (const overlap of [1000, '5 minutes', '1 hour 30 mins', '90 s', '00:05:00', '2 days']) expect(() => parseSyncConfig(with_({ overlap, prune: true }))).not.toThrow();
+    for (const overlap of [0, -5, 1.5, '5', 'five minutes', "5 minutes'; DROP TABLE x; --"]) {
+      expect(() => parseSyncConfig(with_({ overlap })), String(overlap)).toThrow(/sources\.0\.tables\.0\.overlap/);
+    }
+  });
+
   it('refuses two sources with the same name', () => {
     const one = standardConfig('postgres://a@127.0.0.1/x').sources[0];
     expect(() => parseSyncConfig({ sources: [one, one] })).toThrow(/unique/);
@@ -44,6 +61,24 @@ describe('keyset pagination', () => {
   });
   it('does not repeat a key that is also the watermark', () => {
     expect(keysetQuery({ ...table, watermark: 'id' }, [7]).text).toContain('WHERE (q."id") > ($1)');
+  });
+});
+
+describe('overlap', () => {
+  const table = { name: 'tickets', query: 'SELECT id, updated_at FROM tickets', watermark: 'updated_at', key: ['id'], overlap: '5 minutes' };
+  it('reads again from (watermark - overlap) up to and including the saved position, the bound a constant so the index serves it', () => {
+    const q = overlapQuery(table, ['2024-01-01T00:00:00.000000Z', 41]);
+    expect(q.text).toBe(
+      'SELECT * FROM (SELECT id, updated_at FROM tickets) AS q WHERE q."updated_at" > $1::timestamptz - $2::interval AND (q."updated_at", q."id") <= ($3, $4) ORDER BY q."updated_at", q."id"',
+    );
+    expect(q.values).toEqual(['2024-01-01T00:00:00.000000Z', '5 minutes', '2024-01-01T00:00:00.000000Z', 41]);
+    expect(overlapQuery({ ...table, watermark: 'id', overlap: 1000 }, [5000]).text).toContain('WHERE q."id" > $1::bigint - $2::bigint AND (q."id") <= ($3)');
+    expect(overlapQuery({ ...table, watermark: 'id', overlap: 1000 }, [5000], String).text).toContain('WHERE q."id" > 5000::bigint - 1000::bigint AND (q."id") <= (5000)');
+  });
+  it('says when the overlap does not fit the watermark', () => {
+    expect(() => overlapQuery({ ...table, overlap: 1000 }, ['2024-01-01T00:00:00.000000Z', 1])).toThrow(/must be an interval/);
+    expect(() => overlapQuery({ ...table, watermark: 'id' }, [5])).toThrow(/must be a number of ids/);
+    expect(() => overlapQuery({ ...table, watermark: 'name' }, ['bob'])).toThrow(/needs an integer or timestamp watermark/);
   });
 });
 

@@ -38,7 +38,10 @@ export type WriterRequest =
       position: Position;
       newestAt: string | null;
       at: string;
-      /** Rows read again behind the saved position (overlap): upserted, not counted in rows_synced. */
+      /**
+       * Rows read again behind the saved position (overlap): upserted; only those the cache did not
+       * have (late commits) count, in rows_synced and in the reply.
+       */
       reread?: boolean;
       /** The table is being read from its beginning: mark spans stale and rebuild them at `derive` instead of per batch. */
       deferSpans?: boolean;
@@ -74,6 +77,10 @@ interface PreparedTable {
   withOrigin: boolean;
   /** For status events: the JSON array of the batch's distinct ticket ids, to recompute their spans. */
   batchTickets: Database.Statement | null;
+  /** The cache table's key (without origin) and where each of its columns is in a row; null when the query does not return it all. */
+  key: { names: string[]; types: string[]; at: number[] } | null;
+  /** For re-read batches: how many of the batch's rows the cache does not have yet. */
+  countMissing: Database.Statement | null;
   /** While a complete read is tracked for pruning: records the batch's keys, and deletes what it never saw. */
   track: { remember: Database.Statement; prune: Database.Statement; drop: string } | null;
 }
@@ -88,7 +95,6 @@ export class CacheWriter {
   private readonly insertSpans: Database.Statement;
   private readonly markStale: Database.Statement;
   private spansStale: boolean;
-  private tracked = 0;
 
   constructor(private readonly db: WritableCache) {
     this.deleteSpans = db.prepare(DELETE_SPANS_SQL);
@@ -167,13 +173,26 @@ export class CacheWriter {
       `INSERT INTO ${q(table)} (${all.map(q).join(', ')}) SELECT ${values.join(', ')} FROM json_each(CAST(@rows AS TEXT)) WHERE true ` +
       (updates.length > 0 ? `ON CONFLICT DO UPDATE SET ${updates.join(', ')}` : 'ON CONFLICT DO NOTHING');
     const ticketIndex = table === 'ticket_status_events' ? columns.indexOf('ticket_id') : -1;
+    const keyColumns = known.filter((c) => c.pk > 0 && !(withOrigin && c.name === 'origin')).sort((a, b) => a.pk - b.pk);
+    const keyAt = keyColumns.map((c) => columns.indexOf(c.name));
+    const key = keyColumns.length > 0 && keyAt.every((i) => i >= 0) ? { names: keyColumns.map((c) => c.name), types: keyColumns.map((c) => c.type), at: keyAt } : null;
+    const ownRows = withOrigin ? 'origin = @origin AND ' : '';
     this.stopTracking(source, table);
     const prepared: PreparedTable = {
       insert: this.db.prepare(sql),
       withOrigin,
       batchTickets: ticketIndex >= 0 ? this.db.prepare(`SELECT json_group_array(DISTINCT value->>${ticketIndex}) FROM json_each(CAST(? AS TEXT))`).pluck() : null,
-      track: request.trackKeys ? this.startTracking(request, known, withOrigin) : null,
+      key,
+      countMissing: key
+        ? this.db
+            .prepare(
+              `SELECT count(*) FROM json_each(CAST(@rows AS TEXT)) AS j WHERE NOT EXISTS (SELECT 1 FROM ${q(table)} AS t WHERE ${ownRows}${key.names.map((name, i) => `t.${q(name)} = j.value->>${key.at[i]}`).join(' AND ')})`,
+            )
+            .pluck()
+        : null,
+      track: null,
     };
+    if (request.trackKeys) prepared.track = this.startTracking(request, prepared);
     this.prepared.set(`${source}\u0000${table}`, prepared);
     return prepared;
   }
@@ -183,8 +202,9 @@ export class CacheWriter {
    * as the batches land. A table without `origin` is pruned only when no other source feeds it
    * (in the config or, per sync_state, ever), or its rows would be deleted as "not seen".
    */
-  private startTracking(request: Extract<WriterRequest, { kind: 'columns' }>, known: { name: string; type: string; pk: number }[], withOrigin: boolean): NonNullable<PreparedTable['track']> {
-    const { source, table, columns } = request;
+  private startTracking(request: Extract<WriterRequest, { kind: 'columns' }>, prepared: PreparedTable): NonNullable<PreparedTable['track']> {
+    const { source, table } = request;
+    const { withOrigin, key } = prepared;
     if (!withOrigin) {
       const others = new Set(request.sharedWith ?? []);
       for (const other of this.db.prepare<[string, string], string>('SELECT source FROM sync_state WHERE table_name = ? AND source <> ?').pluck().all(table, source)) others.add(other);
@@ -196,24 +216,21 @@ export class CacheWriter {
         );
       }
     }
-    const key = known
-      .filter((c) => c.pk > 0 && !(withOrigin && c.name === 'origin'))
-      .sort((a, b) => a.pk - b.pk);
-    const at = key.map((c) => columns.indexOf(c.name));
-    if (at.some((i) => i < 0)) {
-      throw new SyncError('CONFIG_INVALID', `"prune" is set for "${table}" of source "${source}", but its query does not return the table's key (${key.map((c) => c.name).join(', ')}).`, { source, table });
+    if (!key) {
+      throw new SyncError('CONFIG_INVALID', `"prune" is set for "${table}" of source "${source}", but its query does not return all of the cache table's key columns.`, { source, table });
     }
-    const seen = `temp.${q(`seen_${++this.tracked}`)}`;
-    const k = key.map((_, i) => `k${i}`);
-    const integerKey = key.length === 1 && key[0]?.type.toUpperCase() === 'INTEGER';
+    // One per (source, table), whose names are plain identifiers (config.ts).
+    const seen = `temp.${q(`seen__${source}__${table}`)}`;
+    const k = key.names.map((_, i) => `k${i}`);
+    this.db.exec(`DROP TABLE IF EXISTS ${seen}`);
     this.db.exec(
-      integerKey
+      key.names.length === 1 && key.types[0]?.toUpperCase() === 'INTEGER'
         ? `CREATE TABLE ${seen} (k0 INTEGER PRIMARY KEY)`
-        : `CREATE TABLE ${seen} (${key.map((c, i) => `k${i} ${c.type || 'ANY'}`).join(', ')}, PRIMARY KEY (${k.join(', ')})) WITHOUT ROWID`,
+        : `CREATE TABLE ${seen} (${key.types.map((type, i) => `k${i} ${type || 'ANY'}`).join(', ')}, PRIMARY KEY (${k.join(', ')})) WITHOUT ROWID`,
     );
-    const lhs = key.length === 1 ? q(key[0]?.name ?? '') : `(${key.map((c) => q(c.name)).join(', ')})`;
+    const lhs = key.names.length === 1 ? q(key.names[0] ?? '') : `(${key.names.map(q).join(', ')})`;
     return {
-      remember: this.db.prepare(`INSERT OR IGNORE INTO ${seen} (${k.join(', ')}) SELECT ${at.map((i) => `value->>${i}`).join(', ')} FROM json_each(CAST(? AS TEXT))`),
+      remember: this.db.prepare(`INSERT OR IGNORE INTO ${seen} (${k.join(', ')}) SELECT ${key.at.map((i) => `value->>${i}`).join(', ')} FROM json_each(CAST(? AS TEXT))`),
       prune: this.db.prepare(`DELETE FROM ${q(table)} WHERE ${withOrigin ? 'origin = @origin AND ' : ''}${lhs} NOT IN (SELECT ${k.join(', ')} FROM ${seen})`),
       drop: `DROP TABLE IF EXISTS ${seen}`,
     };
@@ -235,10 +252,13 @@ export class CacheWriter {
     // Bytes are bound as a BLOB, which the statements CAST to TEXT (a BLOB would be read as JSONB).
     const rowsJson = typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
     const count = request.rowsJson !== undefined ? request.count : request.rows.length;
-    const { insert, withOrigin, batchTickets, track } = prepared;
+    const { insert, withOrigin, batchTickets, track, countMissing } = prepared;
     const deferSpans = batchTickets !== null && (this.spansStale || request.deferSpans === true);
+    const params = withOrigin ? { rows: rowsJson, origin: request.source } : { rows: rowsJson };
+    let synced = count;
     this.db.transaction(() => {
-      insert.run(withOrigin ? { rows: rowsJson, origin: request.source } : { rows: rowsJson });
+      if (request.reread) synced = countMissing ? (countMissing.get(params) as number) : 0;
+      insert.run(params);
       track?.remember.run(rowsJson);
       if (deferSpans) {
         if (!this.spansStale) this.markStale.run(SPANS, request.at);
@@ -251,13 +271,13 @@ export class CacheWriter {
         source: request.source,
         table: request.table,
         position: JSON.stringify(request.position),
-        rows: request.reread ? 0 : count,
+        rows: synced,
         newestAt: request.newestAt,
         at: request.at,
       });
     })();
     if (deferSpans) this.spansStale = true;
-    return { rowsSynced: count };
+    return { rowsSynced: synced };
   }
 
   /** After a table's read completed: prunes what a tracked (complete) read did not return. */
