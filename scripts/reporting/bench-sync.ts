@@ -1,11 +1,14 @@
 /**
  * Sync throughput at size: a full sync of the generated source (scripts/reporting/generate.ts,
  * e.g. --tickets 1000000) into a fresh reporting.sqlite, in-process and with the writer on a worker
- * thread, against a bare better-sqlite3 loop inserting the same rows into the same schema
- * (rows preloaded in memory 200k at a time; only the inserts are timed; 50k rows per transaction),
- * and against psql COPY piped into sqlite3's .import. Also prints time-travel and reflection latency.
+ * thread, against a bare better-sqlite3 loop inserting the same rows into the same schema and
+ * indexes, in the order the sync writes them (rows preloaded in memory 200k at a time; only the
+ * inserts are timed; 50k rows per transaction), and against psql COPY piped into sqlite3's
+ * .import. The sync's time is all of it: reading PostgreSQL, its bookkeeping, pruning (the shipped
+ * config's), and the ticket_spans rebuild, none of which the bare loop does. Also prints
+ * time-travel and reflection latency.
  *
- *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell] [--reader copy|cursor]
+ *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell] [--reader copy|cursor] [--prune-all]
  */
 import { execSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -25,11 +28,14 @@ const { values } = parseArgs({
     'skip-worker': { type: 'boolean', default: false },
     'skip-shell': { type: 'boolean', default: false },
     reader: { type: 'string', default: 'copy' },
+    'prune-all': { type: 'boolean', default: false },
   },
 });
 const server = process.env.BACKLINE_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
 const dbUrl = (name: string) => Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-const config = standardConfig(dbUrl('backline_reporting'), dbUrl('backline_reporting_archive'));
+const shipped = standardConfig(dbUrl('backline_reporting'), dbUrl('backline_reporting_archive'));
+// --prune-all: also prune the two histories (status events, comments), to see what that costs.
+const config = values['prune-all'] ? { sources: shipped.sources.map((s) => ({ ...s, tables: s.tables.map((t) => ({ ...t, prune: true })) })) } : shipped;
 const fresh = (name: string) => {
   const file = join(values.dir, name);
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });

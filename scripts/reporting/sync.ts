@@ -3,6 +3,7 @@
  *
  *   npx tsx scripts/reporting/sync.ts --cache /tmp/reporting.sqlite [--config sources.json] [--full] [--batch 50000] [--worker] [--reader cursor|copy]
  *
+ * Without --reader, tables read from their beginning come through COPY, the rest through a cursor.
  * Without --config it syncs the shipped schema from the test server's databases
  * (backline_reporting and backline_reporting_archive, see scripts/reporting/generate.ts).
  * Ctrl-C cancels cleanly: the cache keeps every committed batch and the next run continues.
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '50000' },
     quiet: { type: 'boolean', default: false },
     worker: { type: 'boolean', default: false },
-    reader: { type: 'string', default: 'cursor' },
+    reader: { type: 'string' },
   },
 });
 if (!values.cache) throw new Error('--cache FILE is required');
@@ -41,7 +42,7 @@ try {
   const result = await syncAll(config, sink, {
     full: values.full,
     batchSize: Number(values.batch),
-    reader: values.reader === 'copy' ? 'copy' : 'cursor',
+    ...(values.reader === 'copy' || values.reader === 'cursor' ? { reader: values.reader } : {}),
     signal: controller.signal,
     onProgress: (p) => {
       if (!values.quiet) console.log(JSON.stringify({ event: 'progress', ...p }));

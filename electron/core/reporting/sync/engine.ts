@@ -31,7 +31,10 @@ export interface SyncOptions {
   /** Count the rows to come first, for an ETA (one extra query per table). Default true. */
   countFirst?: boolean;
   clock?: () => Date;
-  /** How rows are read from PostgreSQL; default 'cursor'. */
+  /**
+   * How rows are read from PostgreSQL. Default: COPY for a table read from its beginning (a full or
+   * first sync: millions of rows, where COPY is much faster), a cursor after a saved position.
+   */
   reader?: ReaderKind;
 }
 
@@ -221,8 +224,8 @@ interface TableContext {
  *    batch, and the keys are tracked when the table prunes.
  *  - 'after': after the saved position.
  *  - 'reread': the overlap behind the saved position; the saved position does not move.
+ * Progress counts rows written (for 'reread', only those the cache lacked). Returns how many rows it read.
  */
-/** Returns how many rows it read. */
 async function copyRange(context: TableContext, start: Position | null, range: 'complete' | 'after' | 'reread'): Promise<number> {
   const { client, source, table, sink, options, counter, now } = context;
   const batchSize = options.batchSize ?? 50_000;
@@ -230,10 +233,15 @@ async function copyRange(context: TableContext, start: Position | null, range: '
   const where = { source: source.name, table: table.name };
   throwIfCancelled(options.signal, source.name, table.name);
   const literal = (v: unknown) => sqlLiteral(client, v);
-  const query: ReadQuery =
-    range === 'reread' && start
-      ? { ...overlapQuery(table, start), literalText: overlapQuery(table, start, literal).text }
-      : { ...keysetQuery(table, start), literalText: keysetQuery(table, start, literal).text };
+  let query: ReadQuery;
+  try {
+    query =
+      range === 'reread' && start
+        ? { ...overlapQuery(table, start), literalText: overlapQuery(table, start, literal).text }
+        : { ...keysetQuery(table, start), literalText: keysetQuery(table, start, literal).text };
+  } catch (error) {
+    throw error instanceof SyncError ? new SyncError(error.code, `${error.message} (source "${source.name}")`, where) : error;
+  }
   let expected: number | null = null;
   if (range !== 'reread' && (options.countFirst ?? true)) {
     try {
@@ -243,7 +251,7 @@ async function copyRange(context: TableContext, start: Position | null, range: '
       throw sourceError(error, source.name, table.name, 'read');
     }
   }
-  const reader: ChunkReader = openReader(options.reader ?? 'cursor', client, query, { timeColumn: table.timeColumn });
+  const reader: ChunkReader = openReader(options.reader ?? (range === 'complete' ? 'copy' : 'cursor'), client, query, { timeColumn: table.timeColumn });
   let positionIndexes: number[] = [];
   let out = new JsonRows();
   let count = 0;
@@ -268,7 +276,6 @@ async function copyRange(context: TableContext, start: Position | null, range: '
       read += rows;
       context.rows += rowsSynced;
       counter.rows += rowsSynced;
-      if (range === 'reread') return;
       const tableRows = context.rows;
       const seconds = (performance.now() - counter.started) / 1000;
       const rate = seconds > 0 ? counter.rows / seconds : 0;
