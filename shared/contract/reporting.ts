@@ -11,6 +11,8 @@ export const sourceFreshnessSchema = z.object({
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** source-stale is the loud one: syncs succeed, yet the source has received nothing new. */
   verdict: z.enum(['ok', 'cache-old', 'source-stale', 'never-synced']),
+  /** False for a source that is not expected to grow (staleAfterHours: null), such as a split-off archive. */
+  expectsNewData: z.boolean(),
 });
 export type SourceFreshnessView = z.infer<typeof sourceFreshnessSchema>;
 

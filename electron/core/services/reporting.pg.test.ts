@@ -81,6 +81,9 @@ describe('reporting, through the contract', () => {
     expect(status.freshness.map((f) => f.source).sort()).toEqual(['archive', 'main']);
     // The generated world ends on 2026-11-20: its newest data is days older than this sync (story 4).
     expect(status.freshness.find((f) => f.source === 'main')?.newestSourceAt).toMatch(/^2026-11-1\d|^2026-11-20/);
+    expect(status.freshness.find((f) => f.source === 'main')).toMatchObject({ verdict: 'source-stale', expectsNewData: true });
+    // The archive is configured as not growing (staleAfterHours: null): its years-old data is not an alarm.
+    expect(status.freshness.find((f) => f.source === 'archive')).toMatchObject({ verdict: 'ok', expectsNewData: false });
     expect(syncEvents.some((e) => e.state === 'running' && e.progress !== null)).toBe(true);
     expect(syncEvents.at(-1)?.state).toBe('idle');
   });

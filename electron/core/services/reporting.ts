@@ -3,7 +3,7 @@ import type { ReportingStatus, SourceFreshnessView } from '../../../shared/contr
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
 import { openReadableCache } from '../reporting/cache/database.js';
-import { readFreshness } from '../reporting/cache/freshness.js';
+import { DEFAULT_THRESHOLDS, readFreshness, type FreshnessThresholds } from '../reporting/cache/freshness.js';
 import { bindArgs } from '../reporting/reports/params.js';
 import { validateDraft } from '../reporting/reports/report-file.js';
 import type { ReportLibrary } from '../reporting/reports/library.js';
@@ -43,24 +43,31 @@ export function requireSourceConfig(configFile: string): SyncConfig {
   }
 }
 
+/** A source's own staleness limit from its config; null there means it is not expected to grow. */
+function thresholdsOf(config: SyncConfig | null, source: string): FreshnessThresholds {
+  const hours = config?.sources.find((s) => s.name === source)?.staleAfterHours;
+  if (hours === undefined) return DEFAULT_THRESHOLDS;
+  return { ...DEFAULT_THRESHOLDS, sourceStaleAfterMs: hours === null ? Infinity : hours * 3_600_000 };
+}
+
 /** Every configured source, with what the cache knows of its freshness (never-synced until its first sync). */
 function freshnessOf(deps: ReportingDeps, config: SyncConfig | null): SourceFreshnessView[] {
-  let known: SourceFreshnessView[] = [];
+  let known: Omit<SourceFreshnessView, 'expectsNewData'>[] = [];
   if (existsSync(deps.cacheFile)) {
     const db = openReadableCache(deps.cacheFile);
     try {
       // A first sync creates the file before its migrations commit: until then there is nothing to read.
       const ready = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'freshness'").get() !== undefined;
-      if (ready) known = readFreshness(db, deps.clock());
+      if (ready) known = readFreshness(db, deps.clock(), (source) => thresholdsOf(config, source));
     } finally {
       db.close();
     }
   }
   const names = config?.sources.map((s) => s.name) ?? known.map((k) => k.source);
-  return names.map(
-    (source) =>
-      known.find((k) => k.source === source) ?? { source, lastAttemptAt: null, lastSuccessAt: null, newestSourceAt: null, lastError: null, verdict: 'never-synced' },
-  );
+  return names.map((source) => ({
+    ...(known.find((k) => k.source === source) ?? { source, lastAttemptAt: null, lastSuccessAt: null, newestSourceAt: null, lastError: null, verdict: 'never-synced' as const }),
+    expectsNewData: Number.isFinite(thresholdsOf(config, source).sourceStaleAfterMs),
+  }));
 }
 
 export function reportingHandlers(

@@ -62,6 +62,11 @@ function SourcesTable({ status, now }: { status: ReportingStatus; now: number })
                   <Badge color={verdicts[f.verdict].color} variant={f.verdict === 'source-stale' ? 'filled' : 'light'}>
                     {verdicts[f.verdict].label}
                   </Badge>
+                  {!f.expectsNewData && (
+                    <Text size="xs" c="dimmed">
+                      archive: no new data expected
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td maw={360}>
                   {f.lastError ? (

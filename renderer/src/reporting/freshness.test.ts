@@ -25,6 +25,7 @@ function source(patch: Partial<SourceFreshnessView>): SourceFreshnessView {
     newestSourceAt: '2026-11-25T11:00:00Z',
     lastError: null,
     verdict: 'ok',
+    expectsNewData: true,
     ...patch,
   };
 }

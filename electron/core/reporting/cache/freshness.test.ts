@@ -20,4 +20,17 @@ describe('freshness', () => {
     expect(byName.old?.verdict).toBe('cache-old');
     expect(byName.new).toMatchObject({ verdict: 'never-synced', lastError: { code: 'SOURCE_UNREACHABLE' } });
   });
+
+  it("never calls a source stale that is not expected to grow, and takes each source's own limit", () => {
+    set('archive', new Date(now.getTime() - H).toISOString(), new Date(now.getTime() - 900 * 24 * H).toISOString());
+    set('weekly', new Date(now.getTime() - H).toISOString(), new Date(now.getTime() - 5 * 24 * H).toISOString());
+    const limits = (source: string) => ({
+      cacheOldAfterMs: 6 * H,
+      sourceStaleAfterMs: source === 'archive' ? Infinity : source === 'weekly' ? 8 * 24 * H : 24 * H,
+    });
+    const byName = Object.fromEntries(readFreshness(db, now, limits).map((f) => [f.source, f]));
+    expect(byName.archive?.verdict).toBe('ok');
+    expect(byName.weekly?.verdict).toBe('ok');
+    expect(byName.stopped?.verdict).toBe('source-stale');
+  });
 });

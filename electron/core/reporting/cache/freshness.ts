@@ -34,7 +34,16 @@ interface Row {
   last_error: string | null;
 }
 
-export function readFreshness(db: ReadableCache | WritableCache, now: Date, thresholds: FreshnessThresholds = DEFAULT_THRESHOLDS): SourceFreshness[] {
+/**
+ * Every synced source's freshness. `thresholds` may differ per source (a source's staleAfterHours in
+ * its config); a sourceStaleAfterMs of Infinity means the source is never expected to grow.
+ */
+export function readFreshness(
+  db: ReadableCache | WritableCache,
+  now: Date,
+  thresholds: FreshnessThresholds | ((source: string) => FreshnessThresholds) = DEFAULT_THRESHOLDS,
+): SourceFreshness[] {
+  const thresholdsOf = typeof thresholds === 'function' ? thresholds : () => thresholds;
   const rows = db.prepare('SELECT source, last_attempt_at, last_success_at, newest_source_at, last_error_code, last_error FROM freshness ORDER BY source').all() as Row[];
   return rows.map((row) => ({
     source: row.source,
@@ -42,7 +51,7 @@ export function readFreshness(db: ReadableCache | WritableCache, now: Date, thre
     lastSuccessAt: row.last_success_at,
     newestSourceAt: row.newest_source_at,
     lastError: row.last_error_code ? { code: row.last_error_code, message: row.last_error ?? '' } : null,
-    verdict: verdict(row, now, thresholds),
+    verdict: verdict(row, now, thresholdsOf(row.source)),
   }));
 }
 
@@ -50,7 +59,8 @@ function verdict(row: Row, now: Date, thresholds: FreshnessThresholds): SourceFr
   if (!row.last_success_at) return 'never-synced';
   const success = Date.parse(row.last_success_at);
   const newest = row.newest_source_at ? Date.parse(row.newest_source_at) : Number.NaN;
-  if (Number.isNaN(newest) || success - newest > thresholds.sourceStaleAfterMs) return 'source-stale';
+  const expectsNewData = Number.isFinite(thresholds.sourceStaleAfterMs);
+  if (expectsNewData && (Number.isNaN(newest) || success - newest > thresholds.sourceStaleAfterMs)) return 'source-stale';
   if (now.getTime() - success > thresholds.cacheOldAfterMs) return 'cache-old';
   return 'ok';
 }

@@ -48,6 +48,12 @@ export const sourceConfigSchema = z.object({
   name: identifier,
   url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
   tables: z.array(tableConfigSchema).min(1),
+  /**
+   * The source is stale (story 4: the loud banner) when its newest data is this many hours older
+   * than the last successful sync. Default 24. null for a source that is not expected to grow, such
+   * as an archive split off once: it is never called stale.
+   */
+  staleAfterHours: z.number().positive().nullable().optional(),
 });
 
 export const syncConfigSchema = z.object({

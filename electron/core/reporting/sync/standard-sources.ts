@@ -42,6 +42,7 @@ export const ARCHIVE_TABLES: readonly TableConfig[] = [table('ticket_status_even
 
 export function standardConfig(mainUrl: string, archiveUrl?: string): SyncConfig {
   const sources: SourceConfig[] = [{ name: 'main', url: mainUrl, tables: [...MAIN_TABLES] }];
-  if (archiveUrl) sources.push({ name: 'archive', url: archiveUrl, tables: [...ARCHIVE_TABLES] });
+  // The archive was split off once and does not grow: it is never called stale.
+  if (archiveUrl) sources.push({ name: 'archive', url: archiveUrl, tables: [...ARCHIVE_TABLES], staleAfterHours: null });
   return { sources };
 }
