@@ -217,4 +217,22 @@ describe('rows deleted in the source: prune on a complete read', () => {
     await expect(syncAll(base, new InProcessSink(db), { full: true })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('"old"') as unknown });
     db.close();
   });
+
+  it('never empties a cache table because one complete read came back empty', async () => {
+    const urls = await sources(50);
+    const config = standardConfig(urls.main, urls.archive);
+    const db = newCache();
+    await syncAll(config, new InProcessSink(db), { full: true });
+    const certificates = db.prepare('SELECT count(*) FROM ssl_tracking').pluck().get() as number;
+    expect(certificates).toBeGreaterThan(0);
+    // The source's table is reloaded outside a transaction and read while empty.
+    await withClient(urls.main, (c) => c.query('DELETE FROM ssl_tracking'));
+    await expect(syncAll(config, new InProcessSink(db), { full: true })).rejects.toMatchObject({
+      code: 'PRUNE_REFUSED',
+      where: { source: 'main', table: 'ssl_tracking' },
+      message: expect.stringMatching(/returned no rows for "ssl_tracking".*nothing was deleted/) as unknown,
+    });
+    expect(db.prepare('SELECT count(*) FROM ssl_tracking').pluck().get()).toBe(certificates);
+    db.close();
+  });
 });

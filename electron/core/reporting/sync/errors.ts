@@ -6,6 +6,7 @@ export type SyncErrorCode =
   | 'SOURCE_QUERY_FAILED'
   | 'CACHE_COLUMN_UNKNOWN'
   | 'CACHE_WRITE_FAILED'
+  | 'PRUNE_REFUSED'
   | 'SYNC_CANCELLED';
 
 export class SyncError extends Error {

@@ -82,7 +82,7 @@ interface PreparedTable {
   /** For re-read batches: how many of the batch's rows the cache does not have yet. */
   countMissing: Database.Statement | null;
   /** While a complete read is tracked for pruning: records the batch's keys, and deletes what it never saw. */
-  track: { remember: Database.Statement; prune: Database.Statement; drop: string } | null;
+  track: { remember: Database.Statement; prune: Database.Statement; seenCount: Database.Statement; cachedCount: Database.Statement; drop: string } | null;
 }
 
 const q = (name: string) => `"${name}"`;
@@ -232,6 +232,8 @@ export class CacheWriter {
     return {
       remember: this.db.prepare(`INSERT OR IGNORE INTO ${seen} (${k.join(', ')}) SELECT ${key.at.map((i) => `value->>${i}`).join(', ')} FROM json_each(CAST(? AS TEXT))`),
       prune: this.db.prepare(`DELETE FROM ${q(table)} WHERE ${withOrigin ? 'origin = @origin AND ' : ''}${lhs} NOT IN (SELECT ${k.join(', ')} FROM ${seen})`),
+      seenCount: this.db.prepare(`SELECT count(*) FROM ${seen}`).pluck(),
+      cachedCount: this.db.prepare(`SELECT count(*) FROM ${q(table)}${withOrigin ? ' WHERE origin = @origin' : ''}`).pluck(),
       drop: `DROP TABLE IF EXISTS ${seen}`,
     };
   }
@@ -286,8 +288,20 @@ export class CacheWriter {
     const track = prepared?.track;
     if (!prepared || !track) return { pruned: null };
     let pruned = 0;
+    const origin = prepared.withOrigin ? { origin: request.source } : {};
+    // A source table that reads as empty (reloaded outside a transaction, a wrong schema, a view
+    // that broke) would otherwise empty the cache table: one empty read is not trusted to do that.
+    const cached = track.cachedCount.get(origin) as number;
+    if ((track.seenCount.get() as number) === 0 && cached > 0) {
+      this.stopTracking(request.source, request.table);
+      throw new SyncError(
+        'PRUNE_REFUSED',
+        `The source returned no rows for "${request.table}" of source "${request.source}", while the cache holds ${cached}: Backline will not empty a table because of one empty read, so nothing was deleted. Check the source; if it really is empty now, delete reporting.sqlite and sync again (the cache is rebuilt from the sources).`,
+        { source: request.source, table: request.table },
+      );
+    }
     this.db.transaction(() => {
-      pruned = track.prune.run(prepared.withOrigin ? { origin: request.source } : {}).changes;
+      pruned = track.prune.run(origin).changes;
       // Spans of tickets that lost events: rebuilt with the rest at `derive`.
       if (pruned > 0 && prepared.batchTickets && !this.spansStale) this.markStale.run(SPANS, request.at);
     })();
