@@ -103,6 +103,7 @@ test.describe('with a reporting source in PostgreSQL', () => {
       await expect(banner).toContainText('The last sync succeeded at');
       // The archive was split off once and is configured as not growing: old data there is no alarm.
       await expect(banner).not.toContainText('"archive"');
+      await expect(page.getByRole('row', { name: 'archive', exact: true })).toContainText('Archive');
       await expect(page.getByRole('row', { name: 'archive', exact: true })).toContainText('no new data expected');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tickets' }).click();
       await expect(banner).toContainText('Reporting source "main" has received no new data');

@@ -59,12 +59,19 @@ function SourcesTable({ status, now }: { status: ReportingStatus; now: number })
                   <When iso={f.newestSourceAt} now={now} />
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={verdicts[f.verdict].color} variant={f.verdict === 'source-stale' ? 'filled' : 'light'}>
-                    {verdicts[f.verdict].label}
-                  </Badge>
+                  {/* "Fresh" would misread a years-old archive: it is synced, and not expected to grow. */}
+                  {f.verdict === 'ok' && !f.expectsNewData ? (
+                    <Badge color="gray" variant="light">
+                      Archive
+                    </Badge>
+                  ) : (
+                    <Badge color={verdicts[f.verdict].color} variant={f.verdict === 'source-stale' ? 'filled' : 'light'}>
+                      {verdicts[f.verdict].label}
+                    </Badge>
+                  )}
                   {!f.expectsNewData && (
                     <Text size="xs" c="dimmed">
-                      archive: no new data expected
+                      no new data expected
                     </Text>
                   )}
                 </Table.Td>
