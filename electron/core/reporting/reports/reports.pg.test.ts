@@ -1,14 +1,12 @@
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportArgs, ReportCell } from '../../../../shared/domain/report.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { openWritableCache } from '../cache/database.js';
 import { GAMING_TECHS, generate, TEAM_HISTORY } from '../source/generate.js';
-import { freshDatabase } from '../testing/pg-server.js';
+import { freshDatabase, withSourceClient } from '../testing/pg-server.js';
 import { syncAll } from '../sync/engine.js';
 import { standardConfig } from '../sync/standard-sources.js';
-import { cacheTypes } from '../sync/values.js';
 import { InProcessSink } from '../sync/writer.js';
 import { ReportLibrary } from './library.js';
 import { bindArgs } from './params.js';
@@ -34,13 +32,7 @@ let runs = 0;
 const LONG = { id: 900_001, team: 3, open: '2023-09-01T10:00:00.000000Z', archiveClose: '2023-11-15T13:00:00.000000Z', reopen: '2023-12-01T12:00:00.000000Z', close: '2023-12-20T11:59:59.000000Z' };
 
 async function query<T extends Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, types: cacheTypes, options: '-c TimeZone=UTC' });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
+  return withSourceClient(url, async (client) => (await client.query<T>(text, values)).rows);
 }
 
 beforeAll(async () => {

@@ -4,11 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../testing/temp-dir.js';
 import { openWritableCache, type WritableCache } from '../cache/database.js';
 import { generate } from '../source/generate.js';
-import { freshDatabase } from '../testing/pg-server.js';
+import { freshDatabase, withSourceClient } from '../testing/pg-server.js';
 import type { SyncConfig, TableConfig } from './config.js';
 import { syncAll, type SyncResult } from './engine.js';
 import { standardConfig } from './standard-sources.js';
-import { cacheTypes } from './values.js';
 import { InProcessSink } from './writer.js';
 
 /**
@@ -34,15 +33,6 @@ async function sources(tickets = 300): Promise<{ main: string; archive: string }
   return { main: main.url, archive: archive.url };
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, types: cacheTypes, options: '-c TimeZone=UTC' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A transaction left open on its own connection, to commit later. */
 async function openTransaction(url: string): Promise<{ query: (text: string) => Promise<pg.QueryResult<Record<string, unknown>>>; commit: () => Promise<void> }> {
@@ -68,7 +58,7 @@ type Event = { ticket_id: number; status: string; at: string };
  * a close are exactly those with a span covering it.
  */
 async function expectSpansMatchSources(db: WritableCache, urls: { main: string; archive: string }): Promise<void> {
-  const read = (url: string) => withClient(url, async (c) => (await c.query<Event>('SELECT ticket_id, status, at FROM ticket_status_events')).rows);
+  const read = (url: string) => withSourceClient(url, async (c) => (await c.query<Event>('SELECT ticket_id, status, at FROM ticket_status_events')).rows);
   const events = [...(await read(urls.main)), ...(await read(urls.archive))].sort((a, b) =>
     a.at < b.at ? -1 : a.at > b.at ? 1 : Number(a.status === 'closed') - Number(b.status === 'closed'),
   );
@@ -94,10 +84,10 @@ describe.each(['cursor', 'copy'] as const)('late commits: the overlap reads behi
     const sync = (cfg = config) => syncAll(cfg, new InProcessSink(db), { reader });
     await syncAll(config, new InProcessSink(db), { full: true, reader });
     // The late transaction takes its id first; a later one commits a higher id, which the sync reads.
-    const ticket = await withClient(urls.main, async (c) => (await c.query<{ id: number }>("SELECT ticket_id AS id FROM ticket_status_events GROUP BY ticket_id HAVING bool_and(status <> 'closed') LIMIT 1")).rows[0]?.id);
+    const ticket = await withSourceClient(urls.main, async (c) => (await c.query<{ id: number }>("SELECT ticket_id AS id FROM ticket_status_events GROUP BY ticket_id HAVING bool_and(status <> 'closed') LIMIT 1")).rows[0]?.id);
     const late = await openTransaction(urls.main);
     const lateId = Number((await late.query(`INSERT INTO ticket_status_events (ticket_id, status, at, source) VALUES (${ticket}, 'closed', now(), 'web') RETURNING id`)).rows[0]?.id);
-    await withClient(urls.main, (c) => c.query("INSERT INTO ticket_status_events (ticket_id, status, at, source) VALUES (1, 'reopened', now(), 'web')"));
+    await withSourceClient(urls.main, (c) => c.query("INSERT INTO ticket_status_events (ticket_id, status, at, source) VALUES (1, 'reopened', now(), 'web')"));
     const first = await sync();
     expect(tableOf(first, 'main', 'ticket_status_events')?.rows).toBe(1);
     await late.commit();
@@ -130,7 +120,7 @@ describe.each(['cursor', 'copy'] as const)('late commits: the overlap reads behi
     const late = await openTransaction(urls.main);
     await late.query("UPDATE tickets SET subject = 'changed late' WHERE id = 7");
     await new Promise((r) => setTimeout(r, 20));
-    await withClient(urls.main, (c) => c.query("UPDATE tickets SET subject = 'changed early' WHERE id = 8"));
+    await withSourceClient(urls.main, (c) => c.query("UPDATE tickets SET subject = 'changed early' WHERE id = 8"));
     const first = await sync();
     expect(tableOf(first, 'main', 'tickets')?.rows).toBe(1);
     await late.commit();
@@ -154,19 +144,19 @@ describe('rows deleted in the source: prune on a complete read', () => {
     const db = newCache();
     await syncAll(config, new InProcessSink(db), { full: true });
     // In main: a ticket, and the close event of another ticket whose event id the archive also uses.
-    const { mainClose, archiveClose } = await withClient(urls.archive, async (a) => {
+    const { mainClose, archiveClose } = await withSourceClient(urls.archive, async (a) => {
       const archiveIds = (await a.query<{ id: number }>('SELECT id FROM ticket_status_events')).rows.map((r) => r.id);
-      const mainClose = await withClient(urls.main, async (m) => (await m.query<{ id: number; ticket_id: number }>("SELECT id, ticket_id FROM ticket_status_events WHERE status = 'closed' AND id = ANY($1) ORDER BY id LIMIT 1", [archiveIds])).rows[0]);
+      const mainClose = await withSourceClient(urls.main, async (m) => (await m.query<{ id: number; ticket_id: number }>("SELECT id, ticket_id FROM ticket_status_events WHERE status = 'closed' AND id = ANY($1) ORDER BY id LIMIT 1", [archiveIds])).rows[0]);
       const archiveClose = (await a.query<{ id: number; ticket_id: number }>("SELECT id, ticket_id FROM ticket_status_events WHERE status = 'closed' ORDER BY id DESC LIMIT 1")).rows[0];
       return { mainClose, archiveClose };
     });
     if (!mainClose || !archiveClose) throw new Error('the generated data has no close events to delete');
-    await withClient(urls.main, async (c) => {
+    await withSourceClient(urls.main, async (c) => {
       await c.query('DELETE FROM ticket_status_events WHERE id = $1', [mainClose.id]);
       await c.query('DELETE FROM tickets WHERE id = 42');
       await c.query("DELETE FROM ssl_tracking WHERE id IN (SELECT id FROM ssl_tracking ORDER BY id LIMIT 3)");
     });
-    await withClient(urls.archive, (c) => c.query('DELETE FROM ticket_status_events WHERE id = $1', [archiveClose.id]));
+    await withSourceClient(urls.archive, (c) => c.query('DELETE FROM ticket_status_events WHERE id = $1', [archiveClose.id]));
     const event = (origin: string, id: number) => has(db, 'SELECT 1 FROM ticket_status_events WHERE origin = ? AND id = ?', origin, id);
 
     // An incremental sync cannot see deletions.
@@ -190,7 +180,7 @@ describe('rows deleted in the source: prune on a complete read', () => {
     expect(event('archive', mainClose.id)).toBe(true); // the same id in the other source stays
     expect(event('archive', archiveClose.id)).toBe(false);
     expect(db.prepare("SELECT count(*) FROM ticket_status_events WHERE origin = 'main'").pluck().get()).toBe(
-      await withClient(urls.main, async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM ticket_status_events')).rows[0]?.n)),
+      await withSourceClient(urls.main, async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM ticket_status_events')).rows[0]?.n)),
     );
     // Both tickets that lost their close are active again in time travel, as the sources say.
     await expectSpansMatchSources(db, urls);
@@ -226,7 +216,7 @@ describe('rows deleted in the source: prune on a complete read', () => {
     const certificates = db.prepare('SELECT count(*) FROM ssl_tracking').pluck().get() as number;
     expect(certificates).toBeGreaterThan(0);
     // The source's table is reloaded outside a transaction and read while empty.
-    await withClient(urls.main, (c) => c.query('DELETE FROM ssl_tracking'));
+    await withSourceClient(urls.main, (c) => c.query('DELETE FROM ssl_tracking'));
     await expect(syncAll(config, new InProcessSink(db), { full: true })).rejects.toMatchObject({
       code: 'PRUNE_REFUSED',
       where: { source: 'main', table: 'ssl_tracking' },

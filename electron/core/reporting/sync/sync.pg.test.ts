@@ -1,17 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../testing/temp-dir.js';
 import { openWritableCache, type WritableCache } from '../cache/database.js';
 import { ACTIVE_AT_PER_TEAM_SQL, REBUILD_SPANS_SQL } from '../cache/spans.js';
 import { generate } from '../source/generate.js';
-import { freshDatabase } from '../testing/pg-server.js';
+import { freshDatabase, withSourceClient } from '../testing/pg-server.js';
 import { syncAll, type SyncOptions, type SyncProgress } from './engine.js';
 import { SyncError } from './errors.js';
 import { standardConfig, MAIN_TABLES } from './standard-sources.js';
-import { cacheTypes } from './values.js';
 import { InProcessSink, type CacheSink } from './writer.js';
 import { WorkerSink } from './worker-sink.js';
 
@@ -36,23 +34,14 @@ afterAll(async () => {
 const config = () => standardConfig(main.url, archive.url);
 const newCache = () => join(dir.path, `reporting-${++cacheCount}.sqlite`);
 
-async function source<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, types: cacheTypes, options: '-c TimeZone=UTC' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Every row of every table, as the source has it and as the cache has it, in the same shape. */
 async function expectCacheEqualsSource(db: WritableCache): Promise<void> {
   for (const table of MAIN_TABLES) {
     const columns = table.query.replace(/^SELECT (.*) FROM .*$/, '$1');
-    const want = await source(main.url, async (c) => (await c.query({ text: `SELECT ${columns} FROM ${table.name} ORDER BY id`, rowMode: 'array' })).rows);
+    const want = await withSourceClient(main.url, async (c) => (await c.query({ text: `SELECT ${columns} FROM ${table.name} ORDER BY id`, rowMode: 'array' })).rows);
     if (table.name === 'ticket_status_events') {
-      const archived = await source(archive.url, async (c) => (await c.query({ text: `SELECT ${columns} FROM ${table.name} ORDER BY id`, rowMode: 'array' })).rows);
+      const archived = await withSourceClient(archive.url, async (c) => (await c.query({ text: `SELECT ${columns} FROM ${table.name} ORDER BY id`, rowMode: 'array' })).rows);
       const mainRows = db.prepare(`SELECT ${columns} FROM ${table.name} WHERE origin = 'main' ORDER BY id`).raw().all();
       const archiveRows = db.prepare(`SELECT ${columns} FROM ${table.name} WHERE origin = 'archive' ORDER BY id`).raw().all();
       expect(mainRows, table.name).toEqual(want);
@@ -100,7 +89,7 @@ describe.each(['cursor', 'copy'] as const)('sync from the reporting source (real
     const db = openWritableCache(newCache());
     await sync(config(), new InProcessSink(db), { full: true });
     const before = count(db, 'tickets');
-    await source(main.url, async (c) => {
+    await withSourceClient(main.url, async (c) => {
       // Two new tickets with exactly the newest updated_at already synced (a tie on the watermark),
       // one changed ticket (the trigger moves its updated_at), new comments and events.
       await c.query(`INSERT INTO tickets (customer, subject, created_at, team_id, updated_at)
@@ -192,7 +181,7 @@ describe.each(['cursor', 'copy'] as const)('sync from the reporting source (real
         const reply = await inner.request(request);
         if (request.kind === 'batch' && request.table === 'comments' && !terminated) {
           terminated = true;
-          await source(main.url, async (c) => {
+          await withSourceClient(main.url, async (c) => {
             const who = "application_name = 'backline-sync:main' AND datname = current_database()";
             await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ${who}`);
             while ((await c.query(`SELECT 1 FROM pg_stat_activity WHERE ${who}`)).rowCount) await new Promise((r) => setTimeout(r, 20));
@@ -215,7 +204,7 @@ describe.each(['cursor', 'copy'] as const)('sync from the reporting source (real
     const state = db.prepare("SELECT position, rows_synced FROM sync_state WHERE source = 'main' AND table_name = 'comments'").get() as { position: string; rows_synced: number };
     const [lastId] = JSON.parse(state.position) as [number];
     expect(count(db, 'comments')).toBe(state.rows_synced);
-    const sourcePrefix = await source(main.url, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM comments WHERE id <= $1', [lastId])).rows[0]?.n);
+    const sourcePrefix = await withSourceClient(main.url, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM comments WHERE id <= $1', [lastId])).rows[0]?.n);
     expect(count(db, 'comments')).toBe(sourcePrefix);
     for (const { table_name, rows_synced } of db.prepare("SELECT table_name, rows_synced FROM sync_state WHERE source = 'main'").all() as { table_name: string; rows_synced: number }[]) {
       const where = table_name === 'ticket_status_events' ? " WHERE origin = 'main'" : '';
@@ -231,10 +220,10 @@ describe.each(['cursor', 'copy'] as const)('sync from the reporting source (real
     const db = openWritableCache(newCache());
     const at = new Date('2026-11-21T08:00:00Z');
     await sync(config(), new InProcessSink(db), { full: true, clock: () => at });
-    const newest = await source(main.url, async (c) =>
+    const newest = await withSourceClient(main.url, async (c) =>
       (await c.query<{ t: string }>(`SELECT greatest((SELECT max(at) FROM comments), (SELECT max(at) FROM ticket_status_events), (SELECT max(updated_at) FROM tickets), (SELECT max(updated_at) FROM ssl_certificates), (SELECT max(created_at) FROM ssl_tracking), (SELECT max(updated_at) FROM teams), (SELECT max(updated_at) FROM techs), (SELECT max(updated_at) FROM tech_teams)) AS t`)).rows[0]?.t,
     );
-    const archiveNewest = await source(archive.url, async (c) => (await c.query<{ t: string }>('SELECT max(at) AS t FROM ticket_status_events')).rows[0]?.t);
+    const archiveNewest = await withSourceClient(archive.url, async (c) => (await c.query<{ t: string }>('SELECT max(at) AS t FROM ticket_status_events')).rows[0]?.t);
     const rows = db.prepare('SELECT source, last_attempt_at, last_success_at, newest_source_at, last_error_code FROM freshness ORDER BY source').all();
     expect(rows).toEqual([
       { source: 'archive', last_attempt_at: at.toISOString(), last_success_at: at.toISOString(), newest_source_at: archiveNewest, last_error_code: null },
@@ -271,11 +260,11 @@ describe.each(['cursor', 'copy'] as const)('sync from the reporting source (real
     // Independently: replay every status event of both databases, per ticket, in time order.
     type Event = { ticket_id: number; status: string; at: string };
     const events = [
-      ...(await source(main.url, async (c) => (await c.query<Event>('SELECT ticket_id, status, at FROM ticket_status_events')).rows)),
-      ...(await source(archive.url, async (c) => (await c.query<Event>('SELECT ticket_id, status, at FROM ticket_status_events')).rows)),
+      ...(await withSourceClient(main.url, async (c) => (await c.query<Event>('SELECT ticket_id, status, at FROM ticket_status_events')).rows)),
+      ...(await withSourceClient(archive.url, async (c) => (await c.query<Event>('SELECT ticket_id, status, at FROM ticket_status_events')).rows)),
     ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : Number(a.status === 'closed') - Number(b.status === 'closed')));
-    const archiveClosed = new Set(await source(archive.url, async (c) => (await c.query<{ ticket_id: number }>("SELECT ticket_id FROM ticket_status_events WHERE status = 'closed'")).rows.map((r) => r.ticket_id)));
-    const teams = new Map(await source(main.url, async (c) => (await c.query<{ id: number; team_id: number }>('SELECT id, team_id FROM tickets')).rows.map((r) => [r.id, r.team_id] as const)));
+    const archiveClosed = new Set(await withSourceClient(archive.url, async (c) => (await c.query<{ ticket_id: number }>("SELECT ticket_id FROM ticket_status_events WHERE status = 'closed'")).rows.map((r) => r.ticket_id)));
+    const teams = new Map(await withSourceClient(main.url, async (c) => (await c.query<{ id: number; team_id: number }>('SELECT id, team_id FROM tickets')).rows.map((r) => [r.id, r.team_id] as const)));
     const activeAt = (moment: string, from: Event[] = events) => {
       const last = new Map<number, string>();
       for (const e of from) if (e.at <= moment) last.set(e.ticket_id, e.status);

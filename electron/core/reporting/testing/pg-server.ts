@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { cacheTypes } from '../sync/values.js';
 
 /** The test server of scripts/reporting/postgres.sh (or BACKLINE_PG_URL). */
 export const TEST_PG_URL = process.env.BACKLINE_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
@@ -30,4 +31,15 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; drop
       await client.end();
     },
   };
+}
+
+/** One connection to a source database, read as the sync reads it (same types, UTC), for the length of `fn`. */
+export async function withSourceClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, types: cacheTypes, options: '-c TimeZone=UTC' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }
