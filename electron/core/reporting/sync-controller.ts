@@ -1,7 +1,7 @@
 import type { SyncState } from '../../../shared/contract/reporting.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { SyncConfig } from './sync/config.js';
-import { syncAll, type SyncProgress } from './sync/engine.js';
+import { syncAll } from './sync/engine.js';
 import { SyncError } from './sync/errors.js';
 import type { CacheSink } from './sync/writer.js';
 
@@ -67,7 +67,6 @@ export class SyncController {
 
   private async run(config: SyncConfig, full: boolean, signal: AbortSignal, started: Date): Promise<void> {
     let sink: CacheSink | null = null;
-    let rowsBefore = 0;
     let outcome: NonNullable<SyncState['last']>;
     try {
       sink = this.deps.openSink();
@@ -76,9 +75,7 @@ export class SyncController {
         signal,
         clock: this.deps.clock,
         ...(this.deps.batchRows ? { batchSize: this.deps.batchRows } : {}),
-        onProgress: (progress) => {
-          rowsBefore = this.onProgress(progress, rowsBefore);
-        },
+        onProgress: ({ runRows, ...progress }) => this.set({ progress, rows: runRows }, false),
       });
       outcome = { outcome: 'done', at: this.deps.clock().toISOString(), rows: result.rows, ms: result.ms, error: null };
     } catch (error) {
@@ -99,15 +96,6 @@ export class SyncController {
     }
     this.abort = null;
     this.set({ state: 'idle', progress: null, last: outcome }, true);
-  }
-
-  /** Progress is per table; the run's row total adds up the tables already finished. */
-  private onProgress(progress: SyncProgress, finishedTablesRows: number): number {
-    const previous = this.current.progress;
-    let base = finishedTablesRows;
-    if (previous && (previous.source !== progress.source || previous.table !== progress.table)) base += previous.rows;
-    this.set({ progress, rows: base + progress.rows }, false);
-    return base;
   }
 
   private set(patch: Partial<SyncState>, always: boolean): void {

@@ -15,6 +15,8 @@ export interface SyncProgress {
   expected: number | null;
   /** Rows per second over this run, all tables. */
   rate: number;
+  /** Rows committed in this run so far, all sources and tables. */
+  runRows: number;
   /** Seconds left for this table at the current rate, if known. */
   etaSeconds: number | null;
 }
@@ -285,6 +287,7 @@ async function copyRange(context: TableContext, start: Position | null, range: '
         rows: tableRows,
         expected,
         rate: Math.round(rate),
+        runRows: counter.rows,
         etaSeconds: expected !== null && rate > 0 ? Math.max(0, (expected - tableRows) / rate) : null,
       });
     };
