@@ -107,11 +107,3 @@ export class SyncController {
     }
   }
 }
-
-/** Why a source config can't be used, as the contract's error. */
-export function configProblem(error: unknown, configFile: string): BacklineError {
-  if (error instanceof SyncError) {
-    return new BacklineError('REPORTING_NOT_CONFIGURED', error.message, { hint: `Fix ${configFile} (see the README's reporting section for its format).` });
-  }
-  return new BacklineError('REPORTING_NOT_CONFIGURED', error instanceof Error ? error.message : String(error));
-}

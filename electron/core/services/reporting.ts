@@ -8,7 +8,7 @@ import { bindArgs } from '../reporting/reports/params.js';
 import { validateDraft } from '../reporting/reports/report-file.js';
 import type { ReportLibrary } from '../reporting/reports/library.js';
 import type { ReportRunner } from '../reporting/reports/runner.js';
-import { configProblem, type SyncController } from '../reporting/sync-controller.js';
+import type { SyncController } from '../reporting/sync-controller.js';
 import { loadSyncConfig, type SyncConfig } from '../reporting/sync/config.js';
 
 export interface ReportingDeps {
@@ -39,7 +39,10 @@ export function requireSourceConfig(configFile: string): SyncConfig {
   try {
     return loadSyncConfig(configFile);
   } catch (error) {
-    throw configProblem(error, configFile);
+    // loadSyncConfig throws only SyncError CONFIG_INVALID, whose message names the file and the field.
+    throw new BacklineError('REPORTING_NOT_CONFIGURED', error instanceof Error ? error.message : String(error), {
+      hint: `Fix ${configFile} (see the README's reporting section for its format).`,
+    });
   }
 }
 
