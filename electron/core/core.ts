@@ -4,14 +4,14 @@ import { WORKSPACE_DB_FILE } from './data-dir.js';
 import { createDispatch, type Dispatch } from './dispatch.js';
 import { EventBus } from './events.js';
 import type { Handlers } from './handlers.js';
-import { findingHandlers } from './services/findings.js';
-import { firewallHandlers } from './services/firewall.js';
-import { noteHandlers } from './services/notes.js';
-import { ticketHandlers } from './services/tickets.js';
-import { serverHandlers, type SshDeps } from './services/servers.js';
-import { terminalHandlers } from './services/terminals.js';
-import { workspaceHandlers } from './services/workspace.js';
-import { reportingHandlers, requireSourceConfig } from './services/reporting.js';
+import { findingHandlers } from './workspace/finding-handlers.js';
+import { firewallHandlers } from './firewall/handlers.js';
+import { noteHandlers } from './workspace/note-handlers.js';
+import { ticketHandlers } from './workspace/ticket-handlers.js';
+import { serverHandlers, type SshDeps } from './ssh/server-handlers.js';
+import { terminalHandlers } from './ssh/terminal-handlers.js';
+import { workspaceHandlers } from './workspace/workspace-handlers.js';
+import { reportingHandlers, requireSourceConfig } from './reporting/handlers.js';
 import { REPORTING_DB_FILE } from './reporting/cache/database.js';
 import { ReportLibrary } from './reporting/reports/library.js';
 import { ReportRunner } from './reporting/reports/runner.js';
@@ -23,7 +23,7 @@ import { localSsh, userKnownHostsFiles, type LocalSshOptions } from './ssh/local
 import { SecretVault, type Encryptor } from './ssh/secret-vault.js';
 import { SshSessions } from './ssh/sessions.js';
 import { openWorkspaceDb } from './store/database.js';
-import { Workspace } from './workspace.js';
+import { Workspace } from './workspace/workspace.js';
 
 export interface CoreOptions {
   dataDir: string;

@@ -1,5 +1,5 @@
 import stripAnsi from 'strip-ansi';
-import { fence } from '../export/ticket-markdown.js';
+import { fence } from '../workspace/ticket-markdown.js';
 
 /**
  * A terminal session as text for the ticket: colours and cursor movement removed, carriage returns

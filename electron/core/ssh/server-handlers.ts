@@ -4,14 +4,14 @@ import type { HostResult } from '../../../shared/domain/command.js';
 import type { Server } from '../../../shared/domain/server.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
-import { formatBytes } from '../ssh/bounded-output.js';
-import type { HostKeyStore } from '../ssh/host-key-store.js';
-import { OutputBatcher } from '../ssh/output-batcher.js';
-import { describeChain, hopsFor, resolveServerChain, type LocalSsh } from '../ssh/resolve-server.js';
-import type { SecretVault } from '../ssh/secret-vault.js';
-import type { SshSessions } from '../ssh/sessions.js';
+import { formatBytes } from './bounded-output.js';
+import type { HostKeyStore } from './host-key-store.js';
+import { OutputBatcher } from './output-batcher.js';
+import { describeChain, hopsFor, resolveServerChain, type LocalSsh } from './resolve-server.js';
+import type { SecretVault } from './secret-vault.js';
+import type { SshSessions } from './sessions.js';
 import type { StoredServer } from '../store/servers-repo.js';
-import type { Workspace } from '../workspace.js';
+import type { Workspace } from '../workspace/workspace.js';
 
 export interface SshDeps {
   sessions: SshSessions;

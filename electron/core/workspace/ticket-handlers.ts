@@ -1,5 +1,5 @@
 import type { HandlerGroup } from '../handlers.js';
-import type { Workspace } from '../workspace.js';
+import type { Workspace } from './workspace.js';
 
 export function ticketHandlers(ws: Workspace): HandlerGroup<'tickets.list' | 'tickets.get' | 'tickets.create' | 'tickets.update'> {
   return {

@@ -1,5 +1,5 @@
 import type { HandlerGroup } from '../handlers.js';
-import type { Workspace } from '../workspace.js';
+import type { Workspace } from './workspace.js';
 
 export function noteHandlers(ws: Workspace): HandlerGroup<'notes.list' | 'notes.create' | 'notes.save' | 'notes.versions'> {
   return {

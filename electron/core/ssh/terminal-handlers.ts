@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
-import { BoundedOutput } from '../ssh/bounded-output.js';
-import { transcriptNote } from '../ssh/transcript.js';
+import { BoundedOutput } from './bounded-output.js';
+import { transcriptNote } from './transcript.js';
 import type { StoredServer } from '../store/servers-repo.js';
-import type { Workspace } from '../workspace.js';
-import { hopsOf, whereOf, type SshDeps } from './servers.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { hopsOf, whereOf, type SshDeps } from './server-handlers.js';
 
 interface OpenTerminal {
   server: StoredServer;

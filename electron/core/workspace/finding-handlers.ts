@@ -1,5 +1,5 @@
 import type { HandlerGroup } from '../handlers.js';
-import type { Workspace } from '../workspace.js';
+import type { Workspace } from './workspace.js';
 
 export function findingHandlers(ws: Workspace): HandlerGroup<'findings.list' | 'findings.add' | 'findings.remove'> {
   return {

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireResult } from '../../../shared/bridge.js';
 import type { MethodName, MethodOutput, EventPayload } from '../../../shared/contract/index.js';
 import { createCore, type Core } from '../core.js';
-import { generate } from '../reporting/source/generate.js';
-import { standardConfig } from '../reporting/sync/standard-sources.js';
-import { freshDatabase } from '../reporting/testing/pg-server.js';
+import { generate } from './source/generate.js';
+import { standardConfig } from './sync/standard-sources.js';
+import { freshDatabase } from './testing/pg-server.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 /** The reporting methods as the window calls them: through the contract's dispatch, against real PostgreSQL. */

@@ -1,14 +1,14 @@
-import type { AuditEntry } from '../../shared/domain/audit.js';
-import type { EventName, EventPayload } from '../../shared/contract/index.js';
-import { AuditLog } from './store/audit-log.js';
-import type { Db } from './store/database.js';
-import { FindingsRepo } from './store/findings-repo.js';
-import { NotesRepo } from './store/notes-repo.js';
-import { SearchIndex } from './store/search-index.js';
-import { PlansRepo } from './store/plans-repo.js';
-import { ServersRepo } from './store/servers-repo.js';
-import { TicketsRepo } from './store/tickets-repo.js';
-import type { EventBus } from './events.js';
+import type { AuditEntry } from '../../../shared/domain/audit.js';
+import type { EventName, EventPayload } from '../../../shared/contract/index.js';
+import { AuditLog } from '../store/audit-log.js';
+import type { Db } from '../store/database.js';
+import { FindingsRepo } from '../store/findings-repo.js';
+import { NotesRepo } from '../store/notes-repo.js';
+import { SearchIndex } from '../store/search-index.js';
+import { PlansRepo } from '../store/plans-repo.js';
+import { ServersRepo } from '../store/servers-repo.js';
+import { TicketsRepo } from '../store/tickets-repo.js';
+import type { EventBus } from '../events.js';
 
 export interface Recordable {
   ticketId: string | null;

@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Plan } from '../../../shared/domain/plan.js';
 import { BacklineError } from '../../../shared/errors.js';
-import { parseProbe, probeArgv, type FirewallBackend } from '../firewall/backend.js';
-import { connectArgv, parseConnect } from '../firewall/connectivity.js';
-import { armArgv, cancelExpiryArgv, disarmArgv, expiryArgv, parseSwitchState, restoreSavedArgv, statusArgv } from '../firewall/deadman.js';
-import { backlineRules, normalizeForComparison, parseIptablesSave, withoutBacklineRules } from '../firewall/iptables-save.js';
-import { blockChange, previewLines, restoreArgv, saveArgv, unblockChange, type RemovalFilter, type RuleChange } from '../firewall/rules.js';
-import { canonicalAddress, parseGetentAhosts, parseTarget, type Family } from '../firewall/target.js';
+import { parseProbe, probeArgv, type FirewallBackend } from './backend.js';
+import { connectArgv, parseConnect } from './connectivity.js';
+import { armArgv, cancelExpiryArgv, disarmArgv, expiryArgv, parseSwitchState, restoreSavedArgv, statusArgv } from './deadman.js';
+import { backlineRules, normalizeForComparison, parseIptablesSave, withoutBacklineRules } from './iptables-save.js';
+import { blockChange, previewLines, restoreArgv, saveArgv, unblockChange, type RemovalFilter, type RuleChange } from './rules.js';
+import { canonicalAddress, parseGetentAhosts, parseTarget, type Family } from './target.js';
 import type { HandlerGroup } from '../handlers.js';
 import type { ExecResult } from '../ssh/remote-exec.js';
 import { commandLine } from '../ssh/shell-quote.js';
 import type { StoredServer } from '../store/servers-repo.js';
-import type { Workspace } from '../workspace.js';
-import { hopsOf, targetOf, type SshDeps } from './servers.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { hopsOf, targetOf, type SshDeps } from '../ssh/server-handlers.js';
 
 interface BlockDetail {
   target: string;

@@ -1,6 +1,6 @@
-import { exportFileName, ticketMarkdown } from '../export/ticket-markdown.js';
+import { exportFileName, ticketMarkdown } from './ticket-markdown.js';
 import type { HandlerGroup } from '../handlers.js';
-import type { Workspace } from '../workspace.js';
+import type { Workspace } from './workspace.js';
 
 export interface AppFacts {
   version: string;

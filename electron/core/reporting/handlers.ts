@@ -2,14 +2,14 @@ import { existsSync, statSync } from 'node:fs';
 import type { ReportingStatus, SourceFreshnessView } from '../../../shared/contract/reporting.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
-import { openReadableCache } from '../reporting/cache/database.js';
-import { DEFAULT_THRESHOLDS, readFreshness, type FreshnessThresholds } from '../reporting/cache/freshness.js';
-import { bindArgs } from '../reporting/reports/params.js';
-import { validateDraft } from '../reporting/reports/report-file.js';
-import type { ReportLibrary } from '../reporting/reports/library.js';
-import type { ReportRunner } from '../reporting/reports/runner.js';
-import type { SyncController } from '../reporting/sync-controller.js';
-import { loadSyncConfig, type SyncConfig } from '../reporting/sync/config.js';
+import { openReadableCache } from './cache/database.js';
+import { DEFAULT_THRESHOLDS, readFreshness, type FreshnessThresholds } from './cache/freshness.js';
+import { bindArgs } from './reports/params.js';
+import { validateDraft } from './reports/report-file.js';
+import type { ReportLibrary } from './reports/library.js';
+import type { ReportRunner } from './reports/runner.js';
+import type { SyncController } from './sync-controller.js';
+import { loadSyncConfig, type SyncConfig } from './sync/config.js';
 
 export interface ReportingDeps {
   configFile: string;
