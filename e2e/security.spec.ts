@@ -1,7 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { invokePath, LAUNCH_TOKEN_PARAM } from '../shared/bridge.js';
+import type { MethodName } from '../shared/contract/index.js';
 import { expect, test } from './fixtures.js';
+
+const createTicketPath = invokePath('tickets.create' satisfies MethodName);
+const listTicketsPath = invokePath('tickets.list' satisfies MethodName);
 
 /** Raw HTTP, because browsers (and fetch) won't let a test forge the Host header. */
 function rawPost(port: number, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
@@ -22,7 +27,7 @@ test.describe('the browser shell is a locked door', () => {
     const response = await page.goto(`${backline.running.origin}/`);
     expect(response?.status()).toBe(401);
     await expect(page.getByText('did not carry the launch token')).toBeVisible();
-    await expect(page.getByText('Open the URL with ?token=')).toBeVisible();
+    await expect(page.getByText(`Open the URL with ?${LAUNCH_TOKEN_PARAM}=`)).toBeVisible();
   });
 
   test('opening the printed URL signs in and drops the token from the address bar', async ({ page, backline }) => {
@@ -37,14 +42,14 @@ test.describe('the browser shell is a locked door', () => {
     // An attacker's page on the same machine (same site, other port): the browser sends our cookie along.
     const evil: Server = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.end(`<form id="f" method="POST" enctype="text/plain" action="${backline.running.origin}/api/invoke/tickets.create">
+      res.end(`<form id="f" method="POST" enctype="text/plain" action="${backline.running.origin}${createTicketPath}">
         <input name='{"id":"TKT-666","title":"pwned","x":"' value='"}'></form>`);
     });
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     try {
       const attacker = await page.context().newPage();
       await attacker.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
-      const [answer] = await Promise.all([attacker.waitForResponse(/tickets\.create/), attacker.locator('#f').evaluate((f: HTMLFormElement) => f.submit())]);
+      const [answer] = await Promise.all([attacker.waitForResponse((r) => new URL(r.url()).pathname === createTicketPath), attacker.locator('#f').evaluate((f: HTMLFormElement) => f.submit())]);
       expect(answer.status()).toBe(403);
       expect(await answer.text()).toContain('FORBIDDEN_ORIGIN');
     } finally {
@@ -58,7 +63,7 @@ test.describe('the browser shell is a locked door', () => {
     const { port, token } = backline.running;
     const reply = await rawPost(
       port,
-      '/api/invoke/tickets.list',
+      listTicketsPath,
       { Host: `rebind.attacker.example:${port}`, Origin: `http://rebind.attacker.example:${port}`, 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
       '{}',
     );
@@ -68,14 +73,14 @@ test.describe('the browser shell is a locked door', () => {
 
   test('a payload that fails its schema gets a clear error and changes nothing', async ({ page, backline }) => {
     await backline.open(page);
-    const answer = await page.evaluate(async () => {
-      const response = await fetch('/api/invoke/tickets.create', {
+    const answer = await page.evaluate(async (path) => {
+      const response = await fetch(path, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ id: "TKT-1'; DROP TABLE tickets; --", title: '' }),
       });
       return { status: response.status, body: (await response.json()) as unknown };
-    });
+    }, createTicketPath);
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({
       ok: false,
@@ -87,10 +92,10 @@ test.describe('the browser shell is a locked door', () => {
         ]) as unknown,
       },
     });
-    const list = await page.evaluate(async () => {
-      const response = await fetch('/api/invoke/tickets.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const list = await page.evaluate(async (path) => {
+      const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
       return (await response.json()) as unknown;
-    });
+    }, listTicketsPath);
     expect(list).toEqual({ ok: true, value: [] });
   });
 });

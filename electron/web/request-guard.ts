@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { LAUNCH_TOKEN_PARAM } from '../../shared/bridge.js';
 import { BacklineError } from '../../shared/errors.js';
 
 export const tokenCookieName = (port: number): string => `backline_token_${port}`;
@@ -52,7 +53,7 @@ export function guardToken(req: IncomingMessage, port: number, token: string): v
   const cookie = parseCookies(req.headers.cookie).get(tokenCookieName(port));
   if (!tokensEqual(bearer, token) && !tokensEqual(cookie, token)) {
     throw new BacklineError('UNAUTHORIZED', undefined, {
-      hint: 'Open the URL with ?token=… that Backline printed when it started.',
+      hint: `Open the URL with ?${LAUNCH_TOKEN_PARAM}=… that Backline printed when it started.`,
     });
   }
 }

@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { invokePath, LAUNCH_TOKEN_PARAM, webPaths } from '../../shared/bridge.js';
+import type { MethodName } from '../../shared/contract/index.js';
 import { createCore, type Core } from '../core/core.js';
 import { tempDir } from '../core/testing/temp-dir.js';
 import { tokenCookieName } from './request-guard.js';
@@ -55,17 +57,17 @@ const authed = (extra: Record<string, string> = {}) => ({
   Cookie: `${tokenCookieName(host.port)}=${host.token}`,
   ...extra,
 });
-const invoke = (method: string, input: unknown, headers: Record<string, string> = authed()) =>
-  send(`/api/invoke/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
+const invoke = (method: MethodName, input: unknown, headers: Record<string, string> = authed()) =>
+  send(invokePath(method), { method: 'POST', headers, body: JSON.stringify(input) });
 
 describe('web host', () => {
   it('listens on 127.0.0.1 only and prints a URL carrying the token', () => {
-    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?${LAUNCH_TOKEN_PARAM}=${host.token}`);
     expect(host.token).toMatch(/^[0-9a-f]{48}$/);
   });
 
   it('trades the printed token for an HttpOnly, SameSite=Strict cookie and serves the app with the CSP', async () => {
-    const first = await send(`/?token=${host.token}`);
+    const first = await send(`/?${LAUNCH_TOKEN_PARAM}=${host.token}`);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
     expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
@@ -78,7 +80,7 @@ describe('web host', () => {
 
   it('refuses the page without the token, or with a wrong one', async () => {
     expect((await send('/')).status).toBe(401);
-    expect((await send('/?token=guess')).status).toBe(401);
+    expect((await send(`/?${LAUNCH_TOKEN_PARAM}=guess`)).status).toBe(401);
   });
 
   it('answers a valid call', async () => {
@@ -125,7 +127,7 @@ describe('web host', () => {
   });
 
   it('refuses a body that is not JSON', async () => {
-    const reply = await send('/api/invoke/tickets.list', { method: 'POST', headers: authed(), body: '{nope' });
+    const reply = await send(invokePath('tickets.list' satisfies MethodName), { method: 'POST', headers: authed(), body: '{nope' });
     expect(reply.status).toBe(400);
     expect(JSON.parse(reply.body)).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' } });
   });
@@ -139,7 +141,7 @@ describe('web host', () => {
   });
 
   it('pushes events over the WebSocket to our origin only', async () => {
-    const url = `ws://127.0.0.1:${host.port}/api/events`;
+    const url = `ws://127.0.0.1:${host.port}${webPaths.events}`;
     const refused = new WebSocket(url, { headers: { Cookie: authed().Cookie, Origin: 'http://evil.example' } });
     const refusal = await new Promise<number>((resolve) => refused.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
     expect(refusal).toBe(403);

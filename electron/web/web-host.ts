@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { LAUNCH_TOKEN_PARAM, webPaths } from '../../shared/bridge.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 import { BacklineError, errorCodes, type WireError } from '../../shared/errors.js';
 import type { Core } from '../core/core.js';
 import { guardHostAndOrigin, guardRequest, tokenCookieName, tokensEqual } from './request-guard.js';
 import { readRendererFile } from './static-files.js';
 
-export const API_PREFIX = '/api/invoke/';
-export const EVENTS_PATH = '/api/events';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface WebHostOptions {
@@ -69,10 +68,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const isApi = url.pathname.startsWith('/api/');
+    const isApi = url.pathname.startsWith(webPaths.api);
     try {
       // Opening the printed URL: trade the token for an HttpOnly cookie and drop it from the address bar.
-      const offered = url.searchParams.get('token');
+      const offered = url.searchParams.get(LAUNCH_TOKEN_PARAM);
       if (!isApi && req.method === 'GET' && offered !== null) {
         guardHostAndOrigin(req, port, false);
         if (!tokensEqual(offered, token)) {
@@ -80,7 +79,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
             hint: 'Use the URL from the most recent start; tokens change at every launch.',
           });
         }
-        url.searchParams.delete('token');
+        url.searchParams.delete(LAUNCH_TOKEN_PARAM);
         send(res, 303, 'text/plain', 'Signed in', {
           Location: url.pathname + url.search + url.hash,
           'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
@@ -89,7 +88,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       guardRequest(req, port, token, isApi);
       if (isApi) {
-        if (req.method !== 'POST' || !url.pathname.startsWith(API_PREFIX)) {
+        if (req.method !== 'POST' || !url.pathname.startsWith(webPaths.invoke)) {
           throw new BacklineError('UNKNOWN_METHOD', `${req.method ?? ''} ${url.pathname} is not part of Backline's API.`);
         }
         if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
@@ -102,7 +101,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         } catch {
           throw new BacklineError('VALIDATION_FAILED', 'The request body is not valid JSON.', { hint: 'Nothing was changed.' });
         }
-        const result = await core.dispatch(decodeURIComponent(url.pathname.slice(API_PREFIX.length)), input, { shell: 'browser' });
+        const result = await core.dispatch(decodeURIComponent(url.pathname.slice(webPaths.invoke.length)), input, { shell: 'browser' });
         if (result.ok) send(res, 200, 'application/json', JSON.stringify(result));
         else sendError(res, result.error);
         return;
@@ -123,7 +122,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     try {
-      if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== EVENTS_PATH) throw new BacklineError('NOT_FOUND');
+      if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== webPaths.events) throw new BacklineError('NOT_FOUND');
       guardRequest(req, port, token, true);
     } catch (error) {
       const wire = error instanceof BacklineError ? error.toWire() : new BacklineError('INTERNAL').toWire();
@@ -145,7 +144,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/?${LAUNCH_TOKEN_PARAM}=${token}`,
     port,
     token,
     close: async () => {

@@ -1,8 +1,5 @@
-import type { BacklineBridge, WireResult } from '../../../shared/bridge.js';
+import { invokePath, webPaths, type BacklineBridge, type WireResult } from '../../../shared/bridge.js';
 import { BacklineError, isErrorCode, type WireError } from '../../../shared/errors.js';
-
-const API_PREFIX = '/api/invoke/';
-const EVENTS_PATH = '/api/events';
 
 function asWireResult(body: unknown, status: number): WireResult {
   if (typeof body === 'object' && body !== null && 'ok' in body) return body as WireResult;
@@ -20,7 +17,7 @@ export function createWebBridge(location: Location = window.location): BacklineB
   let retry = 0;
 
   const connect = (): void => {
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${EVENTS_PATH}`);
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${webPaths.events}`);
     socket = ws;
     ws.onopen = () => {
       retry = 0;
@@ -39,7 +36,7 @@ export function createWebBridge(location: Location = window.location): BacklineB
     async invoke(method, input) {
       let response: Response;
       try {
-        response = await fetch(API_PREFIX + encodeURIComponent(method), {
+        response = await fetch(invokePath(method), {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(input ?? {}),
