@@ -1,17 +1,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { BacklineError } from '../../../shared/errors.js';
 import { BoundedOutput, type BoundedText } from './bounded-output.js';
-import { commandLine, sudoCommand } from './shell-quote.js';
-
-/**
- * Fixed wrapper (no user input in it): reports the process group the command runs in, then becomes
- * the command. sshd starts every session in its own process group, so killing that group on cancel or
- * timeout takes the command and everything it started with it, instead of orphaning them.
- */
-const WRAPPER = `read -r _ _ _ _ g _ < /proc/$$/stat; printf '\\036BLPGID:%s\\n' "$g" >&2; exec "$@"`;
-// The record separator (0x1e) starts the line so no real stderr output can be mistaken for it.
-const PGID_PREFIX = '\u001eBLPGID:';
-const PGID_LINE = new RegExp(`^${PGID_PREFIX}(\\d+)\\n`);
+import { MARKERS, MarkerGate, plainScript, RUNNER_EXEC_TEXT, runnerFailure, runnerScript } from './runner-script.js';
 
 export interface ExecOptions {
   sudo: boolean;
@@ -30,24 +20,20 @@ export interface ExecResult {
   error: BacklineError | null;
 }
 
-/** The text sent to the server for argv: the wrapper, optionally under sudo, all through the one quoting function. */
-export function remoteCommandText(argv: readonly string[], sudo: boolean): string {
-  const wrapped = ['sh', '-c', WRAPPER, 'backline', ...argv];
-  return commandLine(sudo ? sudoCommand(wrapped, { nonInteractive: true }) : wrapped);
-}
-
-const SUDO_PASSWORD = /^sudo: (a password is required|a terminal is required|no tty present)/m;
+/** The server refused to open a channel: sshd's MaxSessions, as ssh2 reports it. */
+export class ChannelRefused extends Error {}
 
 /**
- * Opens an exec channel. `attach` runs inside ssh2's callback, before anything else: a fast command's
- * output, exit status and close can arrive in the same packet batch as the channel's confirmation, and
- * listeners added after an `await` would miss them.
+ * Opens an exec channel running /bin/sh and hands it `script` on stdin. `attach` runs inside ssh2's
+ * callback, before anything else: a fast command's output, exit status and close can arrive in the
+ * same packet batch as the channel's confirmation, and listeners added after an `await` would miss them.
  */
-function openExec(client: Client, text: string, attach: (channel: ClientChannel) => void = () => undefined): Promise<ClientChannel> {
+function openRunner(client: Client, script: string, attach: (channel: ClientChannel) => void = () => undefined): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    client.exec(text, (error, channel) => {
-      if (error) return reject(error);
+    client.exec(RUNNER_EXEC_TEXT, (error, channel) => {
+      if (error) return reject(/open failed/i.test(error.message) ? new ChannelRefused(error.message) : error);
       attach(channel);
+      channel.end(script);
       resolve(channel);
     });
   });
@@ -58,7 +44,7 @@ async function killGroup(client: Client, pgid: number, sudo: boolean): Promise<v
   // No `--`: dash's kill (sh on Debian) rejects it, and "-<pgid>" after the signal already means a group.
   const argv = ['sh', '-c', 'kill -TERM -"$1" 2>/dev/null; sleep 1; kill -KILL -"$1" 2>/dev/null; true', 'backline-kill', String(pgid)];
   await new Promise<void>((resolve, reject) => {
-    openExec(client, commandLine(sudo ? sudoCommand(argv, { nonInteractive: true }) : argv), (channel) => {
+    openRunner(client, plainScript(argv, sudo), (channel) => {
       channel.on('close', () => resolve());
       channel.resume();
       channel.stderr.resume();
@@ -78,9 +64,7 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   }
   let channel: ClientChannel | undefined;
   let pgid: number | null = null;
-  let stderrHead: Buffer | null = Buffer.alloc(0);
   let stopReason: BacklineError | null = null;
-  let sudoText = '';
 
   const stop = (reason: BacklineError) => {
     if (stopReason) return;
@@ -98,37 +82,37 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   const onAbort = () => stop(new BacklineError('CANCELLED', 'The command was cancelled and its processes killed.'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const onStderr = (chunk: Buffer): void => {
-    if (stderrHead !== null) {
-      // The wrapper's first stderr line carries the process group; strip it from what the engineer sees.
-      stderrHead = Buffer.concat([stderrHead, chunk]);
-      const text = stderrHead.toString('latin1');
-      const match = PGID_LINE.exec(text);
-      const incomplete = PGID_PREFIX.startsWith(text) || (text.startsWith(PGID_PREFIX) && !text.includes('\n'));
-      if (!match && incomplete && text.length < 40) return;
-      chunk = match ? stderrHead.subarray(match[0].length) : stderrHead;
-      if (match) pgid = Number(match[1]);
-      stderrHead = null;
-      if (match && stopReason) void killGroup(client, pgid!, options.sudo).catch(() => undefined);
-      if (chunk.length === 0) return;
-    }
-    if (sudoText.length < 512) sudoText += chunk.toString('utf8');
+  // What the command prints starts after the runner's markers; before them is the login shell's (or sudo's).
+  const commandStdout = new MarkerGate(MARKERS.stdout, (chunk) => {
+    stdout.write(chunk);
+    options.onData?.('stdout', chunk);
+  });
+  const commandStderr = (chunk: Buffer) => {
     stderr.write(chunk);
     options.onData?.('stderr', chunk);
   };
+  const afterSudo = options.sudo ? new MarkerGate(MARKERS.sudo, commandStderr) : null;
+  const runnerStderr = new MarkerGate(
+    MARKERS.pgidPrefix,
+    (chunk) => {
+      if (pgid === null && /^\d+$/.test(runnerStderr.value ?? '')) {
+        pgid = Number(runnerStderr.value);
+        if (stopReason) void killGroup(client, pgid, options.sudo).catch(() => undefined);
+      }
+      (afterSudo ? afterSudo.write(chunk) : commandStderr(chunk));
+    },
+    true,
+  );
 
   let code: number | null = null;
   let exitSignal: string | null = null;
   let exited = false;
   const failure: { error?: Error } = {};
   const closed = new Promise<void>((resolve) => {
-    void openExec(client, remoteCommandText(argv, options.sudo), (opened) => {
+    void openRunner(client, runnerScript(argv, options.sudo), (opened) => {
       channel = opened;
-      opened.on('data', (chunk: Buffer) => {
-        stdout.write(chunk);
-        options.onData?.('stdout', chunk);
-      });
-      opened.stderr.on('data', onStderr);
+      opened.on('data', (chunk: Buffer) => commandStdout.write(chunk));
+      opened.stderr.on('data', (chunk: Buffer) => runnerStderr.write(chunk));
       opened.on('exit', (exitCode: number | null, signal?: string) => {
         exited = true;
         code = exitCode;
@@ -144,25 +128,31 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   });
   await closed;
   if (failure.error) throw failure.error;
-  const exit = { code, signal: exitSignal, lost: !exited };
+  // A marker with nothing after it never called its pass-through: take the process group here too.
+  if (pgid === null && /^\d+$/.test(runnerStderr.value ?? '')) pgid = Number(runnerStderr.value);
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
   await Promise.all([stdout.finish(), stderr.finish()]);
 
   let error: BacklineError | null = stopReason;
-  if (!error && options.sudo && exit.code === 1 && SUDO_PASSWORD.test(sudoText) && pgid === null) {
-    error = new BacklineError('SUDO_NEEDS_PASSWORD', 'sudo on this server asks for a password, and Backline runs sudo non-interactively.', {
-      hint: 'Log in as a user with passwordless sudo for this command, or as root; or run it in the terminal.',
-    });
-  }
-  if (!error && exit.lost) {
+  if (!error && !exited) {
     error = new BacklineError('SSH_CONNECTION_LOST', 'The connection was lost while the command ran; its outcome is unknown.', {
       hint: 'Reconnect and check whether the command finished before running it again.',
     });
   }
+  error ??= runnerFailure({
+    sudo: options.sudo,
+    started: commandStdout.seen && runnerStderr.seen,
+    sudoEntered: afterSudo?.seen ?? false,
+    stderrNoise: runnerStderr.noise || commandStdout.noise,
+    stderrText: afterSudo?.noise ?? '',
+    exitCode: code,
+  });
+  const ran = error === null || error.code === 'COMMAND_TIMEOUT' || error.code === 'CANCELLED' || error.code === 'SSH_CONNECTION_LOST';
   return {
-    exitCode: exit.code,
-    signal: exit.signal,
+    // A command that never ran has no exit status of its own to report.
+    exitCode: ran ? code : null,
+    signal: ran ? exitSignal : null,
     durationMs: performance.now() - started,
     stdout: stdout.result(),
     stderr: stderr.result(),

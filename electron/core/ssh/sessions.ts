@@ -3,7 +3,7 @@ import type { Server } from '../../../shared/domain/server.js';
 import { BacklineError } from '../../../shared/errors.js';
 import { ChannelLimit } from './channel-limit.js';
 import { connectChain, type ConnectOptions, type Connection, type Hop } from './connect.js';
-import { execOnClient, type ExecOptions, type ExecResult } from './remote-exec.js';
+import { ChannelRefused, execOnClient, type ExecOptions, type ExecResult } from './remote-exec.js';
 
 export type ConnectionState = Server['connection'];
 
@@ -99,26 +99,30 @@ export class SshSessions {
 
   async exec(serverId: number, hops: () => Hop[], argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     const session = await this.session(serverId, hops);
-    return session.channels.run(async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await execOnClient(session.connection.client, argv, options);
-        } catch (error) {
-          if (session.state !== 'connected') {
-            throw new BacklineError('SSH_CONNECTION_LOST', 'The connection was lost before the command could start.', { hint: 'Reconnect and run it again.' });
-          }
-          // sshd frees a session slot a moment after the channel closes on our side, so a busy connection can
-          // briefly meet MaxSessions ("open failed"): wait and retry, then say what limits it.
-          if (!(error instanceof Error) || !/open failed/i.test(error.message)) throw error;
+    for (let attempt = 0; ; attempt++) {
+      await session.channels.acquire();
+      const open = session.channels.open;
+      try {
+        return await execOnClient(session.connection.client, argv, options);
+      } catch (error) {
+        if (session.state !== 'connected') {
+          throw new BacklineError('SSH_CONNECTION_LOST', 'The connection was lost before the command could start.', { hint: 'Reconnect and run it again.' });
+        }
+        if (!(error instanceof ChannelRefused)) throw error;
+        // More of ours were open than sshd's MaxSessions allows: learn it and wait for a turn. Otherwise
+        // sshd frees a slot a moment after a channel closes on our side (or a terminal holds one): retry a few times.
+        if (!session.channels.refused(open)) {
           if (attempt >= SESSION_RETRIES) {
-            throw new BacklineError('SSH_CONNECTION_LOST', 'The server refused to open another session on this connection.', {
-              hint: "Its sshd limits sessions per connection (MaxSessions); close terminals on it or run fewer commands at once.",
+            throw new BacklineError('SSH_SESSION_LIMIT', 'The server refused to open another session on this connection.', {
+              hint: 'Its sshd limits sessions per connection (MaxSessions): close terminals on this server, or run the command again when others have finished.',
             });
           }
           await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
         }
+      } finally {
+        session.channels.release();
       }
-    });
+    }
   }
 
   /** An interactive shell with a pty on the server's session. */

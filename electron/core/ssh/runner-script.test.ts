@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { HOSTILE_ARGV, HEX_ARGS_ARGV, hexArgs } from './testing/hostile-argv.js';
+import { MARKERS, MarkerGate, RUNNER_EXEC_TEXT, runnerFailure, runnerScript } from './runner-script.js';
+
+/** Login shells sshd may hand the exec text to; CI installs them all (e2e/lab/install.sh). */
+const LOGIN_SHELLS = ['/bin/sh', '/bin/dash', '/bin/bash', '/usr/bin/zsh', '/usr/bin/tcsh', '/bin/csh', '/usr/bin/fish', '/bin/ksh'];
+const present = LOGIN_SHELLS.filter((shell) => existsSync(shell));
+
+/** What sshd does with an exec request: `$SHELL -c <text>`, the channel's data on stdin. */
+function asSshdWould(shell: string, script: string) {
+  const result = spawnSync(shell, ['-c', RUNNER_EXEC_TEXT], { input: script, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell } });
+  return { status: result.status, stdout: result.stdout.toString('latin1'), stderr: result.stderr.toString('latin1') };
+}
+
+const afterMarker = (text: string, marker: string) => text.slice(text.indexOf(marker) + marker.length);
+
+describe('the exec text', () => {
+  it('holds only characters that every login shell reads the same way', () => {
+    expect(RUNNER_EXEC_TEXT).toMatch(/^[A-Za-z0-9/ -]+$/);
+  });
+
+  it('is run where CI runs it under tcsh, fish and zsh', () => {
+    if (process.env.CI) for (const shell of ['/usr/bin/tcsh', '/usr/bin/fish', '/usr/bin/zsh']) expect(present).toContain(shell);
+  });
+});
+
+describe.each(present)('under the login shell %s', (shell) => {
+  it('carries hostile arguments to the program byte for byte', () => {
+    const out = asSshdWould(shell, runnerScript([...HEX_ARGS_ARGV, ...HOSTILE_ARGV], false));
+    expect(out.stderr).not.toContain('INJECTED');
+    expect(out.status).toBe(0);
+    expect(afterMarker(out.stdout, MARKERS.stdout)).toBe(hexArgs(HOSTILE_ARGV));
+  });
+
+  it('carries a 64 KiB argument and 1,000 arguments', () => {
+    const big = 'x'.repeat(64 * 1024 - 3) + "'\\\n";
+    const many = Array.from({ length: 1000 }, (_, i) => `arg ${i} $((${i}+1)) !${i}`);
+    const out = asSshdWould(shell, runnerScript([...HEX_ARGS_ARGV, big, ...many], false));
+    expect(afterMarker(out.stdout, MARKERS.stdout)).toBe(hexArgs([big, ...many]));
+  });
+
+  it('reports the process group before the command runs, and gives the command an empty stdin', () => {
+    const out = asSshdWould(shell, runnerScript(['sh', '-c', 'cat; echo "rc=$?"'], false));
+    expect(out.stderr).toMatch(new RegExp(`^${MARKERS.pgidPrefix}\\d+\\n`));
+    expect(afterMarker(out.stdout, MARKERS.stdout)).toBe('rc=0\n');
+  });
+
+  it('passes the exit status through', () => {
+    expect(asSshdWould(shell, runnerScript(['sh', '-c', 'exit 7'], false)).status).toBe(7);
+  });
+});
+
+describe('MarkerGate', () => {
+  const collect = (marker: string, withValue = false) => {
+    const passed: string[] = [];
+    const gate = new MarkerGate(marker, (chunk) => passed.push(chunk.toString('utf8')), withValue);
+    return { gate, passed: () => passed.join('') };
+  };
+
+  it('drops login-shell noise before the marker and keeps it for errors', () => {
+    const { gate, passed } = collect(MARKERS.stdout);
+    gate.write(Buffer.from('Welcome to web1\n'));
+    gate.write(Buffer.from(`${MARKERS.stdout}hello`));
+    gate.write(Buffer.from(' world'));
+    expect(passed()).toBe('hello world');
+    expect(gate.noise).toBe('Welcome to web1\n');
+  });
+
+  it('finds a marker split across chunks, with its value', () => {
+    const { gate, passed } = collect(MARKERS.pgidPrefix, true);
+    const line = `${MARKERS.pgidPrefix}4242\nerr`;
+    for (const char of line) gate.write(Buffer.from(char, 'latin1'));
+    expect(gate.value).toBe('4242');
+    expect(passed()).toBe('err');
+  });
+
+  it('keeps everything as noise when the marker never comes', () => {
+    const { gate, passed } = collect(MARKERS.stdout);
+    gate.write(Buffer.from('This account is currently not available.\n'));
+    expect(gate.seen).toBe(false);
+    expect(passed()).toBe('');
+    expect(gate.noise).toContain('not available');
+  });
+
+  it('bounds what it holds while waiting', () => {
+    const { gate } = collect(MARKERS.stdout);
+    for (let i = 0; i < 100; i++) gate.write(Buffer.alloc(10_000, 'n'));
+    expect(gate.noise.length).toBeLessThan(80_000);
+  });
+});
+
+describe('runnerFailure', () => {
+  const base = { sudo: false, started: true, sudoEntered: false, stderrNoise: '', stderrText: '', exitCode: 0 };
+
+  it('is nothing when the command ran', () => {
+    expect(runnerFailure(base)).toBeNull();
+    expect(runnerFailure({ ...base, sudo: true, sudoEntered: true, exitCode: 3 })).toBeNull();
+  });
+
+  it('names a runner that never started, even when the login shell exited 0', () => {
+    const error = runnerFailure({ ...base, started: false, stderrNoise: 'fish: Unknown command: /bin/sh\n', exitCode: 0 });
+    expect(error?.code).toBe('REMOTE_RUNNER_FAILED');
+    expect(error?.message).toContain('Unknown command');
+  });
+
+  it('tells a password prompt from another sudo refusal', () => {
+    expect(runnerFailure({ ...base, sudo: true, stderrText: 'sudo: a password is required\n', exitCode: 1 })?.code).toBe('SUDO_NEEDS_PASSWORD');
+    const refused = runnerFailure({ ...base, sudo: true, stderrText: 'sudo: not installed on this server\n', exitCode: 127 });
+    expect(refused?.code).toBe('SUDO_FAILED');
+    expect(refused?.message).toContain('not installed');
+  });
+});
