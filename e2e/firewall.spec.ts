@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { readLab } from './lab/lab.js';
 import { expect, test } from './fixtures.js';
-import { createTicket } from './steps.js';
+import { auditCell, createTicket } from './steps.js';
 
 /** Story 2 in the browser: one of three web heads answers 400; block just that one from web2. Needs the lab. */
 const lab = readLab();
@@ -63,7 +63,7 @@ test('block the one bad web head from a customer server: preview, apply, verify,
   await expect(page.getByText("Removed 1 rule; the customer's own rules are unchanged.")).toBeVisible({ timeout: 30_000 });
 
   await page.getByRole('tab', { name: 'Audit' }).click();
-  for (const action of ['firewall.planned', 'firewall.applied', 'firewall.verified', 'firewall.confirmed', 'firewall.removed']) {
-    await expect(page.getByRole('cell', { name: action, exact: true })).toBeVisible();
+  for (const action of ['firewall.planned', 'firewall.applied', 'firewall.verified', 'firewall.confirmed', 'firewall.removed'] as const) {
+    await expect(auditCell(page, action)).toBeVisible();
   }
 });

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { readLab } from './lab/lab.js';
 import { expect, test } from './fixtures.js';
-import { createTicket } from './steps.js';
+import { auditCell, createTicket } from './steps.js';
 
 /** Needs the lab: `bash e2e/lab/up.sh` (root). */
 const lab = readLab();
@@ -45,9 +45,9 @@ test.describe('servers of a ticket', () => {
     await expect(output).toContainText('exit 0');
 
     await page.getByRole('tab', { name: 'Audit' }).click();
-    await expect(page.getByRole('cell', { name: 'ssh.exec' })).toBeVisible();
+    await expect(auditCell(page, 'ssh.exec')).toBeVisible();
     await expect(page.getByRole('cell', { name: /web1 \(root@10\.77\.0\.11:22\): sh -c hostname; echo/ })).toBeVisible();
-    await expect(page.getByRole('cell', { name: 'ssh.hostkey.trusted' })).toBeVisible();
+    await expect(auditCell(page, 'ssh.hostkey.trusted')).toBeVisible();
   });
 
   test('a terminal on the server saves its transcript to the ticket', async ({ page, backline }) => {

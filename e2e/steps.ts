@@ -1,4 +1,5 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import type { AuditAction } from '../shared/domain/audit.js';
 import { expect } from './fixtures.js';
 
 /** The steps every journey starts with, written once. */
@@ -10,4 +11,9 @@ export async function createTicket(page: Page, id: string, title: string, custom
   if (customer) await dialog.getByLabel('Customer').fill(customer);
   await dialog.getByRole('button', { name: 'Create ticket' }).click();
   await expect(page.getByRole('tab', { name: 'Notes' })).toBeVisible();
+}
+
+/** An action's cell in the Audit tab; the name is checked against the actions Backline writes (shared/domain/audit.ts). */
+export function auditCell(page: Page, action: AuditAction): Locator {
+  return page.getByRole('cell', { name: action, exact: true });
 }

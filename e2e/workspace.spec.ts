@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures.js';
-import { createTicket } from './steps.js';
+import { auditCell, createTicket } from './steps.js';
 import type { Page } from '@playwright/test';
 
 async function writeNote(page: Page, text: string): Promise<void> {
@@ -54,8 +54,8 @@ test.describe('a ticket workspace', () => {
     await expect(page.getByText('e1000e driver has no netpoll: netconsole cannot send the panic')).toBeVisible();
 
     await page.getByRole('tab', { name: 'Audit' }).click();
-    await expect(page.getByRole('cell', { name: 'finding.added' })).toBeVisible();
-    await expect(page.getByRole('cell', { name: 'ticket.created' })).toBeVisible();
+    await expect(auditCell(page, 'finding.added')).toBeVisible();
+    await expect(auditCell(page, 'ticket.created')).toBeVisible();
   });
 
   test('the tabs for later capabilities say honestly that they are not built yet', async ({ page, backline }) => {
@@ -101,6 +101,6 @@ test.describe('export', () => {
     expect(file).toContain('Tracking entry **SSL-2291** found by serial.');
 
     await page.getByRole('tab', { name: 'Audit' }).click();
-    await expect(page.getByRole('cell', { name: 'ticket.exported' })).toHaveCount(2);
+    await expect(auditCell(page, 'ticket.exported')).toHaveCount(2);
   });
 });
