@@ -22,6 +22,7 @@ export const errorCodes = {
   SUDO_NEEDS_PASSWORD: { status: 403, message: 'sudo on this server asks for a password.' },
   SUDO_FAILED: { status: 403, message: 'sudo on this server refused to run the command.' },
   REMOTE_RUNNER_FAILED: { status: 502, message: "The server's login shell could not start the command." },
+  REMOTE_COMMAND_FAILED: { status: 502, message: 'A step run on the server failed.' },
   SSH_SESSION_LIMIT: { status: 503, message: 'The server refused another session on this connection (sshd MaxSessions).' },
   COMMAND_TIMEOUT: { status: 504, message: 'The command ran past its time limit and was stopped.' },
   CANCELLED: { status: 409, message: 'Cancelled.' },

@@ -8,7 +8,9 @@ import { findingHandlers } from './workspace/finding-handlers.js';
 import { firewallHandlers } from './firewall/handlers.js';
 import { noteHandlers } from './workspace/note-handlers.js';
 import { ticketHandlers } from './workspace/ticket-handlers.js';
-import { serverHandlers, type SshDeps } from './ssh/server-handlers.js';
+import { serverHandlers } from './ssh/server-handlers.js';
+import { RemoteRunner } from './ssh/remote.js';
+import type { SshDeps } from './ssh/ssh-deps.js';
 import { terminalHandlers } from './ssh/terminal-handlers.js';
 import { workspaceHandlers } from './workspace/workspace-handlers.js';
 import { reportingHandlers, requireSourceConfig } from './reporting/handlers.js';
@@ -84,6 +86,7 @@ export function createCore(options: CoreOptions): Core {
     runsDir: join(options.dataDir, 'runs'),
     output: { headBytes: 256 * 1024, tailBytes: 256 * 1024, liveBudgetBytes: 1024 * 1024, auditBytes: 16 * 1024 },
   };
+  const remote = new RemoteRunner(workspace, ssh);
   const clock = options.clock ?? (() => new Date());
   const log = options.log ?? ((message, error) => console.error(`[backline] ${message}:`, error));
   const reportingConfigFile = options.reporting?.configFile ?? (process.env.BACKLINE_REPORTING_SOURCES || join(options.dataDir, 'reporting-sources.json'));
@@ -108,7 +111,7 @@ export function createCore(options: CoreOptions): Core {
     ...ticketHandlers(workspace),
     ...noteHandlers(workspace),
     ...findingHandlers(workspace),
-    ...serverHandlers(workspace, ssh),
+    ...serverHandlers(workspace, ssh, remote),
     ...terminalHandlers(workspace, ssh),
     ...firewallHandlers(workspace, ssh),
     ...reportingHandlers({ configFile: reportingConfigFile, cacheFile, sync, library, runner, clock }),

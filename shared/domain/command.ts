@@ -6,7 +6,7 @@ export const runIdSchema = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'A run id is
 export const argvSchema = z
   .array(z.string().max(64 * 1024).refine((arg) => !arg.includes('\0'), 'Arguments cannot contain NUL bytes.'))
   .min(1, 'Give a command to run.')
-  .max(1000);
+  .max(4096, 'At most 4,096 arguments.');
 
 export const outputSchema = z.object({
   text: z.string(),

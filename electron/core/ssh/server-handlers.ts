@@ -4,42 +4,20 @@ import type { HostResult } from '../../../shared/domain/command.js';
 import type { Server } from '../../../shared/domain/server.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
-import { formatBytes } from './bounded-output.js';
-import type { HostKeyStore } from './host-key-store.js';
-import { OutputBatcher } from './output-batcher.js';
-import { describeChain, hopsFor, resolveServerChain, type LocalSsh } from './resolve-server.js';
-import type { SecretVault } from './secret-vault.js';
-import type { SshSessions } from './sessions.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { OutputBatcher } from './output-batcher.js';
+import { errorOf, type RemoteRunner } from './remote.js';
+import { describeChain, resolveServerChain } from './resolve-server.js';
+import { hopsOf, whereOf, type SshDeps } from './ssh-deps.js';
 
-export interface SshDeps {
-  sessions: SshSessions;
-  /** Where secrets the engineer asked to keep are stored encrypted; absent in the browser shell. */
-  vault?: SecretVault | undefined;
-  hostKeys: HostKeyStore;
-  local: LocalSsh;
-  /** Where full outputs too large to keep in memory are written. */
-  runsDir: string;
-  output: { headBytes: number; tailBytes: number; liveBudgetBytes: number; auditBytes: number };
-}
-
-/** How to reach a server now: its hops with this session's secrets, worked out at every (re)connect. */
-export const hopsOf = (ssh: SshDeps, server: StoredServer) => () => hopsFor(server, ssh.local, ssh.sessions.secretsFor(server.id));
-
-/** The last hop: the user, host and port the server is really reached as. */
-export const targetOf = (ssh: SshDeps, server: StoredServer) => resolveServerChain(server, ssh.local).at(-1)!;
-
-export const whereOf = (ssh: SshDeps, server: StoredServer) => {
-  const target = targetOf(ssh, server);
-  return `${target.user}@${target.hostName}:${target.port}`;
-};
-
-const clip = (text: string, bytes: number) => (text.length > bytes ? `${text.slice(0, bytes)}\n[… clipped in the audit log …]` : text);
+// Until the firewall's handlers import them from their own home.
+export { hopsOf, targetOf, type SshDeps } from './ssh-deps.js';
 
 export function serverHandlers(
   ws: Workspace,
   ssh: SshDeps,
+  remote: RemoteRunner,
 ): HandlerGroup<
   | 'servers.list'
   | 'servers.add'
@@ -154,72 +132,33 @@ export function serverHandlers(
           stdout: new OutputBatcher((data) => ws.publish('command.output', { runId, serverId: server.id, stream: 'stdout', data }), ssh.output.liveBudgetBytes),
           stderr: new OutputBatcher((data) => ws.publish('command.output', { runId, serverId: server.id, stream: 'stderr', data }), ssh.output.liveBudgetBytes),
         };
-        const started = performance.now();
-        let result: HostResult;
-        try {
-          const exec = await ssh.sessions.exec(server.id, hops(server), argv, {
-            sudo,
-            timeoutMs: timeoutS * 1000,
-            signal: abort.signal,
-            onData: (stream, chunk) => batchers[stream].push(chunk),
-            output: {
-              headBytes: ssh.output.headBytes,
-              tailBytes: ssh.output.tailBytes,
-              spillFile: (stream) => join(ssh.runsDir, `${runId}-${server.id}.${stream}`),
-            },
-          });
-          result = {
-            serverId: server.id,
-            label: server.label,
-            exitCode: exec.exitCode,
-            signal: exec.signal,
-            durationMs: exec.durationMs,
-            stdout: exec.stdout,
-            stderr: exec.stderr,
-            error: exec.error ? errorOf(exec.error) : null,
-          };
-        } catch (error) {
-          if (!(error instanceof BacklineError)) throw error;
-          const empty = { text: '', totalBytes: 0, truncated: false, fullOutputFile: null };
-          result = { serverId: server.id, label: server.label, exitCode: null, signal: null, durationMs: performance.now() - started, stdout: empty, stderr: empty, error: errorOf(error) };
-        }
+        const result = await remote.run({
+          server,
+          argv,
+          sudo,
+          purpose: 'Command',
+          runId,
+          timeoutMs: timeoutS * 1000,
+          signal: abort.signal,
+          onData: (stream, chunk) => batchers[stream].push(chunk),
+          output: {
+            headBytes: ssh.output.headBytes,
+            tailBytes: ssh.output.tailBytes,
+            spillFile: (stream) => join(ssh.runsDir, `${runId}-${server.id}.${stream}`),
+          },
+        });
         batchers.stdout.flush();
         batchers.stderr.flush();
-        record(server, result);
-        return result;
-      }
-
-      function record(server: StoredServer, result: HostResult): void {
-        let at: string;
-        try {
-          at = whereOf(ssh, server);
-        } catch {
-          at = server.host;
-        }
-        const outcome = result.error ? result.error.code : `exit ${result.exitCode ?? result.signal ?? '?'}`;
-        ws.change((tx) =>
-          tx.record({
-            ticketId,
-            action: 'ssh.exec',
-            summary: `${server.label} (${at})${sudo ? ' sudo' : ''}: ${argv.join(' ').slice(0, 200)} → ${outcome} in ${(result.durationMs / 1000).toFixed(1)} s`,
-            detail: {
-              runId,
-              serverId: server.id,
-              server: server.label,
-              where: at,
-              argv,
-              sudo,
-              exitCode: result.exitCode,
-              signal: result.signal,
-              durationMs: Math.round(result.durationMs),
-              error: result.error,
-              stdout: clip(result.stdout.text, ssh.output.auditBytes),
-              stderr: clip(result.stderr.text, ssh.output.auditBytes),
-              outputBytes: { stdout: result.stdout.totalBytes, stderr: result.stderr.totalBytes, total: formatBytes(result.stdout.totalBytes + result.stderr.totalBytes) },
-              fullOutputFiles: [result.stdout.fullOutputFile, result.stderr.fullOutputFile].filter(Boolean),
-            },
-          }),
-        );
+        return {
+          serverId: server.id,
+          label: server.label,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          durationMs: result.durationMs,
+          stdout: result.stdout,
+          stderr: result.stderr,
+          error: result.error ? errorOf(result.error) : null,
+        };
       }
     },
     'commands.cancel': ({ runId }) => {
@@ -228,8 +167,4 @@ export function serverHandlers(
       return { cancelled: abort !== undefined };
     },
   };
-}
-
-function errorOf(error: BacklineError): NonNullable<HostResult['error']> {
-  return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
 }

@@ -6,7 +6,7 @@ import { BoundedOutput } from './bounded-output.js';
 import { transcriptNote } from './transcript.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { hopsOf, whereOf, type SshDeps } from './server-handlers.js';
+import { hopsOf, whereOf, type SshDeps } from './ssh-deps.js';
 
 interface OpenTerminal {
   server: StoredServer;
