@@ -26,7 +26,6 @@ export const errorCodes = {
   SSH_SESSION_LIMIT: { status: 503, message: 'The server refused another session on this connection (sshd MaxSessions).' },
   COMMAND_TIMEOUT: { status: 504, message: 'The command ran past its time limit and was stopped.' },
   CANCELLED: { status: 409, message: 'Cancelled.' },
-  REMOTE_COMMAND_FAILED: { status: 502, message: 'A command Backline ran on the server failed.' },
   SESSION_WOULD_BE_CUT: { status: 409, message: 'This change would cut your own SSH session to the server.' },
   REPORT_INVALID: { status: 400, message: 'This report cannot be run or saved as it is.' },
   REPORT_READ_ONLY: { status: 400, message: 'Reports only read: this SQL would change the cache.' },
