@@ -91,6 +91,21 @@ describe.each(['bl-tcsh', 'bl-fish', 'bl-zsh', 'bl-chatty', 'root'])('as %s', (u
   }
 });
 
+describe('cancel under another login shell and sudo', () => {
+  it('kills the command and everything it started, as root, leaving no orphans', async () => {
+    const target = await serverAs('bl-tcsh');
+    const seconds = 50_000 + Math.floor(Math.random() * 10_000);
+    const mine = `^sleep (${seconds}|${seconds + 1})$`;
+    const id = runId();
+    const running = app.call('commands.run', { ticketId: target.ticketId, runId: id, serverIds: [target.serverId], argv: ['sh', '-c', `sleep ${seconds} & sleep ${seconds + 1}`], sudo: true, timeoutS: 60 });
+    const count = async () => (await run(target, ['pgrep', '-c', '-u', 'root', '-f', mine])).stdout.text.trim();
+    await expect.poll(count, { timeout: 5000 }).toBe('2');
+    await app.call('commands.cancel', { runId: id });
+    expect((await running).results[0]!.error?.code).toBe('CANCELLED');
+    await expect.poll(count, { timeout: 5000 }).toBe('0');
+  });
+});
+
 describe('what the audit shows is what ran', () => {
   it('records argv, purpose, exit status and output of every run', async () => {
     const target = await serverAs('bl-tcsh');

@@ -94,14 +94,12 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   const afterSudo = options.sudo ? new MarkerGate(MARKERS.sudo, commandStderr) : null;
   const runnerStderr = new MarkerGate(
     MARKERS.pgidPrefix,
-    (chunk) => {
-      if (pgid === null && /^\d+$/.test(runnerStderr.value ?? '')) {
-        pgid = Number(runnerStderr.value);
-        if (stopReason) void killGroup(client, pgid, options.sudo).catch(() => undefined);
-      }
-      (afterSudo ? afterSudo.write(chunk) : commandStderr(chunk));
+    (chunk) => (afterSudo ? afterSudo.write(chunk) : commandStderr(chunk)),
+    (value) => {
+      if (!/^\d+$/.test(value)) return;
+      pgid = Number(value);
+      if (stopReason) void killGroup(client, pgid, options.sudo).catch(() => undefined);
     },
-    true,
   );
 
   let code: number | null = null;
@@ -128,8 +126,6 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   });
   await closed;
   if (failure.error) throw failure.error;
-  // A marker with nothing after it never called its pass-through: take the process group here too.
-  if (pgid === null && /^\d+$/.test(runnerStderr.value ?? '')) pgid = Number(runnerStderr.value);
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
   await Promise.all([stdout.finish(), stderr.finish()]);

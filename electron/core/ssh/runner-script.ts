@@ -67,8 +67,8 @@ export class MarkerGate {
   constructor(
     private readonly marker: string,
     private readonly pass: (chunk: Buffer) => void,
-    /** A marker with a value (`tag` + value + newline) rather than a fixed line. */
-    private readonly withValue = false,
+    /** For a marker with a value (`tag` + value + newline) rather than a fixed line: called once it is read. */
+    private readonly onValue?: (value: string) => void,
   ) {}
 
   get seen(): boolean {
@@ -98,7 +98,7 @@ export class MarkerGate {
       return;
     }
     let end = at + this.marker.length;
-    if (this.withValue) {
+    if (this.onValue) {
       const newline = text.indexOf('\n', end);
       if (newline === -1) return;
       this.value = text.slice(end, newline);
@@ -107,6 +107,7 @@ export class MarkerGate {
     this.noiseText = clipNoise(this.noiseText + this.pending.subarray(0, at).toString('utf8'));
     const rest = this.pending.subarray(end);
     this.pending = null;
+    if (this.value !== null) this.onValue?.(this.value);
     if (rest.length > 0) this.pass(rest);
   }
 }
