@@ -54,6 +54,8 @@ export interface Core {
   dispatch: Dispatch;
   events: EventBus;
   handlers: Handlers;
+  /** The live SSH connections, for benchmarks that measure below the contract (ssh2 on the same connections). */
+  sessions: SshSessions;
   close(): void;
 }
 
@@ -120,6 +122,7 @@ export function createCore(options: CoreOptions): Core {
     dispatch: createDispatch(handlers, log),
     events,
     handlers,
+    sessions,
     close: () => {
       sessions.closeAll();
       void sync.close();

@@ -1,14 +1,19 @@
 /**
  * `npm run bench:ssh`: one command on the lab's 20 fleet servers, Backline's fan-out against OpenSSH's
- * ssh run in parallel, cold (new connections) and warm (reused sessions), all measured in this run.
- * Prints medians and the ratios the SSH issue sets targets for. Needs `bash e2e/lab/up.sh --fleet 20`.
+ * ssh run in parallel, cold (new connections) and warm (reused sessions), and against bare ssh2 exec on
+ * Backline's own warm connections, all measured in this run. The bare runs show Backline's overhead over
+ * its library, and the cost of carrying the command past the login shell (`/bin/sh -s` with the script
+ * on stdin) against the sh-quoted text Backline sent before. Needs `bash e2e/lab/up.sh --fleet 20`.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Client } from 'ssh2';
 import { readLab } from '../../e2e/lab/lab.js';
 import { createCore } from '../../electron/core/core.js';
+import { RUNNER_EXEC_TEXT, runnerScript } from '../../electron/core/ssh/runner-script.js';
+import { commandLine } from '../../electron/core/ssh/shell-quote.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -52,6 +57,24 @@ async function call<K extends MethodName>(method: K, input: MethodInput<K>): Pro
   return result.value as MethodOutput<K>;
 }
 
+/** One exec straight on ssh2, the script (if any) on stdin; resolves when the channel closes with exit 0. */
+function bareExec(client: Client, text: string, stdin?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.exec(text, (error, channel) => {
+      if (error) return reject(error);
+      let code: number | null = null;
+      channel.on('exit', (exit: number | null) => (code = exit));
+      channel.on('close', () => (code === 0 ? resolve() : reject(new Error(`${text}: exit ${code}`))));
+      channel.resume();
+      channel.stderr.resume();
+      if (stdin !== undefined) channel.end(stdin);
+    });
+  });
+}
+
+/** The text Backline sent before commands went past the login shell: argv quoted for sh, in a wrapper reporting the process group. */
+const OLD_TEXT = commandLine(['sh', '-c', `read -r _ _ _ _ g _ < /proc/$$/stat; printf '\\036BLPGID:%s\\n' "$g" >&2; exec "$@"`, 'backline', ...COMMAND]);
+
 let runs = 0;
 async function fanOut(ids: number[]): Promise<void> {
   const { results } = await call('commands.run', { ticketId: 'BENCH-1', runId: `bench-${++runs}-${Date.now()}`, serverIds: ids, argv: COMMAND, sudo: false, timeoutS: 60 });
@@ -66,6 +89,12 @@ try {
     servers.push(await call('servers.add', { ticketId: 'BENCH-1', label: host.name, host: host.address, user: 'root', auth: 'key', keyFile: rootKey }));
   }
   const ids = servers.map((s) => s.id);
+  const clients = async () =>
+    Promise.all(ids.map(async (id) => (await core.sessions.session(id, () => { throw new Error('not connected'); })).connection.client));
+  const bare = async (text: string, stdin?: string) => {
+    const all = await clients();
+    await Promise.all(all.map((client) => bareExec(client, text, stdin)));
+  };
   const disconnectAll = async () => {
     for (const id of ids) await call('servers.disconnect', { id });
   };
@@ -86,6 +115,9 @@ try {
     opensshOne: [] as number[],
     opensshWarm: [] as number[],
     opensshWarmOne: [] as number[],
+    ssh2Bare: [] as number[],
+    ssh2OldText: [] as number[],
+    ssh2Runner: [] as number[],
   };
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved, so a noisy moment on this shared machine hits both sides alike.
@@ -97,6 +129,10 @@ try {
     sample.opensshOne.push(await timed(() => openssh(fleet[0]!.address)));
     sample.opensshWarm.push(await timed(() => Promise.all(fleet.slice(0, 20).map((h) => openssh(h.address, control(h.address))))));
     sample.opensshWarmOne.push(await timed(() => openssh(fleet[0]!.address, control(fleet[0]!.address))));
+    await fanOut(ids); // connects again after the cold round, so the bare runs below use warm connections
+    sample.ssh2Bare.push(await timed(() => bare(COMMAND.join(' '))));
+    sample.ssh2OldText.push(await timed(() => bare(OLD_TEXT)));
+    sample.ssh2Runner.push(await timed(() => bare(RUNNER_EXEC_TEXT, runnerScript(COMMAND, false))));
   }
 
   const m = Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, median(v)])) as Record<keyof typeof sample, number>;
@@ -109,11 +145,17 @@ try {
   row('OpenSSH: one ssh to one server (new connection)', m.opensshOne);
   row('OpenSSH warm: 20 × ssh over ControlMaster connections', m.opensshWarm);
   row('OpenSSH warm: one ssh over a ControlMaster connection', m.opensshWarmOne);
+  row('ssh2 bare: exec `hostname` on the same 20 warm connections', m.ssh2Bare);
+  row('ssh2: the sh-quoted text Backline sent before (same 20)', m.ssh2OldText);
+  row('ssh2: /bin/sh -s with the runner script on stdin (same 20)', m.ssh2Runner);
   const warmRatio = m.backlineWarm / m.backlineOne;
   const coldRatio = m.backlineCold / m.opensshCold;
   console.log('');
   console.log(`warm fan-out ÷ one round trip      ${warmRatio.toFixed(2)}x   (target ≤ 1.5x: ${warmRatio <= 1.5 ? 'met' : 'NOT met'})`);
   console.log(`cold fan-out ÷ parallel OpenSSH    ${coldRatio.toFixed(2)}x   (target ≤ 1.2x: ${coldRatio <= 1.2 ? 'met' : 'NOT met'})`);
+  const wrapperRatio = m.ssh2Runner / m.ssh2OldText;
+  console.log(`login-shell-proof runner ÷ the text sent before   ${wrapperRatio.toFixed(3)}x   (target ≤ 1.05x: ${wrapperRatio <= 1.05 ? 'met' : 'NOT met'})`);
+  console.log(`Backline warm fan-out ÷ bare ssh2 exec            ${(m.backlineWarm / m.ssh2Bare).toFixed(2)}x   (what Backline adds over its library: runner, audit, events)`);
   console.log(`for comparison, OpenSSH's own warm fan-out ÷ its one round trip: ${(m.opensshWarm / m.opensshWarmOne).toFixed(2)}x`);
   console.log(`(all ${ids.length} lab servers share this machine's ${availableParallelism()} cores, so their sshd work queues up: see the README)`);
 } finally {
