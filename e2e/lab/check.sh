@@ -2,7 +2,9 @@
 # Proves the lab works, with the real ssh client: key, passphrase-key and password logins, sudo
 # with and without a password, the jump to db1 through the bastion, db1 unreachable from the
 # workstation, 20 connections at once, nothing listening outside the lab's addresses, the web
-# heads behind feeds.lab.test as the customer servers see them, and the customer's firewall.
+# heads behind feeds.lab.test as the customer servers see them, the customer's firewall, the
+# customer users with tcsh, fish and zsh login shells (and bl-chatty's noisy .bashrc), and web3's
+# MaxSessions.
 #   sudo bash e2e/lab/check.sh
 # Exit status 0 when every check passes. Contacts only lab addresses: a check that must fail to
 # reach db1 from the root namespace binds to the lab's bridge, so no packet can leave by eth0.
@@ -185,6 +187,68 @@ for c in $LAB_CUSTOMER_FIREWALL_HOSTS; do
       bad "$c: the customer's $tool ruleset lacks: ${missing[*]}" "$out"
     fi
   done
+done
+
+# 11. The customer users with other login shells (LAB_SHELL_USERS), by key on web1: sshd runs the
+#     command with their login shell, whose startup file ran (BACKLINE_LAB_RC) and printed nothing,
+#     and `sudo -n` works. bl-chatty's .bashrc prints its banner and its stderr line even here. The
+#     command is one all four shells read alike.
+for u in "${LAB_SHELL_USERS[@]}"; do
+  IFS='|' read -r user shell <<<"$u"
+  err=$(mktemp)
+  out=$(as_key lab_deploy "$user@$WEB1" 'printenv SHELL; printenv BACKLINE_LAB_RC; sudo -n id -u' 2>"$err")
+  status=$?
+  errtext=$(<"$err")
+  rm -f "$err"
+  case ${shell##*/} in
+    tcsh) rc=.tcshrc ;;
+    fish) rc=config.fish ;;
+    zsh) rc=.zshenv ;;
+    *) rc=.bashrc ;;
+  esac
+  want_out="$shell"$'\n'"$rc"$'\n0'
+  want_err=''
+  if [[ $user == "$LAB_CHATTY_USER" ]]; then
+    want_out="Welcome to web1"$'\n'"$want_out"
+    want_err="stty: not a tty"
+  fi
+  if ((status == 0)) && [[ $out == "$want_out" && $errtext == "$want_err" ]]; then
+    ok "$user@$WEB1 by key: login shell $shell, $rc ran${want_err:+ (and printed its banner and its stderr line)}, \`sudo -n\` works"
+  else
+    bad "$user@$WEB1: login shell / startup file / sudo -n" "status $status, stdout: $out"$'\n'"stderr: $errtext"
+  fi
+done
+# The firewall probe's kind of command, as the tcsh user with sudo: the customer's rules are there.
+out=$(as_key lab_deploy "bl-tcsh@$WEB1" 'sudo -n iptables-save -t filter' 2>&1)
+if grep -qF -- "--comment \"$LAB_CUSTOMER_RULE_MARK" <<<"$out"; then
+  ok "bl-tcsh@$WEB1: \`sudo -n iptables-save\` shows the customer's rules"
+else
+  bad "bl-tcsh@$WEB1: sudo -n iptables-save" "$out"
+fi
+
+# 12. MaxSessions: on a hardened host (LAB_HOST_MAX_SESSIONS) one connection carries that many
+#     sessions at once and the next is refused. The sessions share one master connection; the
+#     clients get ProxyCommand=false, so a refused one cannot fall back to a connection of its own.
+for entry in $LAB_HOST_MAX_SESSIONS; do
+  name=${entry%%:*}
+  max=${entry#*:}
+  addr=$(addr_of "$name")
+  tmp=$(mktemp -d)
+  as_key lab_root -o ControlMaster=yes -o ControlPath="$tmp/cm" -o ControlPersist=60 -N -f "root@$addr"
+  for ((i = 1; i <= max + 1; i++)); do
+    as_key lab_root -o ControlMaster=no -o ControlPath="$tmp/cm" -o ProxyCommand=false "root@$addr" 'sleep 2; echo ok' >"$tmp/s$i" 2>&1 &
+    sleep 0.3
+  done
+  wait
+  good=$(grep -lx ok "$tmp"/s* | wc -l)
+  refused=$(grep -l "refused" "$tmp"/s* | wc -l)
+  as_key lab_root -o ControlPath="$tmp/cm" -O exit "root@$addr" 2>/dev/null
+  if ((good == max && refused == 1)); then
+    ok "$name (MaxSessions $max): $max sessions on one connection, session $((max + 1)) refused"
+  else
+    bad "$name (MaxSessions $max): $good sessions answered, $refused refused" "$(cat "$tmp"/s*)"
+  fi
+  rm -rf "$tmp"
 done
 
 echo

@@ -2,7 +2,8 @@
 # Takes the lab down: ends its sshd and web head processes (and anything else running in its
 # namespaces), deletes its namespaces, veths and bridge.
 #   sudo bash e2e/lab/down.sh [--purge]
-# --purge also removes the lab's users, its sudoers file and state/ (keys, passwords, host keys).
+# --purge also removes the lab's users (bl-deploy, bl-ops and the shell users of LAB_SHELL_USERS,
+# with their homes), its sudoers file and state/ (keys, passwords, host keys).
 # Idempotent, and works on a half-up lab: every step tolerates what is already gone.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -11,7 +12,7 @@ PURGE=0
 while (($#)); do
   case $1 in
     --purge) PURGE=1; shift ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (usage: down.sh [--purge])" ;;
   esac
 done
@@ -60,7 +61,7 @@ if ip link show "$LAB_BRIDGE" >/dev/null 2>&1; then ip link delete "$LAB_BRIDGE"
 
 # 4. --purge: accounts, sudoers, state.
 if ((PURGE)); then
-  for user in "$LAB_DEPLOY_USER" "$LAB_OPS_USER"; do
+  for user in $(lab_users); do
     entry=$(getent passwd "$user") || continue
     if [[ $(cut -d: -f5 <<<"$entry") != "$LAB_MARK" ]]; then
       warn "user $user was not created by the lab (no '$LAB_MARK' comment): left alone"
@@ -71,6 +72,13 @@ if ((PURGE)); then
     userdel --remove "$user" 2>/dev/null || userdel "$user" || warn "could not remove user $user"
   done
   if [[ -f $LAB_SUDOERS_FILE ]] && grep -q "$LAB_MARK" "$LAB_SUDOERS_FILE"; then rm -f "$LAB_SUDOERS_FILE"; fi
+  # Login shells up.sh had to add to /etc/shells (their packages normally list them themselves).
+  if [[ -r $SHELLS_ADDED_FILE ]]; then
+    while read -r shell; do
+      [[ -n $shell ]] || continue
+      if command -v remove-shell >/dev/null; then remove-shell "$shell"; else sed -i "\\|^${shell}\$|d" /etc/shells; fi
+    done <"$SHELLS_ADDED_FILE"
+  fi
   rm -rf "${STATE:?}"
 fi
 

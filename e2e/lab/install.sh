@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # curl: check.sh asks the web heads from a customer server, as the customer's PHP would.
-PACKAGES=(openssh-server openssh-client iproute2 iptables sudo sshpass util-linux procps curl)
+# tcsh, fish, zsh: the login shells of the customer users bl-tcsh, bl-fish and bl-zsh (issue 9).
+PACKAGES=(openssh-server openssh-client iproute2 iptables sudo sshpass util-linux procps curl tcsh fish zsh)
 
 if [[ $EUID -ne 0 ]]; then
   echo "install.sh: needs root (try: sudo bash e2e/lab/install.sh)" >&2

@@ -36,6 +36,9 @@ const hostSchema = z.object({
   network: z.enum(['public', 'private']),
   jumpHost: z.string().nullable(),
   hostKeys: z.array(hostKeySchema),
+  /** sshd's MaxSessions: sessions (channels) per connection. 10 (OpenSSH's default) except on a
+   * hardened server (web3: 2), which refuses the session after that on the same connection. */
+  maxSessions: z.number().int().positive(),
   sshdConfig: z.string(),
   sshdLog: z.string(),
   pidFile: z.string(),
@@ -57,6 +60,9 @@ const userSchema = z.object({
   passwordFile: z.string().nullable(),
   /** root is root; `nopasswd`: `sudo -n` works; `password`: sudo asks for the user's password. */
   sudo: z.enum(['root', 'nopasswd', 'password']),
+  /** The login shell (passwd's last field), which sshd runs the exec request's text with:
+   * `/bin/bash`, or `/usr/bin/tcsh` (bl-tcsh), `/usr/bin/fish` (bl-fish), `/usr/bin/zsh` (bl-zsh). */
+  shell: z.string().startsWith('/'),
 });
 
 /** An upstream web head of the remote site `feedsName` (story 2): web-head.js on Node, no sshd. */
@@ -158,7 +164,7 @@ function find<T extends { name: string }>(items: readonly T[], name: string, wha
   return item;
 }
 
-/** A host by name (web1, web2, bastion, db1, fleet01...). */
+/** A host by name (web1, web2, web3, bastion, db1, fleet01...). */
 export function labHost(lab: Lab, name: string): LabHost {
   return find(lab.hosts, name, 'host');
 }
@@ -168,7 +174,7 @@ export function labHead(lab: Lab, name: string): LabHead {
   return find(lab.heads, name, 'web head');
 }
 
-/** A user by name (root, bl-deploy, bl-ops). */
+/** A user by name (root, bl-deploy, bl-ops, bl-tcsh, bl-fish, bl-zsh, bl-chatty). */
 export function labUser(lab: Lab, name: string): LabUser {
   return find(lab.users, name, 'user');
 }

@@ -44,6 +44,27 @@ lab_hosts() {
   done
 }
 
+# sshd's MaxSessions for host $1: LAB_HOST_MAX_SESSIONS's entry for it, else LAB_MAX_SESSIONS.
+host_max_sessions() {
+  local entry
+  for entry in $LAB_HOST_MAX_SESSIONS; do
+    [[ ${entry%%:*} == "$1" ]] && { echo "${entry#*:}"; return 0; }
+  done
+  echo "$LAB_MAX_SESSIONS"
+}
+
+# The accounts the lab creates (root is not one of them), one per line: bl-deploy, bl-ops, then
+# the users of LAB_SHELL_USERS.
+lab_users() {
+  local u
+  printf '%s\n' "$LAB_DEPLOY_USER" "$LAB_OPS_USER"
+  for u in "${LAB_SHELL_USERS[@]}"; do echo "${u%%|*}"; done
+}
+
+# Login shells up.sh added to /etc/shells (normally none: the shells' packages list themselves);
+# down.sh --purge takes them out again.
+SHELLS_ADDED_FILE="$STATE/shells.added"
+
 # The fleet size recorded by the last `up` (0 when none).
 recorded_fleet() {
   local n=0

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Prints each lab host and whether its sshd answers with the host key the lab gave it, and each
-# web head and the HTTP status it answers on each of its ports.
+# Prints each lab host (its MaxSessions, whether its sshd answers with the host key the lab gave it),
+# each web head and the HTTP status it answers on each of its ports, and each lab user (its shell).
 #   sudo bash e2e/lab/status.sh
-# Exit status 0 when every host and head answers as it should, 1 otherwise. Hosts on the
-# workstation network (and the heads) are asked from the root namespace; hosts behind the bastion
-# are asked from inside the bastion's namespace (the only place that reaches them).
+# Exit status 0 when every host and head answers as it should and every user is set up, 1
+# otherwise. Hosts on the workstation network (and the heads) are asked from the root namespace;
+# hosts behind the bastion are asked from inside the bastion's namespace (the only place that
+# reaches them).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_root
@@ -21,7 +22,7 @@ else
 fi
 
 down=0
-printf '%-9s %-12s %-12s %-10s %s\n' HOST NAMESPACE ADDRESS SSHD ANSWER
+printf '%-9s %-12s %-12s %-10s %-8s %s\n' HOST NAMESPACE ADDRESS SSHD SESSIONS ANSWER
 for h in "${HOSTS[@]}"; do
   IFS='|' read -r name ns addr net _ <<<"$h"
   dir=$(host_dir "$name")
@@ -48,7 +49,9 @@ for h in "${HOSTS[@]}"; do
     fi
   fi
   [[ $answer == answers,* ]] || down=$((down + 1))
-  printf '%-9s %-12s %-12s %-10s %s\n' "$name" "$ns" "$addr" "${proc:-none}" "$answer"
+  # MaxSessions as the host's running config says (lab.env's value when there is no config yet).
+  sessions=$(awk '$1 == "MaxSessions" { print $2 }' "$dir/sshd_config" 2>/dev/null)
+  printf '%-9s %-12s %-12s %-10s %-8s %s\n' "$name" "$ns" "$addr" "${proc:-none}" "${sessions:-$(host_max_sessions "$name")}" "$answer"
 done
 
 # Web heads: asked from the root namespace on each port with a HEAD request (no body: the bad
@@ -85,11 +88,36 @@ for h in "${HEADS[@]}"; do
 done
 echo "$LAB_FEEDS_NAME resolves to the heads on: $LAB_FEEDS_CLIENTS"
 
+# Users: each account the lab makes, with its login shell and whether its key login is set up
+# (an authorized_keys file under state/) or, for bl-ops, its password file.
+echo
+printf '%-10s %-15s %s\n' USER SHELL STATE
+users_bad=0
+for user in $(lab_users); do
+  want=/bin/bash
+  for u in "${LAB_SHELL_USERS[@]}"; do [[ ${u%%|*} == "$user" ]] && want=${u#*|}; done
+  if ! entry=$(getent passwd "$user"); then
+    printf '%-10s %-15s %s\n' "$user" "$want" "missing"; users_bad=$((users_bad + 1)); continue
+  fi
+  shell=$(cut -d: -f7 <<<"$entry")
+  home=$(cut -d: -f6 <<<"$entry")
+  state=()
+  [[ $shell == "$want" ]] || state+=("login shell is $shell, wants $want")
+  [[ -d $home ]] || state+=("no home $home")
+  if [[ $user == "$LAB_OPS_USER" ]]; then
+    [[ -s $OPS_PASSWORD_FILE ]] || state+=("no password file")
+  else
+    [[ -s $AUTH_KEYS/$user ]] || state+=("no authorized_keys")
+  fi
+  if ((${#state[@]})); then users_bad=$((users_bad + 1)); else state=("ok"); fi
+  printf '%-10s %-15s %s\n' "$user" "$shell" "$(IFS=,; echo "${state[*]}")"
+done
+
 stray=$(existing_lab_netns | grep -vxF -f <(printf '%s\n' "$LAB_PRIV_NS"; lab_hosts "$FLEET" | cut -d'|' -f2; lab_heads | cut -d'|' -f2) || true)
 [[ -z $stray ]] || echo "namespaces not in the lab's list: $(tr '\n' ' ' <<<"$stray")"
 
-if ((down || heads_down)); then
-  echo "Lab status: $down of ${#HOSTS[@]} hosts and $heads_down of ${#HEADS[@]} web heads not answering as they should"
+if ((down || heads_down || users_bad)); then
+  echo "Lab status: $down of ${#HOSTS[@]} hosts and $heads_down of ${#HEADS[@]} web heads not answering as they should, $users_bad of $(lab_users | wc -l) users not set up"
   exit 1
 fi
-echo "Lab status: all ${#HOSTS[@]} hosts and all ${#HEADS[@]} web heads answer"
+echo "Lab status: all ${#HOSTS[@]} hosts and all ${#HEADS[@]} web heads answer, all $(lab_users | wc -l) users set up"

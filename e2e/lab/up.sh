@@ -108,6 +108,18 @@ for c in $LAB_FEEDS_CLIENTS $LAB_CUSTOMER_FIREWALL_HOSTS; do
   printf '%s\n' "${LAB_HOSTS[@]}" | grep -q "^$c|" || die "lab.env: $c (LAB_FEEDS_CLIENTS / LAB_CUSTOMER_FIREWALL_HOSTS) is not in LAB_HOSTS"
 done
 
+[[ $LAB_MAX_SESSIONS =~ ^[1-9][0-9]*$ ]] || die "lab.env: LAB_MAX_SESSIONS must be a positive number"
+for entry in $LAB_HOST_MAX_SESSIONS; do
+  [[ $entry =~ ^[a-z][a-z0-9]*:[1-9][0-9]*$ ]] || die "lab.env: LAB_HOST_MAX_SESSIONS entry '$entry' must be host:sessions"
+  printf '%s\n' "${LAB_HOSTS[@]}" | grep -q "^${entry%%:*}|" || die "lab.env: ${entry%%:*} (LAB_HOST_MAX_SESSIONS) is not in LAB_HOSTS"
+done
+for u in "${LAB_SHELL_USERS[@]}"; do
+  IFS='|' read -r user shell <<<"$u"
+  [[ $user =~ ^bl-[a-z][a-z0-9]{0,20}$ ]] || die "lab.env: shell user '$user' must be bl- and lower-case letters and digits"
+  [[ $shell == /* ]] || die "lab.env: $user's login shell '$shell' must be an absolute path"
+  [[ $user != "$LAB_DEPLOY_USER" && $user != "$LAB_OPS_USER" ]] || die "lab.env: $user is in LAB_SHELL_USERS and is the deploy or ops user"
+done
+
 # From here on a failure takes the half-up lab down (unless --keep-on-failure).
 UP_OK=0
 on_exit() {
@@ -210,6 +222,128 @@ ensure_user "$LAB_DEPLOY_USER"
 ensure_user "$LAB_OPS_USER"
 if [[ $(shadow_field "$LAB_DEPLOY_USER") == '!'* ]]; then usermod -p '*' "$LAB_DEPLOY_USER"; fi
 
+# Customer users with other login shells (LAB_SHELL_USERS): key login (lab_deploy), passwordless
+# sudo, and a home with the startup files such a user really has. A user that exists with another
+# shell is changed only if the lab made it.
+ensure_shell_user() { # name shell
+  local user=$1 shell=$2 entry home group
+  [[ -x $shell ]] || die "$user's login shell $shell is missing: run \`sudo bash e2e/lab/install.sh\`"
+  if ! grep -qxF "$shell" /etc/shells; then
+    if command -v add-shell >/dev/null; then add-shell "$shell"; else echo "$shell" >>/etc/shells; fi
+    echo "$shell" >>"$SHELLS_ADDED_FILE"
+    log "added $shell to /etc/shells"
+  fi
+  if ! entry=$(getent passwd "$user"); then
+    useradd --create-home --shell "$shell" --comment "$LAB_MARK" "$user"
+    log "created user $user (login shell $shell)"
+  elif [[ $(cut -d: -f7 <<<"$entry") != "$shell" ]]; then
+    [[ $(cut -d: -f5 <<<"$entry") == "$LAB_MARK" ]] \
+      || die "user $user exists with login shell $(cut -d: -f7 <<<"$entry") and was not created by the lab: remove it, or rename the lab's in lab.env"
+    usermod --shell "$shell" "$user"
+    log "set $user's login shell to $shell"
+  fi
+  if [[ $(shadow_field "$user") == '!'* ]]; then usermod -p '*' "$user"; fi
+  home=$(getent passwd "$user" | cut -d: -f6)
+  group=$(id -gn "$user")
+  if [[ ! -d $home ]]; then
+    mkdir -p "$home"
+    cp -a /etc/skel/. "$home/"
+    chown -R "$user:$group" "$home"
+    chmod 0750 "$home"
+    log "made $user's home $home"
+  fi
+}
+
+# Writes stdin to $2 under user $1's home (only when it differs), owned by the user; the
+# directories on the way are made as the user.
+user_file() { # user path-in-home
+  local user=$1 home file
+  home=$(getent passwd "$user" | cut -d: -f6)
+  file=$home/$2
+  [[ -d ${file%/*} ]] || runuser -u "$user" -- mkdir -p "${file%/*}"
+  # shellcheck disable=SC2015 # write_if_changed's status is "changed", not success
+  write_if_changed "$file" 0644 && log "wrote $file" || true
+  chown "$user:$(id -gn "$user")" "$file"
+}
+
+# Their startup files: realistic, and silent, except bl-chatty's ~/.bashrc. Each exports
+# BACKLINE_LAB_RC (the file's name), so a test can tell that it ran.
+shell_user_files() { # name shell
+  local user=$1 shell=$2
+  if [[ $user == "$LAB_CHATTY_USER" ]]; then
+    {
+      cat <<'BASHRC'
+# ~/.bashrc of bl-chatty (Backline lab, written by e2e/lab/up.sh), as a careless admin left it:
+# the lines below come before the interactive guard, so every ssh command prints them too, a
+# banner on stdout and a line on stderr. The rest is Debian's /etc/skel/.bashrc.
+echo "Welcome to $(hostname)"
+echo "stty: not a tty" >&2
+export BACKLINE_LAB_RC=.bashrc
+
+BASHRC
+      cat /etc/skel/.bashrc
+    } | user_file "$user" .bashrc
+    return 0
+  fi
+  case ${shell##*/} in
+    tcsh)
+      user_file "$user" .tcshrc <<'TCSHRC'
+# ~/.tcshrc: read by every tcsh, interactive or not (Backline lab, written by e2e/lab/up.sh).
+# A long-time admin's: environment, history, aliases; the prompt only when interactive.
+setenv EDITOR vi
+setenv PAGER less
+setenv BACKLINE_LAB_RC .tcshrc
+set history = 2000
+set histdup = erase
+alias ll 'ls -lF'
+alias h 'history 25'
+if ($?prompt) then
+    set prompt = "%n@%m:%~%# "
+    set autolist
+    set correct = cmd
+endif
+TCSHRC
+      ;;
+    fish)
+      user_file "$user" .config/fish/config.fish <<'FISHRC'
+# ~/.config/fish/config.fish: read by every fish, interactive or not (Backline lab, written by
+# e2e/lab/up.sh). The environment first; the greeting and abbreviations only when interactive.
+set -gx EDITOR vi
+set -gx PAGER less
+set -gx BACKLINE_LAB_RC config.fish
+if status is-interactive
+    set -g fish_greeting ''
+    abbr -a ll 'ls -lF'
+end
+FISHRC
+      ;;
+    zsh)
+      user_file "$user" .zshenv <<'ZSHENV'
+# ~/.zshenv: read by every zsh, interactive or not (Backline lab, written by e2e/lab/up.sh).
+export EDITOR=vi
+export PAGER=less
+export BACKLINE_LAB_RC=.zshenv
+ZSHENV
+      user_file "$user" .zshrc <<'ZSHRC'
+# ~/.zshrc: read by interactive zsh only (Backline lab, written by e2e/lab/up.sh).
+HISTFILE=~/.zsh_history
+HISTSIZE=2000
+SAVEHIST=2000
+setopt appendhistory histignoredups
+bindkey -e
+PROMPT='%n@%m:%~%# '
+alias ll='ls -lF'
+ZSHRC
+      ;;
+  esac
+}
+
+for u in "${LAB_SHELL_USERS[@]}"; do
+  IFS='|' read -r user shell <<<"$u"
+  ensure_shell_user "$user" "$shell"
+  shell_user_files "$user" "$shell"
+done
+
 [[ -s $OPS_PASSWORD_FILE ]] || { random_secret >"$OPS_PASSWORD_FILE"; log "generated $LAB_OPS_USER's password"; }
 chmod 0600 "$OPS_PASSWORD_FILE"
 OPS_PASSWORD=$(<"$OPS_PASSWORD_FILE")
@@ -225,6 +359,7 @@ cat >"$sudoers_tmp" <<EOF
 # $LAB_MARK: created by e2e/lab/up.sh, removed by e2e/lab/down.sh --purge.
 $LAB_DEPLOY_USER ALL=(ALL:ALL) NOPASSWD: ALL
 $LAB_OPS_USER ALL=(ALL:ALL) ALL
+$(for u in "${LAB_SHELL_USERS[@]}"; do echo "${u%%|*} ALL=(ALL:ALL) NOPASSWD: ALL"; done)
 EOF
 visudo -cqf "$sudoers_tmp" || { rm -f "$sudoers_tmp"; die "generated sudoers file does not parse"; }
 mkdir -p "$(dirname "$LAB_SUDOERS_FILE")"
@@ -240,6 +375,7 @@ grep -Eq '^[@#]includedir[[:space:]]+/etc/sudoers.d' /etc/sudoers \
 write_if_changed "$AUTH_KEYS/root" 0644 <"$KEYS/lab_root.pub" || true
 cat "$KEYS/lab_deploy.pub" "$KEYS/lab_passphrase.pub" | write_if_changed "$AUTH_KEYS/$LAB_DEPLOY_USER" 0644 || true
 : | write_if_changed "$AUTH_KEYS/$LAB_OPS_USER" 0644 || true
+for u in "${LAB_SHELL_USERS[@]}"; do write_if_changed "$AUTH_KEYS/${u%%|*}" 0644 <"$KEYS/lab_deploy.pub" || true; done
 # sshd reads them as the user: every directory on the way must be traversable.
 su -s /bin/sh -c "test -r '$AUTH_KEYS/$LAB_DEPLOY_USER'" "$LAB_DEPLOY_USER" \
   || die "$LAB_DEPLOY_USER cannot read $AUTH_KEYS/$LAB_DEPLOY_USER: a directory above the repo is not world-traversable (o+x)"
@@ -449,7 +585,7 @@ $listen
 $(for type in $(host_key_types "$name"); do echo "HostKey $dir/ssh_host_${type}_key"; done)
 PidFile $dir/sshd.pid
 AuthorizedKeysFile "$AUTH_KEYS/%u"
-AllowUsers root $LAB_DEPLOY_USER $LAB_OPS_USER
+AllowUsers root $(lab_users | paste -sd' ' -)
 PubkeyAuthentication yes
 PasswordAuthentication yes
 KbdInteractiveAuthentication no
@@ -457,7 +593,7 @@ PermitEmptyPasswords no
 PermitRootLogin prohibit-password
 UsePAM no
 StrictModes no
-MaxSessions 10
+MaxSessions $(host_max_sessions "$name")
 MaxStartups 100:30:200
 MaxAuthTries 6
 LoginGraceTime 30
@@ -588,6 +724,8 @@ done
 
 echo "$FLEET" | write_if_changed "$FLEET_COUNT_FILE" 0644 || true
 
+login_shell() { getent passwd "$1" | cut -d: -f7; }
+
 fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"publicKey":..,"file":..}
   local bits fp type line
   read -r bits fp _ < <(ssh-keygen -lf "$1")
@@ -647,7 +785,7 @@ fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"pub
     for type in $(host_key_types "$name"); do
       keys_json+="${keys_json:+, }$(fingerprint_json "$dir/ssh_host_${type}_key.pub")"
     done
-    printf '     "hostKeys": [%s],\n' "$keys_json"
+    printf '     "hostKeys": [%s], "maxSessions": %d,\n' "$keys_json" "$(host_max_sessions "$name")"
     printf '     "sshdConfig": %s, "sshdLog": %s, "pidFile": %s}' \
       "$(json_str "$dir/sshd_config")" "$(json_str "$dir/sshd.log")" "$(json_str "$dir/sshd.pid")"
     sep=$',\n'
@@ -665,12 +803,17 @@ fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"pub
   done
   printf '\n  ],\n'
   printf '  "users": [\n'
-  printf '    {"name": "root", "login": "key", "keys": ["lab_root"], "passwordFile": null, "sudo": "root"},\n'
-  printf '    {"name": %s, "login": "key", "keys": ["lab_deploy", "lab_passphrase"], "passwordFile": null, "sudo": "nopasswd"},\n' \
-    "$(json_str "$LAB_DEPLOY_USER")"
-  printf '    {"name": %s, "login": "password", "keys": [], "passwordFile": %s, "sudo": "password"}\n' \
-    "$(json_str "$LAB_OPS_USER")" "$(json_str "$OPS_PASSWORD_FILE")"
-  printf '  ]\n}\n'
+  printf '    {"name": "root", "login": "key", "keys": ["lab_root"], "passwordFile": null, "sudo": "root", "shell": %s},\n' \
+    "$(json_str "$(login_shell root)")"
+  printf '    {"name": %s, "login": "key", "keys": ["lab_deploy", "lab_passphrase"], "passwordFile": null, "sudo": "nopasswd", "shell": %s},\n' \
+    "$(json_str "$LAB_DEPLOY_USER")" "$(json_str "$(login_shell "$LAB_DEPLOY_USER")")"
+  printf '    {"name": %s, "login": "password", "keys": [], "passwordFile": %s, "sudo": "password", "shell": %s}' \
+    "$(json_str "$LAB_OPS_USER")" "$(json_str "$OPS_PASSWORD_FILE")" "$(json_str "$(login_shell "$LAB_OPS_USER")")"
+  for u in "${LAB_SHELL_USERS[@]}"; do
+    printf ',\n    {"name": %s, "login": "key", "keys": ["lab_deploy"], "passwordFile": null, "sudo": "nopasswd", "shell": %s}' \
+      "$(json_str "${u%%|*}")" "$(json_str "$(login_shell "${u%%|*}")")"
+  done
+  printf '\n  ]\n}\n'
 } | write_if_changed "$LAB_JSON" 0644 || true
 
 UP_OK=1
