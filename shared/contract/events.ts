@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditEntrySchema } from '../domain/audit.js';
 import { runIdSchema } from '../domain/command.js';
 import { noteSchema } from '../domain/note.js';
+import { planIdSchema, planKindSchema, planStatusSchema } from '../domain/plan.js';
 import { serverIdSchema, serverSchema } from '../domain/server.js';
 import { ticketIdSchema } from '../domain/ticket.js';
 import { event } from './define.js';
@@ -28,7 +29,7 @@ export const events = {
   }),
   'plan.changed': event({
     summary: 'A plan moved on (applied, awaiting confirmation, confirmed, rolled back...).',
-    payload: z.object({ planId: z.string(), ticketId: ticketIdSchema, status: z.string() }),
+    payload: z.object({ planId: planIdSchema, ticketId: ticketIdSchema, serverId: serverIdSchema, kind: planKindSchema, status: planStatusSchema }),
   }),
   'reporting.sync': event({
     summary: 'The reporting sync started, made progress (a few times a second at most), or ended.',

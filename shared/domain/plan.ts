@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { serverIdSchema } from './server.js';
+import { addressFamilySchema, ipAddressTextSchema, ipBlockTextSchema, parseIpBlock } from './address.js';
+import { portSchema, serverIdSchema } from './server.js';
 import { ticketIdSchema, timestampSchema } from './ticket.js';
+
+/**
+ * A plan changes a server (DESIGN.md principle 3): steps shown before anything runs, applied with a
+ * rollback guard, and recorded. Every plan has the same envelope; its `kind` says which capability made
+ * it and fixes the shape of its `detail`. A new kind adds its detail schema and its member of `planSchema`
+ * here, and the window and the store read it typed, never by hand.
+ */
 
 export const planIdSchema = z.string().regex(/^p[0-9a-f]{10}$/, 'A plan id looks like p3f9a0c1b2d.');
 
@@ -14,23 +22,94 @@ export const planStepSchema = z.object({
 export type PlanStep = z.output<typeof planStepSchema>;
 
 export const planStatuses = ['previewed', 'applying', 'awaiting-confirmation', 'confirmed', 'rolled-back', 'failed', 'removed', 'expired'] as const;
+export const planStatusSchema = z.enum(planStatuses);
+export type PlanStatus = z.output<typeof planStatusSchema>;
+/** Statuses a plan does not leave by itself. */
+export const settledPlanStatuses: readonly PlanStatus[] = ['confirmed', 'rolled-back', 'failed', 'removed', 'expired'];
 
-export const planSchema = z.object({
+/**
+ * What a log line records, for the window to act on (its message is for people, never matched):
+ * `connection-lost` means applying cut the SSH session and only the server's own rollback can follow.
+ */
+export const planLogKinds = ['dry-run', 'armed', 'applied', 'verified', 'connection-lost', 'rolled-back', 'failed', 'confirmed', 'removed', 'note'] as const;
+export const planLogEntrySchema = z.object({
+  at: timestampSchema,
+  kind: z.enum(planLogKinds),
+  ok: z.boolean(),
+  message: z.string(),
+});
+export type PlanLogEntry = z.output<typeof planLogEntrySchema>;
+export type PlanLogKind = PlanLogEntry['kind'];
+
+// --- firewall.block: outbound blocking with iptables (electron/core/firewall) ---------------------
+
+export const blockProtocols = ['tcp', 'udp', 'any'] as const;
+export const blockProtocolSchema = z.enum(blockProtocols);
+export type BlockProtocol = z.output<typeof blockProtocolSchema>;
+
+/** An address or CIDR block to block, with the family its rules go to (which must be the address's own). */
+export const blockedAddressSchema = z
+  .object({ address: ipBlockTextSchema, family: addressFamilySchema })
+  .refine(({ address, family }) => {
+    const parsed = parseIpBlock(address);
+    return parsed.ok && parsed.value.family === family;
+  }, 'The family does not match the address.');
+export type BlockedAddress = z.output<typeof blockedAddressSchema>;
+
+/** One check the server ran after applying: can it still connect to this address? */
+export const blockVerificationSchema = z.object({
+  address: ipAddressTextSchema,
+  port: portSchema,
+  expected: z.enum(['blocked', 'reachable']),
+  reachable: z.boolean(),
+  /** What the check saw, for people. */
+  detail: z.string(),
+});
+export type BlockVerification = z.output<typeof blockVerificationSchema>;
+
+export const firewallBlockDetailSchema = z.object({
+  /** What the engineer asked to block: a host name, an address or a CIDR block, canonical. */
+  target: z.string(),
+  addresses: z.array(blockedAddressSchema).min(1),
+  /** Addresses that should still answer afterwards (the other heads), checked from the server. */
+  keepReachable: z.array(ipAddressTextSchema),
+  /** Null: every port. */
+  port: portSchema.nullable(),
+  protocol: blockProtocolSchema,
+  /** Unix seconds when the server lifts the block by itself; null: until removed. */
+  expiresAt: z.number().int().positive().nullable(),
+  /** Save the rules for reboot when confirmed (where the server persists its rules). */
+  persist: z.boolean(),
+  confirmWithinS: z.number().int().positive(),
+  /** The rules as added, per family, as iptables commands: for the expiry job and the record. */
+  rules: z.array(z.object({ family: addressFamilySchema, preview: z.array(z.string()) })),
+  /** Null until applied. */
+  verification: z.array(blockVerificationSchema).nullable(),
+});
+export type FirewallBlockDetail = z.output<typeof firewallBlockDetailSchema>;
+
+// --- the plan ------------------------------------------------------------------------------------
+
+const planEnvelope = {
   id: planIdSchema,
   ticketId: ticketIdSchema,
   serverId: serverIdSchema,
-  kind: z.string(),
   title: z.string(),
-  status: z.enum(planStatuses),
+  status: planStatusSchema,
   steps: z.array(planStepSchema),
   warnings: z.array(z.string()),
-  /** What the plan changes, as the capability describes it (addresses, port, expiry...). */
-  detail: z.record(z.string(), z.unknown()),
   /** While awaiting confirmation: when the server restores the saved rules by itself. */
   rollbackAt: timestampSchema.nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
   /** What happened, step by step, as shown to the engineer. */
-  log: z.array(z.object({ at: timestampSchema, message: z.string(), ok: z.boolean() })),
-});
+  log: z.array(planLogEntrySchema),
+};
+
+export const firewallBlockPlanSchema = z.object({ ...planEnvelope, kind: z.literal('firewall.block'), detail: firewallBlockDetailSchema });
+export type FirewallBlockPlan = z.output<typeof firewallBlockPlanSchema>;
+
+export const planSchema = z.discriminatedUnion('kind', [firewallBlockPlanSchema]);
 export type Plan = z.output<typeof planSchema>;
+export type PlanKind = Plan['kind'];
+export const planKindSchema = z.enum(['firewall.block']) satisfies z.ZodType<PlanKind>;

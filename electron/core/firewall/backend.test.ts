@@ -30,7 +30,7 @@ describe('parseProbe on captured output', () => {
       backend: 'nft',
       version: 'iptables v1.8.9 (nf_tables)',
       restoreWait: true,
-      families: { v4: true, v6: true },
+      families: { ipv4: true, ipv6: true },
       missing: [],
       managers: { firewalld: 'absent', ufw: 'absent' },
       persistence: { kind: null, files: [] },
@@ -43,14 +43,14 @@ describe('parseProbe on captured output', () => {
       "No saved firewall rules were found: Backline's block lasts until the next reboot.",
       "Docker is in use: connections made from inside containers pass through FORWARD, not OUTPUT, so Backline's block does not stop them.",
     ]);
-    expect(parseIptablesSave(probe.saves.v4 ?? '').problems).toEqual([]);
-    expect(probe.saves.v4).toContain('backline:TKT-48213:p3f9a0c1b2d');
-    expect(probe.saves.v6).toContain(':f2b-sshd - [0:0]');
+    expect(parseIptablesSave(probe.saves.ipv4 ?? '').problems).toEqual([]);
+    expect(probe.saves.ipv4).toContain('backline:TKT-48213:p3f9a0c1b2d');
+    expect(probe.saves.ipv6).toContain(':f2b-sshd - [0:0]');
   });
 
   it('refuses when the probe did not run as root, and says so', () => {
     const probe = parseProbe(fixture('probe.debian-nft-nonroot.txt'));
-    expect(probe).toMatchObject({ isRoot: false, canApply: false, saves: { v4: null, v6: null } });
+    expect(probe).toMatchObject({ isRoot: false, canApply: false, saves: { ipv4: null, ipv6: null } });
     expect(probe.reasons).toEqual(['The probe did not run as root: Backline needs root (sudo) on this server to read and change the firewall.']);
   });
 
@@ -64,13 +64,13 @@ describe('parseProbe on captured output', () => {
 describe('parseProbe on hand-written output', () => {
   it('RHEL 9 with firewalld running', () => {
     const probe = parseProbe(fixture('probe.rhel9-firewalld.hand.txt'));
-    expect(probe).toMatchObject({ backend: 'nft', managers: { firewalld: 'active', ufw: 'absent' }, sessionPeer: '192.0.2.10', canApply: true });
+    expect(probe).toMatchObject({ backend: 'nft', managers: { firewalld: 'active', ufw: 'absent' }, sessionPeer: { text: '192.0.2.10' }, canApply: true });
     expect(probe.warnings[0]).toBe("firewalld is running: it may reload and drop Backline's rules; Backline adds its own chain and does not use firewall-cmd.");
   });
 
   it('Ubuntu with ufw active', () => {
     const probe = parseProbe(fixture('probe.ubuntu-ufw.hand.txt'));
-    expect(probe).toMatchObject({ managers: { firewalld: 'absent', ufw: 'active' }, sessionPeer: '10.20.0.5', canApply: true });
+    expect(probe).toMatchObject({ managers: { firewalld: 'absent', ufw: 'active' }, sessionPeer: { text: '10.20.0.5' }, canApply: true });
     expect(probe.warnings[0]).toContain('ufw is active');
   });
 
@@ -95,7 +95,7 @@ describe('parseProbe on hand-written output', () => {
 
   it('a server without iptables cannot apply, and says what is missing', () => {
     const probe = parseProbe(fixture('probe.no-iptables.hand.txt'));
-    expect(probe).toMatchObject({ backend: 'unknown', canApply: false, families: { v4: false, v6: false } });
+    expect(probe).toMatchObject({ backend: 'unknown', canApply: false, families: { ipv4: false, ipv6: false } });
     expect(probe.missing).toEqual(['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']);
     expect(probe.reasons[0]).toBe('iptables is not usable here: iptables, iptables-save, iptables-restore, ip6tables, ip6tables-save, ip6tables-restore are not installed.');
   });
@@ -103,13 +103,21 @@ describe('parseProbe on hand-written output', () => {
   it('an IPv4-only server can still apply, with a warning for IPv6', () => {
     const text = fixture('probe.debian-nft-root.txt').replace('ip6tables-restore /usr/sbin/ip6tables-restore', 'ip6tables-restore -');
     const probe = parseProbe(text);
-    expect(probe).toMatchObject({ canApply: true, families: { v4: true, v6: false }, missing: ['ip6tables-restore'] });
+    expect(probe).toMatchObject({ canApply: true, families: { ipv4: true, ipv6: false }, missing: ['ip6tables-restore'] });
     expect(probe.warnings[0]).toBe('IPv6 addresses cannot be blocked: ip6tables-restore missing.');
   });
 
   it('ufw run without root is unknown, not inactive', () => {
     const text = fixture('probe.ubuntu-ufw.hand.txt').replace(/##bl:ufw\n[\s\S]*?##bl:files/, '##bl:ufw\nERROR: You need to be root to run this script\n##bl:files');
     expect(parseProbe(text).managers.ufw).toBe('unknown');
+  });
+
+  it('reads the session peer with the shared parser: canonical, a link-local zone dropped, nonsense as unknown', () => {
+    const withPeer = (line: string) => parseProbe(fixture('probe.rhel9-firewalld.hand.txt').replace(/##bl:session\n.*\n/, `##bl:session\n${line}\n`)).sessionPeer?.text ?? null;
+    expect(withPeer('2001:DB8:0::0010 50022 2001:db8::5 22')).toBe('2001:db8::10');
+    expect(withPeer('fe80::1%eth0 50022 fe80::2%eth0 22')).toBe('fe80::1');
+    expect(withPeer('not-an-address 1 2 3')).toBeNull();
+    expect(withPeer('')).toBeNull();
   });
 });
 
@@ -128,7 +136,7 @@ describe('probe script, run for real', () => {
     expect(result.status).toBe(0);
     expect([...splitSections(result.stdout).keys()]).toEqual(['uid', 'which', 'iptables-version', 'firewalld', 'ufw', 'files', 'units', 'session', 'iptables-save', 'iptables-save:status', 'ip6tables-save', 'ip6tables-save:status', 'end']);
     const probe = parseProbe(result.stdout);
-    expect(probe).toMatchObject({ sessionPeer: '198.51.100.9', isRoot: true, canApply: true });
-    expect(probe.saves.v4).toContain('ssh from anywhere');
+    expect(probe).toMatchObject({ sessionPeer: { text: '198.51.100.9' }, isRoot: true, canApply: true });
+    expect(probe.saves.ipv4).toContain('ssh from anywhere');
   });
 });

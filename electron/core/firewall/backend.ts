@@ -1,3 +1,4 @@
+import { parseIpAddress, type AddressFamily, type IpAddress } from '../../../shared/domain/address.js';
 import { BACKLINE_CHAIN, filterTable, hasChain, hasJump, parseIptablesSave } from './iptables-save.js';
 
 /**
@@ -56,16 +57,17 @@ export interface FirewallBackend {
   version: string | null;
   /** iptables-restore takes -w (wait for the xtables lock): 1.6.2 and later. */
   restoreWait: boolean;
-  families: { v4: boolean; v6: boolean };
+  /** Whether the iptables tools of each family are installed. */
+  families: Record<AddressFamily, boolean>;
   /** Binaries Backline needs that are not installed. */
   missing: string[];
   managers: { firewalld: ManagerState; ufw: ManagerState };
   persistence: { kind: 'netfilter-persistent' | 'iptables-services' | null; files: string[] };
   isRoot: boolean;
-  /** The SSH client address as this server sees it (first field of SSH_CONNECTION). */
-  sessionPeer: string | null;
+  /** The SSH client address as this server sees it (first field of SSH_CONNECTION); null when unreadable. */
+  sessionPeer: IpAddress | null;
   /** Filter-table saves as read, or null when they could not be read. */
-  saves: { v4: string | null; v6: string | null };
+  saves: Record<AddressFamily, string | null>;
   /** For the engineer, before applying. */
   warnings: string[];
   canApply: boolean;
@@ -127,15 +129,22 @@ export function parseProbe(output: string): FirewallBackend {
   const firewalld = managerState(get('firewalld'), 'firewalld');
   const ufw = managerState(get('ufw'), 'ufw');
   const files = get('files').map((l) => l.trim()).filter(Boolean);
-  const units = new Map(get('units').map((l) => l.trim().split(/\s+/) as [string, string?]).map(([u, state]) => [u, state ?? '']));
+  const units = new Map(
+    get('units').map((l) => {
+      const [unit = '', state = ''] = l.trim().split(/\s+/);
+      return [unit, state] as const;
+    }),
+  );
   const isRoot = get('uid')[0]?.trim() === '0';
-  const sessionPeer = get('session')[0]?.trim().split(/\s+/)[0] || null;
+  // A link-local peer comes with its zone (fe80::1%eth0): the address alone is what a rule would match.
+  const peer = parseIpAddress(get('session')[0]?.trim().split(/\s+/)[0] ?? '', { zone: 'drop' });
+  const sessionPeer = peer.ok ? peer.value : null;
   const save = (name: string) => (sections.get(`${name}:status`)?.[0] === '0' ? get(name).join('\n') : null);
-  const saves = { v4: save('iptables-save'), v6: save('ip6tables-save') };
+  const saves = { ipv4: save('iptables-save'), ipv6: save('ip6tables-save') };
 
   const trio = (prefix: string) => [prefix, `${prefix}-save`, `${prefix}-restore`];
   const missing = [...trio('iptables'), ...trio('ip6tables')].filter((b) => !installed.has(b));
-  const families = { v4: trio('iptables').every((b) => installed.has(b)), v6: trio('ip6tables').every((b) => installed.has(b)) };
+  const families = { ipv4: trio('iptables').every((b) => installed.has(b)), ipv6: trio('ip6tables').every((b) => installed.has(b)) };
 
   let persistenceKind: FirewallBackend['persistence']['kind'] = null;
   if (installed.has('netfilter-persistent') || files.some((f) => f.startsWith('/etc/iptables/'))) persistenceKind = 'netfilter-persistent';
@@ -143,14 +152,14 @@ export function parseProbe(output: string): FirewallBackend {
 
   const reasons: string[] = [];
   const warnings: string[] = [];
-  if (!families.v4 && !families.v6) {
+  if (!families.ipv4 && !families.ipv6) {
     reasons.push(`iptables is not usable here: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed.`);
   } else {
-    if (!families.v4) warnings.push(`IPv4 addresses cannot be blocked: ${trio('iptables').filter((b) => !installed.has(b)).join(', ')} missing.`);
-    if (!families.v6) warnings.push(`IPv6 addresses cannot be blocked: ${trio('ip6tables').filter((b) => !installed.has(b)).join(', ')} missing.`);
+    if (!families.ipv4) warnings.push(`IPv4 addresses cannot be blocked: ${trio('iptables').filter((b) => !installed.has(b)).join(', ')} missing.`);
+    if (!families.ipv6) warnings.push(`IPv6 addresses cannot be blocked: ${trio('ip6tables').filter((b) => !installed.has(b)).join(', ')} missing.`);
   }
   if (!isRoot) reasons.push('The probe did not run as root: Backline needs root (sudo) on this server to read and change the firewall.');
-  else if (families.v4 && saves.v4 === null) reasons.push(`iptables-save failed, so the current rules are unknown: ${get('iptables-save').join(' ').trim().slice(0, 200)}`);
+  else if (families.ipv4 && saves.ipv4 === null) reasons.push(`iptables-save failed, so the current rules are unknown: ${get('iptables-save').join(' ').trim().slice(0, 200)}`);
 
   if (firewalld === 'active') warnings.push("firewalld is running: it may reload and drop Backline's rules; Backline adds its own chain and does not use firewall-cmd.");
   if (ufw === 'active') warnings.push("ufw is active: Backline adds its own chain beside ufw's and does not use ufw; check the block is still in place after any ufw change.");
@@ -161,7 +170,7 @@ export function parseProbe(output: string): FirewallBackend {
   } else {
     warnings.push("No saved firewall rules were found: Backline's block lasts until the next reboot.");
   }
-  const allSaves = [saves.v4, saves.v6].filter((s): s is string => s !== null);
+  const allSaves = [saves.ipv4, saves.ipv6].filter((s): s is string => s !== null);
   if (allSaves.some((s) => /^# Warning: iptables-legacy tables present/m.test(s))) {
     warnings.push('Both iptables backends hold rules here (nf_tables and legacy): a packet must pass both, and tools that read only one see half the picture.');
   }

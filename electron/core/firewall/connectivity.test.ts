@@ -55,10 +55,14 @@ describe('connectArgv', () => {
     const argv = connectArgv('[2001:db8::7]', 443);
     expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
     expect(argv.slice(3)).toEqual(['backline-connect', '2001:db8::7', '443', 'auto']);
+    expect(connectArgv('2001:DB8:0::7', 443).slice(3, 5)).toEqual(['backline-connect', '2001:db8::7']);
+    expect(connectArgv('Feeds.Example.NET.', 80).slice(4, 5)).toEqual(['feeds.example.net']);
   });
 
   it('refuses what is not a host or a port', () => {
-    expect(() => connectArgv('a;reboot', 80)).toThrow('not an address or host name');
+    expect(() => connectArgv('a;reboot', 80)).toThrow('characters a host name cannot contain');
+    expect(() => connectArgv('203.0.113.0/24', 80)).toThrow('is a CIDR block');
+    expect(() => connectArgv('fe80::1%eth0', 80)).toThrow('zone');
     expect(() => connectArgv('203.0.113.7', 0)).toThrow('ports are 1 to 65535');
   });
 });

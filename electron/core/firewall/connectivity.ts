@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import { hostnameProblem } from './target.js';
+import { hostPort, parseHost } from '../../../shared/domain/address.js';
 
 /**
  * "Can this server open a TCP connection to HOST:PORT?", asked on the server itself: before a block
@@ -29,10 +28,11 @@ printf '%s\\n' "$out"`;
 
 /** argv for the check; `prefer` forces one method (tests, or a server where curl misbehaves). */
 export function connectArgv(host: string, port: number, prefer?: ConnectMethod): string[] {
-  const stripped = host.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(stripped) === 0 && hostnameProblem(stripped) !== null) throw new Error(`Cannot test a connection to "${host}": not an address or host name.`);
+  const parsed = parseHost(host);
+  if (!parsed.ok) throw new Error(`Cannot test a connection to "${host}": ${parsed.problem}`);
+  const target = parsed.value.kind === 'hostname' ? parsed.value.name : parsed.value.text;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`Cannot test a connection to port ${port}: ports are 1 to 65535.`);
-  return ['sh', '-c', CONNECT_SCRIPT, 'backline-connect', stripped, String(port), prefer ?? 'auto'];
+  return ['sh', '-c', CONNECT_SCRIPT, 'backline-connect', target, String(port), prefer ?? 'auto'];
 }
 
 export interface ConnectResult {
@@ -46,7 +46,7 @@ export interface ConnectResult {
 }
 
 export function parseConnect(output: string, host: string, port: number): ConnectResult {
-  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const where = hostPort(host, port);
   const lines = output.replace(/\r/g, '').split('\n');
   const value = (prefix: string) => lines.find((l) => l.startsWith(prefix))?.slice(prefix.length).trim() ?? null;
   const methodText = value('##method ');

@@ -1,3 +1,5 @@
+import { planIdSchema } from '../../../shared/domain/plan.js';
+
 /**
  * The dead-man switch of a firewall plan, as iptables-apply does it, but run by the server itself:
  * the current rules are saved, then a detached process waits and restores them unless Backline
@@ -7,7 +9,7 @@
 
 /** Where a plan's saved rules and switch live on the server. Plan ids are validated (p + 10 hex). */
 export const planDir = (planId: string): string => {
-  if (!/^p[0-9a-f]{10}$/.test(planId)) throw new Error(`Not a plan id: ${JSON.stringify(planId)}`);
+  if (!planIdSchema.safeParse(planId).success) throw new Error(`Not a plan id: ${JSON.stringify(planId)}`);
   return `/var/lib/backline/plans/${planId}`;
 };
 
@@ -56,9 +58,9 @@ export type SwitchState = { state: 'armed' | 'disarmed' | 'unknown' } | { state:
 
 export function parseSwitchState(output: string): SwitchState {
   const match = /^##state (armed|disarmed|unknown|rolled-back)(?: (\d+))?$/m.exec(output);
-  if (!match) return { state: 'unknown' };
-  if (match[1] === 'rolled-back') return { state: 'rolled-back', at: Number(match[2] ?? 0) };
-  return { state: match[1] as 'armed' | 'disarmed' | 'unknown' };
+  const state = match?.[1];
+  if (state === 'rolled-back') return { state, at: Number(match?.[2] ?? 0) };
+  return { state: state === 'armed' || state === 'disarmed' ? state : 'unknown' };
 }
 
 /** Stops a plan's expiry timer (its rules were removed by hand). */

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readLab, type Lab } from '../../../e2e/lab/lab.js';
+import { events } from '../../../shared/contract/index.js';
 import { connectTrusting, labCore, type LabApp } from '../testing/lab-core.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { normalizeForComparison } from './iptables-save.js';
@@ -63,7 +64,7 @@ describe('blocking one bad web head', () => {
 
     const applied = await call('firewall.apply', { planId: plan.id });
     expect(applied.status).toBe('awaiting-confirmation');
-    const verification = (applied.detail as { verification: { address: string; reachable: boolean }[] }).verification;
+    const verification = applied.detail.verification ?? [];
     expect(verification.find((v) => v.address === bad)).toMatchObject({ reachable: false });
     for (const address of good) expect(verification.find((v) => v.address === address)).toMatchObject({ reachable: true });
 
@@ -114,20 +115,25 @@ describe('safety', () => {
     const { core, call, failure, server } = await setup('TKT-48215');
     const peer = lab.workstation.address;
     const refused = await failure('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: peer, addresses: [peer] });
-    expect(refused.code).toBe('VALIDATION_FAILED');
-    expect(refused.message).toContain('would cut this SSH session');
+    expect(refused.code).toBe('SESSION_WOULD_BE_CUT');
+    expect(refused.detail).toEqual({ server: 'web1', peer });
+    expect(refused.issues).toEqual([{ path: 'addresses.0', message: expect.stringContaining(peer) as unknown }]);
+    // A block holding the peer is refused the same way; a block that does not is previewed (networks are not verified as hosts).
+    expect((await failure('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: `${peer}/32`, addresses: [`${peer}/32`] })).code).toBe('SESSION_WOULD_BE_CUT');
+    const network = await call('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: '203.0.113.0/24', addresses: ['203.0.113.0/24'] });
+    expect(network.detail.addresses).toEqual([{ address: '203.0.113.0/24', family: 'ipv4' }]);
     // One port of the peer is not the session (its packets go to the peer's ephemeral port): no force needed.
     expect((await call('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: peer, addresses: [peer], port: 80 })).status).toBe('previewed');
 
     const statuses: string[] = [];
     core.events.subscribe((event, payload) => {
-      if (event === 'plan.changed') statuses.push((payload as { status: string }).status);
+      if (event === 'plan.changed') statuses.push(events['plan.changed'].payload.parse(payload).status);
     });
     const plan = await call('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: peer, addresses: [peer], force: true, confirmWithinS: 10 });
     expect(plan.warnings.join(' ')).toMatch(/your own SSH session/);
     const applied = await call('firewall.apply', { planId: plan.id });
     expect(applied.status).toBe('awaiting-confirmation');
-    expect(applied.log.at(-1)!.message).toMatch(/connection to web1 was lost/);
+    expect(applied.log.at(-1)).toMatchObject({ kind: 'connection-lost', ok: false, message: expect.stringMatching(/connection to web1 was lost/) as unknown });
     await expect.poll(() => statuses.at(-1), { timeout: 30_000, interval: 500 }).toBe('rolled-back');
     expect(rulesOnWeb1()).toBe(before);
     const again = await call('commands.run', { ticketId: 'TKT-48215', runId: `fw-${Date.now()}`, serverIds: [server.id], argv: ['hostname'], sudo: false, timeoutS: 30 });
@@ -146,6 +152,9 @@ describe('safety', () => {
       { ...base, port: 0 },
       { ...base, port: '80; reboot' },
       { ...base, ticketId: 'TKT-1"; reboot; "' },
+      { ...base, addresses: ['203.0.113.0/24; reboot'] },
+      { ...base, addresses: ['0.0.0.0/0'] },
+      { ...base, keepReachable: ['$(reboot)'] },
     ]) {
       const error = await failure('firewall.preview', bad);
       expect(error.code, JSON.stringify(bad)).toBe('VALIDATION_FAILED');

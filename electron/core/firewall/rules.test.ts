@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectArgv, parseConnect } from './connectivity.js';
 import { backlineRules, jumpIsFirst, normalizeForComparison, parseIptablesSave, withoutBacklineRules } from './iptables-save.js';
 import { type BlockRequest, FirewallInputError, blockChange, previewLines, restoreArgv, unblockChange } from './rules.js';
-import type { Family } from './target.js';
-import { Netns, availableBackends, tool } from './testing/netns.js';
+import { familyNames, type AddressFamily } from '../../../shared/domain/address.js';
+import { Netns, availableBackends, fixtureSuffix, tool } from './testing/netns.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 const customerV4 = parseIptablesSave(fixture('save.nft.v4.txt'));
 const withBacklineV4 = parseIptablesSave(fixture('save.nft.backline.v4.txt'));
 
 const request = (overrides: Partial<BlockRequest> = {}): BlockRequest => ({
-  family: 4,
+  family: 'ipv4',
   current: customerV4,
   ticketId: 'TKT-48213',
   planId: 'p3f9a0c1b2d',
@@ -85,7 +85,7 @@ describe('blockChange (text)', () => {
   });
 
   it('writes IPv6 rules with /128; any protocol gets a tcp-reset rule then an icmp6 one', () => {
-    const change = blockChange(request({ family: 6, current: parseIptablesSave(fixture('save.nft.v6.txt')), destinations: ['2001:DB8:0::7', '2001:db8:feed::/48'], protocol: 'any', port: null }));
+    const change = blockChange(request({ family: 'ipv6', current: parseIptablesSave(fixture('save.nft.v6.txt')), destinations: ['2001:DB8:0::7', '2001:db8:feed::/48'], protocol: 'any', port: null }));
     expect(previewLines(change).slice(1, 5)).toEqual([
       'ip6tables -A BACKLINE-OUT -d 2001:db8::7/128 -p tcp -m comment --comment backline:TKT-48213:p3f9a0c1b2d:exp=1764080000 -j REJECT --reject-with tcp-reset',
       'ip6tables -A BACKLINE-OUT -d 2001:db8::7/128 -m comment --comment backline:TKT-48213:p3f9a0c1b2d:exp=1764080000 -j REJECT --reject-with icmp6-port-unreachable',
@@ -97,7 +97,9 @@ describe('blockChange (text)', () => {
   it.each([
     [{ destinations: ['feeds.example.net'] }, 'resolve it on the server'],
     [{ destinations: ['2001:db8::7'] }, 'IPv6 address; this rule set is IPv4'],
-    [{ destinations: ['203.0.113.7; reboot'] }, 'characters a host name cannot contain'],
+    [{ destinations: ['203.0.113.7; reboot'] }, 'not an IPv4 address'],
+    [{ destinations: ['203.0.113.7/24'] }, 'the network is 203.0.113.0/24'],
+    [{ destinations: ['0.0.0.0/0'] }, 'every outbound connection'],
     [{ destinations: [] }, 'at least one address'],
     [{ ticketId: 'TKT-1"\n-F' }, 'not a ticket id'],
     [{ planId: 'p1:exp=1' }, 'not a plan id'],
@@ -112,7 +114,7 @@ describe('blockChange (text)', () => {
 
 describe('unblockChange (text)', () => {
   it("keeps the other tickets' rules when one ticket's go", () => {
-    const change = unblockChange(4, withBacklineV4, { ticketId: 'tkt-50102' });
+    const change = unblockChange('ipv4', withBacklineV4, { ticketId: 'tkt-50102' });
     expect(change.restoreText).toBe(
       '*filter\n:BACKLINE-OUT - [0:0]\n-A BACKLINE-OUT -d 203.0.113.7/32 -p tcp -m tcp --dport 80 -m comment --comment "backline:TKT-48213:p3f9a0c1b2d:exp=1764080000" -j REJECT --reject-with tcp-reset\nCOMMIT\n',
     );
@@ -126,33 +128,33 @@ describe('unblockChange (text)', () => {
   });
 
   it('removes the jump, then flushes and deletes the chain when nothing remains', () => {
-    const change = unblockChange(4, withBacklineV4, { all: true });
+    const change = unblockChange('ipv4', withBacklineV4, { all: true });
     expect(change.restoreText).toBe('*filter\n-D OUTPUT -m comment --comment backline -j BACKLINE-OUT\n-F BACKLINE-OUT\n-X BACKLINE-OUT\nCOMMIT\n');
     expect(previewLines(change).slice(-2)).toEqual(['iptables -D OUTPUT -m comment --comment backline -j BACKLINE-OUT', 'iptables -X BACKLINE-OUT']);
   });
 
   it('lifts expired blocks only', () => {
-    expect(unblockChange(4, withBacklineV4, { expiredAt: 1764079999 }).restoreText).toBeNull();
-    const change = unblockChange(4, withBacklineV4, { expiredAt: 1764080000 });
+    expect(unblockChange('ipv4', withBacklineV4, { expiredAt: 1764079999 }).restoreText).toBeNull();
+    const change = unblockChange('ipv4', withBacklineV4, { expiredAt: 1764080000 });
     expect(change.removed.map((args) => args[1])).toEqual(['203.0.113.7/32']);
     expect(change.remaining).toHaveLength(4);
   });
 
   it('changes nothing when nothing matches or there is no chain', () => {
-    expect(unblockChange(4, withBacklineV4, { planId: 'p9999999999' }).restoreText).toBeNull();
-    expect(unblockChange(4, customerV4, { all: true }).restoreText).toBeNull();
+    expect(unblockChange('ipv4', withBacklineV4, { planId: 'p9999999999' }).restoreText).toBeNull();
+    expect(unblockChange('ipv4', customerV4, { all: true }).restoreText).toBeNull();
   });
 
   it("never removes a hand-made rule in the chain unless asked for all", () => {
     const parsed = parseIptablesSave('*filter\n:OUTPUT ACCEPT [0:0]\n:BACKLINE-OUT - [0:0]\n-A OUTPUT -j BACKLINE-OUT\n-A BACKLINE-OUT -d 10.0.0.1/32 -j DROP\n-A BACKLINE-OUT -d 10.0.0.2/32 -m comment --comment "backline:TKT-1:p0000000001" -j REJECT\nCOMMIT\n');
-    expect(unblockChange(4, parsed, { ticketId: 'TKT-1' }).restoreText).toBe('*filter\n:BACKLINE-OUT - [0:0]\n-A BACKLINE-OUT -d 10.0.0.1/32 -j DROP\nCOMMIT\n');
+    expect(unblockChange('ipv4', parsed, { ticketId: 'TKT-1' }).restoreText).toBe('*filter\n:BACKLINE-OUT - [0:0]\n-A BACKLINE-OUT -d 10.0.0.1/32 -j DROP\nCOMMIT\n');
   });
 });
 
 describe('restoreArgv', () => {
   it('passes the text as an argument to a fixed script', () => {
-    expect(restoreArgv(6, 'TEXT', { test: true })).toEqual(['sh', '-c', expect.stringContaining('"$@"') as unknown, 'backline-restore', 'TEXT', 'ip6tables-restore', '--noflush', '--test']);
-    expect(restoreArgv(4, 'TEXT', { waitSeconds: 5 }).slice(4)).toEqual(['TEXT', 'iptables-restore', '-w', '5', '--noflush']);
+    expect(restoreArgv('ipv6', 'TEXT', { test: true })).toEqual(['sh', '-c', expect.stringContaining('"$@"') as unknown, 'backline-restore', 'TEXT', 'ip6tables-restore', '--noflush', '--test']);
+    expect(restoreArgv('ipv4', 'TEXT', { waitSeconds: 5 }).slice(4)).toEqual(['TEXT', 'iptables-restore', '-w', '5', '--noflush']);
   });
 });
 
@@ -173,23 +175,34 @@ describe.each(backends)('real iptables-restore --noflush (%s): what the design r
   afterAll(() => ns?.destroy());
 
   it('declaring an existing chain flushes it; -D, -F and -X work in restore input', () => {
-    const restore = (text: string) => ns.must([tool(backend, 4, 'restore'), '-w', '5', '--noflush'], text);
-    const chain = () => ns.must([tool(backend, 4, 'cli'), '-S', 'BACKLINE-OUT']);
+    const restore = (text: string) => ns.must([tool(backend, 'ipv4', 'restore'), '-w', '5', '--noflush'], text);
+    const chain = () => ns.must([tool(backend, 'ipv4', 'cli'), '-S', 'BACKLINE-OUT']);
     restore('*filter\n:BACKLINE-OUT - [0:0]\n-A BACKLINE-OUT -d 192.0.2.1/32 -j REJECT\n-I OUTPUT 1 -j BACKLINE-OUT\nCOMMIT\n');
     restore('*filter\n:BACKLINE-OUT - [0:0]\n-A BACKLINE-OUT -d 192.0.2.2/32 -j REJECT\nCOMMIT\n');
     expect(chain()).not.toContain('192.0.2.1');
     expect(chain()).toContain('192.0.2.2');
     restore('*filter\n-D OUTPUT -j BACKLINE-OUT\n-F BACKLINE-OUT\n-X BACKLINE-OUT\nCOMMIT\n');
-    expect(ns.run([tool(backend, 4, 'cli'), '-S', 'BACKLINE-OUT']).status).not.toBe(0);
+    expect(ns.run([tool(backend, 'ipv4', 'cli'), '-S', 'BACKLINE-OUT']).status).not.toBe(0);
+  });
+
+  it('writes IPv6 destinations as ip6tables-save prints them back, mixed notation included, so applying again changes nothing', () => {
+    const current = () => parseIptablesSave(ns.must([tool(backend, 'ipv6', 'save')]));
+    const destinations = ['::FFFF:192.0.2.1', '::1.2.3.4', '::ffff:1:2', '2001:DB8:0:0:1::1', '0:0:1::', '64:ff9b::198.51.100.0/120'];
+    const change = blockChange(request({ family: 'ipv6', current: current(), destinations, protocol: 'tcp', port: 80 }));
+    expect(ns.run(restoreArgv('ipv6', change.restoreText ?? '', { binary: tool(backend, 'ipv6', 'restore'), waitSeconds: 5 }))).toMatchObject({ status: 0, stderr: '' });
+    expect(backlineRules(current()).map((r) => r.destination)).toEqual(['::ffff:192.0.2.1/128', '::1.2.3.4/128', '::ffff:0.1.0.2/128', '2001:db8::1:0:0:1/128', '0:0:1::/128', '64:ff9b::c633:6400/120']);
+    expect(blockChange(request({ family: 'ipv6', current: current(), destinations, protocol: 'tcp', port: 80 })).restoreText).toBeNull();
+    const cleanup = unblockChange('ipv6', current(), { all: true });
+    expect(ns.run(restoreArgv('ipv6', cleanup.restoreText ?? '', { binary: tool(backend, 'ipv6', 'restore'), waitSeconds: 5 })).status).toBe(0);
   });
 });
 
-const addresses: Record<Family, { client: string; bad: string; good: string; prefix: number }> = {
-  4: { client: '10.99.0.1', bad: '10.99.0.7', good: '10.99.0.8', prefix: 24 },
-  6: { client: 'fd00:99::1', bad: 'fd00:99::7', good: 'fd00:99::8', prefix: 64 },
+const addresses: Record<AddressFamily, { client: string; bad: string; good: string; prefix: number }> = {
+  ipv4: { client: '10.99.0.1', bad: '10.99.0.7', good: '10.99.0.8', prefix: 24 },
+  ipv6: { client: 'fd00:99::1', bad: 'fd00:99::7', good: 'fd00:99::8', prefix: 64 },
 };
 
-describe.each(backends.flatMap((backend) => [4, 6].map((family) => ({ backend, family: family as Family }))))('real iptables: $backend, IPv$family', ({ backend, family }) => {
+describe.each(backends.flatMap((backend) => (['ipv4', 'ipv6'] as const).map((family) => ({ backend, family, name: familyNames[family] }))))('real iptables: $backend, $name', ({ backend, family }) => {
   // The customer's server, and a second namespace playing the upstream web heads, joined by a veth
   // pair: on loopback the reset would be addressed to the blocked address itself and be blocked too.
   let ns: Netns;
@@ -210,8 +223,8 @@ describe.each(backends.flatMap((backend) => [4, 6].map((family) => ({ backend, f
     ns = Netns.create(backend.slice(0, 3));
     heads = Netns.create('hd');
     ns.link(heads, { name: 'blc0', addresses: [`${client}/${prefix}`] }, { name: 'blh0', addresses: [`${bad}/${prefix}`, `${good}/${prefix}`] });
-    ns.must([tool(backend, family, 'restore')], fixture(`customer-rules.v${family}.restore`));
-    const server = `require('net').createServer((s) => s.end('HTTP/1.0 200 OK\\r\\n\\r\\nok')).listen(8080, '${family === 4 ? '0.0.0.0' : '::'}', () => console.log('listening'))`;
+    ns.must([tool(backend, family, 'restore')], fixture(`customer-rules.${fixtureSuffix[family]}.restore`));
+    const server = `require('net').createServer((s) => s.end('HTTP/1.0 200 OK\\r\\n\\r\\nok')).listen(8080, '${family === 'ipv4' ? '0.0.0.0' : '::'}', () => console.log('listening'))`;
     listener = spawn('ip', ['netns', 'exec', heads.name, process.execPath, '-e', server], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       listener?.stdout?.once('data', () => resolve());

@@ -1,4 +1,6 @@
-import { planIdSchema } from '../../../shared/domain/plan.js';
+import { parseBlockAddress } from '../../../shared/contract/firewall.js';
+import { blockCidr, familyNames, type AddressFamily } from '../../../shared/domain/address.js';
+import { planIdSchema, type BlockProtocol } from '../../../shared/domain/plan.js';
 import { ticketIdSchema } from '../../../shared/domain/ticket.js';
 import { commandLine } from '../ssh/shell-quote.js';
 import {
@@ -13,7 +15,6 @@ import {
   jumpRules,
   restoreQuote,
 } from './iptables-save.js';
-import { type Family, type Protocol, parseTarget } from './target.js';
 
 /**
  * Turns "block these addresses for this ticket" into `iptables-restore --noflush` input for the filter
@@ -26,14 +27,14 @@ import { type Family, type Protocol, parseTarget } from './target.js';
  */
 
 export interface BlockRequest {
-  family: Family;
+  family: AddressFamily;
   /** The ruleset of that family as saved just before (iptables-save or ip6tables-save). */
   current: ParsedRuleset;
   ticketId: string;
   planId: string;
   /** Addresses or CIDR networks of `family`, e.g. from parseGetentAhosts. */
   destinations: readonly string[];
-  protocol: Protocol;
+  protocol: BlockProtocol;
   port: number | null;
   /** Unix seconds; recorded in the tag so the block can be lifted after it. */
   expiresAt: number | null;
@@ -43,7 +44,7 @@ export interface BlockRequest {
 export type RuleArgs = string[];
 
 export interface RuleChange {
-  family: Family;
+  family: AddressFamily;
   /** Input for `iptables-restore --noflush`; null when there is nothing to change. */
   restoreText: string | null;
   createsChain: boolean;
@@ -74,13 +75,11 @@ function validPlan(planId: string): string {
 }
 
 /** `-d` value with an explicit prefix, canonical as iptables-save prints it. */
-function destinationArg(text: string, family: Family): string {
-  const parsed = parseTarget({ host: text });
-  if (!parsed.ok) throw new FirewallInputError(parsed.errors.map((e) => e.message).join(' '));
-  const host = parsed.target.host;
-  if (host.kind === 'hostname') throw new FirewallInputError(`"${text}" is a host name; resolve it on the server and block its addresses.`);
-  if (host.family !== family) throw new FirewallInputError(`${text} is an IPv${host.family} address; this rule set is IPv${family}.`);
-  return host.kind === 'network' ? `${host.address}/${host.prefix}` : `${host.address}/${family === 4 ? 32 : 128}`;
+function destinationArg(text: string, family: AddressFamily): string {
+  const parsed = parseBlockAddress(text);
+  if (!parsed.ok) throw new FirewallInputError(parsed.problem);
+  if (parsed.value.family !== family) throw new FirewallInputError(`${text} is an ${familyNames[parsed.value.family]} address; this rule set is ${familyNames[family]}.`);
+  return blockCidr(parsed.value);
 }
 
 /**
@@ -88,12 +87,12 @@ function destinationArg(text: string, family: Family): string {
  * so clients fail at once instead of hanging. TCP always gets a tcp-reset rule, also for "any": a reset
  * fails connect() at once on both families, where ICMPv6 port-unreachable was measured to take ~1 s.
  */
-export function blockRuleArgs(family: Family, destination: string, protocol: Protocol, port: number | null, comment: string): RuleArgs[] {
+export function blockRuleArgs(family: AddressFamily, destination: string, protocol: BlockProtocol, port: number | null, comment: string): RuleArgs[] {
   if (port !== null && protocol === 'any') throw new FirewallInputError('A port needs a protocol: choose tcp or udp.');
   if (port !== null && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new FirewallInputError(`Port ${port} is not between 1 and 65535.`);
   const d = ['-d', destinationArg(destination, family)];
   const tail = (rejectWith: string) => ['-m', 'comment', '--comment', comment, '-j', 'REJECT', '--reject-with', rejectWith];
-  const icmp = family === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable';
+  const icmp = family === 'ipv4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable';
   const dport = (proto: string) => (port === null ? [] : ['-m', proto, '--dport', String(port)]);
   if (protocol === 'tcp') return [[...d, '-p', 'tcp', ...dport('tcp'), ...tail('tcp-reset')]];
   if (protocol === 'udp') return [[...d, '-p', 'udp', ...dport('udp'), ...tail(icmp)]];
@@ -111,7 +110,7 @@ function restoreDocument(lines: readonly string[]): string {
   return ['*filter', ...lines, 'COMMIT', ''].join('\n');
 }
 
-function emptyChange(family: Family, remaining: RuleArgs[]): RuleChange {
+function emptyChange(family: AddressFamily, remaining: RuleArgs[]): RuleChange {
   return { family, restoreText: null, createsChain: false, insertsJump: false, deletedJumps: [], deletesChain: false, added: [], removed: [], remaining };
 }
 
@@ -175,7 +174,7 @@ function matches(rule: BacklineRule, filter: RemovalFilter): boolean {
  * The text that lifts the matching blocks. The chain keeps the other rules; when none remain, the jumps
  * go first (a referenced chain cannot be deleted), then the chain is flushed and deleted.
  */
-export function unblockChange(family: Family, current: ParsedRuleset, filter: RemovalFilter): RuleChange {
+export function unblockChange(family: AddressFamily, current: ParsedRuleset, filter: RemovalFilter): RuleChange {
   const rules = backlineRules(current);
   const removed = rules.filter((r) => matches(r, filter));
   const kept = rules.filter((r) => !matches(r, filter));
@@ -194,7 +193,7 @@ export function unblockChange(family: Family, current: ParsedRuleset, filter: Re
 
 /** The change as the iptables commands a person would type, for the preview and the ticket note. */
 export function previewLines(change: RuleChange): string[] {
-  const tool = change.family === 4 ? 'iptables' : 'ip6tables';
+  const tool = change.family === 'ipv4' ? 'iptables' : 'ip6tables';
   const lines: string[][] = [];
   if (change.createsChain) lines.push([tool, '-N', BACKLINE_CHAIN]);
   for (const args of change.added) lines.push([tool, '-A', BACKLINE_CHAIN, ...args]);
@@ -214,13 +213,13 @@ const RESTORE_SCRIPT = `text=$1; shift; printf '%s\\n' "$text" | "$@"`;
  * the xtables lock (held while docker or fail2ban run iptables) instead of failing; only pass it when
  * the server's iptables has it (FirewallBackend.restoreWait, 1.6.2 and later).
  */
-export function restoreArgv(family: Family, text: string, options: { test?: boolean; binary?: string; waitSeconds?: number } = {}): string[] {
-  const binary = options.binary ?? (family === 4 ? 'iptables-restore' : 'ip6tables-restore');
+export function restoreArgv(family: AddressFamily, text: string, options: { test?: boolean; binary?: string; waitSeconds?: number } = {}): string[] {
+  const binary = options.binary ?? (family === 'ipv4' ? 'iptables-restore' : 'ip6tables-restore');
   const wait = options.waitSeconds === undefined ? [] : ['-w', String(Math.max(1, Math.round(options.waitSeconds)))];
   return ['sh', '-c', RESTORE_SCRIPT, 'backline-restore', text, binary, ...wait, '--noflush', ...(options.test ? ['--test'] : [])];
 }
 
 /** argv that reads the current rules of one family. */
-export function saveArgv(family: Family): string[] {
-  return [family === 4 ? 'iptables-save' : 'ip6tables-save', '-t', 'filter'];
+export function saveArgv(family: AddressFamily): string[] {
+  return [family === 'ipv4' ? 'iptables-save' : 'ip6tables-save', '-t', 'filter'];
 }

@@ -1,4 +1,4 @@
-import type { Plan } from '../../../shared/domain/plan.js';
+import { planSchema, type Plan } from '../../../shared/domain/plan.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { Db } from './database.js';
 
@@ -8,7 +8,7 @@ interface PlanRow {
   server_id: number;
   kind: string;
   title: string;
-  status: Plan['status'];
+  status: string;
   steps: string;
   warnings: string;
   detail: string;
@@ -18,21 +18,47 @@ interface PlanRow {
   updated_at: string;
 }
 
-const toPlan = (row: PlanRow): Plan => ({
-  id: row.id,
-  ticketId: row.ticket_id,
-  serverId: row.server_id,
-  kind: row.kind,
-  title: row.title,
-  status: row.status,
-  steps: JSON.parse(row.steps) as Plan['steps'],
-  warnings: JSON.parse(row.warnings) as string[],
-  detail: JSON.parse(row.detail) as Record<string, unknown>,
-  rollbackAt: row.rollback_at,
-  log: JSON.parse(row.log) as Plan['log'],
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
+const json = (text: string): unknown => JSON.parse(text);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Plans written before the detail and the log had schemas: families were 4 and 6, log lines had no kind,
+ * and a plan not yet applied had no verification. Read as the schema now has them; nothing else changes.
+ */
+function upgradeStored(plan: Record<string, unknown>): Record<string, unknown> {
+  const family = (value: unknown) => (value === 4 ? 'ipv4' : value === 6 ? 'ipv6' : value);
+  const withFamily = (list: unknown) => (Array.isArray(list) ? list.map((item: unknown) => (isRecord(item) ? { ...item, family: family(item.family) } : item)) : list);
+  const detail = plan.kind === 'firewall.block' && isRecord(plan.detail) ? { ...plan.detail, addresses: withFamily(plan.detail.addresses), rules: withFamily(plan.detail.rules), verification: plan.detail.verification ?? null } : plan.detail;
+  const log = Array.isArray(plan.log) ? plan.log.map((line: unknown) => (isRecord(line) && line.kind === undefined ? { ...line, kind: 'note' } : line)) : plan.log;
+  return { ...plan, detail, log };
+}
+
+/** A stored plan, checked against the contract's schema: what the store hands out is a Plan, not a hope. */
+function toPlan(row: PlanRow): Plan {
+  const stored = upgradeStored({
+    id: row.id,
+    ticketId: row.ticket_id,
+    serverId: row.server_id,
+    kind: row.kind,
+    title: row.title,
+    status: row.status,
+    steps: json(row.steps),
+    warnings: json(row.warnings),
+    detail: json(row.detail),
+    rollbackAt: row.rollback_at,
+    log: json(row.log),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+  const parsed = planSchema.safeParse(stored);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'plan'}: ${issue.message}`).join('; ');
+    throw new BacklineError('INTERNAL', `Plan ${row.id} as stored does not read as a plan (${where.slice(0, 300)}).`, {
+      hint: 'It may have been written by another version of Backline; the rest of the workspace is unaffected.',
+    });
+  }
+  return parsed.data;
+}
 
 export class PlansRepo {
   constructor(private readonly db: Db) {}

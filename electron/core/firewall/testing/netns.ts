@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Family } from '../target.js';
+import type { AddressFamily } from '../../../../shared/domain/address.js';
 
 /**
  * Throwaway network namespaces for exercising real iptables (tests and fixture capture). Needs root and
@@ -21,8 +21,11 @@ export function availableBackends(): Backend[] {
   return (['nft', 'legacy'] as const).filter((b) => has(`iptables-${b}-restore`) && has(`ip6tables-${b}-restore`));
 }
 
-export function tool(backend: Backend, family: Family, kind: 'restore' | 'save' | 'cli'): string {
-  const base = family === 4 ? 'iptables' : 'ip6tables';
+/** How fixture files name a family (`save.nft.v4.txt`). */
+export const fixtureSuffix: Record<AddressFamily, 'v4' | 'v6'> = { ipv4: 'v4', ipv6: 'v6' };
+
+export function tool(backend: Backend, family: AddressFamily, kind: 'restore' | 'save' | 'cli'): string {
+  const base = family === 'ipv4' ? 'iptables' : 'ip6tables';
   return kind === 'cli' ? `${base}-${backend}` : `${base}-${backend}-${kind}`;
 }
 
