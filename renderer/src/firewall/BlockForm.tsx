@@ -3,6 +3,7 @@ import { PortInput } from '../app/PortInput.js';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Plan } from '../../../shared/domain/plan.js';
+import { familyNames } from '../../../shared/domain/address.js';
 import type { Server } from '../../../shared/domain/server.js';
 import { invalidateTicket } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
@@ -16,6 +17,8 @@ import {
   pickedAddresses,
   protocols,
   refusedForOwnSession,
+  sessionCutOf,
+  targetProblem,
   toPreviewInput,
   type BlockAddress,
   type BlockFormValues,
@@ -38,6 +41,8 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
   const [resolved, setResolved] = useState<{ target: string; addresses: BlockAddress[] } | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
   const [forceOffered, setForceOffered] = useState(false);
+  /** The target's own problem (by the shared parser) shows once the engineer tried to use it, not while typing. */
+  const [showTargetProblem, setShowTargetProblem] = useState(false);
   const queryClient = useQueryClient();
   // Both show their failures inline (field issues, the refusal to cut the session): no toast over the form.
   const resolve = useFormAction('firewall.resolve');
@@ -52,8 +57,9 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
   const resolveWire = resolve.error ? toWireError(resolve.error) : null;
   const issues = issuesToFields(previewWire?.issues, blockFieldFor);
   const resolveIssues = issuesToFields(resolveWire?.issues, blockFieldFor);
-  const perAddress = addressIssues(previewWire?.issues, preview.variables?.addresses ?? []);
-  const targetError = issues.fields.target ?? resolveIssues.fields.target ?? (resolveWire && !resolveWire.issues ? resolveWire.message : undefined);
+  const perAddress = addressIssues(previewWire?.issues, { addresses: preview.variables?.addresses ?? [], keepReachable: preview.variables?.keepReachable });
+  const localProblem = showTargetProblem ? targetProblem(target) : null;
+  const targetError = localProblem ?? issues.fields.target ?? resolveIssues.fields.target ?? (resolveWire && !resolveWire.issues ? resolveWire.message : undefined);
 
   // Offered once the main side refused to cut the session, and kept while the target stays the same.
   const offerForce = forceOffered || refusedForOwnSession(previewWire);
@@ -62,6 +68,7 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
   const changeTarget = (text: string) => {
     update({ target: text, force: false });
     setForceOffered(false);
+    setShowTargetProblem(false);
     const lit = literalAddress(text.trim());
     // An address is blocked as typed: picked from the start. A name waits for the server's answer.
     setPicked(lit ? [lit.address] : []);
@@ -71,6 +78,10 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
 
   const runResolve = () => {
     if (!target) return;
+    if (targetProblem(target) !== null) {
+      setShowTargetProblem(true);
+      return;
+    }
     if (literal) {
       setPicked([literal.address]);
       return;
@@ -92,7 +103,7 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
     });
   };
 
-  const cutWarning = refusedForOwnSession(previewWire);
+  const cut = sessionCutOf(previewWire);
 
   return (
     <Paper withBorder p="xs" radius="sm">
@@ -163,10 +174,10 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
                   <Group key={a.address} gap="xs" wrap="nowrap">
                     <Checkbox value={a.address} label={a.address} size="sm" classNames={{ label: 'bl-mono-input' }} error={perAddress[a.address]} />
                     <Text size="xs" c="dimmed">
-                      {a.family}
+                      {familyNames[a.family]}
                       {!literal && !pickedSet.has(a.address) ? ' · stays reachable' : ''}
                     </Text>
-                    {sessionPeer !== null && a.address === sessionPeer && (
+                    {(a.address === sessionPeer || a.address === cut?.peer) && (
                       <Text size="xs" c="red" fw={600}>
                         your SSH session&apos;s address
                       </Text>
@@ -224,7 +235,7 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
           </Group>
 
           {previewWire && (
-            <Alert color={cutWarning ? 'orange' : 'red'} title={previewWire.message} role="alert" p="xs">
+            <Alert color={refusedForOwnSession(previewWire) ? 'orange' : 'red'} title={previewWire.message} role="alert" p="xs">
               {[...issues.general, previewWire.hint].filter(Boolean).join(' — ')}
             </Alert>
           )}

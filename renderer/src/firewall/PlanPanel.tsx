@@ -1,6 +1,7 @@
 import { Alert, Anchor, Badge, Box, Button, Group, List, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { hostPort } from '../../../shared/domain/address.js';
 import type { Plan } from '../../../shared/domain/plan.js';
 import { describeError } from '../../../shared/errors.js';
 import { queryKeys, useInvoke } from '../api/queries.js';
@@ -10,7 +11,7 @@ import { workspaceRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { countdownColor, formatCountdown } from './countdown.js';
 import { PlanLog } from './PlanLog.js';
-import { blockSummary, connectionLost, hostPort, planViewState, statusColors, verificationOf } from './planView.js';
+import { confirmationNotes, connectionLost, planSummary, planViewState, statusColors, verificationOf } from './planView.js';
 import { useNow } from '../app/useNow.js';
 
 function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
@@ -142,10 +143,10 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
   const applyError = apply.error ? toWireError(apply.error) : null;
   const confirmError = confirm.error ? toWireError(confirm.error) : null;
   const applying = apply.isPending || plan.status === 'applying';
-  const summary = blockSummary(plan.detail);
+  const summary = planSummary(plan);
   const rollbackTime = plan.rollbackAt ? formatTime(plan.rollbackAt) : null;
-  const lastLine = plan.log.at(-1);
-  const confirmNotes = plan.status === 'confirmed' ? (lastLine?.message.replace(/^Confirmed[;.]?\s*/, '').replace(/\.$/, '') ?? '') : '';
+  const lastOf = (kind: Plan['log'][number]['kind']) => plan.log.findLast((line) => line.kind === kind)?.message;
+  const confirmNotes = plan.status === 'confirmed' ? confirmationNotes(plan) : '';
 
   const doApply = () =>
     apply.mutate(
@@ -266,7 +267,7 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
 
         {view.phase === 'rolled-back' && (
           <Alert color="orange" variant="light" p="xs" title="Rolled back by the server" role="status">
-            {lastLine?.message ?? 'The server restored its saved rules.'} The block is no longer in place.
+            {lastOf('rolled-back') ?? 'The server restored its saved rules.'} The block is no longer in place.
           </Alert>
         )}
         {view.phase === 'confirmed' && (
@@ -280,7 +281,7 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
         )}
         {view.phase === 'failed' && (
           <Alert color="red" variant="light" p="xs" title="Failed" role="alert">
-            {lastLine?.message ?? 'The plan failed.'}
+            {lastOf('failed') ?? 'The plan failed.'}
           </Alert>
         )}
         {view.phase === 'ended' && (

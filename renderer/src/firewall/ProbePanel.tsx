@@ -2,6 +2,7 @@ import { Alert, Badge, Box, Button, Group, List, Loader, Paper, Stack, Table, Te
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../../shared/contract/index.js';
+import { familyNames } from '../../../shared/domain/address.js';
 import type { Server } from '../../../shared/domain/server.js';
 import { describeError } from '../../../shared/errors.js';
 import { queryKeys, useInvoke } from '../api/queries.js';
@@ -42,7 +43,7 @@ function RulesTable({ probe, ticketId, removing, onRemovePlan }: { probe: Probe;
         <Table.Tbody>
           {probe.rules.map((rule, i) => (
             <Table.Tr key={`${rule.family}-${i}`} aria-label={`${rule.destination} ${portProtocol(rule)}`}>
-              <Table.Td>{rule.family}</Table.Td>
+              <Table.Td>{familyNames[rule.family]}</Table.Td>
               <Table.Td ff="monospace">
                 <Tooltip label={rule.rule} multiline maw={560} openDelay={400}>
                   <span>{rule.destination}</span>

@@ -8,6 +8,8 @@ import {
   literalAddress,
   pickedAddresses,
   refusedForOwnSession,
+  sessionCutOf,
+  targetProblem,
   toPreviewInput,
   type BlockAddress,
 } from './blockForm.js';
@@ -20,20 +22,35 @@ const heads: BlockAddress[] = [
 ];
 
 describe('literalAddress', () => {
-  it('takes addresses and CIDR blocks as they are', () => {
+  it('takes addresses and CIDR blocks, written as the main side will write them', () => {
     expect(literalAddress(' 203.0.113.7 ')).toEqual({ address: '203.0.113.7', family: 'ipv4' });
     expect(literalAddress('203.0.113.0/24')).toEqual({ address: '203.0.113.0/24', family: 'ipv4' });
-    expect(literalAddress('2001:db8::1')).toEqual({ address: '2001:db8::1', family: 'ipv6' });
+    expect(literalAddress('2001:DB8:0::1')).toEqual({ address: '2001:db8::1', family: 'ipv6' });
+    expect(literalAddress('[2001:db8::1]')).toEqual({ address: '2001:db8::1', family: 'ipv6' });
     expect(literalAddress('2001:db8::/32')).toEqual({ address: '2001:db8::/32', family: 'ipv6' });
-    expect(literalAddress('::ffff:10.0.0.1')?.family).toBe('ipv6');
+    expect(literalAddress('::ffff:10.0.0.1')).toEqual({ address: '::ffff:10.0.0.1', family: 'ipv6' });
   });
-  it('leaves names (and nonsense) to the server', () => {
+  it('leaves names to the server, and nonsense to targetProblem', () => {
     expect(literalAddress('feeds.lab.test')).toBeNull();
     expect(literalAddress('256.1.1.1')).toBeNull();
     expect(literalAddress('10.0.0.1/33')).toBeNull();
     expect(literalAddress('10.0.0.1/24/1')).toBeNull();
     expect(literalAddress('1:2:3')).toBeNull();
     expect(literalAddress('')).toBeNull();
+  });
+});
+
+describe('targetProblem', () => {
+  it('says why, with the same words as the main side, and nothing for what can be used', () => {
+    expect(targetProblem('feeds.lab.test')).toBeNull();
+    expect(targetProblem('203.0.113.0/24')).toBeNull();
+    expect(targetProblem('')).toBeNull();
+    expect(targetProblem('256.1.1.1')).toContain('256 is more than 255');
+    expect(targetProblem('10.0.0.1/24')).toBe('10.0.0.1/24 has bits set after the prefix; the network is 10.0.0.0/24.');
+    expect(targetProblem('10.0.0.0/33')).toContain('from 0 to 32');
+    expect(targetProblem('0.0.0.0/0')).toContain('every outbound connection');
+    expect(targetProblem('1:2:3')).toContain('not an IPv6 address');
+    expect(targetProblem('a;reboot')).toContain('characters a host name cannot contain');
   });
 });
 
@@ -47,6 +64,10 @@ describe('picked and kept addresses', () => {
     const all: BlockAddress[] = [...heads, { address: '10.77.0.43', family: 'ipv4' }, { address: '203.0.113.0/24', family: 'ipv4' }];
     expect(pickedAddresses(all, new Set(['2001:db8::43', '10.77.0.41']))).toEqual(['10.77.0.41', '2001:db8::43']);
     expect(keepReachableFrom(all, new Set(['10.77.0.41']))).toEqual(['10.77.0.42', '10.77.0.43', '2001:db8::43']);
+  });
+  it('does not keep an address that a picked block holds', () => {
+    const all: BlockAddress[] = [...heads, { address: '10.77.0.40/30', family: 'ipv4' }];
+    expect(keepReachableFrom(all, new Set(['10.77.0.40/30']))).toEqual(['2001:db8::43']);
   });
 });
 
@@ -95,14 +116,25 @@ describe('issues', () => {
     expect(mapped.general).toEqual(['ticketId: odd']);
     expect(issuesToFields([{ path: 'host', message: 'bad name' }], blockFieldFor).fields).toEqual({ target: 'bad name' });
   });
-  it('points an addresses.N issue at the address sent at N', () => {
-    expect(addressIssues([{ path: 'addresses.1', message: 'no' }, { path: 'addresses', message: 'whole' }, { path: 'addresses.7', message: '?' }], ['a', 'b'])).toEqual({ b: 'no' });
+  it('points an addresses.N or keepReachable.N issue at the address sent at N in that list', () => {
+    const issues = [
+      { path: 'addresses.1', message: 'no' },
+      { path: 'addresses', message: 'whole' },
+      { path: 'addresses.7', message: '?' },
+      { path: 'keepReachable.0', message: 'also blocked' },
+    ];
+    expect(addressIssues(issues, { addresses: ['a', 'b'], keepReachable: ['c'] })).toEqual({ b: 'no', c: 'also blocked' });
+    expect(addressIssues(issues, { addresses: ['a', 'b'] })).toEqual({ b: 'no' });
   });
-  it('recognises the refusal to cut the own session', () => {
+  it('recognises the refusal to cut the own session by its code, and reads the peer from its detail', () => {
     const message = 'Blocking 10.77.0.1 would cut this SSH session to web1: it is the address the server sees you connect from.';
-    expect(refusedForOwnSession({ code: 'VALIDATION_FAILED', message })).toBe(true);
-    expect(refusedForOwnSession({ code: 'VALIDATION_FAILED', message: 'The target is not valid.' })).toBe(false);
-    expect(refusedForOwnSession({ code: 'INTERNAL', message })).toBe(false);
+    const refusal = { code: 'SESSION_WOULD_BE_CUT' as const, message, detail: { server: 'web1', peer: '10.77.0.1' } };
+    expect(refusedForOwnSession(refusal)).toBe(true);
+    expect(sessionCutOf(refusal)).toEqual({ server: 'web1', peer: '10.77.0.1' });
+    // The words do not matter, the code does.
+    expect(refusedForOwnSession({ code: 'VALIDATION_FAILED', message })).toBe(false);
+    expect(sessionCutOf({ code: 'VALIDATION_FAILED', message, detail: { server: 'web1', peer: '10.77.0.1' } })).toBeNull();
+    expect(sessionCutOf({ code: 'SESSION_WOULD_BE_CUT', message, detail: { peer: 'nonsense' } })).toBeNull();
     expect(refusedForOwnSession(null)).toBe(false);
   });
 });

@@ -1,13 +1,16 @@
+import { parseBlockTarget, sessionCutDetailSchema, type SessionCutDetail } from '../../../shared/contract/firewall.js';
 import type { MethodInput } from '../../../shared/contract/index.js';
+import { blockContains, parseIpAddress, parseIpBlock, type AddressFamily } from '../../../shared/domain/address.js';
+import { blockProtocols, type BlockProtocol } from '../../../shared/domain/plan.js';
 import type { ErrorIssue, WireError } from '../../../shared/errors.js';
 
-export const protocols = ['tcp', 'udp', 'any'] as const;
-export type Protocol = (typeof protocols)[number];
-export type Family = 'ipv4' | 'ipv6';
+export const protocols = blockProtocols;
+export type Protocol = BlockProtocol;
 
 export interface BlockAddress {
+  /** Canonical, as the main side and iptables-save write it. */
   address: string;
-  family: Family;
+  family: AddressFamily;
 }
 
 export interface BlockFormValues {
@@ -51,32 +54,19 @@ export const blockFieldFor: Record<string, BlockField> = {
   confirmWithinS: 'confirm',
 };
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-function isIpv6(text: string): boolean {
-  if (!text.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(text)) return false;
-  try {
-    // The URL parser knows every IPv6 spelling (::, embedded IPv4...) and rejects the rest.
-    return new URL(`http://[${text}]/`).hostname.length > 2;
-  } catch {
-    return false;
-  }
-}
-
-/** The target as an address or CIDR block, or null when it is a name to resolve on the server. */
+/** The target as an address or CIDR block (canonical), or null when it is a name to resolve on the server, or not valid. */
 export function literalAddress(target: string): BlockAddress | null {
-  const text = target.trim();
-  const [bare = '', prefix, ...rest] = text.split('/');
-  if (rest.length > 0) return null;
-  const family: Family | null = IPV4.test(bare) ? 'ipv4' : isIpv6(bare) ? 'ipv6' : null;
-  if (family === null) return null;
-  if (prefix !== undefined) {
-    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === 'ipv4' ? 32 : 128)) return null;
-  }
-  return { address: text, family };
+  const parsed = parseBlockTarget(target);
+  if (!parsed.ok || parsed.value.kind === 'hostname') return null;
+  return { address: parsed.value.text, family: parsed.value.family };
 }
 
-export const isCidr = (address: string) => address.includes('/');
+/** Why the target cannot be blocked or resolved, by the same parser the main side uses; null when it can (or is empty). */
+export function targetProblem(target: string): string | null {
+  if (target.trim() === '') return null;
+  const parsed = parseBlockTarget(target);
+  return parsed.ok ? null : parsed.problem;
+}
 
 /** The picked addresses, in the order listed (the server resolved them in that order). */
 export function pickedAddresses(all: readonly BlockAddress[], picked: ReadonlySet<string>): string[] {
@@ -85,10 +75,19 @@ export function pickedAddresses(all: readonly BlockAddress[], picked: ReadonlySe
 
 /**
  * The addresses left unpicked stay reachable, and the server checks that they still answer after the
- * block (the good heads). A CIDR block is not a host that can answer, so it is never checked.
+ * block (the good heads). A CIDR block is not a host that can answer, so it is never checked, and an
+ * address inside a picked block is blocked, not kept.
  */
 export function keepReachableFrom(all: readonly BlockAddress[], picked: ReadonlySet<string>): string[] {
-  return [...new Set(all.map((a) => a.address))].filter((a) => !picked.has(a) && !isCidr(a));
+  const blocks = [...picked].flatMap((text) => {
+    const block = parseIpBlock(text);
+    return block.ok ? [block.value] : [];
+  });
+  return [...new Set(all.map((a) => a.address))].filter((text) => {
+    if (picked.has(text)) return false;
+    const address = parseIpAddress(text);
+    return address.ok && !blocks.some((block) => blockContains(block, address.value));
+  });
 }
 
 const toInt = (value: number | string): number | undefined => {
@@ -123,19 +122,25 @@ export function toPreviewInput(
   return input;
 }
 
-/** Issues about one listed address (`addresses.2`), keyed by the address that was sent at that index. */
-export function addressIssues(issues: readonly ErrorIssue[] | undefined, sent: readonly string[]): Record<string, string> {
+/** Issues about one listed address (`addresses.2`, `keepReachable.0`), keyed by the address that was sent at that index. */
+export function addressIssues(issues: readonly ErrorIssue[] | undefined, sent: { addresses: readonly string[]; keepReachable?: readonly string[] | undefined }): Record<string, string> {
   const result: Record<string, string> = {};
   for (const issue of issues ?? []) {
-    const match = /^(?:addresses|keepReachable)\.(\d+)$/.exec(issue.path);
-    const address = match ? sent[Number(match[1])] : undefined;
+    const match = /^(addresses|keepReachable)\.(\d+)$/.exec(issue.path);
+    if (!match) continue;
+    const list = match[1] === 'addresses' ? sent.addresses : (sent.keepReachable ?? []);
+    const address = list[Number(match[2])];
     if (address !== undefined) result[address] ??= issue.message;
   }
   return result;
 }
 
-/** Whether the preview was refused because the block would cut the engineer's own SSH session. */
-export function refusedForOwnSession(error: WireError | null): boolean {
-  if (!error || error.code !== 'VALIDATION_FAILED') return false;
-  return /cut (this|your) ssh session/i.test(error.message);
+/** The refusal to cut the engineer's own SSH session, with the session's address; null for any other outcome. */
+export function sessionCutOf(error: WireError | null): SessionCutDetail | null {
+  if (error?.code !== 'SESSION_WOULD_BE_CUT') return null;
+  const detail = sessionCutDetailSchema.safeParse(error.detail);
+  return detail.success ? detail.data : null;
 }
+
+/** Whether the preview was refused because the block would cut the engineer's own SSH session. */
+export const refusedForOwnSession = (error: WireError | null): boolean => error?.code === 'SESSION_WOULD_BE_CUT';

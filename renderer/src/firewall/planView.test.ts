@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../../shared/domain/plan.js';
-import { blockSummary, connectionLost, hostPort, newerPlan, planViewState, portProtocol, removalMessage, verificationOf } from './planView.js';
+import type { FirewallBlockDetail, Plan } from '../../../shared/domain/plan.js';
+import { blockSummary, confirmationNotes, connectionLost, newerPlan, planSummary, planViewState, portProtocol, removalMessage, verificationOf } from './planView.js';
+
+const detail: FirewallBlockDetail = {
+  target: 'feeds.lab.test',
+  addresses: [{ address: '10.77.0.43', family: 'ipv4' }],
+  keepReachable: ['10.77.0.41', '10.77.0.42'],
+  port: 80,
+  protocol: 'tcp',
+  expiresAt: null,
+  persist: false,
+  confirmWithinS: 60,
+  rules: [],
+  verification: null,
+};
 
 const base: Plan = {
   id: 'p0123456789',
@@ -11,7 +24,7 @@ const base: Plan = {
   status: 'previewed',
   steps: [],
   warnings: [],
-  detail: {},
+  detail,
   rollbackAt: null,
   createdAt: '2025-01-01T12:00:00.000Z',
   updatedAt: '2025-01-01T12:00:00.000Z',
@@ -40,7 +53,7 @@ describe('planViewState', () => {
       ...base,
       status: 'awaiting-confirmation' as const,
       rollbackAt: '2025-01-01T12:01:00.000Z',
-      log: [{ at: base.createdAt, message: 'The connection to web1 was lost while applying. The server restores its saved rules at ...', ok: false }],
+      log: [{ at: base.createdAt, kind: 'connection-lost' as const, message: 'The connection to web1 was lost while applying. The server restores its saved rules at ...', ok: false }],
     };
     expect(planViewState(plan, now)).toMatchObject({ phase: 'cut-off', canConfirm: false, secondsLeft: 42 });
   });
@@ -54,9 +67,9 @@ describe('planViewState', () => {
 });
 
 describe('connectionLost', () => {
-  it('looks for the failed log line only', () => {
-    expect(connectionLost({ log: [{ at: '', message: 'The connection to web1 was lost while applying.', ok: false }] })).toBe(true);
-    expect(connectionLost({ log: [{ at: '', message: 'The connection to web1 was lost while applying.', ok: true }] })).toBe(false);
+  it('goes by the kind of the log line, not its words', () => {
+    expect(connectionLost({ log: [{ at: '', kind: 'connection-lost', message: 'Lost.', ok: false }] })).toBe(true);
+    expect(connectionLost({ log: [{ at: '', kind: 'note', message: 'The connection to web1 was lost while applying.', ok: false }] })).toBe(false);
     expect(connectionLost({ log: [] })).toBe(false);
   });
 });
@@ -65,12 +78,12 @@ describe('verificationOf', () => {
   it('reads the checks and says which went as expected', () => {
     const rows = verificationOf({
       detail: {
+        ...detail,
         verification: [
           { address: '10.77.0.43', port: 80, expected: 'blocked', reachable: false, detail: 'refused' },
           { address: '10.77.0.41', port: 80, expected: 'reachable', reachable: true, detail: 'connected' },
           { address: '10.77.0.42', port: 80, expected: 'reachable', reachable: false, detail: 'timed out' },
-          { nonsense: true },
-          'junk',
+          { address: '10.77.0.44', port: 80, expected: 'blocked', reachable: true, detail: 'connected' },
         ],
       },
     });
@@ -78,11 +91,11 @@ describe('verificationOf', () => {
       ['10.77.0.43', true],
       ['10.77.0.41', true],
       ['10.77.0.42', false],
+      ['10.77.0.44', false],
     ]);
   });
   it('is empty before applying', () => {
-    expect(verificationOf({ detail: {} })).toEqual([]);
-    expect(verificationOf({ detail: { verification: 'x' } })).toEqual([]);
+    expect(verificationOf({ detail })).toEqual([]);
   });
 });
 
@@ -96,16 +109,12 @@ describe('newerPlan', () => {
     expect(newerPlan(null, [listed])).toBeNull();
   });
   it('breaks a same-millisecond tie by the longer log', () => {
-    const listed = { ...base, log: [{ at: base.updatedAt, message: 'm', ok: true }] };
+    const listed = { ...base, log: [{ at: base.updatedAt, kind: 'note' as const, message: 'm', ok: true }] };
     expect(newerPlan(base, [listed])).toBe(listed);
   });
 });
 
 describe('formatting', () => {
-  it('writes address and port as a client would', () => {
-    expect(hostPort('10.77.0.43', 80)).toBe('10.77.0.43:80');
-    expect(hostPort('2001:db8::1', 443)).toBe('[2001:db8::1]:443');
-  });
   it('says what a rule matches', () => {
     expect(portProtocol({ port: 80, protocol: 'tcp' })).toBe('80/tcp');
     expect(portProtocol({ port: null, protocol: 'udp' })).toBe('all udp');
@@ -119,19 +128,7 @@ describe('formatting', () => {
 
 describe('blockSummary', () => {
   it('says what a block plan does', () => {
-    expect(
-      blockSummary({
-        target: 'feeds.lab.test',
-        addresses: [{ address: '10.77.0.43', family: 4 }],
-        keepReachable: ['10.77.0.41', '10.77.0.42'],
-        port: 80,
-        protocol: 'tcp',
-        expiresAt: null,
-        persist: false,
-        confirmWithinS: 60,
-        rules: [],
-      }),
-    ).toEqual([
+    expect(blockSummary(detail)).toEqual([
       { label: 'Target', value: 'feeds.lab.test' },
       { label: 'Blocks', value: '10.77.0.43' },
       { label: 'Stays reachable', value: '10.77.0.41, 10.77.0.42' },
@@ -140,13 +137,25 @@ describe('blockSummary', () => {
       { label: 'Across reboot', value: 'not kept' },
       { label: 'Confirm within', value: '60 s' },
     ]);
+    expect(planSummary(base)).toEqual(blockSummary(detail));
   });
-  it('reads every port and an expiry', () => {
-    const rows = blockSummary({ port: null, protocol: 'any', expiresAt: 1735732800 });
-    expect(rows).toEqual([
-      { label: 'Port', value: 'every port, any protocol' },
-      { label: 'Expires', value: '2025-01-01T12:00:00.000Z' },
-    ]);
-    expect(blockSummary({})).toEqual([]);
+  it('reads every port and an expiry, and leaves out an empty reachable list', () => {
+    const rows = blockSummary({ ...detail, keepReachable: [], port: null, protocol: 'any', expiresAt: 1735732800 });
+    expect(rows.map((r) => r.label)).not.toContain('Stays reachable');
+    expect(rows).toContainEqual({ label: 'Port', value: 'every port, any protocol' });
+    expect(rows).toContainEqual({ label: 'Expires', value: '2025-01-01T12:00:00.000Z' });
+    expect(blockSummary({ ...detail, port: null, protocol: 'udp' })).toContainEqual({ label: 'Port', value: 'every udp port' });
+  });
+});
+
+describe('confirmationNotes', () => {
+  it("reads the confirmation's own line, whatever came after it", () => {
+    const log = [
+      { at: '', kind: 'confirmed' as const, message: 'Confirmed; the server lifts it by itself at 2025-01-01T13:00:00.000Z; not persisted: this server does not persist its rules.', ok: true },
+      { at: '', kind: 'note' as const, message: 'Something later.', ok: true },
+    ];
+    expect(confirmationNotes({ log })).toBe('the server lifts it by itself at 2025-01-01T13:00:00.000Z; not persisted: this server does not persist its rules');
+    expect(confirmationNotes({ log: [{ at: '', kind: 'confirmed', message: 'Confirmed.', ok: true }] })).toBe('');
+    expect(confirmationNotes({ log: [] })).toBe('');
   });
 });

@@ -1,8 +1,6 @@
 import type { MethodOutput } from '../../../shared/contract/index.js';
-import type { Plan } from '../../../shared/domain/plan.js';
+import type { BlockVerification, FirewallBlockDetail, Plan, PlanStatus } from '../../../shared/domain/plan.js';
 import { formatCountdown, secondsUntil } from './countdown.js';
-
-export type PlanStatus = Plan['status'];
 
 export const statusColors: Record<PlanStatus, string> = {
   previewed: 'gray',
@@ -15,46 +13,19 @@ export const statusColors: Record<PlanStatus, string> = {
   expired: 'gray',
 };
 
-export interface VerificationRow {
-  address: string;
-  port: number;
-  expected: 'blocked' | 'reachable';
-  reachable: boolean;
-  detail: string;
+export interface VerificationRow extends BlockVerification {
   /** Blocked and refused, or kept and answering. */
   asExpected: boolean;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The checks the server ran after applying (plan.detail.verification), read defensively: detail is the capability's. */
+/** The checks the server ran after applying; none before. */
 export function verificationOf(plan: Pick<Plan, 'detail'>): VerificationRow[] {
-  const raw = plan.detail.verification;
-  if (!Array.isArray(raw)) return [];
-  return raw.filter(isRecord).flatMap((v) => {
-    if (typeof v.address !== 'string' || typeof v.reachable !== 'boolean') return [];
-    const expected = v.expected === 'reachable' ? 'reachable' : 'blocked';
-    return [
-      {
-        address: v.address,
-        port: typeof v.port === 'number' ? v.port : 0,
-        expected,
-        reachable: v.reachable,
-        detail: typeof v.detail === 'string' ? v.detail : '',
-        asExpected: expected === 'reachable' ? v.reachable : !v.reachable,
-      },
-    ];
-  });
+  return (plan.detail.verification ?? []).map((v) => ({ ...v, asExpected: v.expected === 'reachable' ? v.reachable : !v.reachable }));
 }
 
-/** `10.77.0.43:80`, with IPv6 in brackets. */
-export function hostPort(address: string, port: number): string {
-  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
-}
-
-/** Whether applying lost the SSH session (the main side logs it and lets the server roll back). */
+/** Whether applying lost the SSH session (the main side logs it as such and lets the server roll back). */
 export function connectionLost(plan: Pick<Plan, 'log'>): boolean {
-  return plan.log.some((line) => !line.ok && /connection .*was lost/i.test(line.message));
+  return plan.log.some((line) => line.kind === 'connection-lost');
 }
 
 export type PlanPhase =
@@ -145,25 +116,33 @@ export function removalMessage({ removed, customerRulesUnchanged }: MethodOutput
     : { ok: false, text: `${count}, but the customer's own rules now differ from before: check the server's firewall.` };
 }
 
-const strings = (value: unknown): string[] =>
-  Array.isArray(value) ? value.flatMap((v) => (typeof v === 'string' ? [v] : isRecord(v) && typeof v.address === 'string' ? [v.address] : [])) : [];
-
-/** A block plan's settings in a few words each, from plan.detail (absent fields are left out). */
-export function blockSummary(detail: Record<string, unknown>): { label: string; value: string }[] {
-  const rows: { label: string; value: string }[] = [];
-  if (typeof detail.target === 'string') rows.push({ label: 'Target', value: detail.target });
-  const blocked = strings(detail.addresses);
-  if (blocked.length > 0) rows.push({ label: 'Blocks', value: blocked.join(', ') });
-  const kept = strings(detail.keepReachable);
-  if (kept.length > 0) rows.push({ label: 'Stays reachable', value: kept.join(', ') });
-  if ('port' in detail || 'protocol' in detail) {
-    const protocol = typeof detail.protocol === 'string' ? detail.protocol : 'tcp';
-    rows.push({ label: 'Port', value: typeof detail.port === 'number' ? `${detail.port}/${protocol}` : protocol === 'any' ? 'every port, any protocol' : `every ${protocol} port` });
-  }
-  if ('expiresAt' in detail) {
-    rows.push({ label: 'Expires', value: typeof detail.expiresAt === 'number' ? new Date(detail.expiresAt * 1000).toISOString() : 'never (until removed)' });
-  }
-  if (typeof detail.persist === 'boolean') rows.push({ label: 'Across reboot', value: detail.persist ? 'kept' : 'not kept' });
-  if (typeof detail.confirmWithinS === 'number') rows.push({ label: 'Confirm within', value: `${detail.confirmWithinS} s` });
+/** A block plan's settings in a few words each. */
+export function blockSummary(detail: FirewallBlockDetail): { label: string; value: string }[] {
+  const rows = [
+    { label: 'Target', value: detail.target },
+    { label: 'Blocks', value: detail.addresses.map((a) => a.address).join(', ') },
+    ...(detail.keepReachable.length > 0 ? [{ label: 'Stays reachable', value: detail.keepReachable.join(', ') }] : []),
+    {
+      label: 'Port',
+      value: detail.port !== null ? `${detail.port}/${detail.protocol}` : detail.protocol === 'any' ? 'every port, any protocol' : `every ${detail.protocol} port`,
+    },
+    { label: 'Expires', value: detail.expiresAt !== null ? new Date(detail.expiresAt * 1000).toISOString() : 'never (until removed)' },
+    { label: 'Across reboot', value: detail.persist ? 'kept' : 'not kept' },
+    { label: 'Confirm within', value: `${detail.confirmWithinS} s` },
+  ];
   return rows;
+}
+
+/** A plan's settings, as its kind describes them. */
+export function planSummary(plan: Plan): { label: string; value: string }[] {
+  switch (plan.kind) {
+    case 'firewall.block':
+      return blockSummary(plan.detail);
+  }
+}
+
+/** What the engineer is told once a plan is confirmed: the confirmation's notes (expiry, persistence), if any. */
+export function confirmationNotes(plan: Pick<Plan, 'log'>): string {
+  const line = plan.log.findLast((l) => l.kind === 'confirmed');
+  return line?.message.replace(/^Confirmed[;.]?\s*/, '').replace(/\.$/, '') ?? '';
 }
