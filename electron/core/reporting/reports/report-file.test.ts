@@ -138,6 +138,15 @@ describe('validateDraft', () => {
     ]);
   });
 
+  it.each(['EXPLAIN PRAGMA query_only = 0', 'explain query plan pragma case_sensitive_like = 1', 'EXPLAIN SELECT 1', 'EXPLAIN QUERY PLAN VACUUM', 'EXPLAIN QUERY PLAN (SELECT 1)'])('allows EXPLAIN only as EXPLAIN QUERY PLAN of a query: refuses %s', (sql) => {
+    const error = thrown(() => validateDraft({ ...base, sql }));
+    expect(error.issues).toEqual([{ path: 'sql', message: 'EXPLAIN is allowed only as EXPLAIN QUERY PLAN before a SELECT or WITH.' }]);
+  });
+
+  it.each(['EXPLAIN QUERY PLAN SELECT 1', 'explain /* how */ query\nplan with x as (select 1) select * from x', 'VALUES (1)'])('accepts %s', (sql) => {
+    expect(validateDraft({ ...base, sql }).sql).toBe(sql);
+  });
+
   it('refuses a bad id or an empty title through the schema', () => {
     const error = thrown(() => validateDraft({ ...base, id: 'Bad Id', title: ' ' }));
     expect(error.code).toBe('REPORT_INVALID');
@@ -163,6 +172,9 @@ describe('placeholders', () => {
     expect(scanSql('SELECT 1; -- only a comment after').statements).toBe(1);
     expect(scanSql("SELECT ';'; SELECT 2").statements).toBe(2);
     expect(scanSql('SELECT ?1, ?').positional).toEqual(['?1', '?']);
+    expect(scanSql('-- plan\nexplain /* a */ query plan select 1, 2').leadingWords).toEqual(['EXPLAIN', 'QUERY', 'PLAN', 'SELECT']);
+    expect(scanSql("EXPLAIN 'QUERY' PLAN SELECT").leadingWords).toEqual(['EXPLAIN']);
+    expect(scanSql('EXPLAIN; QUERY PLAN SELECT 1').leadingWords).toEqual(['EXPLAIN']);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 } from '../../../../shared/domain/report.js';
 import { BacklineError, type ErrorIssue } from '../../../../shared/errors.js';
 import { parseParamValue } from './params.js';
-import { QUERY_KEYWORDS, scanSql } from './sql-scan.js';
+import { queryRefusal, scanSql } from './sql-scan.js';
 
 /**
  * A saved report is a plain `.sql` file, shareable like any other: a header of `--` lines, then the
@@ -224,8 +224,9 @@ export function validateDraft(draft: ReportDraft): ReportDraft {
   const scan = scanSql(normal.sql);
   if (scan.unterminated) issues.push({ path: 'sql', message: `The SQL has ${scan.unterminated} that is never closed.` });
   if (scan.statements !== 1) issues.push({ path: 'sql', message: `A report is exactly one statement; this SQL has ${scan.statements}. Remove the extra ones (a trailing ; is fine).` });
-  else if (!QUERY_KEYWORDS.includes(scan.firstKeyword)) {
-    issues.push({ path: 'sql', message: `A report is a query: start it with SELECT or WITH, not ${scan.firstKeyword || 'this'}.` });
+  else {
+    const refusal = queryRefusal(scan);
+    if (refusal) issues.push({ path: 'sql', message: refusal });
   }
   if (scan.positional.length) issues.push({ path: 'sql', message: `Use named parameters (:name) instead of ${scan.positional[0]}, and declare them with "-- param:".` });
   const declared = new Map<string, ReportParam>();

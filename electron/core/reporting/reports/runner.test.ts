@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../testing/temp-dir.js';
 import { openWritableCache } from '../cache/database.js';
 import { bindArgs } from './params.js';
+import { ReportLibrary } from './library.js';
 import { ReportRunner } from './runner.js';
 import { rejection } from '../../testing/backline-errors.js';
 
@@ -82,6 +83,15 @@ describe('ReportRunner', () => {
     ['PRAGMA optimize', 'REPORT_READ_ONLY'],
     ['VACUUM', 'REPORT_READ_ONLY'],
     ['BEGIN IMMEDIATE', 'REPORT_READ_ONLY'],
+    // SQLite applies a PRAGMA while preparing it, EXPLAIN or not: only EXPLAIN QUERY PLAN of a query gets through.
+    ['EXPLAIN PRAGMA query_only = 0', 'REPORT_READ_ONLY'],
+    ['EXPLAIN QUERY PLAN PRAGMA case_sensitive_like = 1', 'REPORT_READ_ONLY'],
+    ['explain /* a plan? */ pragma case_sensitive_like = 1', 'REPORT_READ_ONLY'],
+    ['EXPLAIN DELETE FROM tickets', 'REPORT_READ_ONLY'],
+    ['EXPLAIN SELECT 1', 'REPORT_READ_ONLY'],
+    ['EXPLAIN QUERY PLAN DELETE FROM tickets', 'REPORT_READ_ONLY'],
+    ['EXPLAIN QUERY PLAN WITH x AS (SELECT 1) DELETE FROM tickets', 'REPORT_READ_ONLY'],
+    ["EXPLAIN QUERY PLAN ATTACH 'other.sqlite' AS other", 'REPORT_READ_ONLY'],
     ['SELECT 1; DELETE FROM tickets', 'REPORT_INVALID'],
   ])('refuses %s (%s), in run and in check', async (sql, code) => {
     expect((await rejection(runner.run({ runId: runId(), sql, values: {} }))).code).toBe(code);
@@ -168,5 +178,43 @@ describe('ReportRunner', () => {
     closing.close();
     expect((await rejection(pending)).code).toBe('CANCELLED');
     expect((await rejection(closing.run({ runId: 'y', sql: 'SELECT 1', values: {} }))).code).toBe('CANCELLED');
+  });
+});
+
+describe('the report gate and the connection state', () => {
+  const likeSql = "SELECT count(*) AS n FROM tickets WHERE subject LIKE 'subject 1%'";
+  const state = async (one: ReportRunner) => ({
+    like: (await one.run({ runId: runId(), sql: likeSql, values: {} })).rows,
+    queryOnly: (await one.run({ runId: runId(), sql: 'SELECT * FROM pragma_query_only', values: {} })).rows,
+  });
+
+  it("importing a teammate's file with EXPLAIN PRAGMA changes nothing for later reports", async () => {
+    // One process, so that every run and check meets the same pooled connection.
+    const one = new ReportRunner({ cacheFile, processes: 1 });
+    const library = new ReportLibrary({ shippedDir: join(dir.path, 'no-shipped'), savedDir: join(dir.path, 'saved'), check: (sql) => one.check(sql) });
+    try {
+      const before = await state(one);
+      expect(before).toEqual({ like: [[111]], queryOnly: [[1]] });
+      for (const [name, sql] of [
+        ['lookup.sql', 'EXPLAIN PRAGMA query_only = 0'],
+        ['faster.sql', 'EXPLAIN PRAGMA case_sensitive_like = 1'],
+        ['plan.sql', 'EXPLAIN QUERY PLAN PRAGMA case_sensitive_like = 1'],
+      ] as const) {
+        const error = await rejection(library.importFile(name, `-- title: From a teammate\n\n${sql}\n`));
+        expect(error.code).toMatch(/^REPORT_(INVALID|READ_ONLY)$/);
+        expect(error.message).toMatch(/EXPLAIN QUERY PLAN/);
+        // A draft run straight from the editor meets the same gate.
+        expect((await rejection(one.run({ runId: runId(), sql, values: {} }))).code).toBe('REPORT_READ_ONLY');
+      }
+      expect(await state(one)).toEqual(before);
+    } finally {
+      one.close();
+    }
+  });
+
+  it('still lets EXPLAIN QUERY PLAN show how a SELECT or WITH runs', async () => {
+    expect((await runner.check('explain query plan with x as (select id from tickets) select * from x')).columns).toContain('detail');
+    const plan = await runner.run({ runId: runId(), sql: 'EXPLAIN QUERY PLAN SELECT * FROM tickets WHERE id = :id', values: { id: 1 } });
+    expect(plan.rows.map((r) => r.at(-1)).join('\n')).toMatch(/USING INTEGER PRIMARY KEY/);
   });
 });

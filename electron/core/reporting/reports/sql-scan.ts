@@ -13,6 +13,8 @@ export interface SqlScan {
   statements: number;
   /** The first keyword of the first statement, upper-cased ('' when there is none). */
   firstKeyword: string;
+  /** The words the first statement starts with, upper-cased, up to the first other token (at most 4). */
+  leadingWords: string[];
   /** Set when a quote or block comment is never closed. */
   unterminated: string | null;
 }
@@ -26,6 +28,9 @@ export function scanSql(sql: string): SqlScan {
   let statements = 0;
   let codeInStatement = false;
   let firstKeyword = '';
+  const leadingWords: string[] = [];
+  // Still reading the first statement's leading words: no other token has come yet.
+  let leading = true;
   let unterminated: string | null = null;
   let i = 0;
   const n = sql.length;
@@ -69,21 +74,27 @@ export function scanSql(sql: string): SqlScan {
       } else i = end + 2;
     } else if (ch === "'") {
       code();
+      leading = false;
       skipQuoted("'", 'a string literal');
     } else if (ch === '"') {
       code();
+      leading = false;
       skipQuoted('"', 'a "quoted" identifier');
     } else if (ch === '`') {
       code();
+      leading = false;
       skipQuoted('`', 'a `quoted` identifier');
     } else if (ch === '[') {
       code();
+      leading = false;
       skipQuoted(']', 'a [bracketed] identifier');
     } else if (ch === ';') {
       codeInStatement = false;
+      if (statements > 0) leading = false;
       i++;
     } else if ((ch === ':' || ch === '@' || ch === '$') && identStart.test(next)) {
       code();
+      leading = false;
       let j = i + 1;
       while (j < n && identPart.test(sql[j] ?? '')) j++;
       const name = sql.slice(i + 1, j);
@@ -91,6 +102,7 @@ export function scanSql(sql: string): SqlScan {
       i = j;
     } else if (ch === '?') {
       code();
+      leading = false;
       let j = i + 1;
       while (j < n && /[0-9]/.test(sql[j] ?? '')) j++;
       positional.push(sql.slice(i, j));
@@ -99,7 +111,9 @@ export function scanSql(sql: string): SqlScan {
       code();
       let j = i + 1;
       while (j < n && identPart.test(sql[j] ?? '')) j++;
-      if (statements === 1 && firstKeyword === '') firstKeyword = sql.slice(i, j).toUpperCase();
+      const word = sql.slice(i, j).toUpperCase();
+      if (statements === 1 && firstKeyword === '') firstKeyword = word;
+      if (leading && leadingWords.length < 4) leadingWords.push(word);
       i = j;
     } else if (/\s/.test(ch)) {
       i++;
@@ -107,10 +121,11 @@ export function scanSql(sql: string): SqlScan {
       code();
       // A number such as 1e5 or x'AB' needs no care: its letters are read as a word, harmlessly.
       if (statements === 1 && firstKeyword === '') firstKeyword = ch;
+      leading = false;
       i++;
     }
   }
-  return { named, positional, statements, firstKeyword, unterminated };
+  return { named, positional, statements, firstKeyword, leadingWords, unterminated };
 }
 
 /** The :name/@name/$name parameters the SQL uses, in order of first use, without the prefix. */
@@ -118,5 +133,21 @@ export function placeholders(sql: string): string[] {
   return scanSql(sql).named;
 }
 
-/** Statements a report may be: a query. EXPLAIN shows a plan and runs nothing. */
-export const QUERY_KEYWORDS: readonly string[] = ['SELECT', 'WITH', 'VALUES', 'EXPLAIN'];
+/** What a report may start with: a query. */
+export const QUERY_KEYWORDS: readonly string[] = ['SELECT', 'WITH', 'VALUES'];
+
+/**
+ * Why this SQL cannot be a report by its first words, or null when it starts as a query may. EXPLAIN
+ * is allowed only as EXPLAIN QUERY PLAN before a SELECT or WITH: SQLite applies a PRAGMA while it
+ * prepares it, with or without EXPLAIN in front, so `EXPLAIN PRAGMA query_only = 0` would change the
+ * report connection without ever being run.
+ */
+export function queryRefusal(scan: SqlScan): string | null {
+  const [first = '', second, third, fourth = ''] = scan.leadingWords;
+  if (first === 'EXPLAIN') {
+    if (second === 'QUERY' && third === 'PLAN' && (fourth === 'SELECT' || fourth === 'WITH')) return null;
+    return 'EXPLAIN is allowed only as EXPLAIN QUERY PLAN before a SELECT or WITH.';
+  }
+  if (QUERY_KEYWORDS.includes(scan.firstKeyword)) return null;
+  return `A report is a query: start it with SELECT or WITH, not ${scan.firstKeyword || 'this'}.`;
+}

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { ReportCell } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
 import type { ReadableCache } from '../cache/database.js';
-import { QUERY_KEYWORDS, scanSql } from './sql-scan.js';
+import { QUERY_KEYWORDS, queryRefusal, scanSql } from './sql-scan.js';
 
 /**
  * Preparing and stepping a report's statement on a read-only cache connection. The report process
@@ -12,7 +12,7 @@ import { QUERY_KEYWORDS, scanSql } from './sql-scan.js';
 const READ_ONLY_HINT = 'A report only reads: write one SELECT (or WITH ... SELECT). To see a table\'s columns, SELECT * FROM pragma_table_info(\'tickets\').';
 
 /** Statements SQLite knows besides queries; anything else (a typo) is left to prepare for its syntax error. */
-const OTHER_STATEMENTS = ['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'COMMIT', 'CREATE', 'DELETE', 'DETACH', 'DROP', 'END', 'INSERT', 'PRAGMA', 'REINDEX', 'RELEASE', 'REPLACE', 'ROLLBACK', 'SAVEPOINT', 'UPDATE', 'VACUUM'];
+const OTHER_STATEMENTS = ['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'COMMIT', 'CREATE', 'DELETE', 'DETACH', 'DROP', 'END', 'EXPLAIN', 'INSERT', 'PRAGMA', 'REINDEX', 'RELEASE', 'REPLACE', 'ROLLBACK', 'SAVEPOINT', 'UPDATE', 'VACUUM'];
 
 function sqlError(error: unknown): BacklineError {
   const message = error instanceof Error ? error.message : String(error);
@@ -22,16 +22,21 @@ function sqlError(error: unknown): BacklineError {
 }
 
 /**
- * Prepares a report's SQL without running it. Refuses, before any step: anything but a query
- * (SQLite calls ATTACH, BEGIN and some PRAGMAs "read-only" since they leave the file untouched, so
- * the leading keyword is checked too), and any statement SQLite says would write.
+ * Prepares a report's SQL without running it. Refuses, before SQLite sees it: anything but a query
+ * (SQLite calls ATTACH, BEGIN and some PRAGMAs "read-only" since they leave the file untouched, and
+ * applies a PRAGMA while preparing it, even behind EXPLAIN; so the leading words are checked first),
+ * then any statement SQLite says would write.
  */
 export function prepareReport(db: ReadableCache, sql: string): { statement: Statement; columns: string[] } {
   const scan = scanSql(sql);
   if (scan.statements > 1) {
     throw new BacklineError('REPORT_INVALID', `A report is exactly one statement; this SQL has ${scan.statements}.`, { hint: 'Remove the extra statements (a trailing ; is fine).' });
   }
-  if (scan.statements === 1 && !QUERY_KEYWORDS.includes(scan.firstKeyword) && OTHER_STATEMENTS.includes(scan.firstKeyword)) {
+  const refusal = scan.statements === 1 ? queryRefusal(scan) : null;
+  if (refusal && scan.firstKeyword === 'EXPLAIN') {
+    throw new BacklineError('REPORT_READ_ONLY', refusal, { hint: 'To see how a report runs, write EXPLAIN QUERY PLAN SELECT ... (or WITH ...).' });
+  }
+  if (refusal && !QUERY_KEYWORDS.includes(scan.firstKeyword) && OTHER_STATEMENTS.includes(scan.firstKeyword)) {
     throw new BacklineError('REPORT_READ_ONLY', `Reports run queries only; ${scan.firstKeyword} statements are refused.`, { hint: READ_ONLY_HINT });
   }
   let statement: Statement;
