@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../testing/temp-dir.js';
 import { cacheMigrations } from './migrations/index.js';
 import { ACTIVE_AT_PER_TEAM_SQL } from './spans.js';
-import { openReadableCache, openWritableCache } from './database.js';
+import { connectionState, openReadableCache, openWritableCache, restoreConnectionState } from './database.js';
 
 const dirs: { remove: () => void }[] = [];
 const freshFile = () => {
@@ -30,6 +30,37 @@ describe('reporting cache', () => {
     expect(db.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 0 });
     expect(() => db.prepare("INSERT INTO teams VALUES (1, 'a', 'b')").run()).toThrow(/readonly|query_only/i);
     db.close();
+  });
+});
+
+describe('the report connection state', () => {
+  it('puts back every setting a report could have changed, and says which it cannot', () => {
+    const file = freshFile();
+    const writer = openWritableCache(file);
+    writer.prepare("INSERT INTO teams (id, created_at, updated_at) VALUES (1, 'a', 'a'), (2, 'B', 'B')").run();
+    writer.close();
+    const db = openReadableCache(file);
+    try {
+      const known = connectionState(db);
+      expect(known.get('query_only')).toBe(1);
+      const look = () => ({
+        like: db.prepare("SELECT count(*) AS n FROM teams WHERE created_at LIKE 'b'").get(),
+        order: db.prepare('SELECT id FROM teams').pluck().all(),
+        queryOnly: db.pragma('query_only', { simple: true }),
+        lock: db.pragma('locking_mode', { simple: true }),
+      });
+      const before = look();
+      expect(before).toEqual({ like: { n: 1 }, order: [1, 2], queryOnly: 1, lock: 'normal' });
+      for (const taint of ['query_only = 0', 'case_sensitive_like = 1', 'reverse_unordered_selects = 1', 'locking_mode = exclusive', 'cache_size = 1', 'trusted_schema = 0']) db.pragma(taint);
+      expect(look()).not.toEqual(before);
+      expect(restoreConnectionState(db, known)).toEqual([]);
+      expect(look()).toEqual(before);
+      // A heap limit only goes down (and is process-wide): a connection left with one is not used again.
+      db.pragma(`hard_heap_limit = ${2 ** 40}`);
+      expect(restoreConnectionState(db, known)).toContain('hard_heap_limit');
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -45,3 +45,69 @@ export function openReadableCache(file: string): ReadableCache {
   db.pragma('cache_size = -65536');
   return db as unknown as ReadableCache;
 }
+
+/**
+ * The connection settings a report could change and that change what later reports see, or how
+ * they run: results (case_sensitive_like, reverse_unordered_selects, column names), the read-only
+ * guard itself (query_only), locks held against the sync (locking_mode), and limits (the heap
+ * limits are process-wide). The report gate refuses every way in that is known (PRAGMA, EXPLAIN
+ * PRAGMA); this is the second guard, so that one report can never change the next one.
+ */
+const CONNECTION_PRAGMAS = [
+  'query_only',
+  'busy_timeout',
+  'cache_size',
+  'reverse_unordered_selects',
+  'full_column_names',
+  'short_column_names',
+  'count_changes',
+  'empty_result_callbacks',
+  'automatic_index',
+  'temp_store',
+  'trusted_schema',
+  'threads',
+  'cell_size_check',
+  'writable_schema',
+  'read_uncommitted',
+  'legacy_alter_table',
+  'foreign_keys',
+  'defer_foreign_keys',
+  'recursive_triggers',
+  'ignore_check_constraints',
+  'locking_mode',
+  'journal_size_limit',
+  'max_page_count',
+  'secure_delete',
+  'synchronous',
+  'analysis_limit',
+  'soft_heap_limit',
+  'hard_heap_limit',
+] as const;
+
+export type ConnectionState = ReadonlyMap<string, unknown>;
+
+/** What a report connection's settings are now; taken once, right after opening, as the state every run starts from. */
+export function connectionState(db: ReadableCache): ConnectionState {
+  const state = new Map<string, unknown>();
+  for (const name of CONNECTION_PRAGMAS) {
+    const value: unknown = db.pragma(name, { simple: true });
+    if (value !== undefined) state.set(name, value);
+  }
+  return state;
+}
+
+/**
+ * Puts a report connection back in its known state, and says which settings could not be put back
+ * (a heap limit only ever goes down): a connection with any is not used again. case_sensitive_like
+ * cannot be read, so it is always set.
+ */
+export function restoreConnectionState(db: ReadableCache, known: ConnectionState): string[] {
+  db.pragma('case_sensitive_like = OFF');
+  const stuck: string[] = [];
+  for (const [name, value] of known) {
+    if (db.pragma(name, { simple: true }) === value) continue;
+    db.pragma(`${name} = ${typeof value === 'number' ? value : `'${String(value).replaceAll("'", "''")}'`}`);
+    if (db.pragma(name, { simple: true }) !== value) stuck.push(name);
+  }
+  return stuck;
+}

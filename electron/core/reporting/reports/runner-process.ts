@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
 import { BacklineError, type WireError } from '../../../../shared/errors.js';
-import { openReadableCache, type ReadableCache } from '../cache/database.js';
+import { connectionState, openReadableCache, restoreConnectionState, type ReadableCache } from '../cache/database.js';
 import { prepareReport, runReport, type StepResult } from './statement.js';
 
 /**
  * The report process (forked by ReportRunner): holds one read-only cache connection and runs one
  * request at a time. It is killed, not asked, when a report runs too long or is cancelled.
+ *
+ * Every request starts from the connection's state as opened: settings a report could have changed
+ * are put back after each one. If one cannot be put back, the reply says `retire`, and the runner
+ * replaces the process before its next run.
  *
  *   argv[2]: the cache file
  */
@@ -17,8 +21,8 @@ export type RunnerRequest =
 export type RunnerReply =
   | { kind: 'ready' }
   | { kind: 'failed'; error: WireError }
-  | { kind: 'done'; id: number; ok: true; value: StepResult | { columns: string[] }; ms: number }
-  | { kind: 'done'; id: number; ok: false; error: WireError };
+  | { kind: 'done'; id: number; ok: true; value: StepResult | { columns: string[] }; ms: number; retire: boolean }
+  | { kind: 'done'; id: number; ok: false; error: WireError; retire: boolean };
 
 const send = (reply: RunnerReply) => process.send?.(reply);
 
@@ -42,14 +46,25 @@ function open(file: string): ReadableCache {
 }
 
 function serve(db: ReadableCache): void {
+  const known = connectionState(db);
   process.on('message', (request: RunnerRequest) => {
     const started = performance.now();
+    const before = restoreConnectionState(db, known);
+    if (before.length) {
+      // Not reached while every request is followed by the check below; refuse rather than run on a changed connection.
+      const error = new BacklineError('INTERNAL', `The report connection was left changed (${before.join(', ')}); it is replaced before the next run.`, { hint: 'Run the report again.' });
+      send({ kind: 'done', id: request.id, ok: false, error: error.toWire(), retire: true });
+      return;
+    }
+    let reply: RunnerReply;
     try {
       const value = request.kind === 'run' ? runReport(db, request.sql, request.values, request.maxRows) : { columns: prepareReport(db, request.sql).columns };
-      send({ kind: 'done', id: request.id, ok: true, value, ms: performance.now() - started });
+      reply = { kind: 'done', id: request.id, ok: true, value, ms: performance.now() - started, retire: false };
     } catch (error) {
-      send({ kind: 'done', id: request.id, ok: false, error: toWire(error) });
+      reply = { kind: 'done', id: request.id, ok: false, error: toWire(error), retire: false };
     }
+    reply.retire = restoreConnectionState(db, known).length > 0;
+    send(reply);
   });
   send({ kind: 'ready' });
 }

@@ -196,6 +196,8 @@ export class ReportRunner {
     if (job.timer) clearTimeout(job.timer);
     child.job = null;
     job.child = null;
+    // Its connection could not be put back as it was: the next run gets a fresh process.
+    if (reply.retire) this.kill(child);
     if (reply.ok) job.resolve(reply.value);
     else job.reject(BacklineError.fromWire(reply.error));
     this.pump();
