@@ -4,6 +4,7 @@ import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type Cl
 const { Client: SshClient, utils } = ssh2;
 import { BacklineError } from '../../../shared/errors.js';
 import { keyTypeOfBlob } from './fingerprint.js';
+import { KeyFileProblem } from './key-file.js';
 
 /** One machine on the way to a server: the jump hosts first, the target last. */
 export interface Hop {
@@ -20,11 +21,19 @@ export interface Hop {
   connectTimeoutMs?: number | undefined;
 }
 
+/** A private key file to offer, read only when its hop is reached (asynchronously: see key-file.ts). */
+export interface KeySource {
+  path: string;
+  /** Named for this server: a problem with it is an error. Others (defaults, ~/.ssh/config) are skipped, as ssh does. */
+  required: boolean;
+  read(): Promise<string>;
+}
+
 export interface Credentials {
   /** SSH_AUTH_SOCK, when an agent may be used. */
   agentSocket?: string | undefined;
-  /** Private keys, already read from disk, in the order to try them. */
-  keys: { path: string; text: string }[];
+  /** Private key files, in the order to try them. */
+  keys: KeySource[];
   passphrase?: string | undefined;
   password?: string | undefined;
 }
@@ -113,12 +122,37 @@ export function describeFailure(
   return new BacklineError('SSH_CONNECTION_LOST', `The connection to ${where(hop)} failed: ${error.message}`, { hint: 'Reconnect to try again.' });
 }
 
+export interface KeyText {
+  path: string;
+  text: string;
+}
+
+/**
+ * Reads the hop's key files. The one named for the server must be usable; others that are missing are
+ * skipped quietly and unusable ones with a note, as ssh skips them with a warning.
+ */
+export async function readHopKeys(hop: Hop, notes: string[]): Promise<KeyText[]> {
+  const keys: KeyText[] = [];
+  for (const source of hop.credentials.keys) {
+    try {
+      keys.push({ path: source.path, text: await source.read() });
+    } catch (error) {
+      if (!(error instanceof KeyFileProblem)) throw error;
+      if (source.required) {
+        throw new BacklineError('VALIDATION_FAILED', `The key file for ${hop.label} can't be used: ${error.message}`, { hint: error.hint, detail: { path: source.path, reason: error.reason } });
+      }
+      if (error.reason !== 'missing') notes.push(`${source.path} (skipped: ${error.message})`);
+    }
+  }
+  return keys;
+}
+
 /** The login methods to offer, in OpenSSH's order: agent, keys, then password. */
-export function authMethods(hop: Hop, notes: string[]): AnyAuthMethod[] {
+export function authMethods(hop: Hop, keys: readonly KeyText[], notes: string[]): AnyAuthMethod[] {
   const { credentials, user } = hop;
   const methods: AnyAuthMethod[] = [];
   if (credentials.agentSocket) methods.push({ type: 'agent', username: user, agent: credentials.agentSocket });
-  for (const key of credentials.keys) {
+  for (const key of keys) {
     const parsed = utils.parseKey(key.text, credentials.passphrase);
     if (parsed instanceof Error) {
       notes.push(/passphrase/i.test(parsed.message) ? `${key.path} (needs its passphrase)` : `${key.path} (unreadable: ${parsed.message})`);
@@ -147,14 +181,15 @@ const methodLabel = (method: AnyAuthMethod): string =>
  * key is checked in ssh2's hostVerifier, which runs before authentication: no password, key signature
  * or agent is ever offered to a host whose key was not accepted.
  */
-export function connectHop(hop: Hop, options: ConnectOptions, sock?: ClientChannel): Promise<Client> {
+export async function connectHop(hop: Hop, options: ConnectOptions, sock?: ClientChannel): Promise<Client> {
+  const notes: string[] = [];
+  const keys = await readHopKeys(hop, notes);
   return new Promise((resolve, reject) => {
     const client = new SshClient();
     const triedMethods: string[] = [];
-    const notes: string[] = [];
     let rejectedKey: (PresentedKey & { verdict: HostKeyVerdict }) | undefined;
     let settled = false;
-    const methods = authMethods(hop, notes);
+    const methods = authMethods(hop, keys, notes);
     const fail = (error: Error & { level?: string; code?: string }) => {
       if (settled) return;
       settled = true;

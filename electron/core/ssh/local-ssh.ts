@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { readKeyFile } from './key-file.js';
 import type { LocalSsh } from './resolve-server.js';
 
 export interface LocalSshOptions {
@@ -10,11 +11,15 @@ export interface LocalSshOptions {
   agentSocket?: string | null;
 }
 
-const readText = (path: string): string | undefined => {
+/** Looked at without opening: a FIFO or device there never blocks us. */
+const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+
+/** ~/.ssh/config is read synchronously, so only when it is a regular file (a FIFO would freeze the app). */
+const readConfig = (path: string): string => {
   try {
-    return readFileSync(path, 'utf8');
+    return isFile(path) ? readFileSync(path, 'utf8') : '';
   } catch {
-    return undefined;
+    return '';
   }
 };
 
@@ -25,8 +30,9 @@ export function localSsh(options: LocalSshOptions = {}): LocalSsh {
   return {
     env: { home, user: options.user ?? userInfo().username },
     agentSocket: agentSocket && existsSync(agentSocket) ? agentSocket : undefined,
-    configText: () => readText(join(home, '.ssh', 'config')) ?? '',
-    readText,
+    configText: () => readConfig(join(home, '.ssh', 'config')),
+    isFile,
+    readKeyFile: (path) => readKeyFile(path),
   };
 }
 

@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredServer } from '../store/servers-repo.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { readHopKeys } from './connect.js';
+import { KeyFileProblem } from './key-file.js';
+import { localSsh } from './local-ssh.js';
 import { hopsFor, overrideBlock, type LocalSsh } from './resolve-server.js';
 
 const server = (changes: Partial<StoredServer> = {}): StoredServer => ({
@@ -20,7 +26,11 @@ const local = (config: string, files: Record<string, string> = {}): LocalSsh => 
   env: { home: '/home/eng', user: 'eng' },
   agentSocket: '/run/agent.sock',
   configText: () => config,
-  readText: (path) => files[path],
+  isFile: (path) => path in files,
+  readKeyFile: (path) => {
+    const text = files[path];
+    return text === undefined ? Promise.reject(new KeyFileProblem(path, 'missing', `${path} does not exist.`, 'Check the path.')) : Promise.resolve(text);
+  },
 });
 
 const config = `Host bastion
@@ -42,7 +52,7 @@ describe('hopsFor', () => {
       ['bastion', 'ops', '10.77.0.20', 22],
       ['db1', 'eng', '10.78.0.31', 22],
     ]);
-    expect(hops[0]).toMatchObject({ keepaliveIntervalS: 5, credentials: { agentSocket: '/run/agent.sock', keys: [{ path: '/home/eng/.ssh/bastion', text: 'KEY' }] } });
+    expect(hops[0]).toMatchObject({ keepaliveIntervalS: 5, credentials: { agentSocket: '/run/agent.sock', keys: [{ path: '/home/eng/.ssh/bastion', required: false }] } });
     expect(hops[1]).toMatchObject({ connectTimeoutMs: 7000, keepaliveIntervalS: undefined });
   });
 
@@ -54,9 +64,35 @@ describe('hopsFor', () => {
     expect(hops[1]!.credentials.password).toBe('pw');
   });
 
-  it('says which key file it cannot read when the server names one; skips missing ones ~/.ssh/config names, as ssh does', () => {
-    expect(() => hopsFor(server({ auth: 'key', keyFile: '/nowhere/key' }), local(config), {})).toThrow(/\/nowhere\/key for db1 could not be read/);
-    expect(hopsFor(server(), local(config), {})[0]!.credentials.keys).toEqual([]);
+  it('reads key files only when their hop is reached: says which one the server names cannot be used; skips missing ones ~/.ssh/config names, as ssh does', async () => {
+    const named = hopsFor(server({ auth: 'key', keyFile: '/nowhere/key' }), local(config), {});
+    expect(named[1]!.credentials.keys).toMatchObject([{ path: '/nowhere/key', required: true }]);
+    await expect(readHopKeys(named[1]!, [])).rejects.toThrow(/key file for db1 can't be used: \/nowhere\/key does not exist/);
+    const notes: string[] = [];
+    await expect(readHopKeys(hopsFor(server(), local(config), {})[0]!, notes)).resolves.toEqual([]);
+    expect(notes).toEqual([]);
+    await expect(readHopKeys(hopsFor(server(), local(config, { '/home/eng/.ssh/bastion': 'KEY' }), {})[0]!, [])).resolves.toEqual([{ path: '/home/eng/.ssh/bastion', text: 'KEY' }]);
+  });
+
+  // A FIFO typed as the key file used to freeze the whole app in a synchronous read.
+  it('refuses a FIFO as the key file at once, and skips one ~/.ssh/config names with a note', { timeout: 2000 }, async () => {
+    const dir = tempDir('backline-fifo-');
+    try {
+      const fifo = join(dir.path, 'key.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const real = { ...localSsh({ home: dir.path, user: 'eng', agentSocket: null }), configText: () => config };
+      const [target] = hopsFor(server({ host: '10.77.0.11', auth: 'key', keyFile: fifo, jump: null }), real, {});
+      const error: unknown = await readHopKeys(target!, []).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining(`${fifo} is a named pipe (FIFO), not a key file`) as unknown });
+      expect((error as { hint: string }).hint).toMatch(/private key file itself/);
+
+      const notes: string[] = [];
+      const optional = { ...target!, credentials: { ...target!.credentials, keys: target!.credentials.keys.map((k) => ({ ...k, required: false })) } };
+      await expect(readHopKeys(optional, notes)).resolves.toEqual([]);
+      expect(notes).toEqual([expect.stringContaining(`${fifo} (skipped: ${fifo} is a named pipe`)]);
+    } finally {
+      dir.remove();
+    }
   });
 });
 

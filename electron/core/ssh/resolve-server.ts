@@ -1,7 +1,7 @@
 import type { ResolvedHop } from '../../../shared/domain/server.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { StoredServer } from '../store/servers-repo.js';
-import type { Credentials, Hop } from './connect.js';
+import type { Credentials, Hop, KeySource } from './connect.js';
 import { resolveChain, SshConfigError, type ResolvedHost, type SshEnv } from './ssh-config.js';
 import type { Secrets } from './sessions.js';
 
@@ -11,7 +11,10 @@ export interface LocalSsh {
   agentSocket: string | undefined;
   /** ~/.ssh/config's text ('' when there is none). */
   configText(): string;
-  readText(path: string): string | undefined;
+  /** Is there a regular file at `path`? (Looked at, never opened: cheap and never blocks.) */
+  isFile(path: string): boolean;
+  /** A private key file's text, read asynchronously, regular files only and size-capped (key-file.ts). */
+  readKeyFile(path: string): Promise<string>;
 }
 
 /**
@@ -56,22 +59,22 @@ export function describeChain(chain: ResolvedHost[], server: StoredServer, local
       host: hop.hostName,
       port: hop.port,
       user: hop.user,
-      identityFiles: auth === 'agent' || auth === 'password' ? [] : hop.identityFiles.filter((file) => !hop.identityFilesAreDefaults || local.readText(file) !== undefined),
+      identityFiles: auth === 'agent' || auth === 'password' ? [] : hop.identityFiles.filter((file) => !hop.identityFilesAreDefaults || local.isFile(file)),
       usesAgent: (auth === 'auto' || auth === 'agent') && local.agentSocket !== undefined,
     };
   });
 }
 
-/** Turns the resolved chain into hops with credentials, reading key files (the one piece of I/O here). */
+/** Turns the resolved chain into hops with credentials; key files are read when their hop is reached. */
 export function hopsFor(server: StoredServer, local: LocalSsh, secrets: Secrets): Hop[] {
   const chain = resolveServerChain(server, local);
   return chain.map((hop, index) => {
     const isTarget = index === chain.length - 1;
     const auth = isTarget ? server.auth : 'auto';
-    // The key file typed for this server must be there; others named in ~/.ssh/config are skipped when
+    // The key file typed for this server must be usable; others named in ~/.ssh/config are skipped when
     // missing, as ssh does (it warns and tries the rest).
     const strictKey = isTarget && server.keyFile !== null ? hop.identityFiles[0] : undefined;
-    const keys = auth === 'agent' || auth === 'password' ? [] : readKeys(hop, local, strictKey);
+    const keys = auth === 'agent' || auth === 'password' ? [] : keySources(hop, local, strictKey);
     const credentials: Credentials = {
       agentSocket: auth === 'auto' || auth === 'agent' ? local.agentSocket : undefined,
       keys,
@@ -92,13 +95,6 @@ export function hopsFor(server: StoredServer, local: LocalSsh, secrets: Secrets)
   });
 }
 
-function readKeys(hop: ResolvedHost, local: LocalSsh, strictPath: string | undefined): Credentials['keys'] {
-  return hop.identityFiles.flatMap((path) => {
-    const text = local.readText(path);
-    if (text === undefined) {
-      if (path !== strictPath) return [];
-      throw new BacklineError('VALIDATION_FAILED', `The key file ${path} for ${hop.alias} could not be read.`, { hint: 'Check the path and its permissions.' });
-    }
-    return [{ path, text }];
-  });
+function keySources(hop: ResolvedHost, local: LocalSsh, strictPath: string | undefined): KeySource[] {
+  return hop.identityFiles.map((path) => ({ path, required: path === strictPath, read: () => local.readKeyFile(path) }));
 }
