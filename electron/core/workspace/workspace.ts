@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../../shared/domain/audit.js';
+import type { AuditAction, AuditEntry } from '../../../shared/domain/audit.js';
 import type { EventName, EventPayload } from '../../../shared/contract/index.js';
 import { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
@@ -12,7 +12,8 @@ import type { EventBus } from '../events.js';
 
 export interface Recordable {
   ticketId: string | null;
-  action: string;
+  /** One of shared/domain/audit.ts's `auditActions`: a new action is declared there first. */
+  action: AuditAction;
   summary: string;
   detail?: Record<string, unknown>;
 }
