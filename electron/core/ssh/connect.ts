@@ -5,6 +5,7 @@ const { Client: SshClient, utils } = ssh2;
 import { BacklineError } from '../../../shared/errors.js';
 import { keyTypeOfBlob } from './fingerprint.js';
 import { KeyFileProblem } from './key-file.js';
+import { answerPrompts } from './keyboard-interactive.js';
 
 /** One machine on the way to a server: the jump hosts first, the target last. */
 export interface Hop {
@@ -64,7 +65,13 @@ const where = (hop: Hop) => `${hop.label} (${hop.user}@${hop.host}:${hop.port})`
 export function describeFailure(
   hop: Hop,
   error: Error & { level?: string; code?: string },
-  context: { rejectedKey?: PresentedKey & { verdict: HostKeyVerdict }; triedMethods: string[]; fingerprint: (k: string) => string },
+  context: {
+    rejectedKey?: PresentedKey & { verdict: HostKeyVerdict };
+    /** A keyboard-interactive prompt that was not the password, which was left unanswered. */
+    refusedPrompt?: string | undefined;
+    triedMethods: string[];
+    fingerprint: (k: string) => string;
+  },
 ): BacklineError {
   const rejected = context.rejectedKey;
   if (rejected) {
@@ -95,6 +102,12 @@ export function describeFailure(
     return new BacklineError('SSH_HOST_KEY_REVOKED', `${where(hop)} presented a revoked host key (${detail.fingerprint}).`, {
       hint: 'Nothing was sent. Ask who revoked it before connecting.',
       detail,
+    });
+  }
+  if (context.refusedPrompt !== undefined) {
+    return new BacklineError('SSH_SECOND_FACTOR', `${where(hop)} asks for a second factor ("${context.refusedPrompt}"), which Backline can't answer; nothing was typed into it.`, {
+      hint: 'Log in from your own terminal (ssh) for this server, or use a key (ssh-agent or a key file) if the server accepts one without the second factor.',
+      detail: { host: hop.host, prompt: context.refusedPrompt, tried: context.triedMethods },
     });
   }
   if (error.level === 'client-authentication') {
@@ -147,8 +160,11 @@ export async function readHopKeys(hop: Hop, notes: string[]): Promise<KeyText[]>
   return keys;
 }
 
-/** The login methods to offer, in OpenSSH's order: agent, keys, then password. */
-export function authMethods(hop: Hop, keys: readonly KeyText[], notes: string[]): AnyAuthMethod[] {
+/**
+ * The login methods to offer, in OpenSSH's order: agent, keys, then password. keyboard-interactive gives
+ * the password to password prompts only; any other prompt is handed to `refuse`, unanswered.
+ */
+export function authMethods(hop: Hop, keys: readonly KeyText[], notes: string[], refuse: (prompt: string) => void = () => undefined): AnyAuthMethod[] {
   const { credentials, user } = hop;
   const methods: AnyAuthMethod[] = [];
   if (credentials.agentSocket) methods.push({ type: 'agent', username: user, agent: credentials.agentSocket });
@@ -167,7 +183,11 @@ export function authMethods(hop: Hop, keys: readonly KeyText[], notes: string[])
     methods.push({
       type: 'keyboard-interactive',
       username: user,
-      prompt: (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => password)),
+      prompt: (_name, _instructions, _lang, prompts, finish) => {
+        const answer = answerPrompts(prompts, password);
+        if ('answers' in answer) finish(answer.answers);
+        else refuse(answer.refused);
+      },
     });
   }
   return methods;
@@ -188,13 +208,18 @@ export async function connectHop(hop: Hop, options: ConnectOptions, sock?: Clien
     const client = new SshClient();
     const triedMethods: string[] = [];
     let rejectedKey: (PresentedKey & { verdict: HostKeyVerdict }) | undefined;
+    let refusedPrompt: string | undefined;
     let settled = false;
-    const methods = authMethods(hop, keys, notes);
+    // A second-factor prompt ends the attempt there: no answer (not even a blank one) is sent to it.
+    const methods = authMethods(hop, keys, notes, (prompt) => {
+      refusedPrompt = prompt;
+      client.end();
+    });
     const fail = (error: Error & { level?: string; code?: string }) => {
       if (settled) return;
       settled = true;
       client.end();
-      reject(describeFailure(hop, error, { rejectedKey, triedMethods: [...triedMethods, ...notes], fingerprint: (key) => options.fingerprint(key) }));
+      reject(describeFailure(hop, error, { rejectedKey, refusedPrompt, triedMethods: [...triedMethods, ...notes], fingerprint: (key) => options.fingerprint(key) }));
     };
     client.once('ready', () => {
       settled = true;

@@ -31,7 +31,7 @@ describe('connectProblem', () => {
   });
 
   it('announces everything else', () => {
-    for (const code of ['SSH_UNREACHABLE', 'SSH_TIMEOUT', 'SSH_CONNECTION_LOST', 'VALIDATION_FAILED'] as const) {
+    for (const code of ['SSH_UNREACHABLE', 'SSH_TIMEOUT', 'SSH_CONNECTION_LOST', 'SSH_SECOND_FACTOR', 'VALIDATION_FAILED'] as const) {
       expect(connectProblem({ code, message: 'm' })).toEqual({ kind: 'notify', error: { code, message: 'm' } });
     }
   });
