@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,6 +86,38 @@ describe('main entry', () => {
     electron.safeStorage.available = false;
     await start(['--data-dir', dir]);
     expect(mocked.options[1]!.encryptor).toBeUndefined();
+  });
+
+  it("refuses to store secrets with Linux's basic_text backend (a key hard-coded in Chromium), saying so before connecting", async () => {
+    electron.safeStorage.backend = 'basic_text';
+    await start(['--data-dir', dir]);
+    const encryptor = mocked.options[0]!.encryptor!;
+    expect(encryptor.refusal).toMatch(/basic_text/);
+    expect(() => encryptor.encrypt('hunter2')).toThrow(/basic_text/);
+    expect(electron.safeStorage.encryptString).not.toHaveBeenCalled();
+
+    // Through the window: remember=true is refused before anything is sent to the server, and nothing is written.
+    const win = electron.BrowserWindow.windows[0]!;
+    const indexHtml = join(appRoot(), 'build', 'renderer', 'index.html');
+    const event = { sender: win.webContents, senderFrame: { url: pathToFileURL(indexHtml).href, parent: null } } as unknown as IpcMainInvokeEvent;
+    const invoke = (method: string, input: unknown) => electron.ipcMain.handlers.get(IPC_INVOKE)!(event, method, input) as Promise<WireResult>;
+    await invoke('tickets.create', { id: 'TKT-1', title: 'x' });
+    const added = (await invoke('servers.add', { ticketId: 'TKT-1', host: '127.0.0.1', port: 1, user: 'root', auth: 'password' })) as { ok: true; value: { id: number } };
+    const connect = await invoke('servers.connect', { id: added.value.id, secrets: { password: 'hunter2' }, remember: true });
+    expect(connect).toMatchObject({ ok: false, error: { code: 'SECRET_STORAGE_UNAVAILABLE', message: expect.stringMatching(/basic_text/) as unknown, hint: expect.stringMatching(/password-store/) as unknown } });
+    expect(existsSync(join(dir, 'secrets.json'))).toBe(false);
+  });
+
+  it('uses safeStorage on Linux with a real keyring, and elsewhere whatever the OS gives', async () => {
+    electron.safeStorage.backend = 'gnome_libsecret';
+    await start(['--data-dir', dir]);
+    expect(mocked.options[0]!.encryptor!.refusal).toBeUndefined();
+    for (const close of mocked.closes) close();
+    electron = createFakeElectron();
+    electron.safeStorage.backend = 'unknown';
+    await start(['--data-dir', join(dir, 'mac')], { platform: 'darwin' });
+    expect(electron.safeStorage.getSelectedStorageBackend).not.toHaveBeenCalled();
+    expect(mocked.options[1]!.encryptor!.refusal).toBeUndefined();
   });
 
   it('takes the data dir from BACKLINE_DATA_DIR when there is no flag', async () => {

@@ -2,6 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell, type App, type
 import { parseArgs } from 'node:util';
 import { appRoot, appVersion } from './core/app-root.js';
 import { createCore, type Core } from './core/core.js';
+import type { Encryptor } from './core/ssh/secret-vault.js';
 import { APP_NAME, resolveDataDir } from './core/data-dir.js';
 import { bindIpc, type IpcBindingDeps } from './ipc-binding.js';
 import { appUrlPredicate, createMainWindow, windowPaths, type WindowDeps } from './window.js';
@@ -13,7 +14,7 @@ export interface ElectronMain {
   ipcMain: IpcBindingDeps['ipcMain'];
   shell: WindowDeps['shell'];
   dialog: Pick<Dialog, 'showErrorBox'>;
-  safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>;
+  safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>;
 }
 
 export interface MainDeps {
@@ -30,6 +31,34 @@ export function dataDirFlag(argv: string[]): string | undefined {
   const { values } = parseArgs({ args: argv.slice(1), options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
   const flag = values['data-dir'];
   return typeof flag === 'string' ? flag : undefined;
+}
+
+/**
+ * Secrets the engineer asks to keep are sealed by the OS keychain; without one, nothing is stored. On
+ * Linux, safeStorage falls back to `basic_text` (a key hard-coded in Chromium) when it finds no Secret
+ * Service or KWallet: that protects nothing, so it is refused by name. Call after `ready`.
+ */
+export function secretEncryptor(safeStorage: ElectronMain['safeStorage'], platform: NodeJS.Platform): Encryptor | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  const backend = platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined;
+  if (backend === 'basic_text' || backend === 'unknown') {
+    const refusal =
+      backend === 'basic_text'
+        ? "Backline does not store passwords or passphrases on this desktop: Electron's safeStorage found no keyring and uses basic_text, a key hard-coded in Chromium, which protects nothing."
+        : "Backline does not store passwords or passphrases on this desktop: Electron's safeStorage could not tell which keyring it uses.";
+    const refuse = (): never => {
+      throw new Error(refusal);
+    };
+    return {
+      encrypt: refuse,
+      // Secrets sealed before (by an older Backline) can still be read, and forgotten.
+      decrypt: (sealed) => safeStorage.decryptString(sealed),
+      refusal,
+      refusalHint:
+        'They are held in memory until Backline quits. To store them, run a Secret Service keyring (GNOME Keyring, KeePassXC) or KWallet, or start Backline with --password-store=gnome-libsecret (or kwallet5, kwallet6).',
+    };
+  }
+  return { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (sealed) => safeStorage.decryptString(sealed) };
 }
 
 /** Wiring only: data folder, single instance, then core + IPC + window once Electron is ready. */
@@ -71,11 +100,7 @@ export async function startMain({ electron, argv, env, platform, root = appRoot(
 
   await app.whenReady();
   try {
-    const { safeStorage: vault } = electron;
-    // Secrets the engineer asks to keep are sealed by the OS keychain; without one, nothing is stored.
-    const encryptor = vault.isEncryptionAvailable()
-      ? { encrypt: (plain: string) => vault.encryptString(plain), decrypt: (sealed: Buffer) => vault.decryptString(sealed) }
-      : undefined;
+    const encryptor = secretEncryptor(electron.safeStorage, platform);
     core = createCore({ dataDir, shell: 'electron', version: appVersion(root), ...(encryptor ? { encryptor } : {}) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

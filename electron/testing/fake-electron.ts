@@ -84,7 +84,10 @@ export function createFakeElectron() {
   // A stand-in keychain: reversible, and visibly not the plain text.
   const safeStorage = {
     available: true,
+    /** What Linux's safeStorage reports; basic_text means a key hard-coded in Chromium. */
+    backend: 'gnome_libsecret' as 'basic_text' | 'gnome_libsecret' | 'kwallet' | 'kwallet5' | 'kwallet6' | 'unknown',
     isEncryptionAvailable: vi.fn(() => safeStorage.available),
+    getSelectedStorageBackend: vi.fn(() => safeStorage.backend),
     encryptString: vi.fn((plain: string) => Buffer.from(`sealed:${Buffer.from(plain).toString('hex')}`)),
     decryptString: vi.fn((sealed: Buffer) => Buffer.from(sealed.toString().slice('sealed:'.length), 'hex').toString()),
   };

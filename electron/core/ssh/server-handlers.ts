@@ -77,6 +77,7 @@ export function serverHandlers(
           hint: 'They are held in memory until Backline stops; the desktop app can store them encrypted by the OS keychain.',
         });
       }
+      if (remember) ssh.vault?.assertCanStore();
       ssh.sessions.rememberSecrets(id, { ...ssh.vault?.get(id), ...secrets });
       await ssh.sessions.session(id, hops(server));
       // Stored only once they have worked, so a typo is never kept.
