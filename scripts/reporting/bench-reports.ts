@@ -99,7 +99,7 @@ try {
     const viaRunner = await time(async () => {
       rowCount = (await runner.run({ runId: `bench-${++runId}`, sql: definition.sql, values: bound })).rows.length;
     });
-    const direct = await time(() => runReport(db, definition.sql, bound, 200_000));
+    const direct = await time(() => runReport(db, definition.sql, bound, { maxRows: 200_000, maxBytes: 64 * 1024 * 1024, maxCellBytes: 256 * 1024 }));
     rows.push([c.label, viaRunner.toFixed(1), direct.toFixed(1), c.targetMs === null ? '-' : `< ${c.targetMs}`, verdict(viaRunner, c.targetMs), verdict(direct, c.targetMs), String(rowCount)]);
   }
 } finally {

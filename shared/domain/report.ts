@@ -82,11 +82,45 @@ const cellMatrixSchema = z.custom<ReportCell[][]>(
   'Every row is an array of cells, each text, a finite number or null.',
 );
 
+/** What a run keeps at most. The report process stops reading at the first row beyond a limit. */
+export const reportLimitsSchema = z.object({
+  maxRows: z.number().int().positive(),
+  /** The size of all the rows kept (text counted by its characters, 8 for a number or null). */
+  maxBytes: z.number().int().positive(),
+  /** The size of one value; a longer one is cut (see cutCellNote). */
+  maxCellBytes: z.number().int().positive(),
+});
+export type ReportLimits = z.infer<typeof reportLimitsSchema>;
+
 export const reportResultSchema = z.object({
   columns: z.array(z.string()),
   rows: cellMatrixSchema,
-  /** True when the result had more rows than the run's limit; rows holds the first ones. */
+  /** True when rows are missing (cutBy says why); rows holds the first ones. */
   truncated: z.boolean(),
+  /** Why rows are missing: more of them than maxRows, or more data than maxBytes; null when every row is here. */
+  cutBy: z.enum(['rows', 'bytes']).nullable(),
+  /** The size of the rows kept, counted as maxBytes counts. */
+  bytes: z.number().int().nonnegative(),
+  /** Values longer than maxCellBytes among the rows kept, each shown as its first part and a note (cutCellNote). */
+  cellsCut: z.number().int().nonnegative(),
+  limits: reportLimitsSchema,
   ms: z.number(),
 });
 export type ReportResult = z.infer<typeof reportResultSchema>;
+
+/** 1536 → "1.5 KiB": sizes in results and their notes. */
+export function formatSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** What follows the first part of a value too long to keep whole: " … [cut by Backline: 40.0 MiB blob]". */
+export function cutCellNote(kind: 'text' | 'blob', fullBytes: number): string {
+  return ` … [cut by Backline: ${formatSize(fullBytes)} ${kind === 'blob' ? 'blob' : 'of text'}]`;
+}

@@ -4,6 +4,7 @@ import { formatDateTime } from '../app/formatTime.js';
 import { csvFileName, toCsv } from './csv.js';
 import { downloadFile } from '../app/download.js';
 import { ResultChart } from './ResultChart.js';
+import { resultNotes } from './resultNotes.js';
 import { ResultTable } from './ResultTable.js';
 import { formatCount } from './syncView.js';
 import type { RunResult } from './useReportRun.js';
@@ -16,7 +17,7 @@ interface Props {
   finishedAt: Date;
 }
 
-/** What a run returned: how many rows and how fast, whether it was cut, the chart, the rows, and CSV. */
+/** What a run returned: how many rows and how fast, what was not kept whole (rows, size, long values), the chart, the rows, and CSV. */
 export function ResultPanel({ reportId, result, chart, finishedAt }: Props) {
   const exportCsv = () => downloadFile(csvFileName(reportId, new Date()), toCsv(result.columns, result.rows), 'text/csv;charset=utf-8');
   return (
@@ -32,11 +33,11 @@ export function ResultPanel({ reportId, result, chart, finishedAt }: Props) {
           Export CSV
         </Button>
       </Group>
-      {result.truncated && (
-        <Alert color="yellow" variant="light" p="xs" title="Truncated">
-          The result had more rows than the {formatCount(result.rows.length)} shown (and exported). Narrow it down with the parameters or a WHERE clause.
+      {resultNotes(result).map((note) => (
+        <Alert key={note.title} color="yellow" variant="light" p="xs" title={note.title}>
+          {note.text}
         </Alert>
-      )}
+      ))}
       {chart && <ResultChart chart={chart} columns={result.columns} rows={result.rows} />}
       <ResultTable columns={result.columns} rows={result.rows} />
     </Stack>

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { ReportLimits } from '../../../../shared/domain/report.js';
 import { BacklineError, type WireError } from '../../../../shared/errors.js';
 import { connectionState, openReadableCache, restoreConnectionState, type ReadableCache } from '../cache/database.js';
 import { prepareReport, runReport, type StepResult } from './statement.js';
@@ -15,7 +16,7 @@ import { prepareReport, runReport, type StepResult } from './statement.js';
  */
 
 export type RunnerRequest =
-  | { id: number; kind: 'run'; sql: string; values: Record<string, unknown>; maxRows: number }
+  | { id: number; kind: 'run'; sql: string; values: Record<string, unknown>; limits: ReportLimits }
   | { id: number; kind: 'check'; sql: string };
 
 export type RunnerReply =
@@ -58,7 +59,7 @@ function serve(db: ReadableCache): void {
     }
     let reply: RunnerReply;
     try {
-      const value = request.kind === 'run' ? runReport(db, request.sql, request.values, request.maxRows) : { columns: prepareReport(db, request.sql).columns };
+      const value = request.kind === 'run' ? runReport(db, request.sql, request.values, request.limits) : { columns: prepareReport(db, request.sql).columns };
       reply = { kind: 'done', id: request.id, ok: true, value, ms: performance.now() - started, retire: false };
     } catch (error) {
       reply = { kind: 'done', id: request.id, ok: false, error: toWire(error), retire: false };

@@ -218,3 +218,57 @@ describe('the report gate and the connection state', () => {
     expect(plan.rows.map((r) => r.at(-1)).join('\n')).toMatch(/USING INTEGER PRIMARY KEY/);
   });
 });
+
+describe('results bounded in bytes and per value, in the report process', () => {
+  const MiB = 1024 * 1024;
+
+  it('cuts each of a few 40 MiB blobs and texts to its first part; the main process does not grow with them', async () => {
+    const blobs = 4;
+    const sql = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${blobs})
+      SELECT i, randomblob(40 * 1024 * 1024) AS blob, replace(hex(zeroblob(20 * 1024 * 1024)), '00', 'ab') AS text FROM n`;
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    let result;
+    try {
+      result = await runner.run({ runId: runId(), sql, values: {}, timeoutMs: 60_000 });
+    } finally {
+      clearInterval(sample);
+    }
+    peak = Math.max(peak, process.memoryUsage().rss);
+    // The report process answered (no INTERNAL from a crash), with every row and each big value cut.
+    expect(result.rows).toHaveLength(blobs);
+    expect(result.truncated).toBe(false);
+    expect(result.cutBy).toBeNull();
+    expect(result.cellsCut).toBe(blobs * 2);
+    expect(result.limits).toEqual({ maxRows: 1000, maxBytes: 64 * MiB, maxCellBytes: 256 * 1024 });
+    for (const [i, blob, text] of result.rows) {
+      expect(typeof i).toBe('number');
+      expect(blob).toMatch(/^[0-9a-f]{262144} … \[cut by Backline: 40\.0 MiB blob\]$/);
+      expect(text).toMatch(/^(ab){131072} … \[cut by Backline: 40\.0 MiB of text\]$/);
+    }
+    expect(result.bytes).toBeLessThan(blobs * 2 * 300 * 1024);
+    // Before the limits, four blobs took this process from ~80 MiB to ~1 GiB (each became 80 MiB of hex, then copies of it).
+    expect(peak - base).toBeLessThan(100 * MiB);
+    expect(await count()).toBe(500);
+  });
+
+  it('stops reading at the byte limit and says what it kept', async () => {
+    const small = new ReportRunner({ cacheFile, maxBytes: 1000, maxCellBytes: 100, processes: 1 });
+    try {
+      const result = await small.run({ runId: runId(), sql: "SELECT id, 'Subject ' || id AS subject FROM tickets ORDER BY id", values: {} });
+      expect(result.truncated).toBe(true);
+      expect(result.cutBy).toBe('bytes');
+      // 8 for the id and the subject's characters: 9 × 17 + 47 × 18 = 999, and row 57 would make 1017.
+      expect(result.rows).toHaveLength(56);
+      expect(result.bytes).toBe(999);
+      expect(result.rows.at(-1)).toEqual([56, 'Subject 56']);
+      const cells = await small.run({ runId: runId(), sql: "SELECT substr(hex(zeroblob(100)), 1, 150) AS long, zeroblob(80) AS blob, 'é' || substr(hex(zeroblob(50)), 1, 99) AS fits", values: {} });
+      expect(cells.rows).toEqual([[`${'0'.repeat(100)} … [cut by Backline: 150 bytes of text]`, `${'00'.repeat(50)} … [cut by Backline: 80 bytes blob]`, `é${'0'.repeat(99)}`]]);
+      expect(cells.cellsCut).toBe(2);
+      expect(cells.cutBy).toBeNull();
+    } finally {
+      small.close();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ReportResult } from '../../../../shared/domain/report.js';
+import type { ReportLimits, ReportResult } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
 import type { RunnerReply, RunnerRequest } from './runner-process.js';
 import type { BoundValue } from './params.js';
@@ -17,11 +17,18 @@ import type { StepResult } from './statement.js';
  * A small pool (two processes by default) so that one slow report does not hold up a quick lookup
  * behind it; more would only contend for the same disk and cores. Runs beyond that wait in a queue,
  * and their time limit starts when they start.
+ *
+ * A result is bounded in rows, in bytes and per value inside the report process (see runReport), so a
+ * report of 40 MiB blobs costs the main process its limits, not the blobs.
  */
 export interface ReportRunnerOptions {
   cacheFile: string;
   defaultTimeoutMs?: number;
   maxRows?: number;
+  /** The size of a result the report process keeps (64 MiB by default); the rows beyond are not read. */
+  maxBytes?: number;
+  /** The size of one value (256 KiB by default); a longer one is cut to its first part and a note of its size. */
+  maxCellBytes?: number;
   /** How many report processes may run at once. */
   processes?: number;
 }
@@ -34,7 +41,7 @@ export interface RunRequest {
   maxRows?: number | undefined;
 }
 
-type Body = { kind: 'run'; sql: string; values: Record<string, unknown>; maxRows: number } | { kind: 'check'; sql: string };
+type Body = { kind: 'run'; sql: string; values: Record<string, unknown>; limits: ReportLimits } | { kind: 'check'; sql: string };
 
 interface Job {
   id: number;
@@ -69,6 +76,8 @@ export class ReportRunner {
   private readonly cacheFile: string;
   private readonly defaultTimeoutMs: number;
   private readonly maxRows: number;
+  private readonly maxBytes: number;
+  private readonly maxCellBytes: number;
   private readonly processes: number;
   private readonly children: Child[] = [];
   private readonly queue: Job[] = [];
@@ -79,17 +88,19 @@ export class ReportRunner {
     this.cacheFile = options.cacheFile;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
     this.maxRows = options.maxRows ?? 200_000;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.maxCellBytes = options.maxCellBytes ?? 256 * 1024;
     this.processes = Math.max(1, options.processes ?? 2);
   }
 
   /** Runs one report. Rejects with a BacklineError: REPORT_TIMEOUT, CANCELLED, REPORT_SQL_ERROR, REPORT_READ_ONLY, ... */
   async run(request: RunRequest): Promise<ReportResult> {
     if (this.active(request.runId)) throw new BacklineError('ALREADY_EXISTS', `A report run with id ${request.runId} is already going.`, { hint: 'Use a new run id for each run.' });
-    const maxRows = request.maxRows ?? this.maxRows;
+    const limits: ReportLimits = { maxRows: request.maxRows ?? this.maxRows, maxBytes: this.maxBytes, maxCellBytes: this.maxCellBytes };
     let started = 0;
     const step = (await this.submit(
       request.runId,
-      { kind: 'run', sql: request.sql, values: request.values, maxRows },
+      { kind: 'run', sql: request.sql, values: request.values, limits },
       request.timeoutMs ?? this.defaultTimeoutMs,
       (at) => (started = at),
     )) as StepResult;

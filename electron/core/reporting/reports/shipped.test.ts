@@ -112,7 +112,7 @@ afterAll(() => {
 
 function run(id: string, args: ReportArgs): Record<string, ReportCell>[] {
   const definition = library.get(id);
-  const result = runReport(db, definition.sql, bindArgs(definition.params, args), 100_000);
+  const result = runReport(db, definition.sql, bindArgs(definition.params, args), { maxRows: 100_000, maxBytes: 64 * 2 ** 20, maxCellBytes: 256 * 1024 });
   return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i] ?? null])));
 }
 

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { ReportCell } from '../../../../shared/domain/report.js';
+import { cutCellNote, type ReportCell, type ReportLimits, type ReportResult } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
 import type { ReadableCache } from '../cache/database.js';
 import { QUERY_KEYWORDS, queryRefusal, scanSql } from './sql-scan.js';
@@ -62,14 +62,32 @@ export function toCell(value: unknown): ReportCell {
   return JSON.stringify(value) ?? null;
 }
 
-export interface StepResult {
-  columns: string[];
-  rows: ReportCell[][];
-  truncated: boolean;
+/**
+ * A value longer than maxCellBytes as its first part and a note of its full size. Text is counted
+ * by its characters, a blob by its hex (two per byte), so that a 40 MiB blob is never turned into
+ * 80 MiB of hex only to be dropped.
+ */
+function cutCell(value: string | Uint8Array, maxCellBytes: number): string {
+  if (typeof value === 'string') {
+    let head = value.slice(0, maxCellBytes);
+    // Never end on half a surrogate pair: the rest would not be valid text.
+    const last = head.charCodeAt(head.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) head = head.slice(0, -1);
+    return head + cutCellNote('text', Buffer.byteLength(value, 'utf8'));
+  }
+  const head = Buffer.from(value.buffer, value.byteOffset, Math.min(value.byteLength, Math.floor(maxCellBytes / 2))).toString('hex');
+  return head + cutCellNote('blob', value.byteLength);
 }
 
-/** Runs a prepared report, keeping at most maxRows rows: it stops stepping at the first row beyond. */
-export function runReport(db: ReadableCache, sql: string, values: Record<string, unknown>, maxRows: number): StepResult {
+/** What the report process hands back; the runner adds the time it took. */
+export type StepResult = Omit<ReportResult, 'ms'>;
+
+/**
+ * Runs a prepared report, keeping at most limits.maxRows rows and limits.maxBytes of data, each
+ * value at most limits.maxCellBytes (longer ones are cut, with a note): it stops stepping at the
+ * first row beyond, so a huge result costs no more than its limits here or in the main process.
+ */
+export function runReport(db: ReadableCache, sql: string, values: Record<string, unknown>, limits: ReportLimits): StepResult {
   const { statement, columns } = prepareReport(db, sql);
   // Bind exactly the names the SQL uses: SQLite would refuse extra ones, and a missing one is the caller's mistake.
   const used = scanSql(sql).named;
@@ -82,16 +100,41 @@ export function runReport(db: ReadableCache, sql: string, values: Record<string,
   const bound = Object.fromEntries(used.map((name) => [name, values[name]]));
   // Safe integers so that ids beyond 2^53 are not silently rounded; toCell turns them back into numbers.
   statement.raw(true).safeIntegers(true);
+  const { maxRows, maxBytes, maxCellBytes } = limits;
   const rows: ReportCell[][] = [];
-  let truncated = false;
+  let cutBy: StepResult['cutBy'] = null;
+  let bytes = 0;
+  let cellsCut = 0;
   try {
     const bind = used.length ? [bound] : [];
     for (const row of statement.iterate(...bind) as IterableIterator<unknown[]>) {
       if (rows.length >= maxRows) {
-        truncated = true;
+        cutBy = 'rows';
         break; // leaving the loop resets the statement
       }
-      rows.push(row.map(toCell));
+      const cells: ReportCell[] = new Array<ReportCell>(row.length);
+      let rowBytes = 0;
+      let rowCut = 0;
+      for (let c = 0; c < row.length; c++) {
+        const value = row[c];
+        let cell: ReportCell;
+        if (typeof value === 'string' && value.length > maxCellBytes) {
+          cell = cutCell(value, maxCellBytes);
+          rowCut++;
+        } else if (value instanceof Uint8Array && value.byteLength * 2 > maxCellBytes) {
+          cell = cutCell(value, maxCellBytes);
+          rowCut++;
+        } else cell = toCell(value);
+        cells[c] = cell;
+        rowBytes += typeof cell === 'string' ? cell.length : 8;
+      }
+      if (bytes + rowBytes > maxBytes) {
+        cutBy = 'bytes';
+        break;
+      }
+      bytes += rowBytes;
+      cellsCut += rowCut;
+      rows.push(cells);
     }
   } catch (error) {
     if (error instanceof BacklineError) throw error;
@@ -100,5 +143,5 @@ export function runReport(db: ReadableCache, sql: string, values: Record<string,
     }
     throw sqlError(error);
   }
-  return { columns, rows, truncated };
+  return { columns, rows, truncated: cutBy !== null, cutBy, bytes, cellsCut, limits };
 }
