@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportDraft } from '../../../../shared/domain/report.js';
@@ -151,6 +152,44 @@ describe('ReportLibrary', () => {
     expect(library.fileOf('alpha')).toEqual({ fileName: 'alpha.sql', content: file('Alpha shipped') });
     const error = thrown(() => library.fileOf('nope'));
     expect(error.code).toBe('NOT_FOUND');
+  });
+
+  it('never follows a symlink out of a report folder, nor reads what is not a plain file', () => {
+    const outside = join(dir.path, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'secret.sql'), file('Looks like a report'));
+    symlinkSync('/etc/passwd', join(shareDir, 'passwd.sql'));
+    symlinkSync(join(outside, 'secret.sql'), join(shareDir, 'leak.sql'));
+    symlinkSync('../outside/secret.sql', join(shareDir, 'relative.sql'));
+    symlinkSync(outside, join(shareDir, 'folder.sql'));
+    // Inside the folder a link is fine: a team may keep "current.sql" pointing at a version.
+    symlinkSync('shared-one.sql', join(shareDir, 'current.sql'));
+    execFileSync('mkfifo', [join(shareDir, 'fifo.sql')]);
+    const library = new ReportLibrary({ shippedDir, savedDir, extraDirs: [shareDir] });
+    for (const id of ['passwd', 'leak', 'relative', 'folder', 'fifo']) {
+      const error = thrown(() => library.fileOf(id));
+      expect(error.code).toBe('NOT_FOUND');
+      expect(error.message).not.toMatch(/root:/);
+      expect(thrown(() => library.get(id)).code).toBe('NOT_FOUND');
+    }
+    const { reports, problems } = library.list();
+    expect(reports.map((r) => r.id)).toEqual(['alpha', 'zeta', 'current', 'shared-one']);
+    expect(library.fileOf('current').content).toBe(file('Shared one'));
+    const why = new Map(problems.map((p) => [p.file, p.message]));
+    expect(why.get(join(shareDir, 'passwd.sql'))).toMatch(/points outside the folder/);
+    expect(why.get(join(shareDir, 'leak.sql'))).toMatch(/points outside the folder/);
+    expect(why.get(join(shareDir, 'relative.sql'))).toMatch(/points outside the folder/);
+    expect(why.get(join(shareDir, 'folder.sql'))).toMatch(/not a plain file|points outside the folder/);
+    expect(why.get(join(shareDir, 'fifo.sql'))).toMatch(/not a plain file/);
+    expect(problems).toHaveLength(5);
+  });
+
+  it('reads a share that is itself a symlink to a folder', () => {
+    const link = join(dir.path, 'share-link');
+    symlinkSync(shareDir, link);
+    const library = new ReportLibrary({ shippedDir, savedDir, extraDirs: [link] });
+    expect(library.list()).toMatchObject({ problems: [], reports: [{ id: 'alpha' }, { id: 'zeta' }, { id: 'shared-one', file: join(link, 'shared-one.sql') }] });
+    expect(library.fileOf('shared-one').content).toBe(file('Shared one'));
   });
 
   it('finds the shipped reports next to its module by default', () => {

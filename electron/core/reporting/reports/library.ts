@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportIdSchema, type ReportDefinition, type ReportDraft } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
@@ -10,6 +10,10 @@ import { idFromFileName, parseReportFile, serializeReport, validateDraft } from 
  * (their own and imported ones), and read-only folders a team shares. Every report is a `.sql`
  * file (see report-file.ts); the library reads the folders on each call, so a file dropped into a
  * share shows up without a restart. Reads are synchronous: the files are small and few.
+ *
+ * A report is read only from a plain file inside its folder: a symlink may point at another file in
+ * the same folder, never outside it (a share's `passwd.sql -> /etc/passwd` is a problem listed, not
+ * a report to hand out), and a FIFO or a device is never opened for reading.
  */
 export interface ReportLibraryOptions {
   /** Where the shipped reports are (the build copies shipped/*.sql next to the built JS). */
@@ -42,6 +46,52 @@ interface Found {
   id: string;
   file: string;
   folder: Folder;
+}
+
+/** A report file is a header and at most 100,000 characters of SQL; anything much bigger is not one. */
+const MAX_REPORT_FILE_BYTES = 1024 * 1024;
+
+class UnreadableReport extends Error {}
+
+/** Whether `path` is `dir` or inside it; both already resolved (realpath). */
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
+}
+
+/** The path an open file descriptor reached, where the system says (Linux); null elsewhere. */
+function openedPath(fd: number): string | null {
+  const link = `/proc/self/fd/${fd}`;
+  if (!existsSync(link)) return null;
+  try {
+    return readlinkSync(link);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The text of a report file in `dir`, refusing what is not a plain file inside it. The link is
+ * resolved before anything is opened (nothing outside the folder is ever opened), the resolved path
+ * is opened without following a link and without waiting on a FIFO, and where the system tells
+ * which file was opened, that file is checked to be inside the folder too, in case a folder on the
+ * way was swapped in between.
+ */
+function readInFolder(dir: string, file: string): string {
+  const realDir = realpathSync(dir);
+  const real = realpathSync(file);
+  if (!isInside(realDir, real)) throw new UnreadableReport(`it is a link that points outside the folder ${dir}, which Backline does not follow.`);
+  const fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UnreadableReport('it is not a plain file.');
+    const opened = openedPath(fd);
+    if (opened !== null && !isInside(realDir, opened)) throw new UnreadableReport(`it points outside the folder ${dir}, which Backline does not follow.`);
+    if (stat.size > MAX_REPORT_FILE_BYTES) throw new UnreadableReport(`it is ${stat.size} bytes, more than a report file can be (1 MiB).`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class ReportLibrary {
@@ -121,8 +171,7 @@ export class ReportLibrary {
 
   /** A report as its shareable file. */
   fileOf(id: string): { fileName: string; content: string } {
-    const entry = this.find(id);
-    return { fileName: `${id}.sql`, content: readFileSync(entry.file, 'utf8') };
+    return { fileName: `${id}.sql`, content: this.readText(this.find(id)) };
   }
 
   private refuseShipped(id: string, action: 'save' | 'import'): void {
@@ -168,13 +217,17 @@ export class ReportLibrary {
   }
 
   private read(entry: Found): ReportDefinition {
-    let text: string;
+    return parseReportFile(this.readText(entry), { id: entry.id, origin: entry.folder.origin, file: entry.file });
+  }
+
+  private readText(entry: Found): string {
     try {
-      text = readFileSync(entry.file, 'utf8');
+      return readInFolder(entry.folder.dir, entry.file);
     } catch (error) {
-      throw new BacklineError('NOT_FOUND', `The report file ${entry.file} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      const why = error instanceof UnreadableReport ? error.message : error instanceof Error ? error.message : String(error);
+      const hint = entry.folder.origin === 'shared' ? 'Ask whoever keeps the shared folder to put the report itself there, as a plain .sql file.' : undefined;
+      throw new BacklineError('NOT_FOUND', `The report file ${entry.file} could not be read: ${why}`, hint ? { hint } : {});
     }
-    return parseReportFile(text, { id: entry.id, origin: entry.folder.origin, file: entry.file });
   }
 
   private exists(folder: Folder, id: string): boolean {
