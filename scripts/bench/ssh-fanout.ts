@@ -2,8 +2,8 @@
  * `npm run bench:ssh`: one command on the lab's 20 fleet servers, Backline's fan-out against OpenSSH's
  * ssh run in parallel, cold (new connections) and warm (reused sessions), and against bare ssh2 exec on
  * Backline's own warm connections, all measured in this run. The bare runs show Backline's overhead over
- * its library, and the cost of carrying the command past the login shell (`/bin/sh -s` with the script
- * on stdin) against the sh-quoted text Backline sent before. Needs `bash e2e/lab/up.sh --fleet 20`.
+ * its library, and the cost of carrying the command past the login shell (the script %b-escaped for
+ * /bin/sh) against the sh-quoted text Backline sent before. Needs `bash e2e/lab/up.sh --fleet 20`.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Client } from 'ssh2';
 import { readLab } from '../../e2e/lab/lab.js';
 import { createCore } from '../../electron/core/core.js';
-import { RUNNER_EXEC_TEXT, runnerScript } from '../../electron/core/ssh/runner-script.js';
+import { runnerRequest, runnerScript } from '../../electron/core/ssh/runner-script.js';
 import { commandLine } from '../../electron/core/ssh/shell-quote.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
 
@@ -75,6 +75,9 @@ function bareExec(client: Client, text: string, stdin?: string): Promise<void> {
 /** The text Backline sent before commands went past the login shell: argv quoted for sh, in a wrapper reporting the process group. */
 const OLD_TEXT = commandLine(['sh', '-c', `read -r _ _ _ _ g _ < /proc/$$/stat; printf '\\036BLPGID:%s\\n' "$g" >&2; exec "$@"`, 'backline', ...COMMAND]);
 
+/** What the runner sends for COMMAND: the script inline in the exec text, past the login shell. */
+const runner = runnerRequest(runnerScript(COMMAND, false));
+
 let runs = 0;
 async function fanOut(ids: number[]): Promise<void> {
   const { results } = await call('commands.run', { ticketId: 'BENCH-1', runId: `bench-${++runs}-${Date.now()}`, serverIds: ids, argv: COMMAND, sudo: false, timeoutS: 60 });
@@ -132,7 +135,7 @@ try {
     await fanOut(ids); // connects again after the cold round, so the bare runs below use warm connections
     sample.ssh2Bare.push(await timed(() => bare(COMMAND.join(' '))));
     sample.ssh2OldText.push(await timed(() => bare(OLD_TEXT)));
-    sample.ssh2Runner.push(await timed(() => bare(RUNNER_EXEC_TEXT, runnerScript(COMMAND, false))));
+    sample.ssh2Runner.push(await timed(() => bare(runner.execText, runner.stdin)));
   }
 
   const m = Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, median(v)])) as Record<keyof typeof sample, number>;
@@ -147,7 +150,7 @@ try {
   row('OpenSSH warm: one ssh over a ControlMaster connection', m.opensshWarmOne);
   row('ssh2 bare: exec `hostname` on the same 20 warm connections', m.ssh2Bare);
   row('ssh2: the sh-quoted text Backline sent before (same 20)', m.ssh2OldText);
-  row('ssh2: /bin/sh -s with the runner script on stdin (same 20)', m.ssh2Runner);
+  row('ssh2: the runner script, past the login shell (same 20)', m.ssh2Runner);
   const warmRatio = m.backlineWarm / m.backlineOne;
   const coldRatio = m.backlineCold / m.opensshCold;
   console.log('');

@@ -1,7 +1,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { BacklineError } from '../../../shared/errors.js';
 import { BoundedOutput, type BoundedText } from './bounded-output.js';
-import { MARKERS, MarkerGate, plainScript, RUNNER_EXEC_TEXT, runnerFailure, runnerScript } from './runner-script.js';
+import { MARKERS, MarkerGate, plainScript, runnerFailure, runnerRequest, runnerScript } from './runner-script.js';
 
 export interface ExecOptions {
   sudo: boolean;
@@ -24,16 +24,17 @@ export interface ExecResult {
 export class ChannelRefused extends Error {}
 
 /**
- * Opens an exec channel running /bin/sh and hands it `script` on stdin. `attach` runs inside ssh2's
+ * Opens an exec channel running `script` with /bin/sh, past the login shell (runner-script.ts). `attach` runs inside ssh2's
  * callback, before anything else: a fast command's output, exit status and close can arrive in the
  * same packet batch as the channel's confirmation, and listeners added after an `await` would miss them.
  */
 function openRunner(client: Client, script: string, attach: (channel: ClientChannel) => void = () => undefined): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    client.exec(RUNNER_EXEC_TEXT, (error, channel) => {
+    const request = runnerRequest(script);
+    client.exec(request.execText, (error, channel) => {
       if (error) return reject(/open failed/i.test(error.message) ? new ChannelRefused(error.message) : error);
       attach(channel);
-      channel.end(script);
+      channel.end(request.stdin);
       resolve(channel);
     });
   });

@@ -2,15 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_ARGV, HEX_ARGS_ARGV, hexArgs } from './testing/hostile-argv.js';
-import { MARKERS, MarkerGate, RUNNER_EXEC_TEXT, runnerFailure, runnerScript } from './runner-script.js';
+import { INLINE_LIMIT, MARKERS, MarkerGate, runnerFailure, runnerRequest, runnerScript, STDIN_EXEC_TEXT } from './runner-script.js';
 
 /** Login shells sshd may hand the exec text to; CI installs them all (e2e/lab/install.sh). */
 const LOGIN_SHELLS = ['/bin/sh', '/bin/dash', '/bin/bash', '/usr/bin/zsh', '/usr/bin/tcsh', '/bin/csh', '/usr/bin/fish', '/bin/ksh'];
 const present = LOGIN_SHELLS.filter((shell) => existsSync(shell));
 
+type Way = 'inline' | 'stdin';
+
 /** What sshd does with an exec request: `$SHELL -c <text>`, the channel's data on stdin. */
-function asSshdWould(shell: string, script: string) {
-  const result = spawnSync(shell, ['-c', RUNNER_EXEC_TEXT], { input: script, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell } });
+function asSshdWould(shell: string, script: string, way: Way) {
+  const request = runnerRequest(script, way === 'inline' ? Infinity : 0);
+  const result = spawnSync(shell, ['-c', request.execText], { input: request.stdin, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell } });
   return { status: result.status, stdout: result.stdout.toString('latin1'), stderr: result.stderr.toString('latin1') };
 }
 
@@ -18,7 +21,18 @@ const afterMarker = (text: string, marker: string) => text.slice(text.indexOf(ma
 
 describe('the exec text', () => {
   it('holds only characters that every login shell reads the same way', () => {
-    expect(RUNNER_EXEC_TEXT).toMatch(/^[A-Za-z0-9/ -]+$/);
+    const inline = runnerRequest(runnerScript(['printf', '%s', ...HOSTILE_ARGV], true), Infinity).execText;
+    // Four quotes delimit two single-quoted words; every backslash starts a printf %b octal escape.
+    expect(inline.match(/'/g)).toHaveLength(4);
+    expect(inline.replace(/\\0[0-7]{3}/g, '')).not.toMatch(/[\\!^`\n\r\t\x80-\uffff]/);
+    expect(STDIN_EXEC_TEXT).toMatch(/^[A-Za-z0-9/ -]+$/);
+  });
+
+  it('carries a short script inline, and a long one on stdin', () => {
+    expect(runnerRequest(runnerScript(['hostname'], false)).stdin).toBe('');
+    const long = runnerRequest(runnerScript(['echo', 'x'.repeat(INLINE_LIMIT)], false));
+    expect(long.execText).toBe(STDIN_EXEC_TEXT);
+    expect(long.stdin).toContain('x'.repeat(INLINE_LIMIT));
   });
 
   it('is run where CI runs it under tcsh, fish and zsh', () => {
@@ -26,9 +40,9 @@ describe('the exec text', () => {
   });
 });
 
-describe.each(present)('under the login shell %s', (shell) => {
+describe.each(present.flatMap((shell) => (['inline', 'stdin'] as const).map((way) => [shell, way] as const)))('under the login shell %s, script %s', (shell, way) => {
   it('carries hostile arguments to the program byte for byte', () => {
-    const out = asSshdWould(shell, runnerScript([...HEX_ARGS_ARGV, ...HOSTILE_ARGV], false));
+    const out = asSshdWould(shell, runnerScript([...HEX_ARGS_ARGV, ...HOSTILE_ARGV], false), way);
     expect(out.stderr).not.toContain('INJECTED');
     expect(out.status).toBe(0);
     expect(afterMarker(out.stdout, MARKERS.stdout)).toBe(hexArgs(HOSTILE_ARGV));
@@ -37,18 +51,18 @@ describe.each(present)('under the login shell %s', (shell) => {
   it('carries a 64 KiB argument and 1,000 arguments', () => {
     const big = 'x'.repeat(64 * 1024 - 3) + "'\\\n";
     const many = Array.from({ length: 1000 }, (_, i) => `arg ${i} $((${i}+1)) !${i}`);
-    const out = asSshdWould(shell, runnerScript([...HEX_ARGS_ARGV, big, ...many], false));
+    const out = asSshdWould(shell, runnerScript([...HEX_ARGS_ARGV, big, ...many], false), way);
     expect(afterMarker(out.stdout, MARKERS.stdout)).toBe(hexArgs([big, ...many]));
   });
 
   it('reports the process group before the command runs, and gives the command an empty stdin', () => {
-    const out = asSshdWould(shell, runnerScript(['sh', '-c', 'cat; echo "rc=$?"'], false));
+    const out = asSshdWould(shell, runnerScript(['sh', '-c', 'cat; echo "rc=$?"'], false), way);
     expect(out.stderr).toMatch(new RegExp(`^${MARKERS.pgidPrefix}\\d+\\n`));
     expect(afterMarker(out.stdout, MARKERS.stdout)).toBe('rc=0\n');
   });
 
   it('passes the exit status through', () => {
-    expect(asSshdWould(shell, runnerScript(['sh', '-c', 'exit 7'], false)).status).toBe(7);
+    expect(asSshdWould(shell, runnerScript(['sh', '-c', 'exit 7'], false), way).status).toBe(7);
   });
 });
 

@@ -6,13 +6,49 @@ import { commandLine } from './shell-quote.js';
  *
  * sshd runs an exec request's text with the user's login shell (`$SHELL -c text`), and login shells
  * disagree about quoting: tcsh expands `!` inside single quotes and ends a line at a quoted newline,
- * fish reads `\\` and `\'` inside single quotes. So the exec text is only {@link RUNNER_EXEC_TEXT},
- * which every shell reads the same way, and the real script (argv included, quoted for sh) travels on
- * the channel's stdin, where only /bin/sh parses it. Startup files of the login shell (.tcshrc,
- * config.fish, a chatty .bashrc) may print before /bin/sh starts: markers on both streams say where
- * the command's own output begins, and their absence means the runner itself never started.
+ * fish reads `\\` and `\'` inside single quotes. So the exec text holds only what every shell reads
+ * alike, and only /bin/sh parses the real script (argv included, quoted for sh):
+ * - inline: the script's bytes in one single-quoted word where every byte that any shell could read
+ *   differently (`'`, `\`, `!`, newlines, non-ASCII...) is written `\0ooo`, which no shell touches inside
+ *   single quotes, and /bin/sh turns back into bytes with `printf %b`. No extra round trip.
+ * - on stdin, past {@link INLINE_LIMIT} (sshd and old shells limit one argument's length): the exec text
+ *   is `/bin/sh -s` and the script is the channel's data.
+ * Startup files of the login shell (.tcshrc, config.fish, a chatty .bashrc) may print before /bin/sh
+ * starts: markers on both streams say where the command's own output begins, and their absence means
+ * the runner itself never started.
  */
-export const RUNNER_EXEC_TEXT = '/bin/sh -s';
+
+/** The exec text when the script travels on stdin. */
+export const STDIN_EXEC_TEXT = '/bin/sh -s';
+
+/** Exec texts up to this many bytes carry the script inline; longer scripts go on stdin. */
+export const INLINE_LIMIT = 16 * 1024;
+
+/** Bytes every login shell reads literally inside single quotes (no `!`, `^`, backslash, quote, newline or 8-bit). */
+const LITERAL = /^[A-Za-z0-9 _.,:;=+\-/$"(){}<>|&[\]*?@%~#]$/;
+const LITERAL_BYTES = new Set(Array.from({ length: 128 }, (_, byte) => byte).filter((byte) => LITERAL.test(String.fromCharCode(byte))));
+
+/** The script's bytes as one word for inside single quotes, escaped for printf's %b (`\0ooo`). */
+export function inlineWord(script: string): string {
+  let word = '';
+  for (const byte of Buffer.from(script, 'utf8')) {
+    word += LITERAL_BYTES.has(byte) ? String.fromCharCode(byte) : `\\0${byte.toString(8).padStart(3, '0')}`;
+  }
+  return word;
+}
+
+export interface RunnerRequest {
+  /** What goes in the exec request: the same under sh, bash, zsh, ksh, csh/tcsh and fish. */
+  execText: string;
+  /** What goes on the channel's stdin before it is closed ('' when the script is inline). */
+  stdin: string;
+}
+
+/** How to send `script` to /bin/sh past the login shell. */
+export function runnerRequest(script: string, inlineLimit = INLINE_LIMIT): RunnerRequest {
+  const execText = `/bin/sh -c 'eval "$(printf %b "$1")"' sh '${inlineWord(script)}'`;
+  return execText.length <= inlineLimit ? { execText, stdin: '' } : { execText: STDIN_EXEC_TEXT, stdin: script };
+}
 
 /** Marker lines start with the record separator (0x1e), which no ordinary output begins a line with. */
 const RS = '\u001e';
