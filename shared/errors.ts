@@ -14,6 +14,7 @@ export const errorCodes = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request was too large.' },
   SSH_HOST_UNKNOWN: { status: 409, message: 'This server presented a host key Backline has not seen before.' },
   SSH_HOST_KEY_CHANGED: { status: 409, message: "This server's host key has changed since it was last accepted." },
+  SSH_HOST_KEY_TYPE_CHANGED: { status: 409, message: 'This server presented a key of a type other than the ones on record for it.' },
   SSH_HOST_KEY_REVOKED: { status: 409, message: "This server's host key is marked as revoked." },
   SSH_AUTH_FAILED: { status: 401, message: 'The server refused every way Backline tried to log in.' },
   SSH_SECOND_FACTOR: { status: 401, message: 'The server asks for a second factor (a verification code, a token) that Backline cannot answer.' },

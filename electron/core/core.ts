@@ -72,6 +72,7 @@ export function createCore(options: CoreOptions): Core {
       keepaliveIntervalS: options.ssh?.keepaliveIntervalS ?? 15,
       keepaliveCountMax: options.ssh?.keepaliveCountMax ?? 3,
       checkHostKey: (hop, key) => hostKeys.check(hop.hostKeyName, hop.port, key),
+      hostKeyAlgorithms: (hop) => hostKeys.hostKeyAlgorithms(hop.hostKeyName, hop.port),
       fingerprint: sha256Fingerprint,
     },
     channelsPerConnection: 8,

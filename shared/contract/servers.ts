@@ -51,7 +51,8 @@ export const serverMethods = {
     output: z.array(resolvedHopSchema),
   }),
   'servers.connect': method({
-    summary: 'Open (or reuse) the SSH session to a server. Fails with SSH_HOST_UNKNOWN until its host key is trusted.',
+    summary:
+      'Open (or reuse) the SSH session to a server. Fails with SSH_HOST_UNKNOWN until its host key is trusted, and with SSH_HOST_KEY_TYPE_CHANGED when it presents a key of another type than those on record.',
     input: z.object({
       id: serverIdSchema,
       secrets: secretsSchema.default({}),
@@ -66,8 +67,15 @@ export const serverMethods = {
     output: z.object({ forgotten: z.literal(true) }),
   }),
   'servers.trustHostKey': method({
-    summary: "Accept the host key a server just presented, by its fingerprint; remembered in Backline's known_hosts.",
-    input: z.object({ id: serverIdSchema, host: z.string().max(253), port: portSchema, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }),
+    summary:
+      "Accept the host key a server just presented, by its fingerprint; remembered in Backline's known_hosts. A host on record under other key types (SSH_HOST_KEY_TYPE_CHANGED) needs acceptKeyTypeChange, the engineer's explicit override.",
+    input: z.object({
+      id: serverIdSchema,
+      host: z.string().max(253),
+      port: portSchema,
+      fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/),
+      acceptKeyTypeChange: z.boolean().default(false),
+    }),
     output: z.object({ trusted: z.literal(true), file: z.string() }),
   }),
   'servers.disconnect': method({

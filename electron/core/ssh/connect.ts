@@ -1,4 +1,4 @@
-import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type ClientChannel } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type ClientChannel, type ServerHostKeyAlgorithm } from 'ssh2';
 
 // ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them from the default.
 const { Client: SshClient, utils } = ssh2;
@@ -6,6 +6,7 @@ import { BacklineError } from '../../../shared/errors.js';
 import { keyTypeOfBlob } from './fingerprint.js';
 import { KeyFileProblem } from './key-file.js';
 import { answerPrompts } from './keyboard-interactive.js';
+import type { ExpectedKey } from './known-hosts.js';
 
 /** One machine on the way to a server: the jump hosts first, the target last. */
 export interface Hop {
@@ -43,6 +44,8 @@ export type HostKeyVerdict =
   | { status: 'known' }
   | { status: 'unknown' }
   | { status: 'changed'; expected: string }
+  /** On record only under other key types: the keys on record. */
+  | { status: 'type-changed'; known: ExpectedKey[] }
   | { status: 'revoked' };
 
 export interface PresentedKey {
@@ -56,6 +59,8 @@ export interface ConnectOptions {
   keepaliveIntervalS: number;
   keepaliveCountMax: number;
   checkHostKey(hop: Hop, key: PresentedKey): HostKeyVerdict;
+  /** The host-key algorithms to offer, most preferred first (the types on record for the hop first); ssh2's default when absent. */
+  hostKeyAlgorithms?(hop: Hop): ServerHostKeyAlgorithm[];
   fingerprint(keyBase64: string): string;
 }
 
@@ -96,6 +101,18 @@ export function describeFailure(
         {
           hint: 'Someone may be intercepting the connection, or the server was reinstalled. Nothing was sent. Confirm with the customer; if the change is legitimate, remove the old key from that known_hosts line.',
           detail: { ...detail, expected: rejected.verdict.expected },
+        },
+      );
+    }
+    if (rejected.verdict.status === 'type-changed') {
+      const known = rejected.verdict.known;
+      const onRecord = known.map((k) => `${k.keyType} ${k.fingerprint} (${k.file}:${k.line})`).join(', ');
+      return new BacklineError(
+        'SSH_HOST_KEY_TYPE_CHANGED',
+        `HOST KEY TYPE CHANGED for ${where(hop)}: it presents ${rejected.keyType} ${detail.fingerprint}, but it is on record only with ${onRecord}.`,
+        {
+          hint: `Nothing was sent. Backline asked for the key types on record first, and this server offered none of them: someone may be intercepting the connection, or the server was reinstalled with new keys. Confirm with the customer that this ${rejected.keyType} key is theirs; only then accept the new key type explicitly.`,
+          detail: { ...detail, known: known.map((k) => ({ keyType: k.keyType, fingerprint: k.fingerprint, file: k.file, line: k.line })) },
         },
       );
     }
@@ -235,6 +252,7 @@ export async function connectHop(hop: Hop, options: ConnectOptions, sock?: Clien
       readyTimeout: hop.connectTimeoutMs ?? options.connectTimeoutMs,
       keepaliveInterval: (hop.keepaliveIntervalS ?? options.keepaliveIntervalS) * 1000,
       keepaliveCountMax: options.keepaliveCountMax,
+      ...(options.hostKeyAlgorithms ? { algorithms: { serverHostKey: options.hostKeyAlgorithms(hop) } } : {}),
       hostVerifier: (key: Buffer) => {
         const presented = { keyType: keyTypeOfBlob(key) ?? 'unknown', keyBase64: key.toString('base64') };
         const verdict = options.checkHostKey(hop, presented);

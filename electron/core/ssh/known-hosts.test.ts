@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Fingerprint } from './fingerprint.js';
-import { checkHostKey, entryMatchesName, formatKnownHostsLine, knownHostsName, parseKnownHosts } from './known-hosts.js';
+import { checkHostKey, DEFAULT_HOST_KEY_ALGORITHMS, entryMatchesName, formatKnownHostsLine, knownHostsName, parseKnownHosts, preferredHostKeyAlgorithms } from './known-hosts.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const KNOWN_HOSTS = join(FIXTURES, 'known_hosts');
@@ -60,13 +60,20 @@ describe('checkHostKey', () => {
 
   it('keys non-default ports as [host]:port', () => {
     expect(check('db1.acme.example', 2222, 'db1-ecdsa')).toMatchObject({ status: 'known', line: 7 });
-    expect(check('db1.acme.example', 22, 'db1-ecdsa')).toMatchObject({ status: 'unknown', otherKeyTypes: [] });
+    expect(check('db1.acme.example', 22, 'db1-ecdsa')).toMatchObject({ status: 'unknown' });
     expect(check('web1.acme.example', 2222, 'web1-ed')).toMatchObject({ status: 'unknown' });
     expect(check('2001:db8::5', 2200, 'other-ed')).toMatchObject({ status: 'known', line: 8 });
   });
 
-  it('reports a host known only under other key types as unknown, naming those types', () => {
-    expect(check('db1.acme.example', 2222, 'other-ed')).toEqual({ status: 'unknown', otherKeyTypes: ['ecdsa-sha2-nistp256'], certAuthorities: [] });
+  // Not "unknown": a server that can't show the key on record may offer another type (OpenSSH warns too).
+  it('reports a host known only under other key types as its own state, listing the keys on record', () => {
+    expect(check('db1.acme.example', 2222, 'other-ed')).toEqual({
+      status: 'type-changed',
+      known: [{ keyType: 'ecdsa-sha2-nistp256', fingerprint: sha256Fingerprint(key('db1-ecdsa').keyBase64), file: KNOWN_HOSTS, line: 7 }],
+    });
+    expect(check('web1.acme.example', 22, 'db1-ecdsa')).toMatchObject({ status: 'type-changed', known: [{ keyType: 'ssh-ed25519', line: 4 }, { keyType: 'ssh-rsa', line: 5 }] });
+    // A key on record that is also revoked is not a key the host is known by.
+    expect(check('legacy.acme.example', 22, 'db1-ecdsa')).toMatchObject({ status: 'unknown' });
   });
 
   it('applies wildcards and lets a negated pattern exclude a host', () => {
@@ -83,7 +90,6 @@ describe('checkHostKey', () => {
   it('does not accept a plain key through a @cert-authority line, but reports the CA', () => {
     expect(check('new.acme.example', 22, 'ca-ed')).toEqual({
       status: 'unknown',
-      otherKeyTypes: [],
       certAuthorities: [{ keyType: 'ssh-ed25519', fingerprint: sha256Fingerprint(key('ca-ed').keyBase64), file: KNOWN_HOSTS, line: 17 }],
     });
   });
@@ -102,7 +108,31 @@ describe('checkHostKey', () => {
 
   it('knows nothing with no entries', () => {
     const { keyType, keyBase64 } = key('web1-ed');
-    expect(checkHostKey([], 'web1.acme.example', 22, keyType, keyBase64)).toEqual({ status: 'unknown', otherKeyTypes: [], certAuthorities: [] });
+    expect(checkHostKey([], 'web1.acme.example', 22, keyType, keyBase64)).toEqual({ status: 'unknown', certAuthorities: [] });
+  });
+});
+
+describe('preferredHostKeyAlgorithms', () => {
+  it("offers the algorithms of the key types on record for the host first, in ssh2's own order, then the rest (as OpenSSH does)", () => {
+    expect(preferredHostKeyAlgorithms(entries, 'db1.acme.example', 2222)).toEqual([
+      'ecdsa-sha2-nistp256',
+      'ssh-ed25519',
+      'ecdsa-sha2-nistp384',
+      'ecdsa-sha2-nistp521',
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+    ]);
+    // An ssh-rsa key is verified with rsa-sha2-512/256 too.
+    const rsaOnly = parseKnownHosts(`h ssh-rsa ${key('web1-rsa').keyBase64}\n`).entries;
+    expect(preferredHostKeyAlgorithms(rsaOnly, 'h', 22).slice(0, 3)).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(preferredHostKeyAlgorithms(entries, 'web1.acme.example', 22)).toEqual(['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
+  });
+
+  it('keeps the default order for a host with nothing on record, or only a revoked key or a CA', () => {
+    for (const host of ['nothing.example', 'legacy.acme.example', 'new.acme.example']) {
+      expect(preferredHostKeyAlgorithms(entries, host, 22)).toEqual([...DEFAULT_HOST_KEY_ALGORITHMS]);
+    }
   });
 });
 

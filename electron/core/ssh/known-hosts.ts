@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { decodeKeyBase64, keyTypeOfBlob, sha256Fingerprint } from './fingerprint.js';
 import { matchPatternList } from './ssh-config.js';
 
@@ -115,19 +116,21 @@ export type HostKeyCheck =
   | { status: 'known'; file: string; line: number }
   | {
       status: 'unknown';
-      /** The host is known, but only with keys of these other types: the UI should warn, not just ask. */
-      otherKeyTypes: string[];
       /** @cert-authority lines naming this host; Backline does not accept host certificates through them. */
       certAuthorities: ExpectedKey[];
     }
   | { status: 'changed'; expected: ExpectedKey[] }
+  /** The host is on record, but only with keys of other types than the one presented. */
+  | { status: 'type-changed'; known: ExpectedKey[] }
   | { status: 'revoked'; file: string; line: number };
 
 /**
  * Checks a server's host key against known_hosts entries (from any number of files). A revoked key
  * wins over everything; then a matching key is 'known'; a different key of the same type is 'changed'
- * (possible man-in-the-middle); a host known only under other key types is 'unknown', with those types.
- * `host` is what the key is recorded under: the HostKeyAlias if one is set, else the HostName.
+ * (possible man-in-the-middle); a host on record only under other key types is 'type-changed': since
+ * the types on record are offered first ({@link preferredHostKeyAlgorithms}), a server presenting
+ * another one could not, or would not, show the key on record. Only a host with no key on record is
+ * 'unknown'. `host` is what the key is recorded under: the HostKeyAlias if one is set, else the HostName.
  */
 export function checkHostKey(
   entries: readonly KnownHostsEntry[],
@@ -144,16 +147,48 @@ export function checkHostKey(
   const revoked = forHost.find((entry) => entry.marker === 'revoked' && sameKey(entry));
   if (revoked) return { status: 'revoked', file: revoked.file, line: revoked.line };
 
-  const plain = forHost.filter((entry) => entry.marker === undefined);
+  const plain = keysOnRecord(forHost);
   const known = plain.find(sameKey);
   if (known) return { status: 'known', file: known.file, line: known.line };
 
   const sameType = plain.filter((entry) => plainKeyType(entry.keyType) === presentedType);
   if (sameType.length > 0) return { status: 'changed', expected: sameType.map(expectedKey) };
+  if (plain.length > 0) return { status: 'type-changed', known: plain.map(expectedKey) };
 
-  const otherKeyTypes = [...new Set(plain.map((entry) => entry.keyType))];
   const certAuthorities = forHost.filter((entry) => entry.marker === 'cert-authority').map(expectedKey);
-  return { status: 'unknown', otherKeyTypes, certAuthorities };
+  return { status: 'unknown', certAuthorities };
+}
+
+/** The host's plain keys, less any that a @revoked line (for this host) names. */
+function keysOnRecord(forHost: readonly KnownHostsEntry[]): KnownHostsEntry[] {
+  const revoked = forHost.filter((entry) => entry.marker === 'revoked').map((entry) => safeDecode(entry.keyBase64));
+  return forHost.filter((entry) => {
+    if (entry.marker !== undefined) return false;
+    const blob = safeDecode(entry.keyBase64);
+    return blob !== undefined && !revoked.some((r) => r?.equals(blob));
+  });
+}
+
+/** ssh2's host-key algorithms, most preferred first (its README, `algorithms.serverHostKey`). */
+export const DEFAULT_HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+] as const satisfies readonly ServerHostKeyAlgorithm[];
+
+/**
+ * The host-key algorithms to offer a host, as OpenSSH orders them (sshconnect2.c, order_hostkeyalgs):
+ * those whose key type is on record for the host first, then the others, each group in the default
+ * order. A server holding several keys then presents the one on record instead of a new question.
+ */
+export function preferredHostKeyAlgorithms(entries: readonly KnownHostsEntry[], host: string, port: number): ServerHostKeyAlgorithm[] {
+  const types = new Set(keysOnRecord(entries.filter((entry) => entryMatchesHost(entry, host, port))).map((entry) => plainKeyType(entry.keyType)));
+  const onRecord = (algorithm: string) => types.has(plainKeyType(algorithm));
+  return [...DEFAULT_HOST_KEY_ALGORITHMS.filter(onRecord), ...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !onRecord(a))];
 }
 
 function expectedKey(entry: KnownHostsEntry): ExpectedKey {

@@ -85,15 +85,15 @@ export function serverHandlers(
       ws.change((tx) => tx.record({ ticketId: server.ticketId, action: 'ssh.connected', summary: `Connected to ${server.label} (${whereOf(ssh, server)})` }));
       return live(server);
     },
-    'servers.trustHostKey': ({ id, host, port, fingerprint }) => {
+    'servers.trustHostKey': ({ id, host, port, fingerprint, acceptKeyTypeChange }) => {
       const server = ws.servers.get(id);
-      const file = ssh.hostKeys.trust(host, port, fingerprint);
+      const file = ssh.hostKeys.trust(host, port, fingerprint, { acceptKeyTypeChange });
       ws.change((tx) =>
         tx.record({
           ticketId: server.ticketId,
           action: 'ssh.hostkey.trusted',
-          summary: `Trusted the host key of ${host}:${port} (${fingerprint})`,
-          detail: { host, port, fingerprint, file },
+          summary: `${acceptKeyTypeChange ? 'Accepted a new key type as the host key' : 'Trusted the host key'} of ${host}:${port} (${fingerprint})`,
+          detail: { host, port, fingerprint, file, acceptKeyTypeChange },
         }),
       );
       return { trusted: true as const, file };

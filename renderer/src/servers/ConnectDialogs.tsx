@@ -55,6 +55,89 @@ function UnknownHostKey({ dialog, flow }: { dialog: Extract<ConnectDialog, { kin
   );
 }
 
+/**
+ * A host on record under other key types presented a new one: the keys on record and the one presented
+ * side by side, and an override that is not the ordinary Trust: it names what is being accepted and stays
+ * disabled until the engineer says they confirmed the new key.
+ */
+function KeyTypeChanged({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 'key-type-changed' }>; flow: ConnectFlow }) {
+  const { key, known, server } = dialog;
+  const busy = flow.busy.has(server.id);
+  const [confirmed, setConfirmed] = useState(false);
+  return (
+    <Stack gap="sm">
+      <Alert color="red" variant="filled" title="HOST KEY TYPE CHANGED — nothing was sent" role="alert">
+        {dialog.message}
+      </Alert>
+      <Table withTableBorder withColumnBorders variant="vertical" layout="fixed">
+        <Table.Tbody>
+          <Table.Tr>
+            <Table.Th w={130}>Host</Table.Th>
+            <Table.Td ff="monospace">
+              {hostPort(key)}
+              {key.label !== key.host && (
+                <Text span size="xs" c="dimmed" ml={6}>
+                  ({key.label}
+                  {key.label !== server.label ? `, on the way to ${server.label}` : ''})
+                </Text>
+              )}
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>Presented now</Table.Th>
+            <Table.Td>
+              <Text size="sm" ff="monospace">
+                {key.keyType}
+              </Text>
+              <Code fz="sm" className="bl-fingerprint" data-testid="host-key-fingerprint">
+                {key.fingerprint}
+              </Code>
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>On record</Table.Th>
+            <Table.Td data-testid="host-keys-on-record">
+              {known.map((k) => (
+                <div key={`${k.file}:${k.line}`}>
+                  <Text size="sm" ff="monospace">
+                    {k.keyType}
+                  </Text>
+                  <Code fz="sm" className="bl-fingerprint">
+                    {k.fingerprint}
+                  </Code>
+                  <Text size="xs" c="dimmed" ff="monospace">
+                    {k.file}:{k.line}
+                  </Text>
+                </div>
+              ))}
+            </Table.Td>
+          </Table.Tr>
+        </Table.Tbody>
+      </Table>
+      {dialog.hint && (
+        <Text size="sm" c="dimmed">
+          {dialog.hint}
+        </Text>
+      )}
+      <Checkbox
+        size="xs"
+        color="red"
+        label={`I confirmed with the customer that the ${key.keyType} key ${key.fingerprint} belongs to ${key.label}`}
+        checked={confirmed}
+        onChange={(e) => setConfirmed(e.currentTarget.checked)}
+      />
+      <Group justify="flex-end" gap="xs">
+        <Button variant="default" onClick={flow.cancel} data-autofocus>
+          Cancel
+        </Button>
+        <Button color="red" loading={busy} disabled={!confirmed} onClick={() => void flow.acceptKeyTypeChange(dialog)}>
+          Accept the new key type and connect
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
 function Credentials({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 'auth' }>; flow: ConnectFlow }) {
   const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -118,6 +201,9 @@ export function ConnectDialogs({ flow }: { flow: ConnectFlow }) {
       <Modal opened={dialog?.kind === 'unknown-host'} onClose={flow.cancel} title="Unknown host key" size="lg">
         {/* Keyed by fingerprint: a second hop's key is a new question, not an edit of the first. */}
         {dialog?.kind === 'unknown-host' && <UnknownHostKey key={dialog.key.fingerprint} dialog={dialog} flow={flow} />}
+      </Modal>
+      <Modal opened={dialog?.kind === 'key-type-changed'} onClose={flow.cancel} title="Host key of another type than on record" size="lg">
+        {dialog?.kind === 'key-type-changed' && <KeyTypeChanged key={dialog.key.fingerprint} dialog={dialog} flow={flow} />}
       </Modal>
       <Modal opened={dialog?.kind === 'auth'} onClose={flow.cancel} title={dialog ? `Log in to ${dialog.server.label}` : 'Log in'} size="md">
         {dialog?.kind === 'auth' && <Credentials key={dialog.server.id} dialog={dialog} flow={flow} />}

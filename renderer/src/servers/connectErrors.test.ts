@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectProblem, hostPort, secretsOf, unknownHostKeyOf } from './connectErrors.js';
+import { connectProblem, hostPort, recordedKeysOf, secretsOf, unknownHostKeyOf } from './connectErrors.js';
 
 const fingerprint = 'SHA256:Gw+B8D3h0KnMNZPRPVl6NQalnnlRNylb4SCwixTvBGE';
 const detail = { host: '10.77.0.11', port: 22, label: 'web1', keyType: 'ssh-ed25519', keyBase64: 'AAAA', fingerprint };
@@ -24,6 +24,23 @@ describe('connectProblem', () => {
   it('treats a changed or revoked key as an alarm, never as something to trust', () => {
     expect(connectProblem({ code: 'SSH_HOST_KEY_CHANGED', message: 'HOST KEY CHANGED', hint: 'h', detail })).toEqual({ kind: 'key-changed', message: 'HOST KEY CHANGED', hint: 'h' });
     expect(connectProblem({ code: 'SSH_HOST_KEY_REVOKED', message: 'revoked', detail }).kind).toBe('key-changed');
+  });
+
+  it('shows a key of another type than those on record as its own state, with both sides, never as unknown', () => {
+    const known = [{ keyType: 'ecdsa-sha2-nistp256', fingerprint: 'SHA256:Yt3MabrIP8bl4kxOB5lkDzmfOCyADGMTcLTSYRCxhbE', file: '/home/eng/.ssh/known_hosts', line: 3 }];
+    const problem = connectProblem({ code: 'SSH_HOST_KEY_TYPE_CHANGED', message: 'HOST KEY TYPE CHANGED', hint: 'h', detail: { ...detail, known } });
+    expect(problem).toEqual({
+      kind: 'key-type-changed',
+      key: { host: '10.77.0.11', port: 22, label: 'web1', keyType: 'ssh-ed25519', fingerprint },
+      known,
+      message: 'HOST KEY TYPE CHANGED',
+      hint: 'h',
+    });
+    // Malformed: an alarm, with no way to accept anything.
+    expect(connectProblem({ code: 'SSH_HOST_KEY_TYPE_CHANGED', message: 'm', detail }).kind).toBe('key-changed');
+    expect(connectProblem({ code: 'SSH_HOST_KEY_TYPE_CHANGED', message: 'm', detail: { ...detail, known: [{ keyType: 'x' }] } }).kind).toBe('key-changed');
+    expect(connectProblem({ code: 'SSH_HOST_KEY_TYPE_CHANGED', message: 'm', detail: { ...detail, fingerprint: 'MD5:aa', known } }).kind).toBe('key-changed');
+    expect(recordedKeysOf({ known: [] })).toBeNull();
   });
 
   it('asks for credentials when the login was refused', () => {

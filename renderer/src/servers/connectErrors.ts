@@ -9,9 +9,19 @@ export interface UnknownHostKey {
   fingerprint: string;
 }
 
+/** A key on record for a host (known_hosts file and line), as SSH_HOST_KEY_TYPE_CHANGED lists them. */
+export interface RecordedKey {
+  keyType: string;
+  fingerprint: string;
+  file: string;
+  line: number;
+}
+
 /** What the window does about a failed connect. */
 export type ConnectProblem =
   | { kind: 'unknown-host'; key: UnknownHostKey; message: string; hint: string | undefined }
+  /** On record under other key types only: shown loudly, with the keys on record; accepting it is an explicit override. */
+  | { kind: 'key-type-changed'; key: UnknownHostKey; known: RecordedKey[]; message: string; hint: string | undefined }
   | { kind: 'key-changed'; message: string; hint: string | undefined }
   | { kind: 'auth'; message: string; hint: string | undefined }
   | { kind: 'notify'; error: WireError };
@@ -31,12 +41,32 @@ export function unknownHostKeyOf(detail: WireError['detail']): UnknownHostKey | 
   };
 }
 
+/** The keys on record from a SSH_HOST_KEY_TYPE_CHANGED detail; null unless every one is well formed. */
+export function recordedKeysOf(detail: WireError['detail']): RecordedKey[] | null {
+  const known = detail?.known;
+  if (!Array.isArray(known) || known.length === 0) return null;
+  const keys: RecordedKey[] = [];
+  for (const item of known as unknown[]) {
+    if (typeof item !== 'object' || item === null) return null;
+    const { keyType, fingerprint, file, line } = item as Record<string, unknown>;
+    if (typeof keyType !== 'string' || typeof fingerprint !== 'string' || typeof file !== 'string' || typeof line !== 'number') return null;
+    keys.push({ keyType, fingerprint, file, line });
+  }
+  return keys;
+}
+
 export function connectProblem(error: WireError): ConnectProblem {
   switch (error.code) {
     case 'SSH_HOST_UNKNOWN': {
       const key = unknownHostKeyOf(error.detail);
       // Without a well-formed fingerprint there is nothing to trust: say what happened instead.
       return key ? { kind: 'unknown-host', key, message: error.message, hint: error.hint } : { kind: 'notify', error };
+    }
+    case 'SSH_HOST_KEY_TYPE_CHANGED': {
+      const key = unknownHostKeyOf(error.detail);
+      const known = recordedKeysOf(error.detail);
+      // Without the keys on both sides there is nothing to decide on: it stays an alarm.
+      return key && known ? { kind: 'key-type-changed', key, known, message: error.message, hint: error.hint } : { kind: 'key-changed', message: error.message, hint: error.hint };
     }
     case 'SSH_HOST_KEY_CHANGED':
     case 'SSH_HOST_KEY_REVOKED':

@@ -4,12 +4,13 @@ import type { Server } from '../../../shared/domain/server.js';
 import { queryKeys } from '../api/queries.js';
 import { useClient } from '../app/ClientContext.js';
 import { notifyError, toWireError } from '../app/errors.js';
-import { connectProblem, type UnknownHostKey } from './connectErrors.js';
+import { connectProblem, type RecordedKey, type UnknownHostKey } from './connectErrors.js';
 
 type ServerRef = Pick<Server, 'id' | 'label' | 'ticketId'>;
 
 export type ConnectDialog =
   | { kind: 'unknown-host'; server: ServerRef; key: UnknownHostKey; message: string; hint: string | undefined }
+  | { kind: 'key-type-changed'; server: ServerRef; key: UnknownHostKey; known: RecordedKey[]; message: string; hint: string | undefined }
   | { kind: 'auth'; server: ServerRef; message: string; hint: string | undefined; attempts: number };
 
 /** A changed or revoked host key: shown loudly in the tab until dismissed; nothing offers to trust it. */
@@ -22,8 +23,10 @@ export interface HostKeyAlarm {
 
 export interface ConnectFlow {
   connect: (server: ServerRef, secrets?: { password?: string; passphrase?: string }, remember?: boolean) => Promise<void>;
-  /** Trusts the key the dialog shows, then connects again. */
+  /** Trusts the unknown key the dialog shows, then connects again. */
   trust: (dialog: ConnectDialog) => Promise<void>;
+  /** The explicit override for a key of a type not on record for its host: accepts it, then connects again. */
+  acceptKeyTypeChange: (dialog: ConnectDialog) => Promise<void>;
   cancel: () => void;
   dismissAlarm: (serverId: number) => void;
   dialog: ConnectDialog | null;
@@ -34,8 +37,9 @@ export interface ConnectFlow {
 
 /**
  * Connecting, as a conversation: an unknown host key asks to be trusted (once per hop of a ProxyJump
- * chain, so trusting loops back into connecting), a refused login asks for a password or passphrase,
- * and a changed key raises an alarm. Errors go through here, not the global mutation handler.
+ * chain, so trusting loops back into connecting), a key of a type not on record for the host is shown
+ * loudly with the keys on record and can only be accepted by an explicit override, a refused login asks
+ * for a password or passphrase, and a changed key raises an alarm. Errors go through here, not the global mutation handler.
  */
 export function useConnectFlow(): ConnectFlow {
   const client = useClient();
@@ -67,6 +71,9 @@ export function useConnectFlow(): ConnectFlow {
           case 'unknown-host':
             setDialog({ kind: 'unknown-host', server, key: problem.key, message: problem.message, hint: problem.hint });
             break;
+          case 'key-type-changed':
+            setDialog({ kind: 'key-type-changed', server, key: problem.key, known: problem.known, message: problem.message, hint: problem.hint });
+            break;
           case 'auth':
             setDialog((d) => ({
               kind: 'auth',
@@ -92,25 +99,27 @@ export function useConnectFlow(): ConnectFlow {
     [client, queryClient, setBusyFor],
   );
 
-  const trust = useCallback(async (current: ConnectDialog) => {
-    if (current.kind !== 'unknown-host') return;
-    const { server, key } = current;
-    setBusyFor(server.id, true);
-    try {
-      await client.invoke('servers.trustHostKey', { id: server.id, host: key.host, port: key.port, fingerprint: key.fingerprint });
-    } catch (error) {
-      setBusyFor(server.id, false);
-      setDialog(null);
-      notifyError(error, `Could not trust the host key of ${key.label}`);
-      return;
-    }
-    // The next hop of a ProxyJump chain may present its own unknown key: connect() opens the dialog again.
-    await connect(server);
-  }, [client, connect, setBusyFor]);
+  const accept = useCallback(
+    async (server: ServerRef, key: UnknownHostKey, acceptKeyTypeChange: boolean) => {
+      setBusyFor(server.id, true);
+      try {
+        await client.invoke('servers.trustHostKey', { id: server.id, host: key.host, port: key.port, fingerprint: key.fingerprint, acceptKeyTypeChange });
+      } catch (error) {
+        setBusyFor(server.id, false);
+        setDialog(null);
+        notifyError(error, `Could not trust the host key of ${key.label}`);
+        return;
+      }
+      // The next hop of a ProxyJump chain may present its own unknown key: connect() opens the dialog again.
+      await connect(server);
+    },
+    [client, connect, setBusyFor],
+  );
 
   return {
     connect,
-    trust,
+    trust: (current) => (current.kind === 'unknown-host' ? accept(current.server, current.key, false) : Promise.resolve()),
+    acceptKeyTypeChange: (current) => (current.kind === 'key-type-changed' ? accept(current.server, current.key, true) : Promise.resolve()),
     cancel: () => setDialog(null),
     dismissAlarm: (serverId) => setAlarms((a) => a.filter((x) => x.serverId !== serverId)),
     dialog,
