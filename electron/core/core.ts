@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { WORKSPACE_DB_FILE } from './data-dir.js';
+import { secureDataDir, WORKSPACE_DB_FILE } from './data-dir.js';
 import { createDispatch, type Dispatch } from './dispatch.js';
 import { EventBus } from './events.js';
 import type { Handlers } from './handlers.js';
@@ -60,6 +60,8 @@ export interface Core {
 }
 
 export function createCore(options: CoreOptions): Core {
+  // Before anything is opened: the data folder 0700, and what a Backline before this one left readable to others 0600.
+  secureDataDir(options.dataDir);
   const db = openWorkspaceDb(join(options.dataDir, WORKSPACE_DB_FILE));
   const events = new EventBus();
   const user = options.user ?? userInfo().username;

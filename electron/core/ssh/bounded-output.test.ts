@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { modeOf, underUmask000 } from '../testing/file-modes.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { BoundedOutput, formatBytes } from './bounded-output.js';
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+underUmask000();
 
 describe('BoundedOutput', () => {
   it('keeps small output whole', () => {
@@ -29,6 +31,8 @@ describe('BoundedOutput', () => {
     expect(result.text.endsWith('line 999\n'.slice(-8))).toBe(true);
     expect(result.text).toContain(`cut by Backline; full output in ${spillFile}`);
     expect(readFileSync(spillFile, 'utf8')).toBe(lines.join(''));
+    // Command output is for this user only, whatever the umask.
+    expect([modeOf(dirname(spillFile)), modeOf(spillFile)]).toEqual([0o700, 0o600]);
   });
 
   it('holds a bounded amount in memory however much is written', () => {

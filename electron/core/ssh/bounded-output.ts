@@ -1,5 +1,6 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../data-dir.js';
 
 export interface BoundedOutputOptions {
   /** Bytes kept from the start of the output. */
@@ -38,8 +39,16 @@ export class BoundedOutput {
     if (this.spill) {
       this.spill.write(chunk);
     } else if (this.total > this.options.headBytes + this.options.tailBytes && this.options.spillFile) {
-      mkdirSync(dirname(this.options.spillFile), { recursive: true, mode: 0o700 });
-      this.spill = createWriteStream(this.options.spillFile, { mode: 0o600 });
+      // Command output and transcripts are for this user only: runs/ 0700, the file 0600, whatever the umask.
+      makePrivateDir(dirname(this.options.spillFile));
+      const fd = openSync(this.options.spillFile, 'w', PRIVATE_FILE_MODE);
+      try {
+        fchmodSync(fd, PRIVATE_FILE_MODE);
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+      this.spill = createWriteStream(this.options.spillFile, { fd });
       for (const part of [...this.head, ...this.tail]) this.spill.write(part);
       this.spill.write(chunk);
     }

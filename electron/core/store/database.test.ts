@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { modeOf, underUmask000 } from '../testing/file-modes.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { MigrationError, openWorkspaceDb } from './database.js';
 import { migrations } from './migrations/index.js';
@@ -11,8 +13,29 @@ const freshFile = () => {
   return join(dir.path, 'backline.sqlite');
 };
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+underUmask000();
 
 describe('openWorkspaceDb', () => {
+  it('keeps the workspace for this user only, whatever the umask: folder 0700, the file and its -wal and -shm 0600', () => {
+    const file = join(dirname(freshFile()), 'new-data', 'backline.sqlite');
+    // Opening writes the migrations, so the -wal and -shm are there.
+    const db = openWorkspaceDb(file);
+    expect([modeOf(dirname(file)), modeOf(file), modeOf(`${file}-wal`), modeOf(`${file}-shm`)]).toEqual([0o700, 0o600, 0o600, 0o600]);
+    db.close();
+  });
+
+  it('sets 0600 on a workspace and its -wal left world-readable', () => {
+    const file = freshFile();
+    const before = openWorkspaceDb(file);
+    chmodSync(file, 0o644);
+    chmodSync(`${file}-wal`, 0o666);
+    chmodSync(`${file}-shm`, 0o644);
+    const db = openWorkspaceDb(file);
+    before.close();
+    expect([modeOf(file), modeOf(`${file}-wal`), modeOf(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+    db.close();
+  });
+
   it('opens in WAL mode with foreign keys and full sync, at the newest migration', () => {
     const db = openWorkspaceDb(freshFile());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

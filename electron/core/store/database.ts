@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { preparePrivateDatabase } from '../data-dir.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -11,10 +10,11 @@ export class MigrationError extends Error {
 
 /**
  * Opens the workspace database. WAL lets readers and the writer work together; synchronous=FULL
- * makes a committed save durable before we acknowledge it, even if the machine loses power.
+ * makes a committed save durable before we acknowledge it, even if the machine loses power. The
+ * file and its -wal and -shm are 0600 (notes, the audit log with command output), its folder 0700.
  */
 export function openWorkspaceDb(file: string, migrations: readonly Migration[] = allMigrations): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') preparePrivateDatabase(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { modeOf, underUmask000 } from '../../testing/file-modes.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../testing/temp-dir.js';
 import { cacheMigrations } from './migrations/index.js';
@@ -12,6 +13,7 @@ const freshFile = () => {
   return join(dir.path, 'reporting.sqlite');
 };
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+underUmask000();
 
 describe('reporting cache', () => {
   it('opens in WAL mode at the newest migration, and reopening changes nothing', () => {
@@ -20,6 +22,16 @@ describe('reporting cache', () => {
     const db = openWritableCache(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(cacheMigrations.length);
+    db.close();
+  });
+
+  it('keeps the cache for this user only, whatever the umask: folder 0700, the file and its -wal and -shm 0600', () => {
+    const file = join(dirname(freshFile()), 'new-data', 'reporting.sqlite');
+    const db = openWritableCache(file);
+    const reader = openReadableCache(file);
+    expect(reader.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 0 });
+    expect([modeOf(dirname(file)), modeOf(file), modeOf(`${file}-wal`), modeOf(`${file}-shm`)]).toEqual([0o700, 0o600, 0o600, 0o600]);
+    reader.close();
     db.close();
   });
 

@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { preparePrivateDatabase } from '../../data-dir.js';
 import { migrate, type Db } from '../../store/database.js';
 import type { Migration } from '../../store/migrations/migration.js';
 import { cacheMigrations } from './migrations/index.js';
 
-export const REPORTING_DB_FILE = 'reporting.sqlite';
+export { REPORTING_DB_FILE } from '../../data-dir.js';
 
 declare const writable: unique symbol;
 declare const readable: unique symbol;
@@ -21,7 +20,8 @@ export type ReadableCache = Omit<Db, 'exec' | 'transaction' | 'backup' | 'serial
  * (WAL keeps it consistent; a power cut may lose the last batches, which the next sync fetches again).
  */
 export function openWritableCache(file: string, migrations: readonly Migration[] = cacheMigrations): WritableCache {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // 0600, and so its -wal and -shm: the cache holds customers' tickets and comments.
+  if (file !== ':memory:') preparePrivateDatabase(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportDraft } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
+import { modeOf, underUmask000 } from '../../testing/file-modes.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { ReportLibrary } from './library.js';
 import { rejection, thrown } from '../../testing/backline-errors.js';
@@ -35,6 +36,7 @@ beforeEach(() => {
   writeFileSync(join(shareDir, 'shared-one.sql'), file('Shared one'));
 });
 afterEach(() => dir.remove());
+underUmask000();
 
 describe('ReportLibrary', () => {
   it('lists shipped reports first, then saved and shared ones, each by title, before anything is saved', () => {
@@ -68,6 +70,10 @@ describe('ReportLibrary', () => {
   it('saves a report atomically as a .sql file that reads back the same, and gets it by id', async () => {
     const library = new ReportLibrary({ shippedDir, savedDir });
     const saved = await library.save(draft('mine', 'Mine'));
+    // For this user only, whatever the umask; imports too.
+    expect([modeOf(savedDir), modeOf(join(savedDir, 'mine.sql'))]).toEqual([0o700, 0o600]);
+    expect(modeOf((await library.importFile('theirs.sql', file('Theirs'))).file)).toBe(0o600);
+    library.remove('theirs');
     expect(saved).toEqual({ ...draft('mine', 'Mine'), origin: 'saved', file: join(savedDir, 'mine.sql') });
     expect(library.get('mine')).toEqual(saved);
     expect(readdirSync(savedDir)).toEqual(['mine.sql']);

@@ -1,8 +1,9 @@
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fchmodSync, fstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportIdSchema, type ReportDefinition, type ReportDraft } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../data-dir.js';
 import { idFromFileName, parseReportFile, serializeReport, validateDraft } from './report-file.js';
 
 /**
@@ -201,13 +202,19 @@ export class ReportLibrary {
     }
   }
 
-  /** Atomic: a reader never sees half a file, and a crash leaves the old one. */
+  /** Atomic: a reader never sees half a file, and a crash leaves the old one. The folder is 0700 and the file 0600, whatever the umask. */
   private write(id: string, content: string): ReportDefinition {
-    mkdirSync(this.saved.dir, { recursive: true });
+    makePrivateDir(this.saved.dir);
     const file = join(this.saved.dir, `${id}.sql`);
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      writeFileSync(tmp, content, { encoding: 'utf8', flag: 'wx' });
+      const fd = openSync(tmp, 'wx', PRIVATE_FILE_MODE);
+      try {
+        fchmodSync(fd, PRIVATE_FILE_MODE);
+        writeFileSync(fd, content, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, file);
     } catch (error) {
       rmSync(tmp, { force: true });
