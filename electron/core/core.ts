@@ -118,7 +118,7 @@ export function createCore(options: CoreOptions): Core {
     ...findingHandlers(workspace),
     ...serverHandlers(workspace, ssh, remote),
     ...terminalHandlers(workspace, ssh),
-    ...firewallHandlers(workspace, ssh),
+    ...firewallHandlers(workspace, remote),
     ...reportingHandlers({ configFile: reportingConfigFile, cacheFile, sync, library, runner, clock }),
   };
   return {

@@ -11,10 +11,9 @@ import { blockChanges, blockFinding, blockUntil, buildBlockPlan, expiryCommands,
 import { parseGetentAhosts } from './resolve.js';
 import { previewLines, restoreArgv, unblockChange, type RemovalFilter } from './rules.js';
 import type { HandlerGroup } from '../handlers.js';
-import type { ExecResult } from '../ssh/remote-exec.js';
+import type { RemoteResult, RemoteRunner } from '../ssh/remote.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { hopsOf, targetOf, type SshDeps } from '../ssh/server-handlers.js';
 
 const newPlanId = () => `p${randomBytes(5).toString('hex')}`;
 
@@ -25,29 +24,15 @@ const newPlanId = () => `p${randomBytes(5).toString('hex')}`;
  */
 export function firewallHandlers(
   ws: Workspace,
-  ssh: SshDeps,
+  remote: RemoteRunner,
 ): HandlerGroup<'firewall.probe' | 'firewall.resolve' | 'firewall.preview' | 'firewall.apply' | 'firewall.confirm' | 'firewall.check' | 'firewall.remove' | 'plans.list'> {
   const rechecks = new Map<string, NodeJS.Timeout>();
 
-  const isRoot = (server: StoredServer) => targetOf(ssh, server).user === 'root';
+  const isRoot = (server: StoredServer) => remote.isRoot(server);
 
-  /** Runs argv on the server (under sudo unless logged in as root) and fails loudly on anything but exit 0. */
-  async function run(server: StoredServer, argv: string[], what: string, timeoutS = 60): Promise<ExecResult> {
-    const result = await ssh.sessions.exec(server.id, hopsOf(ssh, server), argv, {
-      sudo: !isRoot(server),
-      timeoutMs: timeoutS * 1000,
-      output: { headBytes: 4 * 1024 * 1024, tailBytes: 64 * 1024 },
-    });
-    if (result.error) throw result.error;
-    if (result.exitCode !== 0) {
-      const said = result.stderr.text.trim().slice(0, 500) || result.stdout.text.trim().slice(0, 500) || 'no output';
-      throw new BacklineError('REMOTE_COMMAND_FAILED', `${what} failed on ${server.label} (exit ${result.exitCode ?? result.signal ?? '?'}): ${said}`, {
-        hint: 'Nothing more was changed; what the server said is above. Fix what it names (or ask the customer), then try again.',
-        detail: { purpose: what, exitCode: result.exitCode, signal: result.signal },
-      });
-    }
-    return result;
-  }
+  /** Runs argv on the server (under sudo unless logged in as root), audited, and fails loudly on anything but exit 0. */
+  const run = (server: StoredServer, argv: string[], what: string, timeoutS = 60): Promise<RemoteResult> =>
+    remote.runOk({ server, argv, sudo: 'unless-root', purpose: what, timeoutMs: timeoutS * 1000 });
 
   async function probe(server: StoredServer): Promise<FirewallBackend> {
     return parseProbe((await run(server, probeArgv(), 'Reading the firewall')).stdout.text);
@@ -147,11 +132,7 @@ export function firewallHandlers(
       // The contract let through a host name or an address; an address is its own answer.
       const literal = parseIpAddress(host);
       if (literal.ok) return { addresses: [{ address: literal.value.text, family: literal.value.family }] };
-      const result = await ssh.sessions.exec(server.id, hopsOf(ssh, server), ['getent', 'ahosts', host], {
-        sudo: false,
-        timeoutMs: 15_000,
-        output: { headBytes: 64 * 1024, tailBytes: 0 },
-      });
+      const result = await remote.run({ server, argv: ['getent', 'ahosts', host], sudo: false, purpose: `Resolving ${host}`, timeoutMs: 15_000, output: { headBytes: 64 * 1024, tailBytes: 0 } });
       if (result.error) throw result.error;
       if (result.exitCode === 2) {
         throw new BacklineError('NOT_FOUND', `${server.label} cannot resolve ${host}.`, { hint: 'Check the name as the customer wrote it, or give the addresses directly.' });

@@ -11,9 +11,6 @@ import { errorOf, type RemoteRunner } from './remote.js';
 import { describeChain, resolveServerChain } from './resolve-server.js';
 import { hopsOf, whereOf, type SshDeps } from './ssh-deps.js';
 
-// Until the firewall's handlers import them from their own home.
-export { hopsOf, targetOf, type SshDeps } from './ssh-deps.js';
-
 export function serverHandlers(
   ws: Workspace,
   ssh: SshDeps,
