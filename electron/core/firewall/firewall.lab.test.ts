@@ -34,11 +34,14 @@ const rulesOnWeb1 = () =>
   normalizeForComparison(execFileSync('ip', ['netns', 'exec', web1().namespace, 'iptables-save']).toString()) +
   normalizeForComparison(execFileSync('ip', ['netns', 'exec', web1().namespace, 'ip6tables-save']).toString());
 
-async function setup(ticketId: string) {
+/** A ticket with web1 on it, logged in as root, or as a customer user with sudo (`as`). */
+async function setup(ticketId: string, as?: string) {
   const app = labCore({ home: home.path, keepaliveIntervalS: 2, connectTimeoutMs: 5000 });
   apps.push(app);
   await app.call('tickets.create', { id: ticketId, title: 'PHP eats the machine' });
-  const server = await app.call('servers.add', { ticketId, label: 'web1', host: web1().address, user: 'root', auth: 'key', keyFile: rootKey() });
+  const user = as ? lab.users.find((u) => u.name === as)! : null;
+  const keyFile = user ? lab.keys.find((k) => k.name === user.keys[0])!.privateKey : rootKey();
+  const server = await app.call('servers.add', { ticketId, label: 'web1', host: web1().address, user: user?.name ?? 'root', auth: 'key', keyFile });
   await connectTrusting(app, server.id);
   return { ...app, server };
 }
@@ -90,6 +93,28 @@ describe('blocking one bad web head', () => {
     await expect.poll(() => rulesOnWeb1(), { timeout: 20_000, interval: 1000 }).toBe(before);
     await expect.poll(async () => (await call('firewall.check', { planId: plan.id })).status, { timeout: 10_000, interval: 1000 }).toBe('rolled-back');
   }, 40_000);
+});
+
+describe('as a customer user whose login shell is tcsh, with sudo', () => {
+  it('probes, applies, lets the server roll back, and every step is audited with its argv', async () => {
+    expect(lab.users.find((u) => u.name === 'bl-tcsh')?.shell).toBe('/usr/bin/tcsh');
+    const before = rulesOnWeb1();
+    const { call, server } = await setup('TKT-48220', 'bl-tcsh');
+    const probe = await call('firewall.probe', { serverId: server.id });
+    expect(probe).toMatchObject({ backend: 'nft', canApply: true, reasons: [] });
+    const plan = await call('firewall.preview', { ticketId: 'TKT-48220', serverId: server.id, target: head('head3').address, addresses: [head('head3').address], port: 8080, protocol: 'tcp', confirmWithinS: 10 });
+    expect(plan.steps[0]!.command).toMatch(/^sudo -n -- /);
+    const applied = await call('firewall.apply', { planId: plan.id });
+    expect(applied.status).toBe('awaiting-confirmation');
+    expect(applied.detail.verification?.find((v) => v.address === head('head3').address)).toMatchObject({ reachable: false });
+    expect(rulesOnWeb1()).not.toBe(before);
+    await expect.poll(() => rulesOnWeb1(), { timeout: 20_000, interval: 1000 }).toBe(before);
+    await expect.poll(async () => (await call('firewall.check', { planId: plan.id })).status, { timeout: 10_000, interval: 1000 }).toBe('rolled-back');
+    const runs = (await call('audit.list', { ticketId: 'TKT-48220', limit: 200 })).filter((e) => e.action === 'ssh.exec');
+    const purposes = runs.map((e) => (e.detail as { purpose: string }).purpose);
+    expect(purposes).toEqual(expect.arrayContaining(['Reading the firewall', 'Checking the rules (dry run)', 'Arming the rollback', 'Applying the IPv4 rules', 'Reading the rollback switch']));
+    for (const entry of runs) expect(entry.detail).toMatchObject({ sudo: true, error: null, exitCode: 0 });
+  }, 60_000);
 });
 
 describe('expiry and persistence', () => {
