@@ -82,6 +82,9 @@ export class SshSessions {
     this.sessions.get(serverId)?.connection.close();
     this.sessions.delete(serverId);
     const connection = await connectChain(hops, this.deps.options);
+    // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs hold each small exec packet ~40 ms:
+    // a warm command took ~95 ms with it off, ~5.5 ms with it on (lab, loopback). OpenSSH sets it too.
+    for (const client of [connection.client, ...connection.jumps]) client.setNoDelay(true);
     const session: Session = { connection, channels: new ChannelLimit(this.deps.channelsPerConnection), state: 'connected' };
     const lost = () => {
       if (this.sessions.get(serverId) !== session || session.state !== 'connected') return;
