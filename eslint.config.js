@@ -43,6 +43,19 @@ export default tseslint.config(
       'no-restricted-imports': noImports(['electron', 'react', '**/renderer/**'], 'The core is plain Node: only electron/main.ts and the preload may use Electron.'),
     },
   },
+  {
+    // One audited way to run anything on a server (DESIGN.md, principle 4): capabilities use RemoteRunner.
+    files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/ssh/remote.ts', 'electron/core/ssh/sessions.ts', 'electron/core/ssh/remote-exec.ts', 'electron/core/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': noImports(['electron', 'react', '**/renderer/**', '**/ssh/remote-exec.js', './remote-exec.js'], 'Run remote commands through RemoteRunner (electron/core/ssh/remote.ts): it carries argv past the login shell and audits every run. The core is plain Node.'),
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='exec'][callee.object.property.name='sessions']", message: 'Run remote commands through RemoteRunner (electron/core/ssh/remote.ts), which audits every run.' },
+        { selector: "CallExpression[callee.property.name='exec'][callee.object.property.name='client'], CallExpression[callee.property.name='exec'][callee.object.name='client']", message: 'Run remote commands through RemoteRunner (electron/core/ssh/remote.ts), which audits every run.' },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['electron/**/*.{ts,cts}', 'e2e/**/*.ts', 'scripts/**/*.{ts,js,mjs}', '*.config.{ts,js}'],

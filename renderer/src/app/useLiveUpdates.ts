@@ -1,9 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { applySyncState, invalidateTicket, queryKeys } from '../api/queries.js';
+import { settledPlanStatuses } from '../../../shared/domain/plan.js';
 import { useClient } from './ClientContext.js';
-
-const settledPlanStatuses = new Set(['confirmed', 'rolled-back', 'failed', 'removed', 'expired']);
 
 /** One subscription per window: the main side's events mark the affected queries stale. */
 export function useLiveUpdates(): void {
@@ -28,7 +27,7 @@ export function useLiveUpdates(): void {
         // audit it wrote. The rules on the servers are re-read over SSH: only once a plan has settled, not
         // while it applies (and perhaps cut the session the read would need).
         void queryClient.invalidateQueries({ queryKey: queryKeys.plans(ticketId) });
-        if (settledPlanStatuses.has(status)) void queryClient.invalidateQueries({ queryKey: queryKeys.firewallProbes() });
+        if (settledPlanStatuses.includes(status)) void queryClient.invalidateQueries({ queryKey: queryKeys.firewallProbes() });
         void queryClient.invalidateQueries({ queryKey: queryKeys.findings(ticketId) });
         void queryClient.invalidateQueries({ queryKey: queryKeys.audit(ticketId) });
       }),
