@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCore } from '../core.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { KEY_FILE_MAX_BYTES, KeyFileProblem, readKeyFile } from './key-file.js';
 
@@ -62,5 +63,29 @@ describe('readKeyFile', () => {
     chmodSync(locked, 0o000);
     // root reads anything: only check the refusal where permissions apply.
     if (process.getuid?.() !== 0) expect(await problemOf(locked)).toMatchObject({ reason: 'unreadable' });
+  });
+});
+
+describe('a key file typed in the window', () => {
+  it('that is a FIFO fails servers.connect at once with what to give instead, and the app keeps answering', { timeout: 5000 }, async () => {
+    const fifo = join(dir.path, 'id_fifo');
+    execFileSync('mkfifo', [fifo]);
+    mkdirSync(join(dir.path, 'home', '.ssh'), { recursive: true });
+    const core = createCore({ dataDir: join(dir.path, 'data'), shell: 'browser', version: 't', log: () => undefined, ssh: { home: join(dir.path, 'home'), user: 'eng', agentSocket: null } });
+    try {
+      const call = (method: string, input: unknown) => core.dispatch(method, input, { shell: 'browser' });
+      await call('tickets.create', { id: 'TKT-1', title: 'fifo' });
+      const added = await call('servers.add', { ticketId: 'TKT-1', host: '127.0.0.1', port: 1, user: 'root', auth: 'key', keyFile: fifo });
+      if (!added.ok) throw new Error(added.error.message);
+      const connect = call('servers.connect', { id: (added.value as { id: number }).id });
+      // While the key file is looked at, other calls are still answered.
+      expect(await call('app.info', {})).toMatchObject({ ok: true });
+      expect(await connect).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', message: `The key file for 127.0.0.1 can't be used: ${fifo} is a named pipe (FIFO), not a key file.`, hint: expect.stringMatching(/private key file itself/) as unknown },
+      });
+    } finally {
+      core.close();
+    }
   });
 });
