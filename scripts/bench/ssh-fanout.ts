@@ -2,8 +2,8 @@
  * `npm run bench:ssh`: one command on the lab's 20 fleet servers, Backline's fan-out against OpenSSH's
  * ssh run in parallel, cold (new connections) and warm (reused sessions), and against bare ssh2 exec on
  * Backline's own warm connections, all measured in this run. The bare runs show Backline's overhead over
- * its library, and the cost of carrying the command past the login shell (the script %b-escaped for
- * /bin/sh) against the sh-quoted text Backline sent before. Needs `bash e2e/lab/up.sh --fleet 20`.
+ * its library, and the cost of carrying the command past the login shell (a fixed /bin/sh wrapper, the
+ * argv in single quotes) against the sh-quoted text Backline sent before. Needs `bash e2e/lab/up.sh --fleet 20`.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Client } from 'ssh2';
 import { readLab } from '../../e2e/lab/lab.js';
 import { createCore } from '../../electron/core/core.js';
-import { runnerRequest, runnerScript } from '../../electron/core/ssh/runner-script.js';
+import { runnerRequest } from '../../electron/core/ssh/runner-script.js';
 import { commandLine } from '../../electron/core/ssh/shell-quote.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
 
@@ -76,7 +76,7 @@ function bareExec(client: Client, text: string, stdin?: string): Promise<void> {
 const OLD_TEXT = commandLine(['sh', '-c', `read -r _ _ _ _ g _ < /proc/$$/stat; printf '\\036BLPGID:%s\\n' "$g" >&2; exec "$@"`, 'backline', ...COMMAND]);
 
 /** What the runner sends for COMMAND: the script inline in the exec text, past the login shell. */
-const runner = runnerRequest(runnerScript(COMMAND, false));
+const runner = runnerRequest(COMMAND, false, { nonce: 'bench00000001' });
 
 let runs = 0;
 async function fanOut(ids: number[]): Promise<void> {

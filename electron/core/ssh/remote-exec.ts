@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
 import { BacklineError } from '../../../shared/errors.js';
 import { BoundedOutput, type BoundedText } from './bounded-output.js';
-import { MARKERS, MarkerGate, plainScript, runnerFailure, runnerRequest, runnerScript } from './runner-script.js';
+import { MarkerGate, runnerFailure, runnerRequest, type RunnerRequest } from './runner-script.js';
 
 export interface ExecOptions {
   sudo: boolean;
@@ -28,9 +29,8 @@ export class ChannelRefused extends Error {}
  * callback, before anything else: a fast command's output, exit status and close can arrive in the
  * same packet batch as the channel's confirmation, and listeners added after an `await` would miss them.
  */
-function openRunner(client: Client, script: string, attach: (channel: ClientChannel) => void = () => undefined): Promise<ClientChannel> {
+function openRunner(client: Client, request: RunnerRequest, attach: (channel: ClientChannel) => void = () => undefined): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    const request = runnerRequest(script);
     client.exec(request.execText, (error, channel) => {
       if (error) return reject(/open failed/i.test(error.message) ? new ChannelRefused(error.message) : error);
       attach(channel);
@@ -40,12 +40,15 @@ function openRunner(client: Client, script: string, attach: (channel: ClientChan
   });
 }
 
+/** Per run, so a login shell's startup output cannot forge the runner's markers. */
+const newNonce = () => randomBytes(6).toString('hex');
+
 /** Kills the remote process group from a second channel on the same connection. */
 async function killGroup(client: Client, pgid: number, sudo: boolean): Promise<void> {
   // No `--`: dash's kill (sh on Debian) rejects it, and "-<pgid>" after the signal already means a group.
   const argv = ['sh', '-c', 'kill -TERM -"$1" 2>/dev/null; sleep 1; kill -KILL -"$1" 2>/dev/null; true', 'backline-kill', String(pgid)];
   await new Promise<void>((resolve, reject) => {
-    openRunner(client, plainScript(argv, sudo), (channel) => {
+    openRunner(client, runnerRequest(argv, sudo, { nonce: newNonce() }), (channel) => {
       channel.on('close', () => resolve());
       channel.resume();
       channel.stderr.resume();
@@ -63,6 +66,8 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   if (options.signal?.aborted) {
     return { exitCode: null, signal: null, durationMs: 0, stdout: stdout.result(), stderr: stderr.result(), error: new BacklineError('CANCELLED') };
   }
+  const request = runnerRequest(argv, options.sudo, { nonce: newNonce() });
+  const { markers } = request;
   let channel: ClientChannel | undefined;
   let pgid: number | null = null;
   let stopReason: BacklineError | null = null;
@@ -84,7 +89,7 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   // What the command prints starts after the runner's markers; before them is the login shell's (or sudo's).
-  const commandStdout = new MarkerGate(MARKERS.stdout, (chunk) => {
+  const commandStdout = new MarkerGate(markers.stdout, (chunk) => {
     stdout.write(chunk);
     options.onData?.('stdout', chunk);
   });
@@ -92,9 +97,9 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
     stderr.write(chunk);
     options.onData?.('stderr', chunk);
   };
-  const afterSudo = options.sudo ? new MarkerGate(MARKERS.sudo, commandStderr) : null;
+  const afterSudo = options.sudo ? new MarkerGate(markers.sudo, commandStderr) : null;
   const runnerStderr = new MarkerGate(
-    MARKERS.pgidPrefix,
+    markers.pgidPrefix,
     (chunk) => (afterSudo ? afterSudo.write(chunk) : commandStderr(chunk)),
     (value) => {
       if (!/^\d+$/.test(value)) return;
@@ -108,7 +113,7 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   let exited = false;
   const failure: { error?: Error } = {};
   const closed = new Promise<void>((resolve) => {
-    void openRunner(client, runnerScript(argv, options.sudo), (opened) => {
+    void openRunner(client, request, (opened) => {
       channel = opened;
       opened.on('data', (chunk: Buffer) => commandStdout.write(chunk));
       opened.stderr.on('data', (chunk: Buffer) => runnerStderr.write(chunk));

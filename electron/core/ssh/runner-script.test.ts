@@ -2,18 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_ARGV, HEX_ARGS_ARGV, hexArgs } from './testing/hostile-argv.js';
-import { INLINE_LIMIT, MARKERS, MarkerGate, runnerFailure, runnerRequest, runnerScript, STDIN_EXEC_TEXT } from './runner-script.js';
+import { INLINE_ESCAPED, INLINE_LIMIT, isLiteral, markersFor, MarkerGate, runnerFailure, runnerRequest, STDIN_EXEC_TEXT } from './runner-script.js';
 
 /** Login shells sshd may hand the exec text to; CI installs them all (e2e/lab/install.sh). */
 const LOGIN_SHELLS = ['/bin/sh', '/bin/dash', '/bin/bash', '/usr/bin/zsh', '/usr/bin/tcsh', '/bin/csh', '/usr/bin/fish', '/bin/ksh'];
 const present = LOGIN_SHELLS.filter((shell) => existsSync(shell));
+const NONCE = 'a1b2c3d4e5f6';
+const MARKERS = markersFor(NONCE);
 
 type Way = 'inline' | 'stdin';
+const request = (argv: readonly string[], sudo: boolean, way: Way) =>
+  runnerRequest(argv, sudo, { nonce: NONCE, ...(way === 'inline' ? { inlineLimit: Infinity, inlineEscaped: Infinity } : { inlineLimit: 0 }) });
 
 /** What sshd does with an exec request: `$SHELL -c <text>`, the channel's data on stdin. */
-function asSshdWould(shell: string, script: string, way: Way) {
-  const request = runnerRequest(script, way === 'inline' ? Infinity : 0);
-  const result = spawnSync(shell, ['-c', request.execText], { input: request.stdin, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell } });
+function asSshdWould(shell: string, argv: readonly string[], way: Way) {
+  const sent = request(argv, false, way);
+  const result = spawnSync(shell, ['-c', sent.execText], { input: sent.stdin, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell } });
   return { status: result.status, stdout: result.stdout.toString('latin1'), stderr: result.stderr.toString('latin1') };
 }
 
@@ -21,18 +25,34 @@ const afterMarker = (text: string, marker: string) => text.slice(text.indexOf(ma
 
 describe('the exec text', () => {
   it('holds only characters that every login shell reads the same way', () => {
-    const inline = runnerRequest(runnerScript(['printf', '%s', ...HOSTILE_ARGV], true), Infinity).execText;
-    // Four quotes delimit two single-quoted words; every backslash starts a printf %b octal escape.
-    expect(inline.match(/'/g)).toHaveLength(4);
-    expect(inline.replace(/\\0[0-7]{3}/g, '')).not.toMatch(/[\\!^`\n\r\t\x80-\uffff]/);
+    for (const sudo of [false, true]) {
+      const inline = request(['printf', '%s', ...HOSTILE_ARGV], sudo, 'inline').execText;
+      // Every backslash starts a printf %b octal escape inside single quotes; outside them, only plain words.
+      const words = inline.replace(/\\0[0-7]{3}/g, '').split(/'([^']*)'/);
+      words.forEach((word, index) => expect(index % 2 === 1 ? isLiteral(word) : /^[A-Za-z0-9/ -]*$/.test(word)).toBe(true));
+    }
     expect(STDIN_EXEC_TEXT).toMatch(/^[A-Za-z0-9/ -]+$/);
   });
 
-  it('carries a short script inline, and a long one on stdin', () => {
-    expect(runnerRequest(runnerScript(['hostname'], false)).stdin).toBe('');
-    const long = runnerRequest(runnerScript(['echo', 'x'.repeat(INLINE_LIMIT)], false));
+  it('passes plain arguments as they are, so a plain command costs /bin/sh no extra process', () => {
+    expect(request(['hostname'], false, 'inline').execText).not.toContain("'E");
+    expect(request(['ls', '-la', '/var/log/nginx'], false, 'inline').execText).toMatch(/'P-la' 'P\/var\/log\/nginx'$/);
+  });
+
+  it('carries a short command inline, and a long one on stdin', () => {
+    expect(runnerRequest(['hostname'], false, { nonce: NONCE }).stdin).toBe('');
+    const long = runnerRequest(['echo', 'x'.repeat(INLINE_LIMIT)], false, { nonce: NONCE });
     expect(long.execText).toBe(STDIN_EXEC_TEXT);
     expect(long.stdin).toContain('x'.repeat(INLINE_LIMIT));
+    const quoted = Array.from({ length: INLINE_ESCAPED + 1 }, (_, i) => `it's ${i}`);
+    expect(runnerRequest(['echo', ...quoted.slice(1)], false, { nonce: NONCE }).stdin).toBe('');
+    expect(runnerRequest(['echo', ...quoted], false, { nonce: NONCE }).execText).toBe(STDIN_EXEC_TEXT);
+  });
+
+  it('refuses a NUL byte, an empty argv and a nonce that is not plain', () => {
+    expect(() => runnerRequest(['echo', 'a\0b'], false, { nonce: NONCE })).toThrow(/NUL/);
+    expect(() => runnerRequest([], false, { nonce: NONCE })).toThrow(/empty/);
+    expect(() => runnerRequest(['true'], false, { nonce: "x'; rm" })).toThrow(/nonce/);
   });
 
   it('is run where CI runs it under tcsh, fish and zsh', () => {
@@ -40,9 +60,9 @@ describe('the exec text', () => {
   });
 });
 
-describe.each(present.flatMap((shell) => (['inline', 'stdin'] as const).map((way) => [shell, way] as const)))('under the login shell %s, script %s', (shell, way) => {
+describe.each(present.flatMap((shell) => (['inline', 'stdin'] as const).map((way) => [shell, way] as const)))('under the login shell %s, command %s', (shell, way) => {
   it('carries hostile arguments to the program byte for byte', () => {
-    const out = asSshdWould(shell, runnerScript([...HEX_ARGS_ARGV, ...HOSTILE_ARGV], false), way);
+    const out = asSshdWould(shell, [...HEX_ARGS_ARGV, ...HOSTILE_ARGV], way);
     expect(out.stderr).not.toContain('INJECTED');
     expect(out.status).toBe(0);
     expect(afterMarker(out.stdout, MARKERS.stdout)).toBe(hexArgs(HOSTILE_ARGV));
@@ -51,18 +71,18 @@ describe.each(present.flatMap((shell) => (['inline', 'stdin'] as const).map((way
   it('carries a 64 KiB argument and 1,000 arguments', () => {
     const big = 'x'.repeat(64 * 1024 - 3) + "'\\\n";
     const many = Array.from({ length: 1000 }, (_, i) => `arg ${i} $((${i}+1)) !${i}`);
-    const out = asSshdWould(shell, runnerScript([...HEX_ARGS_ARGV, big, ...many], false), way);
+    const out = asSshdWould(shell, [...HEX_ARGS_ARGV, big, ...many], way);
     expect(afterMarker(out.stdout, MARKERS.stdout)).toBe(hexArgs([big, ...many]));
   });
 
   it('reports the process group before the command runs, and gives the command an empty stdin', () => {
-    const out = asSshdWould(shell, runnerScript(['sh', '-c', 'cat; echo "rc=$?"'], false), way);
+    const out = asSshdWould(shell, ['sh', '-c', 'cat; echo "rc=$?"'], way);
     expect(out.stderr).toMatch(new RegExp(`^${MARKERS.pgidPrefix}\\d+\\n`));
     expect(afterMarker(out.stdout, MARKERS.stdout)).toBe('rc=0\n');
   });
 
   it('passes the exit status through', () => {
-    expect(asSshdWould(shell, runnerScript(['sh', '-c', 'exit 7'], false), way).status).toBe(7);
+    expect(asSshdWould(shell, ['sh', '-c', 'exit 7'], way).status).toBe(7);
   });
 });
 

@@ -7,86 +7,106 @@ import { commandLine } from './shell-quote.js';
  * sshd runs an exec request's text with the user's login shell (`$SHELL -c text`), and login shells
  * disagree about quoting: tcsh expands `!` inside single quotes and ends a line at a quoted newline,
  * fish reads `\\` and `\'` inside single quotes. So the exec text holds only what every shell reads
- * alike, and only /bin/sh parses the real script (argv included, quoted for sh):
- * - inline: the script's bytes in one single-quoted word where every byte that any shell could read
- *   differently (`'`, `\`, `!`, newlines, non-ASCII...) is written `\0ooo`, which no shell touches inside
- *   single quotes, and /bin/sh turns back into bytes with `printf %b`. No extra round trip.
- * - on stdin, past {@link INLINE_LIMIT} (sshd and old shells limit one argument's length): the exec text
- *   is `/bin/sh -s` and the script is the channel's data.
+ * alike, and only /bin/sh parses the command:
+ * - inline (the usual case): `/bin/sh -c '<fixed wrapper>' sh ...` with each argument in single
+ *   quotes, as `P<arg>` when its bytes are all ones every shell takes literally there, otherwise as
+ *   `E<arg>` with each other byte written `\0ooo`, which no shell touches inside single quotes and
+ *   the wrapper decodes with `printf %b`. Plain arguments cost no extra process.
+ * - on stdin, past {@link INLINE_LIMIT} (sshd and old shells limit one argument's length): the exec
+ *   text is `/bin/sh -s` and a script setting the argv in sh quoting is the channel's data.
  * Startup files of the login shell (.tcshrc, config.fish, a chatty .bashrc) may print before /bin/sh
- * starts: markers on both streams say where the command's own output begins, and their absence means
- * the runner itself never started.
+ * starts: marker lines with a per-run nonce on both streams say where the command's own output begins,
+ * and their absence means the runner itself never started.
  */
 
 /** The exec text when the script travels on stdin. */
 export const STDIN_EXEC_TEXT = '/bin/sh -s';
 
-/** Exec texts up to this many bytes carry the script inline; longer scripts go on stdin. */
+/** Exec texts up to this many bytes carry the command inline; longer ones go on stdin. */
 export const INLINE_LIMIT = 16 * 1024;
+
+/** Inline commands have at most this many escaped arguments; more go on stdin. */
+export const INLINE_ESCAPED = 8;
 
 /** Bytes every login shell reads literally inside single quotes (no `!`, `^`, backslash, quote, newline or 8-bit). */
 const LITERAL = /^[A-Za-z0-9 _.,:;=+\-/$"(){}<>|&[\]*?@%~#]$/;
 const LITERAL_BYTES = new Set(Array.from({ length: 128 }, (_, byte) => byte).filter((byte) => LITERAL.test(String.fromCharCode(byte))));
 
-/** The script's bytes as one word for inside single quotes, escaped for printf's %b (`\0ooo`). */
-export function inlineWord(script: string): string {
+/** Whether every shell reads `text` the same inside single quotes. */
+export const isLiteral = (text: string): boolean => [...Buffer.from(text, 'utf8')].every((byte) => LITERAL_BYTES.has(byte));
+
+/** One argument as a single-quoted word of the exec text: `P` + the argument, or `E` + it escaped for printf's %b. */
+export function inlineArg(arg: string): string {
+  if (isLiteral(arg)) return `'P${arg}'`;
   let word = '';
-  for (const byte of Buffer.from(script, 'utf8')) {
-    word += LITERAL_BYTES.has(byte) ? String.fromCharCode(byte) : `\\0${byte.toString(8).padStart(3, '0')}`;
-  }
-  return word;
+  for (const byte of Buffer.from(arg, 'utf8')) word += LITERAL_BYTES.has(byte) ? String.fromCharCode(byte) : `\\0${byte.toString(8).padStart(3, '0')}`;
+  return `'E${word}'`;
+}
+
+export interface RunnerMarkers {
+  /** First stdout line: what came before it is the login shell's, not the command's. */
+  stdout: string;
+  /** Start of the first stderr line, followed by the command's process group (for cancel and time limits). */
+  pgidPrefix: string;
+  /** After sudo let us in: without it, sudo itself failed (password, no sudo, not allowed). */
+  sudo: string;
+}
+
+export const markersFor = (nonce: string): RunnerMarkers => ({ stdout: `BL${nonce}:OUT\n`, pgidPrefix: `BL${nonce}:PGID:`, sudo: `BL${nonce}:SUDO\n` });
+
+/** Run under sudo, this reports that sudo let the command in, then becomes it ($0 is the marker's stem). */
+const SUDO_INNER = 'echo "$0:SUDO" >&2; exec "$@"';
+
+/**
+ * The wrapper's lines, fixed text apart from the nonce: set `n`, report the process group (sshd starts
+ * every session in its own group, so killing it on cancel takes everything the command started), take
+ * the sudo script from $1, optionally decode the inline arguments, then become the command with stdin
+ * from /dev/null: nothing it runs can read the rest of a script, and nothing waits for input forever.
+ */
+function wrapperLines(nonce: string, sudo: boolean, decode: boolean): string[] {
+  return [
+    `n=BL${nonce}`,
+    // /proc/$$/stat's fifth field is the process group; ps where there is no /proc (BSD).
+    'if [ -r /proc/$$/stat ]; then read -r _ _ _ _ g _ < /proc/$$/stat; else g=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " "); fi',
+    'echo "$n:OUT"; echo "$n:PGID:$g" >&2',
+    'i=$1; shift',
+    // `x` keeps a decoded argument's trailing newlines from command substitution.
+    ...(decode ? ['for a in "$@"; do shift; case $a in P*) set -- "$@" "${a#P}";; *) x=$(printf "%bx" "${a#E}"); set -- "$@" "${x%x}";; esac; done'] : []),
+    ...(sudo
+      ? ['command -v sudo >/dev/null 2>&1 || { echo "sudo: not installed on this server" >&2; exit 127; }', 'exec sudo -n -- /bin/sh -c "$i" "$n" "$@" </dev/null']
+      : ['exec "$@" </dev/null']),
+  ];
 }
 
 export interface RunnerRequest {
   /** What goes in the exec request: the same under sh, bash, zsh, ksh, csh/tcsh and fish. */
   execText: string;
-  /** What goes on the channel's stdin before it is closed ('' when the script is inline). */
+  /** What goes on the channel's stdin before it is closed ('' when the command is inline). */
   stdin: string;
+  markers: RunnerMarkers;
 }
 
-/** How to send `script` to /bin/sh past the login shell. */
-export function runnerRequest(script: string, inlineLimit = INLINE_LIMIT): RunnerRequest {
-  const execText = `/bin/sh -c 'eval "$(printf %b "$1")"' sh '${inlineWord(script)}'`;
-  return execText.length <= inlineLimit ? { execText, stdin: '' } : { execText: STDIN_EXEC_TEXT, stdin: script };
+export interface RunnerOptions {
+  /** Makes the markers unguessable to the login shell's startup files; random per run by default. */
+  nonce: string;
+  inlineLimit?: number;
+  inlineEscaped?: number;
 }
 
-/** Marker lines start with the record separator (0x1e), which no ordinary output begins a line with. */
-const RS = '\u001e';
-export const MARKERS = {
-  /** First stdout line: what came before it is the login shell's, not the command's. */
-  stdout: `${RS}BLOUT\n`,
-  /** First stderr line, with the process group the command runs in (for cancel and time limits). */
-  pgidPrefix: `${RS}BLPGID:`,
-  /** After sudo let us in: without it, sudo itself failed (password, no sudo, not allowed). */
-  sudo: `${RS}BLSUDO\n`,
-} as const;
-
-/**
- * The script /bin/sh reads on stdin. The argv is set with `set --` in sh quoting, then the process
- * group is reported (sshd starts every session in its own group, so killing it on cancel takes
- * everything the command started), and the command replaces the shell with stdin from /dev/null:
- * nothing the command runs can read the rest of the script, and nothing waits for input forever.
- */
-export function runnerScript(argv: readonly string[], sudo: boolean): string {
-  const set = `set -- ${commandLine(argv)}`;
-  const report = [
-    // /proc/$$/stat's fifth field is the process group; ps where there is no /proc (BSD).
-    `if [ -r /proc/$$/stat ]; then read -r _ _ _ _ g _ < /proc/$$/stat; else g=$(ps -o pgid= -p $$ 2>/dev/null | tr -d ' '); fi`,
-    `printf '\\036BLOUT\\n'; printf '\\036BLPGID:%s\\n' "$g" >&2`,
-  ].join('\n');
-  const run = sudo
-    ? [
-        `command -v sudo >/dev/null 2>&1 || { echo 'sudo: not installed on this server' >&2; exit 127; }`,
-        `exec sudo -n -- /bin/sh -c 'printf "\\036BLSUDO\\n" >&2; exec "$@"' backline "$@" </dev/null`,
-      ].join('\n')
-    : 'exec "$@" </dev/null';
-  return `${set}\n${report}\n${run}\n`;
-}
-
-/** A fixed script with its own argv, run without markers (the kill of a process group). */
-export function plainScript(argv: readonly string[], sudo: boolean): string {
-  const set = `set -- ${commandLine(argv)}`;
-  return `${set}\n${sudo ? 'exec sudo -n -- "$@" </dev/null' : 'exec "$@" </dev/null'}\n`;
+/** How to run argv with /bin/sh past the login shell, optionally under `sudo -n`. */
+export function runnerRequest(argv: readonly string[], sudo: boolean, options: RunnerOptions): RunnerRequest {
+  if (argv.length === 0) throw new Error('runnerRequest: argv is empty; there is no command to run');
+  if (!/^[A-Za-z0-9]{6,64}$/.test(options.nonce)) throw new Error('runnerRequest: the nonce must be 6 to 64 letters or digits');
+  for (const arg of argv) if (arg.includes('\0')) throw new Error(`Cannot pass an argument containing a NUL byte: ${JSON.stringify(arg.slice(0, 80))}`);
+  const markers = markersFor(options.nonce);
+  const inner = sudo ? SUDO_INNER : '';
+  const words = argv.map(inlineArg);
+  const execText = `/bin/sh -c '${wrapperLines(options.nonce, sudo, true).join('; ')}' sh '${inner}' ${words.join(' ')}`;
+  // Each escaped argument costs /bin/sh a printf in a subshell: past a few, one script on stdin is cheaper.
+  const escaped = words.filter((word) => word.startsWith("'E")).length;
+  if (execText.length <= (options.inlineLimit ?? INLINE_LIMIT) && escaped <= (options.inlineEscaped ?? INLINE_ESCAPED)) return { execText, stdin: '', markers };
+  const script = [`set -- ${commandLine([inner, ...argv])}`, ...wrapperLines(options.nonce, sudo, false)].join('\n');
+  return { execText: STDIN_EXEC_TEXT, stdin: `${script}\n`, markers };
 }
 
 /**
