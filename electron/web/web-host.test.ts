@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { invokePath, LAUNCH_TOKEN_PARAM, webPaths } from '../../shared/bridge.js';
 import type { MethodName } from '../../shared/contract/index.js';
@@ -138,6 +138,28 @@ describe('web host', () => {
     expect(dotted.status).toBe(404);
     expect(reply.status).toBe(404);
     expect(reply.body).not.toContain('SQLite');
+  });
+
+  it('answers a malformed % escape with 404, in a page path and in a method name, and logs no stack', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const page = await send('/%E0%A4%A', { headers: authed() });
+      const asset = await send('/assets/%zz.js', { headers: authed() });
+      const call = await send(`${webPaths.invoke}%E0`, { method: 'POST', headers: authed(), body: '{}' });
+      expect([page.status, asset.status, call.status]).toEqual([404, 404, 404]);
+      expect(JSON.parse(call.body)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('answers a request target that is not a path with 400, and keeps serving', async () => {
+    for (const target of ['http://[', 'http://[::1', '*']) {
+      const reply = await send(target, { headers: authed() });
+      expect(reply.status, target).toBe(400);
+    }
+    expect((await invoke('tickets.list', {})).status).toBe(200);
   });
 
   it('pushes events over the WebSocket to our origin only', async () => {

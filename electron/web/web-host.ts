@@ -7,6 +7,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 import { BacklineError, errorCodes, type WireError } from '../../shared/errors.js';
 import type { Core } from '../core/core.js';
 import { guardHostAndOrigin, guardRequest, tokenCookieName, tokensEqual } from './request-guard.js';
+import { decodePath, requestUrl } from './request-url.js';
 import { readRendererFile } from './static-files.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -67,9 +68,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let port = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const isApi = url.pathname.startsWith(webPaths.api);
+    let isApi = false;
     try {
+      const url = requestUrl(req.url);
+      isApi = url.pathname.startsWith(webPaths.api);
       // Opening the printed URL: trade the token for an HttpOnly cookie and drop it from the address bar.
       const offered = url.searchParams.get(LAUNCH_TOKEN_PARAM);
       if (!isApi && req.method === 'GET' && offered !== null) {
@@ -101,7 +103,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         } catch {
           throw new BacklineError('VALIDATION_FAILED', 'The request body is not valid JSON.', { hint: 'Nothing was changed.' });
         }
-        const result = await core.dispatch(decodeURIComponent(url.pathname.slice(webPaths.invoke.length)), input, { shell: 'browser' });
+        const name = decodePath(url.pathname.slice(webPaths.invoke.length));
+        if (name === null) throw new BacklineError('UNKNOWN_METHOD', `${url.pathname} names no action: its % escapes are malformed.`);
+        const result = await core.dispatch(name, input, { shell: 'browser' });
         if (result.ok) send(res, 200, 'application/json', JSON.stringify(result));
         else sendError(res, result.error);
         return;
@@ -118,11 +122,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    // handle answers every error itself; this catches only a failure to answer, which must not take the host down.
+    handle(req, res).catch((error: unknown) => {
+      console.error('[backline] web host could not answer:', error);
+      res.destroy();
+    });
+  });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     try {
-      if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== webPaths.events) throw new BacklineError('NOT_FOUND');
+      if (requestUrl(req.url).pathname !== webPaths.events) throw new BacklineError('NOT_FOUND');
       guardRequest(req, port, token, true);
     } catch (error) {
       const wire = error instanceof BacklineError ? error.toWire() : new BacklineError('INTERNAL').toWire();
