@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -176,5 +177,103 @@ describe('web host', () => {
     await invoke('tickets.create', { id: 'TKT-2', title: 'Events' });
     expect(await received).toMatchObject({ event: 'audit.appended', payload: { action: 'ticket.created' } });
     socket.close();
+  });
+
+  describe('survives any WebSocket frame', () => {
+    // An error nobody listens for is thrown out of the socket's data handler: in the real process, the end of it.
+    const uncaught: unknown[] = [];
+    const monitor = (error: unknown): void => void uncaught.push(error);
+    beforeEach(() => {
+      uncaught.length = 0;
+      process.on('uncaughtExceptionMonitor', monitor);
+    });
+    afterEach(() => {
+      process.off('uncaughtExceptionMonitor', monitor);
+    });
+
+    /** A client frame as the RFC builds it: FIN + opcode, then the length, then (if masked) a zero mask and the payload. */
+    function frame(first: number, payload: Buffer, { masked = true, length = payload.length }: { masked?: boolean; length?: number | bigint } = {}): Buffer {
+      const maskBit = masked ? 0x80 : 0;
+      let header: Buffer;
+      if (typeof length === 'bigint' || length > 0xffff) {
+        header = Buffer.alloc(10);
+        header[1] = maskBit | 127;
+        header.writeBigUInt64BE(BigInt(length), 2);
+      } else if (length > 125) {
+        header = Buffer.alloc(4);
+        header[1] = maskBit | 126;
+        header.writeUInt16BE(length, 2);
+      } else {
+        header = Buffer.alloc(2);
+        header[1] = maskBit | length;
+      }
+      header[0] = first;
+      return Buffer.concat([header, masked ? Buffer.alloc(4) : Buffer.alloc(0), payload]);
+    }
+
+    /** Opens the events socket by hand, so the test can write any bytes after the handshake. */
+    function openRawSocket(): Promise<{ socket: Socket; closed: Promise<void> }> {
+      return new Promise((resolve, reject) => {
+        const socket = connect(host.port, '127.0.0.1');
+        const closed = new Promise<void>((done) => socket.on('close', () => done()));
+        socket.on('error', () => undefined);
+        let head = '';
+        const onData = (chunk: Buffer): void => {
+          head += chunk.toString('latin1');
+          if (!head.includes('\r\n\r\n')) return;
+          socket.off('data', onData);
+          if (head.startsWith('HTTP/1.1 101')) resolve({ socket, closed });
+          else reject(new Error(`no upgrade: ${head}`));
+        };
+        socket.on('data', onData);
+        const headers = {
+          Host: `127.0.0.1:${host.port}`,
+          Upgrade: 'websocket',
+          Connection: 'Upgrade',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Version': '13',
+          Origin: origin(),
+          Cookie: authed().Cookie,
+        };
+        socket.write(`GET ${webPaths.events} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+      });
+    }
+
+    it.each([
+      ['an oversized message', frame(0x81, Buffer.alloc(0), { length: 1024 * 1024 })],
+      ['a length past 2^53', frame(0x82, Buffer.alloc(0), { length: 2n ** 63n })],
+      ['a reserved opcode', frame(0x83, Buffer.from('hi'))],
+      ['a reserved control opcode', frame(0x8b, Buffer.alloc(0))],
+      ['text that is not UTF-8', frame(0x81, Buffer.from([0xc3, 0x28, 0xff, 0xfe]))],
+      ['an unmasked client frame', frame(0x81, Buffer.from('hi'), { masked: false })],
+      ['RSV bits with no extension', frame(0xc1, Buffer.from('hi'))],
+      ['a fragmented ping', frame(0x09, Buffer.from('hi'))],
+      ['a control frame over 125 bytes', frame(0x89, Buffer.alloc(200))],
+      ['a continuation with nothing to continue', frame(0x80, Buffer.from('hi'))],
+      ['a close with an invalid code', frame(0x88, Buffer.from([0x03, 0xe7]))],
+    ])('closes the socket on %s and keeps serving', async (_what, bytes) => {
+      const { socket, closed } = await openRawSocket();
+      socket.write(bytes);
+      await closed;
+      expect(uncaught).toEqual([]);
+      expect((await invoke('tickets.list', {})).status).toBe(200);
+      const again = await openRawSocket();
+      again.socket.destroy();
+      await again.closed;
+    });
+
+    it('keeps serving when a client resets the connection mid-handshake or mid-frame', async () => {
+      const { socket, closed } = await openRawSocket();
+      socket.write(frame(0x81, Buffer.alloc(0), { length: 1000 }).subarray(0, 8));
+      socket.resetAndDestroy();
+      await closed;
+      const half = connect(host.port, '127.0.0.1');
+      half.on('error', () => undefined);
+      await new Promise<void>((resolve) => half.on('connect', () => resolve()));
+      half.write(`GET ${webPaths.events} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\n`);
+      half.resetAndDestroy();
+      expect((await invoke('tickets.list', {})).status).toBe(200);
+      expect(uncaught).toEqual([]);
+    });
   });
 });

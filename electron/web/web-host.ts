@@ -131,6 +131,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
+    // A client that resets the connection, before or after the handshake, must not take the host down.
+    socket.on('error', () => socket.destroy());
     try {
       if (requestUrl(req.url).pathname !== webPaths.events) throw new BacklineError('NOT_FOUND');
       guardRequest(req, port, token, true);
@@ -142,6 +144,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const unsubscribe = core.events.subscribe((event, payload) => ws.send(JSON.stringify({ event, payload })));
       ws.on('close', unsubscribe);
+      // A frame ws cannot accept (oversized, reserved opcode, bad UTF-8, unmasked...) is an error event, after
+      // which ws closes the socket with the right code; with no listener it would be thrown and end the process.
+      ws.on('error', () => ws.terminate());
       // The socket carries events only; anything the page sends is ignored.
       ws.on('message', () => undefined);
     });
