@@ -243,9 +243,14 @@ export function cidrContains(block: string, address: string): boolean {
   return b.ok && a.ok && blockContains(b.value, a.value);
 }
 
+/** A host as written before `:port` or after `user@`: an IPv6 address in brackets, anything else as is. */
+export function bracketHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** `203.0.113.7:80`, `[2001:db8::1]:443`, `feeds.example.net:80`: how clients write a host and port. */
 export function hostPort(host: string, port: number): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return `${bracketHost(host)}:${port}`;
 }
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIpAddress } from './address.js';
 import { ticketIdSchema, timestampSchema } from './ticket.js';
 
 /**
@@ -10,7 +11,13 @@ export const hostSchema = z
   .trim()
   .min(1, 'Give a host name, address or ~/.ssh/config alias.')
   .max(253)
-  .regex(/^(?!-)[A-Za-z0-9._:%-]+$/, 'A host is a name, an address or an ssh config alias: letters, digits, dots, dashes and colons only.');
+  .regex(/^(?!-)[A-Za-z0-9._:%-]+$/, 'A host is a name, an address or an ssh config alias: letters, digits, dots, dashes and colons only.')
+  .superRefine((host, ctx) => {
+    // What is meant as an address is checked by the one address parser; a link-local zone (fe80::1%eth0) is a real SSH target.
+    if (!host.includes(':') && !/^[\d.]+$/.test(host)) return;
+    const parsed = parseIpAddress(host.replace(/%[A-Za-z0-9._-]+$/, ''));
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  });
 
 export const portSchema = z.number().int().min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.');
 

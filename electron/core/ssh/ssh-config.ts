@@ -7,6 +7,7 @@
  *
  * Pure: file reading is injected (ConfigReader), so this is tested on strings and checked against `ssh -G`.
  */
+import { bracketHost } from '../../../shared/domain/address.js';
 
 export interface ConfigReader {
   /** Contents of the file, or undefined if it does not exist (a missing Include is not an error in ssh). */
@@ -656,8 +657,7 @@ function hopOverrides(hop: JumpHop): Overrides {
 }
 
 function hopLabel(hop: { host: string; user?: string | undefined; port?: number | undefined }): string {
-  const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host;
-  return `${hop.user !== undefined ? `${hop.user}@` : ''}${host}${hop.port !== undefined ? `:${hop.port}` : ''}`;
+  return `${hop.user !== undefined ? `${hop.user}@` : ''}${bracketHost(hop.host)}${hop.port !== undefined ? `:${hop.port}` : ''}`;
 }
 
 function chainText(chain: readonly ResolvedHost[]): string {

@@ -1,7 +1,7 @@
 import { Alert, Button, Checkbox, Code, Group, Modal, PasswordInput, Stack, Table, Text } from '@mantine/core';
 import { useAppInfo } from '../api/queries.js';
 import { useState, type FormEvent } from 'react';
-import { hostPort, secretsOf } from './connectErrors.js';
+import { keyHostPort, secretsOf } from './connectErrors.js';
 import type { ConnectDialog, ConnectFlow } from './useConnectFlow.js';
 
 function UnknownHostKey({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 'unknown-host' }>; flow: ConnectFlow }) {
@@ -15,7 +15,7 @@ function UnknownHostKey({ dialog, flow }: { dialog: Extract<ConnectDialog, { kin
           <Table.Tr>
             <Table.Th w={110}>Host</Table.Th>
             <Table.Td ff="monospace">
-              {hostPort(key)}
+              {keyHostPort(key)}
               {key.label !== key.host && (
                 <Text span size="xs" c="dimmed" ml={6}>
                   ({key.label}
@@ -74,7 +74,7 @@ function KeyTypeChanged({ dialog, flow }: { dialog: Extract<ConnectDialog, { kin
           <Table.Tr>
             <Table.Th w={130}>Host</Table.Th>
             <Table.Td ff="monospace">
-              {hostPort(key)}
+              {keyHostPort(key)}
               {key.label !== key.host && (
                 <Text span size="xs" c="dimmed" ml={6}>
                   ({key.label}

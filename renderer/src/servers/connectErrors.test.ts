@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectProblem, hostPort, recordedKeysOf, secretsOf, unknownHostKeyOf } from './connectErrors.js';
+import { connectProblem, keyHostPort, recordedKeysOf, secretsOf, unknownHostKeyOf } from './connectErrors.js';
 
 const fingerprint = 'SHA256:Gw+B8D3h0KnMNZPRPVl6NQalnnlRNylb4SCwixTvBGE';
 const detail = { host: '10.77.0.11', port: 22, label: 'web1', keyType: 'ssh-ed25519', keyBase64: 'AAAA', fingerprint };
@@ -59,8 +59,8 @@ describe('helpers', () => {
     expect(unknownHostKeyOf({ host: 'h', port: 2222, fingerprint })).toEqual({ host: 'h', port: 2222, label: 'h', keyType: 'unknown key type', fingerprint });
   });
   it('writes host:port as ssh does', () => {
-    expect(hostPort({ host: 'web1', port: 22 })).toBe('web1:22');
-    expect(hostPort({ host: '2001:db8::1', port: 22 })).toBe('[2001:db8::1]:22');
+    expect(keyHostPort({ host: 'web1', port: 22 })).toBe('web1:22');
+    expect(keyHostPort({ host: '2001:db8::1', port: 22 })).toBe('[2001:db8::1]:22');
   });
   it('sends only the secrets that were typed', () => {
     expect(secretsOf('', '')).toEqual({});

@@ -1,3 +1,4 @@
+import { hostPort } from '../../../shared/domain/address.js';
 import type { WireError } from '../../../shared/errors.js';
 
 /** What an unknown host key looked like, as servers.connect reported it (error.detail). */
@@ -79,8 +80,8 @@ export function connectProblem(error: WireError): ConnectProblem {
 }
 
 /** `host:port`, with brackets around IPv6 addresses as ssh writes them. */
-export function hostPort(key: Pick<UnknownHostKey, 'host' | 'port'>): string {
-  return key.host.includes(':') ? `[${key.host}]:${key.port}` : `${key.host}:${key.port}`;
+export function keyHostPort(key: Pick<UnknownHostKey, 'host' | 'port'>): string {
+  return hostPort(key.host, key.port);
 }
 
 /** The secrets to send: only what was typed, so blank fields do not overwrite what the session holds. */

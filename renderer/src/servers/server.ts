@@ -1,3 +1,4 @@
+import { hostPort } from '../../../shared/domain/address.js';
 import type { AuthMethod } from './serverForm.js';
 import type { ResolvedHop, Server } from '../../../shared/domain/server.js';
 
@@ -14,8 +15,7 @@ export function chainSummary(hops: readonly Pick<ResolvedHop, 'label'>[]): strin
 }
 
 export function hopAddress(hop: Pick<ResolvedHop, 'user' | 'host' | 'port'>): string {
-  const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host;
-  return `${hop.user}@${host}:${hop.port}`;
+  return `${hop.user}@${hostPort(hop.host, hop.port)}`;
 }
 
 export const authLabels: Record<AuthMethod, string> = {
