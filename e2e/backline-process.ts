@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { READY_PREFIX } from '../electron/web/ready-line.js';
-import { LAUNCH_TOKEN_PARAM } from '../shared/bridge.js';
+import { launchTokenOf } from '../shared/bridge.js';
 
 const CLI = join(import.meta.dirname, '..', 'build', 'electron', 'web', 'cli.js');
 
@@ -53,7 +53,7 @@ export class BacklineProcess {
       });
     });
     const parsed = new URL(url);
-    return { url, origin: parsed.origin, port: Number(parsed.port), token: parsed.searchParams.get(LAUNCH_TOKEN_PARAM) ?? '' };
+    return { url, origin: parsed.origin, port: Number(parsed.port), token: launchTokenOf(parsed.hash) ?? '' };
   }
 
   /** Ends the process; SIGKILL is a crash: nothing gets a chance to flush. */

@@ -33,7 +33,26 @@ export const webPaths = {
 export const invokePath = (method: string): string => webPaths.invoke + encodeURIComponent(method);
 
 /**
- * The query parameter that carries the launch token in the URL Backline prints: opening any page with
- * it trades the token for an HttpOnly cookie and redirects to the same page without it.
+ * The launch token travels in the fragment of the URL Backline prints (`http://127.0.0.1:<port>/#token=…`):
+ * a browser never sends a fragment over HTTP, so no server, not even ours, sees it in a request line,
+ * a log or a Referer. The page takes it from there and sends it as `Authorization: Bearer` on calls.
+ * There is no cookie: a browser hands cookies to every port of 127.0.0.1.
  */
 export const LAUNCH_TOKEN_PARAM = 'token';
+
+/** The URL to open: the page, with the token in its fragment. */
+export const launchUrl = (origin: string, token: string): string => `${origin}/#${LAUNCH_TOKEN_PARAM}=${token}`;
+
+/** The token in a URL fragment (`#token=…`, with or without the `#`), or null when it carries none. */
+export function launchTokenOf(fragment: string): string | null {
+  const match = new RegExp(`^#?${LAUNCH_TOKEN_PARAM}=([A-Za-z0-9_-]{1,200})$`).exec(fragment);
+  return match?.[1] ?? null;
+}
+
+/**
+ * Browsers cannot set headers on a WebSocket, so the events socket asks for two subprotocols: the one
+ * the host answers with, and one that carries the token (hex, so it is a valid protocol name).
+ */
+export const EVENTS_PROTOCOL = 'backline.events';
+export const TOKEN_PROTOCOL_PREFIX = 'backline.token.';
+export const eventsProtocols = (token: string): string[] => [EVENTS_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token];

@@ -1,22 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LAUNCH_TOKEN_PARAM } from '../../shared/bridge.js';
+import { LAUNCH_TOKEN_PARAM, TOKEN_PROTOCOL_PREFIX } from '../../shared/bridge.js';
 import { BacklineError } from '../../shared/errors.js';
-
-export const tokenCookieName = (port: number): string => `backline_token_${port}`;
 
 /** The names this host answers to. Anything else in Host is a DNS-rebinding attempt. */
 export const allowedHosts = (port: number): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
 export const allowedOrigins = (port: number): string[] => allowedHosts(port).map((host) => `http://${host}`);
-
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) cookies.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
-  return cookies;
-}
 
 export function tokensEqual(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
@@ -47,18 +36,29 @@ export function guardHostAndOrigin(req: IncomingMessage, port: number, requireOr
   }
 }
 
-/** The launch token, as a Bearer header or as the cookie set when the printed URL was opened. */
-export function guardToken(req: IncomingMessage, port: number, token: string): void {
+/** The token offered among a WebSocket's subprotocols (browsers cannot set headers on one). */
+function protocolToken(header: string | undefined): string | undefined {
+  return (header ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))
+    ?.slice(TOKEN_PROTOCOL_PREFIX.length);
+}
+
+/**
+ * The launch token, as a Bearer header (calls) or a subprotocol (the events socket). A cookie is never
+ * a credential here: browsers send cookies to every port of 127.0.0.1.
+ */
+export function guardToken(req: IncomingMessage, token: string): void {
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  const cookie = parseCookies(req.headers.cookie).get(tokenCookieName(port));
-  if (!tokensEqual(bearer, token) && !tokensEqual(cookie, token)) {
+  if (!tokensEqual(bearer, token) && !tokensEqual(protocolToken(req.headers['sec-websocket-protocol']), token)) {
     throw new BacklineError('UNAUTHORIZED', undefined, {
-      hint: `Open the URL with ?${LAUNCH_TOKEN_PARAM}=… that Backline printed when it started.`,
+      hint: `Open the URL (…/#${LAUNCH_TOKEN_PARAM}=…) that Backline printed when it started; the token changes at every launch.`,
     });
   }
 }
 
 export function guardRequest(req: IncomingMessage, port: number, token: string, requireOrigin: boolean): void {
   guardHostAndOrigin(req, port, requireOrigin);
-  guardToken(req, port, token);
+  guardToken(req, token);
 }

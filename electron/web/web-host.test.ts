@@ -4,11 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { invokePath, LAUNCH_TOKEN_PARAM, webPaths } from '../../shared/bridge.js';
+import { EVENTS_PROTOCOL, eventsProtocols, invokePath, launchTokenOf, webPaths } from '../../shared/bridge.js';
 import type { MethodName } from '../../shared/contract/index.js';
 import { createCore, type Core } from '../core/core.js';
 import { tempDir } from '../core/testing/temp-dir.js';
-import { tokenCookieName } from './request-guard.js';
 import { startWebHost, type WebHost } from './web-host.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -55,33 +54,39 @@ const origin = () => `http://127.0.0.1:${host.port}`;
 const authed = (extra: Record<string, string> = {}) => ({
   Origin: origin(),
   'Content-Type': 'application/json',
-  Cookie: `${tokenCookieName(host.port)}=${host.token}`,
+  Authorization: `Bearer ${host.token}`,
   ...extra,
 });
 const invoke = (method: MethodName, input: unknown, headers: Record<string, string> = authed()) =>
   send(invokePath(method), { method: 'POST', headers, body: JSON.stringify(input) });
 
 describe('web host', () => {
-  it('listens on 127.0.0.1 only and prints a URL carrying the token', () => {
-    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?${LAUNCH_TOKEN_PARAM}=${host.token}`);
+  it('listens on 127.0.0.1 only and prints a URL carrying the token in its fragment, which no request carries', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/#token=${host.token}`);
+    expect(launchTokenOf(new URL(host.url).hash)).toBe(host.token);
     expect(host.token).toMatch(/^[0-9a-f]{48}$/);
   });
 
-  it('trades the printed token for an HttpOnly, SameSite=Strict cookie and serves the app with the CSP', async () => {
-    const first = await send(`/?${LAUNCH_TOKEN_PARAM}=${host.token}`);
-    expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
-    expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    const page = await send('/', { headers: { Cookie: `${tokenCookieName(host.port)}=${host.token}` } });
+  it('serves the app with the CSP and no credential: the page holds no secret, and no cookie is set', async () => {
+    const page = await send('/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Backline</title>');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['set-cookie']).toBeUndefined();
   });
 
-  it('refuses the page without the token, or with a wrong one', async () => {
-    expect((await send('/')).status).toBe(401);
-    expect((await send(`/?${LAUNCH_TOKEN_PARAM}=guess`)).status).toBe(401);
+  it('never redirects, so a token in the query leads nowhere (was: /.//evil.example/?token=… redirected to //evil.example/)', async () => {
+    for (const path of [`/.//evil.example/?token=${host.token}`, `//evil.example/?token=${host.token}`, `/\\evil.example/?token=${host.token}`, `/?token=${host.token}`]) {
+      const reply = await send(path);
+      expect([200, 404], path).toContain(reply.status);
+      expect(reply.headers.location, path).toBeUndefined();
+      expect(reply.headers['set-cookie'], path).toBeUndefined();
+    }
+  });
+
+  it('serves the page only under our own host name (DNS rebinding)', async () => {
+    expect((await send('/', { headers: { Host: `rebind.example:${host.port}` } })).status).toBe(403);
   });
 
   it('answers a valid call', async () => {
@@ -91,17 +96,24 @@ describe('web host', () => {
   });
 
   it('refuses a call without the token, and changes nothing', async () => {
-    const { Cookie: _cookie, ...noToken } = authed();
+    const { Authorization: _token, ...noToken } = authed();
     const reply = await invoke('tickets.create', { id: 'TKT-1', title: 'x' }, noToken);
     expect(reply.status).toBe(401);
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(JSON.parse((await invoke('tickets.list', {})).body)).toEqual({ ok: true, value: [] });
   });
 
-  it('accepts the token as a Bearer header too', async () => {
-    const { Cookie: _cookie, ...rest } = authed();
-    const reply = await invoke('tickets.list', {}, { ...rest, Authorization: `Bearer ${host.token}` });
-    expect(reply.status).toBe(200);
+  it('takes no cookie as a credential, nor the token anywhere but the Authorization header', async () => {
+    const { Authorization: _token, ...rest } = authed();
+    for (const headers of [
+      { ...rest, Cookie: `backline_token_${host.port}=${host.token}` },
+      { ...rest, Authorization: `Basic ${host.token}` },
+      { ...rest, Authorization: `Bearer ${host.token}x` },
+    ]) {
+      expect((await invoke('tickets.list', {}, headers)).status).toBe(401);
+    }
+    const query = await send(`${invokePath('tickets.list')}?token=${host.token}`, { method: 'POST', headers: rest, body: '{}' });
+    expect(query.status).toBe(401);
   });
 
   it('refuses a foreign Origin even with the token (CSRF), and a missing one on API calls', async () => {
@@ -163,14 +175,18 @@ describe('web host', () => {
     expect((await invoke('tickets.list', {})).status).toBe(200);
   });
 
-  it('pushes events over the WebSocket to our origin only', async () => {
+  it('pushes events over the WebSocket to our origin only, authenticated by a subprotocol', async () => {
     const url = `ws://127.0.0.1:${host.port}${webPaths.events}`;
-    const refused = new WebSocket(url, { headers: { Cookie: authed().Cookie, Origin: 'http://evil.example' } });
-    const refusal = await new Promise<number>((resolve) => refused.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
-    expect(refusal).toBe(403);
+    const refusal = (socket: WebSocket) => new Promise<number>((resolve) => socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(await refusal(new WebSocket(url, eventsProtocols(host.token), { headers: { Origin: 'http://evil.example' } }))).toBe(403);
+    expect(await refusal(new WebSocket(url, [EVENTS_PROTOCOL], { headers: { Origin: origin() } }))).toBe(401);
+    expect(await refusal(new WebSocket(url, eventsProtocols('0'.repeat(48)), { headers: { Origin: origin() } }))).toBe(401);
+    expect(await refusal(new WebSocket(url, [EVENTS_PROTOCOL], { headers: { Origin: origin(), Cookie: `backline_token_${host.port}=${host.token}` } }))).toBe(401);
 
-    const socket = new WebSocket(url, { headers: { Cookie: authed().Cookie, Origin: origin() } });
+    const socket = new WebSocket(url, eventsProtocols(host.token), { headers: { Origin: origin() } });
     await new Promise((resolve) => socket.on('open', resolve));
+    // The host answers with the events protocol, never echoing the one that carries the token.
+    expect(socket.protocol).toBe(EVENTS_PROTOCOL);
     const received = new Promise<{ event: string; payload: { action: string } }>((resolve) =>
       socket.on('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as { event: string; payload: { action: string } })),
     );
@@ -233,7 +249,7 @@ describe('web host', () => {
           'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
           'Sec-WebSocket-Version': '13',
           Origin: origin(),
-          Cookie: authed().Cookie,
+          'Sec-WebSocket-Protocol': eventsProtocols(host.token).join(', '),
         };
         socket.write(`GET ${webPaths.events} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
       });

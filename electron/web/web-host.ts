@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { LAUNCH_TOKEN_PARAM, webPaths } from '../../shared/bridge.js';
+import { EVENTS_PROTOCOL, launchUrl, webPaths } from '../../shared/bridge.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 import { BacklineError, errorCodes, type WireError } from '../../shared/errors.js';
 import type { Core } from '../core/core.js';
-import { guardHostAndOrigin, guardRequest, tokenCookieName, tokensEqual } from './request-guard.js';
+import { guardHostAndOrigin, guardRequest } from './request-guard.js';
 import { decodePath, requestUrl } from './request-url.js';
 import { readRendererFile } from './static-files.js';
 
@@ -21,7 +21,7 @@ export interface WebHostOptions {
 }
 
 export interface WebHost {
-  /** The URL to open, carrying the launch token. */
+  /** The URL to open, carrying the launch token in its fragment. */
   url: string;
   port: number;
   token: string;
@@ -32,7 +32,7 @@ const securityHeaders = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
-  // The token travels in the first URL; never let it leak in a Referer.
+  // The token is in a fragment, which no Referer carries; and no path of ours is anyone else's business.
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
@@ -72,24 +72,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     try {
       const url = requestUrl(req.url);
       isApi = url.pathname.startsWith(webPaths.api);
-      // Opening the printed URL: trade the token for an HttpOnly cookie and drop it from the address bar.
-      const offered = url.searchParams.get(LAUNCH_TOKEN_PARAM);
-      if (!isApi && req.method === 'GET' && offered !== null) {
-        guardHostAndOrigin(req, port, false);
-        if (!tokensEqual(offered, token)) {
-          throw new BacklineError('UNAUTHORIZED', 'That token is not the one this Backline printed.', {
-            hint: 'Use the URL from the most recent start; tokens change at every launch.',
-          });
-        }
-        url.searchParams.delete(LAUNCH_TOKEN_PARAM);
-        send(res, 303, 'text/plain', 'Signed in', {
-          Location: url.pathname + url.search + url.hash,
-          'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        });
-        return;
-      }
-      guardRequest(req, port, token, isApi);
       if (isApi) {
+        guardRequest(req, port, token, true);
         if (req.method !== 'POST' || !url.pathname.startsWith(webPaths.invoke)) {
           throw new BacklineError('UNKNOWN_METHOD', `${req.method ?? ''} ${url.pathname} is not part of Backline's API.`);
         }
@@ -110,6 +94,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         else sendError(res, result.error);
         return;
       }
+      // The page itself holds no secret and needs no token (the token is in the fragment, which is never
+      // sent): it only has to name our host, so a rebound name gets nothing.
+      guardHostAndOrigin(req, port, false);
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new BacklineError('UNKNOWN_METHOD', `${req.method ?? ''} is not served here.`);
       const file = await readRendererFile(options.rendererDir, url.pathname);
       if (!file) throw new BacklineError('NOT_FOUND', `${url.pathname} is not part of Backline.`);
@@ -129,7 +116,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.destroy();
     });
   });
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // The page asks for the events protocol and one carrying the token; only the first is ever answered.
+    handleProtocols: (offered) => (offered.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
+  });
   server.on('upgrade', (req, socket, head) => {
     // A client that resets the connection, before or after the handshake, must not take the host down.
     socket.on('error', () => socket.destroy());
@@ -159,7 +151,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}/?${LAUNCH_TOKEN_PARAM}=${token}`,
+    url: launchUrl(`http://127.0.0.1:${port}`, token),
     port,
     token,
     close: async () => {

@@ -1,4 +1,4 @@
-import { invokePath, webPaths, type BacklineBridge, type WireResult } from '../../../shared/bridge.js';
+import { eventsProtocols, invokePath, webPaths, type BacklineBridge, type WireResult } from '../../../shared/bridge.js';
 import { BacklineError, isErrorCode, type WireError } from '../../../shared/errors.js';
 
 function asWireResult(body: unknown, status: number): WireResult {
@@ -8,16 +8,17 @@ function asWireResult(body: unknown, status: number): WireResult {
 }
 
 /**
- * The browser shell's bridge: calls are POSTs to the web host (authenticated by the cookie it set when
- * the printed URL was opened), events arrive on one WebSocket that reconnects if the host restarts.
+ * The browser shell's bridge: calls are POSTs to the web host carrying the launch token as
+ * `Authorization: Bearer`; events arrive on one WebSocket, which carries the token as a subprotocol
+ * (browsers cannot set its headers) and reconnects if the host restarts. No cookie is involved.
  */
-export function createWebBridge(location: Location = window.location): BacklineBridge {
+export function createWebBridge(token: () => string | null, location: Location = window.location): BacklineBridge {
   const listeners = new Set<(event: string, payload: unknown) => void>();
   let socket: WebSocket | null = null;
   let retry = 0;
 
   const connect = (): void => {
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${webPaths.events}`);
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${webPaths.events}`, eventsProtocols(token() ?? ''));
     socket = ws;
     ws.onopen = () => {
       retry = 0;
@@ -38,9 +39,10 @@ export function createWebBridge(location: Location = window.location): BacklineB
       try {
         response = await fetch(invokePath(method), {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token() ?? ''}` },
           body: JSON.stringify(input ?? {}),
-          credentials: 'same-origin',
+          credentials: 'omit',
+          cache: 'no-store',
         });
       } catch {
         return {
