@@ -4,7 +4,7 @@
 # workstation, 20 connections at once, nothing listening outside the lab's addresses, the web
 # heads behind feeds.lab.test as the customer servers see them, the customer's firewall, the
 # customer users with tcsh, fish and zsh login shells (and bl-chatty's noisy .bashrc), and web3's
-# MaxSessions.
+# MaxSessions, IPv6 on the dual-stack hosts and heads, and web2's saved rules (netfilter-persistent).
 #   sudo bash e2e/lab/check.sh
 # Exit status 0 when every check passes. Contacts only lab addresses: a check that must fail to
 # reach db1 from the root namespace binds to the lab's bridge, so no packet can leave by eth0.
@@ -37,6 +37,14 @@ for h in "${HOSTS[@]}"; do
   [[ $net == public ]] || continue
   out=$(as_key lab_root "root@$addr" hostname 2>&1)
   if [[ $out == "$name" ]]; then ok "root@$addr ($name) by key: hostname is $out"; else bad "root@$addr by key" "$out"; fi
+  v6=$(addr6_of "$name" "$addr")
+  [[ -n $v6 ]] || continue
+  out=$(as_key lab_root "root@$v6" 'hostname; echo ${SSH_CONNECTION%% *}' 2>&1)
+  if [[ $out == "$name"$'\n'"$LAB_BRIDGE_ADDR6" ]]; then
+    ok "root@$v6 ($name) by key over IPv6: hostname is $name, the session comes from $LAB_BRIDGE_ADDR6"
+  else
+    bad "root@$v6 by key over IPv6" "$out"
+  fi
 done
 
 # 2. bl-deploy by key: passwordless sudo.
@@ -121,6 +129,8 @@ for h in "${HOSTS[@]}"; do
   IFS='|' read -r name ns addr _ priv <<<"$h"
   want="$addr:$LAB_SSH_PORT"
   [[ -n $priv ]] && want+=" $priv:$LAB_SSH_PORT"
+  v6=$(addr6_of "$name" "$addr")
+  [[ -n $v6 ]] && want+=" [$v6]:$LAB_SSH_PORT"
   got=$(ip netns exec "$ns" ss -Hltn | awk '{print $4}' | sort | tr '\n' ' ')
   want=$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')
   if [[ $got == "$want" ]]; then ok "$name listens only on ${got% }"; else bad "$name listens on: $got (want $want)"; fi
@@ -128,7 +138,8 @@ done
 mapfile -t HEADS < <(lab_heads)
 for h in "${HEADS[@]}"; do
   IFS='|' read -r name ns addr _ <<<"$h"
-  want=$(for port in $LAB_HEAD_PORTS; do echo "$addr:$port"; done | sort | tr '\n' ' ')
+  v6=$(addr6_of "$name" "$addr")
+  want=$(for port in $LAB_HEAD_PORTS; do echo "$addr:$port"; [[ -z $v6 ]] || echo "[$v6]:$port"; done | sort | tr '\n' ' ')
   got=$(ip netns exec "$ns" ss -Hltn | awk '{print $4}' | sort | tr '\n' ' ')
   if [[ $got == "$want" ]]; then ok "web head $name listens only on ${got% }"; else bad "web head $name listens on: $got (want $want)"; fi
 done
@@ -144,7 +155,7 @@ if [[ $(sysctl -n net.ipv4.ip_forward) == 0 ]]; then ok "root namespace: ip_forw
 #    and host.conf), and each head answers on its own on every port: the good ones 200, the bad
 #    one 400 with its whole filler body. The name resolves nowhere else (asked of /etc/hosts only:
 #    a DNS query would leave the lab).
-want_addrs=$(lab_heads | cut -d'|' -f3 | sort | tr '\n' ' ')
+want_addrs=$(lab_heads | while IFS='|' read -r hname _ haddr _; do echo "$haddr"; addr6_of "$hname" "$haddr"; done | sort | tr '\n' ' ')
 for c in $LAB_FEEDS_CLIENTS; do
   out=$(as_key lab_root "root@$(addr_of "$c")" "getent ahosts $LAB_FEEDS_NAME" 2>&1)
   got=$(awk '{print $1}' <<<"$out" | sort -u | tr '\n' ' ')
@@ -168,6 +179,11 @@ for h in "${HEADS[@]}"; do
       bad "web1: curl $url ($name) should answer $code with $size bytes" "$out"
     fi
   done
+  v6=$(addr6_of "$name" "$addr")
+  [[ -n $v6 ]] || continue
+  url="http://[$v6]:${LAB_HEAD_PORTS%% *}/"
+  out=$(as_key lab_root "root@$WEB1" "curl -s -o /dev/null --max-time 30 -w '%{http_code} %{size_download}' '$url'" 2>&1)
+  if [[ $out == "$code $size" ]]; then ok "web1: curl $url ($name, IPv6) answers $code with $size bytes"; else bad "web1: curl $url ($name, IPv6)" "$out"; fi
 done
 
 # 10. The customer's own firewall on the customer servers (iptables and ip6tables): INPUT
@@ -250,6 +266,42 @@ for entry in $LAB_HOST_MAX_SESSIONS; do
   fi
   rm -rf "$tmp"
 done
+
+# 13. IPv6 only where the lab put it: the dual-stack hosts and heads and the bridge carry their
+#     fd77:: address and no link-local one (no chatter); every other lab interface has no IPv6.
+got=$(ip -6 -o addr show dev "$LAB_BRIDGE" | awk '{print $4}' | tr '\n' ' ')
+if [[ $got == "$LAB_BRIDGE_ADDR6/$LAB_PREFIX6 " ]]; then ok "$LAB_BRIDGE has $got(IPv6, no link-local)"; else bad "$LAB_BRIDGE's IPv6 addresses: $got"; fi
+for h in "${HOSTS[@]}" "${HEADS[@]}"; do
+  IFS='|' read -r name ns addr _ <<<"$h"
+  v6=$(addr6_of "$name" "$addr")
+  got=$(ip -n "$ns" -6 -o addr show | awk '{print $4}' | tr '\n' ' ')
+  want=${v6:+$v6/$LAB_PREFIX6 }
+  [[ $name == fleet* && $got == "$want" ]] && continue # 20 lines of "no IPv6" say nothing
+  if [[ $got == "$want" ]]; then ok "$name: IPv6 ${want:-none}"; else bad "$name's IPv6 addresses: '$got' (want '$want')"; fi
+done
+
+# 14. Saved rules (netfilter-persistent): every host has its own /etc/iptables; on the persistent
+#     hosts it holds the customer's rules, saved as `netfilter-persistent save` writes them, and a
+#     session there sees exactly that file; the others' is empty, and this machine's own has none.
+for h in "${HOSTS[@]}"; do
+  IFS='|' read -r name ns addr net _ <<<"$h"
+  [[ $net == public && $name != fleet* ]] || continue
+  out=$(as_key lab_root "root@$addr" 'command -v netfilter-persistent; ls /etc/iptables' 2>&1)
+  if is_persistent_host "$name"; then
+    if [[ $out == */netfilter-persistent$'\n'"rules.v4"$'\n'"rules.v6" ]] \
+      && [[ $(as_key lab_root "root@$addr" 'sha256sum < /etc/iptables/rules.v4') == "$(sha256sum </etc/netns/"$ns"/iptables/rules.v4)" ]] \
+      && grep -qF -- "--comment \"$LAB_CUSTOMER_RULE_MARK" "/etc/netns/$ns/iptables/rules.v4"; then
+      ok "$name: /etc/iptables/rules.v4 and rules.v6 are its own (/etc/netns/$ns/iptables), with the customer's rules"
+    else
+      bad "$name: its saved rules in /etc/iptables" "$out"
+    fi
+  elif [[ $out == */netfilter-persistent ]]; then
+    ok "$name: netfilter-persistent is installed, its /etc/iptables holds no saved rules"
+  else
+    bad "$name: /etc/iptables should be its own and empty" "$out"
+  fi
+done
+if compgen -G '/etc/iptables/rules.v*' >/dev/null; then warn "this machine has saved rules in /etc/iptables (not the lab's)"; else ok "this machine's own /etc/iptables holds no rules of the lab"; fi
 
 echo
 if ((FAIL)); then

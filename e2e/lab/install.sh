@@ -5,11 +5,25 @@ set -euo pipefail
 
 # curl: check.sh asks the web heads from a customer server, as the customer's PHP would.
 # tcsh, fish, zsh: the login shells of the customer users bl-tcsh, bl-fish and bl-zsh (issue 9).
-PACKAGES=(openssh-server openssh-client iproute2 iptables sudo sshpass util-linux procps curl tcsh fish zsh)
+# netfilter-persistent, iptables-persistent: web2 restores its rules at "boot" from its own
+# /etc/iptables/rules.v4 (issue 10: blocks that expire or are removed must not come back).
+PACKAGES=(openssh-server openssh-client iproute2 iptables sudo sshpass util-linux procps curl tcsh fish zsh
+  netfilter-persistent iptables-persistent)
 
 if [[ $EUID -ne 0 ]]; then
   echo "install.sh: needs root (try: sudo bash e2e/lab/install.sh)" >&2
   exit 1
+fi
+
+# iptables-persistent's postinst saves the host's own rules to /etc/iptables/rules.v{4,6} unless
+# told not to (its debconf default is yes). The host's rules are not the lab's business, and a
+# rules file there would be seen by every lab server (they share this filesystem): answer no
+# before it is installed. Each lab server gets its own /etc/iptables (up.sh).
+if [[ $(dpkg-query -W -f='${db:Status-Status}' iptables-persistent 2>/dev/null || true) != installed ]]; then
+  debconf-set-selections <<'SEL'
+iptables-persistent iptables-persistent/autosave_v4 boolean false
+iptables-persistent iptables-persistent/autosave_v6 boolean false
+SEL
 fi
 
 # The project's one installer: only what is missing, and no service (no host-wide sshd) started.

@@ -30,7 +30,10 @@ const hostSchema = z.object({
   namespace: z.string(),
   /** The address clients use; for a private host, only reachable through `jumpHost`. */
   address: z.string(),
-  /** Every lab address of the host (the bastion has one on each network). */
+  /** Its IPv6 address on the workstation network (fd77::11 for web1), where its sshd listens too;
+   * null for a host that is IPv4 only (db1, the fleet). */
+  address6: z.string().nullable(),
+  /** Every lab address of the host (the bastion has one on each network; a dual-stack host its IPv6 one). */
   addresses: z.array(z.string()),
   port: z.number().int(),
   network: z.enum(['public', 'private']),
@@ -70,6 +73,8 @@ const headSchema = z.object({
   name: z.string(),
   namespace: z.string(),
   address: z.string(),
+  /** Its IPv6 address (fd77::43 for head3), where it answers alike; null when it is IPv4 only. */
+  address6: z.string().nullable(),
   /** Every port answers alike (80 and 8080), so a test can block one and not the other. */
   ports: z.array(z.number().int()),
   /** 200: `include ok from <name>`; 400: `400 Bad Request` with `bodyBytes` of filler, streamed. */
@@ -88,16 +93,22 @@ const labFileSchema = z.object({
   knownHosts: z.string(),
   sshConfig: z.string(),
   fleet: z.number().int(),
-  workstation: z.object({ bridge: z.string(), address: z.string(), network: z.string() }),
+  /** The engineer's side: the bridge's addresses, IPv4 and IPv6 (the session peer a server sees). */
+  workstation: z.object({ bridge: z.string(), address: z.string(), network: z.string(), address6: z.string(), network6: z.string() }),
   privateNetwork: z.object({ namespace: z.string(), bridge: z.string(), network: z.string(), jumpHost: z.string() }),
   /** A lab address where nothing answers: for connect-timeout tests that must stay inside the lab. */
   unusedAddress: z.string(),
+  /** The same on IPv6: nothing answers there, and the packets stay on the lab's bridge. */
+  unusedAddress6: z.string(),
   /** The remote site's name: on `feedsClients` (web1, web2) it resolves to every head's address. */
   feedsName: z.string(),
   feedsClients: z.array(z.string()),
   /** Customer servers that start with the customer's own iptables/ip6tables rules: comments
    * starting with `mark` ("customer:"), a user chain `chain` jumped from OUTPUT. */
   customerFirewall: z.object({ hosts: z.array(z.string()), mark: z.string(), chain: z.string() }),
+  /** Customer servers that restore their rules at boot with netfilter-persistent, from their own
+   * /etc/iptables: `rulesDir` is that directory as this machine sees it (/etc/netns/<ns>/iptables). */
+  persistentHosts: z.array(z.object({ name: z.string(), rulesDir: z.string() })),
   heads: z.array(headSchema),
   hosts: z.array(hostSchema),
   keys: z.array(keySchema),

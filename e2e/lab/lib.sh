@@ -44,6 +44,16 @@ lab_hosts() {
   done
 }
 
+# The IPv6 address of host or head $1 whose IPv4 address is $2: fd77::<its last number> when $1 is
+# in LAB_DUAL_STACK (and on the workstation network), nothing otherwise.
+addr6_of() { # name ipv4-address
+  [[ " $LAB_DUAL_STACK " == *" $1 "* ]] || return 0
+  echo "${LAB_NET6%%::*}::${2##*.}"
+}
+
+# Whether host $1 restores its rules at boot with netfilter-persistent (LAB_PERSISTENT_HOSTS).
+is_persistent_host() { [[ " $LAB_PERSISTENT_HOSTS " == *" $1 "* ]]; }
+
 # sshd's MaxSessions for host $1: LAB_HOST_MAX_SESSIONS's entry for it, else LAB_MAX_SESSIONS.
 host_max_sessions() {
   local entry
@@ -153,10 +163,12 @@ lab_heads() { printf '%s\n' "${LAB_HEADS[@]}"; }
 # The command line a head runs with (after node), one argument per line; up.sh starts it and
 # head_pid recognises it.
 head_args() { # name address status
-  local ports body=0
+  local ports body=0 addresses=$2 v6
   ports=$(tr ' ' ',' <<<"$LAB_HEAD_PORTS")
   [[ $3 == 400 ]] && body=$LAB_HEAD_BAD_BODY_BYTES
-  printf '%s\n' "$HEAD_SCRIPT" --name "$1" --address "$2" --ports "$ports" --status "$3" \
+  v6=$(addr6_of "$1" "$2")
+  [[ -n $v6 ]] && addresses+=",$v6"
+  printf '%s\n' "$HEAD_SCRIPT" --name "$1" --address "$addresses" --ports "$ports" --status "$3" \
     --body-bytes "$body" --pid-file "$(host_dir "$1")/web-head.pid"
 }
 

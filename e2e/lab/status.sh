@@ -16,7 +16,7 @@ JUMP_NS=$(lab_hosts "$FLEET" | awk -F'|' -v n="$LAB_JUMP_HOST" '$1 == n { print 
 
 if [[ -r $LAB_JSON ]]; then echo "lab.json: $LAB_JSON"; else echo "lab.json: missing (the lab is not up)"; fi
 if ip link show "$LAB_BRIDGE" >/dev/null 2>&1; then
-  echo "bridge:   $LAB_BRIDGE $(ip -4 -o addr show dev "$LAB_BRIDGE" | awk '{print $4}')"
+  echo "bridge:   $LAB_BRIDGE $(ip -o addr show dev "$LAB_BRIDGE" | awk '{print $4}' | paste -sd' ' -)"
 else
   echo "bridge:   $LAB_BRIDGE missing"
 fi
@@ -52,6 +52,8 @@ for h in "${HOSTS[@]}"; do
   # MaxSessions as the host's running config says (lab.env's value when there is no config yet).
   sessions=$(awk '$1 == "MaxSessions" { print $2 }' "$dir/sshd_config" 2>/dev/null)
   printf '%-9s %-12s %-12s %-10s %-8s %s\n' "$name" "$ns" "$addr" "${proc:-none}" "${sessions:-$(host_max_sessions "$name")}" "$answer"
+  v6=$(addr6_of "$name" "$addr")
+  [[ -n $v6 ]] && printf '%-9s %-12s %-12s\n' '' '' "$v6"
 done
 
 # Web heads: asked from the root namespace on each port with a HEAD request (no body: the bad
@@ -85,7 +87,10 @@ for h in "${HEADS[@]}"; do
   note="(wants $code)"
   ((good)) && note="(as wanted)"
   printf '%-9s %-12s %-12s %-10s %s %s\n' "$name" "$ns" "$addr" "${proc:-none}" "$(IFS=,; echo "${answers[*]}")" "$note"
+  v6=$(addr6_of "$name" "$addr")
+  [[ -n $v6 ]] && printf '%-9s %-12s %-12s\n' '' '' "$v6"
 done
+echo "saved rules (netfilter-persistent): ${LAB_PERSISTENT_HOSTS:-none}"
 echo "$LAB_FEEDS_NAME resolves to the heads on: $LAB_FEEDS_CLIENTS"
 
 # Users: each account the lab makes, with its login shell and whether its key login is set up

@@ -31,9 +31,13 @@ START=$(date +%s.%N)
 # --- packages ---------------------------------------------------------------------------------
 install_out=$(bash "$LAB_DIR/install.sh") || die "install.sh failed: $install_out"
 [[ $install_out == *"all present"* ]] || log "$install_out"
-for tool in ip unshare nsenter flock ssh-keygen "$SSHD" sudo visudo iptables-save iptables-restore ip6tables-save ip6tables-restore; do
+for tool in ip unshare nsenter flock ssh-keygen "$SSHD" sudo visudo iptables-save iptables-restore ip6tables-save ip6tables-restore netfilter-persistent; do
   command -v "$tool" >/dev/null || die "$tool is missing: run \`sudo bash e2e/lab/install.sh\`"
 done
+# Each lab host's own /etc/iptables is mounted over this one (ip netns exec mounts only over what exists).
+[[ -d /etc/iptables ]] || die "/etc/iptables is missing (iptables-persistent makes it): run \`sudo bash e2e/lab/install.sh\`"
+[[ -e /etc/iptables/rules.v4 || -e /etc/iptables/rules.v6 ]] \
+  && warn "this machine has saved rules in /etc/iptables: lab hosts do not see them (each has its own /etc/iptables)" 
 # The web heads run on Node, which every machine running Backline has (root's PATH may lack it).
 NODE=$(command -v node || true)
 [[ -n $NODE ]] || die "node is missing from root's PATH: the web heads (web-head.js) run on Node"
@@ -106,6 +110,20 @@ done
 [[ $LAB_FEEDS_NAME =~ \.test$ ]] || die "lab.env: LAB_FEEDS_NAME must end in .test (a name no real DNS has)"
 for c in $LAB_FEEDS_CLIENTS $LAB_CUSTOMER_FIREWALL_HOSTS; do
   printf '%s\n' "${LAB_HOSTS[@]}" | grep -q "^$c|" || die "lab.env: $c (LAB_FEEDS_CLIENTS / LAB_CUSTOMER_FIREWALL_HOSTS) is not in LAB_HOSTS"
+done
+
+# IPv6: a ULA /64 (fd00::/8, never routed outside); addresses are <prefix>::<last IPv4 number>.
+[[ $LAB_NET6 =~ ^fd[0-9a-f]{2}(:[0-9a-f]{1,4}){0,3}::/64$ && $LAB_PREFIX6 == 64 ]] || die "lab.env: LAB_NET6 must be a ULA /64 written fdXX[:...]::/64, not '$LAB_NET6'"
+for a in "$LAB_BRIDGE_ADDR6" "$LAB_UNUSED_ADDR6"; do
+  [[ $a =~ ^${LAB_NET6%%::*}::[0-9a-f]{1,4}$ ]] || die "lab.env: $a (LAB_BRIDGE_ADDR6 / LAB_UNUSED_ADDR6) is not <prefix>::N in $LAB_NET6"
+done
+for d in $LAB_DUAL_STACK; do
+  printf '%s\n' "${HOSTS[@]}" "${HEADS[@]}" | grep -Eq "^$d\|[^|]*\|[^|]*\|(public|[0-9]{3})" \
+    || die "lab.env: $d (LAB_DUAL_STACK) is not a host on the public network or a head"
+done
+for p in $LAB_PERSISTENT_HOSTS; do
+  printf '%s\n' "${LAB_HOSTS[@]}" | grep -q "^$p|" || die "lab.env: $p (LAB_PERSISTENT_HOSTS) is not in LAB_HOSTS"
+  [[ " $LAB_CUSTOMER_FIREWALL_HOSTS " == *" $p "* ]] || die "lab.env: $p (LAB_PERSISTENT_HOSTS) must be in LAB_CUSTOMER_FIREWALL_HOSTS: its saved rules are the customer's"
 done
 
 [[ $LAB_MAX_SESSIONS =~ ^[1-9][0-9]*$ ]] || die "lab.env: LAB_MAX_SESSIONS must be a positive number"
@@ -381,37 +399,66 @@ su -s /bin/sh -c "test -r '$AUTH_KEYS/$LAB_DEPLOY_USER'" "$LAB_DEPLOY_USER" \
   || die "$LAB_DEPLOY_USER cannot read $AUTH_KEYS/$LAB_DEPLOY_USER: a directory above the repo is not world-traversable (o+x)"
 
 # --- network ----------------------------------------------------------------------------------
-# Lab interfaces carry IPv4 only: no IPv6 link-local chatter on the bridge.
+# Lab interfaces carry IPv4, and on the workstation network the LAB_DUAL_STACK hosts and heads (and
+# the bridge) IPv6 too: only their fd77:: addresses, with no link-local address, no router
+# solicitation or advertisement and no duplicate address detection, so no IPv6 chatter on the bridge.
 no_ipv6() { sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1" 2>/dev/null || true; }
 
+# Sets a sysctl in namespace $1 ("" = the root namespace) only when it differs: a write of
+# net.ipv6.conf.all.disable_ipv6, even of its current value, resets it on every interface, which
+# would take the IPv6 addresses off eth0 on every run.
+sysctl_ns() { # ns key value
+  local run=()
+  [[ -n $1 ]] && run=(ip netns exec "$1")
+  [[ $("${run[@]}" sysctl -n "$2" 2>/dev/null) == "$3" ]] || "${run[@]}" sysctl -qw "$2=$3"
+}
+
+# IPv6 on one interface, with nothing automatic: no link-local address, no SLAAC, no RA.
+enable_ipv6() { # ns dev
+  sysctl_ns "$1" "net.ipv6.conf.$2.accept_ra" 0
+  sysctl_ns "$1" "net.ipv6.conf.$2.autoconf" 0
+  sysctl_ns "$1" "net.ipv6.conf.$2.addr_gen_mode" 1
+  sysctl_ns "$1" "net.ipv6.conf.$2.disable_ipv6" 0
+}
+
+ensure_addr6() { # ns ("" = root) dev cidr
+  local run=(ip)
+  [[ -n $1 ]] && run=(ip -n "$1")
+  "${run[@]}" -6 -o addr show dev "$2" | grep -qF " $3 " || "${run[@]}" addr add "$3" dev "$2" nodad
+}
+
 ensure_netns() { # ns name
-  local ns=$1 name=$2
+  local ns=$1 name=$2 v6
   if ! netns_exists "$ns"; then
     ip netns add "$ns"
   fi
   ip -n "$ns" link set lo up
   ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=0
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null || true
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
+  sysctl_ns "$ns" net.ipv6.conf.all.disable_ipv6 1 2>/dev/null || true
+  sysctl_ns "$ns" net.ipv6.conf.default.disable_ipv6 1 2>/dev/null || true
   # `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc: each host gets its own hosts file
   # (so sudo resolves the host's name; the customer servers also resolve the web heads' site),
   # a resolv.conf that points at nothing, and a host.conf with `multi on` (without it glibc's
-  # files backend returns only the first line of a name with several addresses). Every file in
-  # that directory is mounted, so it holds nothing else.
+  # files backend returns only the first line of a name with several addresses), and a directory
+  # of its own for /etc/iptables (netfilter-persistent's saved rules: see LAB_PERSISTENT_HOSTS).
+  # Every entry in that directory is mounted, so it holds nothing else.
   [[ -z $name ]] && return 0
   mkdir -p "/etc/netns/$ns"
   {
     printf '# %s: /etc/hosts of %s\n127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$LAB_MARK" "$name" "$name"
     if [[ " $LAB_FEEDS_CLIENTS " == *" $name "* ]]; then
-      printf '# The remote site served by the web heads, one line per head.\n'
+      printf '# The remote site served by the web heads, one line per head and address.\n'
       for hd in "${HEADS[@]}"; do
-        IFS='|' read -r _ _ haddr _ <<<"$hd"
+        IFS='|' read -r hname _ haddr _ <<<"$hd"
         printf '%s\t%s\n' "$haddr" "$LAB_FEEDS_NAME"
+        v6=$(addr6_of "$hname" "$haddr")
+        [[ -z $v6 ]] || printf '%s\t%s\n' "$v6" "$LAB_FEEDS_NAME"
       done
     fi
   } | etc_netns_file "/etc/netns/$ns/hosts"
   printf '# %s: no DNS inside the lab\n' "$LAB_MARK" | etc_netns_file "/etc/netns/$ns/resolv.conf"
   printf '# %s: every address of a name in /etc/hosts, not just the first\nmulti on\n' "$LAB_MARK" | etc_netns_file "/etc/netns/$ns/host.conf"
+  [[ -d /etc/netns/$ns/iptables ]] || install -d -m 0755 "/etc/netns/$ns/iptables"
 }
 
 # Writes stdin to a file under /etc/netns in place (same inode) when it differs: `ip netns exec`
@@ -430,12 +477,12 @@ etc_netns_file() { # file
 }
 
 # A host's sshd (and every session it starts) sees /etc/netns/<ns>/* as mounted when it started.
-# An sshd started before a file existed (an older lab's, say) gets it bind-mounted into its
-# mount namespace, so the lab converges without restarting sshd or cutting a session.
+# An sshd started before a file or directory existed (an older lab's, say) gets it bind-mounted
+# into its mount namespace, so the lab converges without restarting sshd or cutting a session.
 sync_etc_netns() { # sshd-pid ns
   local pid=$1 ns=$2 f base
   for f in "/etc/netns/$ns"/*; do
-    [[ -f $f ]] || continue
+    [[ -f $f || -d $f ]] || continue
     base=${f##*/}
     [[ $(stat -Lc '%d:%i' "/proc/$pid/root/etc/$base" 2>/dev/null) == "$(stat -Lc '%d:%i' "$f")" ]] && continue
     nsenter -t "$pid" -m mount --bind "$f" "/etc/$base" \
@@ -475,12 +522,13 @@ if ! ip link show "$LAB_BRIDGE" >/dev/null 2>&1; then
   ip link add "$LAB_BRIDGE" type bridge
   log "created bridge $LAB_BRIDGE"
 fi
-no_ipv6 "$LAB_BRIDGE"
+enable_ipv6 "" "$LAB_BRIDGE"
 # A bridge takes the lowest MAC of its ports unless given one: fix it so it never changes.
 bridge_mac=$(mac_of "$LAB_BRIDGE_ADDR")
 [[ $(ip -o link show "$LAB_BRIDGE") == *" link/ether $bridge_mac "* ]] || ip link set "$LAB_BRIDGE" address "$bridge_mac"
 ip -4 -o addr show dev "$LAB_BRIDGE" | grep -qF " $LAB_BRIDGE_ADDR/$LAB_PREFIX " \
   || ip addr add "$LAB_BRIDGE_ADDR/$LAB_PREFIX" dev "$LAB_BRIDGE"
+ensure_addr6 "" "$LAB_BRIDGE" "$LAB_BRIDGE_ADDR6/$LAB_PREFIX6"
 ip link set "$LAB_BRIDGE" up
 
 # Private network: its bridge lives in its own namespace, out of the root namespace's reach.
@@ -514,6 +562,11 @@ for h in "${HOSTS[@]}"; do
   if [[ $net == public ]]; then
     ensure_link "" "$LAB_BRIDGE" "$(veth_public "$name")" "$ns" eth0 "$(mac_of "$addr")"
     ensure_addr "$ns" eth0 "$addr/$LAB_PREFIX"
+    v6=$(addr6_of "$name" "$addr")
+    if [[ -n $v6 ]]; then
+      enable_ipv6 "$ns" eth0
+      ensure_addr6 "$ns" eth0 "$v6/$LAB_PREFIX6"
+    fi
   else
     ensure_link "$LAB_PRIV_NS" "$LAB_PRIV_BRIDGE" "$(veth_private "$name")" "$ns" eth0 "$(mac_of "$addr")"
     ensure_addr "$ns" eth0 "$addr/$LAB_PRIV_PREFIX"
@@ -529,6 +582,11 @@ for h in "${HEADS[@]}"; do
   ensure_netns "$ns" "$name"
   ensure_link "" "$LAB_BRIDGE" "$(veth_public "$name")" "$ns" eth0 "$(mac_of "$addr")"
   ensure_addr "$ns" eth0 "$addr/$LAB_PREFIX"
+  v6=$(addr6_of "$name" "$addr")
+  if [[ -n $v6 ]]; then
+    enable_ipv6 "$ns" eth0
+    ensure_addr6 "$ns" eth0 "$v6/$LAB_PREFIX6"
+  fi
 done
 
 # --- the customer's own firewall ----------------------------------------------------------------
@@ -564,6 +622,26 @@ for name in $LAB_CUSTOMER_FIREWALL_HOSTS; do
   done
 done
 
+# --- saved rules (netfilter-persistent) ------------------------------------------------------------
+# The LAB_PERSISTENT_HOSTS restore their rules at boot from their /etc/iptables/rules.v4 and .v6
+# (/etc/netns/<ns>/iptables here): when a file is missing, the host's current rules are saved into
+# it, as `netfilter-persistent save` would (mode 0640, like its plugins). A file that exists is left
+# as it is, whatever a test saved there. Written by path, not through the mount: nothing of the lab
+# can land in this machine's own /etc/iptables.
+for name in $LAB_PERSISTENT_HOSTS; do
+  ns=$(printf '%s\n' "${HOSTS[@]}" | awk -F'|' -v n="$name" '$1 == n { print $2 }')
+  for fam in 4 6; do
+    tool=iptables; [[ $fam == 6 ]] && tool=ip6tables
+    file=/etc/netns/$ns/iptables/rules.v$fam
+    [[ -s $file ]] && continue
+    tmp=$(mktemp)
+    ip netns exec "$ns" "$tool-save" >"$tmp" || { rm -f "$tmp"; die "$tool-save failed in $ns"; }
+    install -m 0640 "$tmp" "$file"
+    rm -f "$tmp"
+    log "saved $name's $tool rules to its /etc/iptables/rules.v$fam"
+  done
+done
+
 # --- sshd -------------------------------------------------------------------------------------
 mkdir -p /run/sshd
 chmod 0755 /run/sshd
@@ -576,6 +654,8 @@ for h in "${HOSTS[@]}"; do
   dir=$(host_dir "$name")
   listen="ListenAddress $addr:$LAB_SSH_PORT"
   [[ -n $priv ]] && listen+=$'\n'"ListenAddress $priv:$LAB_SSH_PORT"
+  v6=$(addr6_of "$name" "$addr")
+  [[ -n $v6 ]] && listen+=$'\n'"ListenAddress [$v6]:$LAB_SSH_PORT"
   changed=0
   # shellcheck disable=SC2015 # write_if_changed's status is "changed", not success
   write_if_changed "$dir/sshd_config" 0644 <<EOF && changed=1 || true
@@ -645,8 +725,10 @@ for h in "${HOSTS[@]}"; do
   # Asked from where clients come: the root namespace, or the bastion for the private network.
   from=()
   [[ $net == private ]] && from=(ip netns exec "$JUMP_NS")
-  "${from[@]}" timeout 5 bash -c "exec 3<>/dev/tcp/$addr/$LAB_SSH_PORT" 2>/dev/null \
-    || die "sshd on $name does not accept connections on $addr:$LAB_SSH_PORT: see $(host_dir "$name")/sshd.log"
+  for a in $addr $(addr6_of "$name" "$addr"); do
+    "${from[@]}" timeout 5 bash -c "exec 3<>/dev/tcp/$a/$LAB_SSH_PORT" 2>/dev/null \
+      || die "sshd on $name does not accept connections on $a port $LAB_SSH_PORT: see $(host_dir "$name")/sshd.log"
+  done
   sync_etc_netns "$(sshd_pid "$name" "$ns")" "$ns"
 done
 
@@ -687,8 +769,10 @@ for h in "${HEADS[@]}"; do
   done
   [[ -n $(head_pid "$name" "$ns" "$addr" "$code") ]] || die "web head $name did not start: see $(host_dir "$name")/web-head.log"
   for port in $LAB_HEAD_PORTS; do
-    timeout 5 bash -c "exec 3<>/dev/tcp/$addr/$port" 2>/dev/null \
-      || die "web head $name does not accept connections on $addr:$port: see $(host_dir "$name")/web-head.log"
+    for a in $addr $(addr6_of "$name" "$addr"); do
+      timeout 5 bash -c "exec 3<>/dev/tcp/$a/$port" 2>/dev/null \
+        || die "web head $name does not accept connections on $a port $port: see $(host_dir "$name")/web-head.log"
+    done
   done
 done
 
@@ -697,28 +781,36 @@ done
   for h in "${HOSTS[@]}"; do
     IFS='|' read -r name _ addr _ _ <<<"$h"
     dir=$(host_dir "$name")
+    names="$name,$addr"
+    v6=$(addr6_of "$name" "$addr")
+    [[ -n $v6 ]] && names+=",$v6"
     for type in $(host_key_types "$name"); do
       read -r ktype kdata _ <"$dir/ssh_host_${type}_key.pub"
-      printf '%s,%s %s %s\n' "$name" "$addr" "$ktype" "$kdata"
+      printf '%s %s %s\n' "$names" "$ktype" "$kdata"
     done
   done
 } | write_if_changed "$KNOWN_HOSTS" 0644 || true
 
 {
   echo "# $LAB_MARK: ssh -F $SSH_CONFIG web1 (generated by e2e/lab/up.sh)"
+  # A dual-stack host has a second entry for its IPv6 address (ssh -F ... root@fd77::11 goes there
+  # over IPv6: the name's entry would send it to the IPv4 HostName).
   for h in "${HOSTS[@]}"; do
     IFS='|' read -r name _ addr net _ <<<"$h"
-    echo "Host $name $addr"
-    echo "  HostName $addr"
-    echo "  Port $LAB_SSH_PORT"
-    echo "  User root"
-    echo "  IdentityFile $KEYS/lab_root"
-    echo "  IdentitiesOnly yes"
-    echo "  UserKnownHostsFile $KNOWN_HOSTS"
-    echo "  GlobalKnownHostsFile /dev/null"
-    echo "  StrictHostKeyChecking yes"
-    echo "  ConnectTimeout 5"
-    [[ $net == private ]] && echo "  ProxyJump $LAB_JUMP_HOST"
+    v6=$(addr6_of "$name" "$addr")
+    for entry in "$name $addr|$addr" ${v6:+"$v6|$v6"}; do
+      echo "Host ${entry%|*}"
+      echo "  HostName ${entry#*|}"
+      echo "  Port $LAB_SSH_PORT"
+      echo "  User root"
+      echo "  IdentityFile $KEYS/lab_root"
+      echo "  IdentitiesOnly yes"
+      echo "  UserKnownHostsFile $KNOWN_HOSTS"
+      echo "  GlobalKnownHostsFile /dev/null"
+      echo "  StrictHostKeyChecking yes"
+      echo "  ConnectTimeout 5"
+      [[ $net == private ]] && echo "  ProxyJump $LAB_JUMP_HOST"
+    done
   done
 } | write_if_changed "$SSH_CONFIG" 0644 || true
 
@@ -740,11 +832,12 @@ fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"pub
   printf '  "labDir": %s,\n  "stateDir": %s,\n' "$(json_str "$LAB_DIR")" "$(json_str "$STATE")"
   printf '  "knownHosts": %s,\n  "sshConfig": %s,\n' "$(json_str "$KNOWN_HOSTS")" "$(json_str "$SSH_CONFIG")"
   printf '  "fleet": %d,\n' "$FLEET"
-  printf '  "workstation": {"bridge": %s, "address": %s, "network": %s},\n' \
-    "$(json_str "$LAB_BRIDGE")" "$(json_str "$LAB_BRIDGE_ADDR")" "$(json_str "$LAB_NET")"
+  printf '  "workstation": {"bridge": %s, "address": %s, "network": %s, "address6": %s, "network6": %s},\n' \
+    "$(json_str "$LAB_BRIDGE")" "$(json_str "$LAB_BRIDGE_ADDR")" "$(json_str "$LAB_NET")" \
+    "$(json_str "$LAB_BRIDGE_ADDR6")" "$(json_str "$LAB_NET6")"
   printf '  "privateNetwork": {"namespace": %s, "bridge": %s, "network": %s, "jumpHost": %s},\n' \
     "$(json_str "$LAB_PRIV_NS")" "$(json_str "$LAB_PRIV_BRIDGE")" "$(json_str "$LAB_PRIV_NET")" "$(json_str "$LAB_JUMP_HOST")"
-  printf '  "unusedAddress": %s,\n' "$(json_str "$LAB_UNUSED_ADDR")"
+  printf '  "unusedAddress": %s,\n  "unusedAddress6": %s,\n' "$(json_str "$LAB_UNUSED_ADDR")" "$(json_str "$LAB_UNUSED_ADDR6")"
   printf '  "feedsName": %s,\n' "$(json_str "$LAB_FEEDS_NAME")"
   clients=''
   for c in $LAB_FEEDS_CLIENTS; do clients+="${clients:+, }$(json_str "$c")"; done
@@ -752,6 +845,12 @@ fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"pub
   fw_hosts=''
   for c in $LAB_CUSTOMER_FIREWALL_HOSTS; do fw_hosts+="${fw_hosts:+, }$(json_str "$c")"; done
   printf '  "customerFirewall": {"hosts": [%s], "mark": %s, "chain": "CUSTOMER-OUT"},\n' "$fw_hosts" "$(json_str "$LAB_CUSTOMER_RULE_MARK")"
+  persistent=''
+  for p in $LAB_PERSISTENT_HOSTS; do
+    ns=$(printf '%s\n' "${HOSTS[@]}" | awk -F'|' -v n="$p" '$1 == n { print $2 }')
+    persistent+="${persistent:+, }{\"name\": $(json_str "$p"), \"rulesDir\": $(json_str "/etc/netns/$ns/iptables")}"
+  done
+  printf '  "persistentHosts": [%s],\n' "$persistent"
   printf '  "heads": [\n'
   sep=''
   ports_json=$(tr ' ' '\n' <<<"$LAB_HEAD_PORTS" | paste -sd, - | sed 's/,/, /g')
@@ -760,8 +859,11 @@ fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"pub
     dir=$(host_dir "$name")
     body=0
     [[ $code == 400 ]] && body=$LAB_HEAD_BAD_BODY_BYTES
-    printf '%s    {"name": %s, "namespace": %s, "address": %s, "ports": [%s], "status": %d, "bodyBytes": %d, "log": %s, "pidFile": %s}' \
-      "$sep" "$(json_str "$name")" "$(json_str "$ns")" "$(json_str "$addr")" "$ports_json" "$code" "$body" \
+    v6=$(addr6_of "$name" "$addr")
+    a6=null
+    [[ -n $v6 ]] && a6=$(json_str "$v6")
+    printf '%s    {"name": %s, "namespace": %s, "address": %s, "address6": %s, "ports": [%s], "status": %d, "bodyBytes": %d, "log": %s, "pidFile": %s}' \
+      "$sep" "$(json_str "$name")" "$(json_str "$ns")" "$(json_str "$addr")" "$a6" "$ports_json" "$code" "$body" \
       "$(json_str "$dir/web-head.log")" "$(json_str "$dir/web-head.pid")"
     sep=$',\n'
   done
@@ -778,8 +880,11 @@ fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"pub
     [[ $net == private ]] && jump=$(json_str "$LAB_JUMP_HOST")
     addrs=$(json_str "$addr")
     [[ -n $priv ]] && addrs+=", $(json_str "$priv")"
-    printf '%s    {"name": %s, "kind": %s, "namespace": %s, "address": %s, "addresses": [%s], "port": %d, "network": %s, "jumpHost": %s,\n' \
-      "$sep" "$(json_str "$name")" "$(json_str "$kind")" "$(json_str "$ns")" "$(json_str "$addr")" "$addrs" "$LAB_SSH_PORT" \
+    v6=$(addr6_of "$name" "$addr")
+    a6=null
+    [[ -n $v6 ]] && { a6=$(json_str "$v6"); addrs+=", $a6"; }
+    printf '%s    {"name": %s, "kind": %s, "namespace": %s, "address": %s, "address6": %s, "addresses": [%s], "port": %d, "network": %s, "jumpHost": %s,\n' \
+      "$sep" "$(json_str "$name")" "$(json_str "$kind")" "$(json_str "$ns")" "$(json_str "$addr")" "$a6" "$addrs" "$LAB_SSH_PORT" \
       "$(json_str "$net")" "$jump"
     keys_json=''
     for type in $(host_key_types "$name"); do

@@ -4,8 +4,10 @@
  * One upstream web head of the lab's remote site (feeds.lab.test): a tiny HTTP server, started by
  * up.sh inside the head's network namespace. Plain Node, no dependencies.
  *
- *   node web-head.js --name head1 --address 10.77.0.41 --ports 80,8080 --status 200 \
+ *   node web-head.js --name head1 --address 10.77.0.41,fd77::41 --ports 80,8080 --status 200 \
  *     --body-bytes 67108864 --pid-file state/head1/web-head.pid
+ *
+ * It listens on every port of every address given (IPv4 and IPv6 alike).
  *
  * A good head (--status 200) answers every request with `include ok from <name>`. The bad head
  * (--status 400) answers `400 Bad Request` with --body-bytes of filler, streamed with backpressure
@@ -29,12 +31,12 @@ function args(argv) {
 
 const opts = args(process.argv.slice(2));
 const name = opts.name;
-const address = opts.address;
+const addresses = String(opts.address ?? '').split(',').filter(Boolean);
 const ports = String(opts.ports ?? '80').split(',').map(Number);
 const status = Number(opts.status ?? 200);
 const bodyBytes = Number(opts['body-bytes'] ?? 64 * 1024 * 1024);
 const pidFile = opts['pid-file'];
-if (!name || !address || ports.some((p) => !Number.isInteger(p) || p <= 0) || ![200, 400].includes(status) || !(bodyBytes >= 0)) {
+if (!name || addresses.length === 0 || ports.some((p) => !Number.isInteger(p) || p <= 0) || ![200, 400].includes(status) || !(bodyBytes >= 0)) {
   console.error('web-head.js: needs --name, --address, --ports, --status 200|400');
   process.exit(2);
 }
@@ -68,7 +70,8 @@ function streamFiller(res, total, done) {
 function handler(port) {
   return (req, res) => {
     // Taken now: once the response ends, the socket may be gone.
-    const client = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    const remote = req.socket.remoteAddress ?? '?';
+    const client = `${remote.includes(':') ? `[${remote}]` : remote}:${req.socket.remotePort ?? '?'}`;
     res.setHeader('Server', `lab-web-head/${name}`);
     res.setHeader('X-Lab-Head', name);
     res.setHeader('Connection', 'close');
@@ -84,19 +87,19 @@ function handler(port) {
   };
 }
 
-const servers = ports.map((port) => http.createServer(handler(port)));
+const where = (address, port) => `${address.includes(':') ? `[${address}]` : address}:${port}`;
+const listeners = addresses.flatMap((address) => ports.map((port) => ({ address, port, server: http.createServer(handler(port)) })));
 let listening = 0;
-for (const [i, server] of servers.entries()) {
-  const port = ports[i];
+for (const { address, port, server } of listeners) {
   server.on('error', (error) => {
-    console.error(`${name}: cannot listen on ${address}:${port}: ${error.message}`);
+    console.error(`${name}: cannot listen on ${where(address, port)}: ${error.message}`);
     process.exit(1);
   });
   server.listen(port, address, () => {
     listening += 1;
-    if (listening === servers.length) {
+    if (listening === listeners.length) {
       if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
-      console.log(`${new Date().toISOString()} ${name} listening on ${ports.map((p) => `${address}:${p}`).join(' ')}, answers ${status}${status === 400 ? ` with ${bodyBytes} bytes` : ''} (pid ${process.pid})`);
+      console.log(`${new Date().toISOString()} ${name} listening on ${listeners.map((l) => where(l.address, l.port)).join(' ')}, answers ${status}${status === 400 ? ` with ${bodyBytes} bytes` : ''} (pid ${process.pid})`);
     }
   });
 }
