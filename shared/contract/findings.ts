@@ -8,7 +8,7 @@ import {
   findingSeveritySchema,
 } from '../domain/finding.js';
 import { ticketIdSchema } from '../domain/ticket.js';
-import { method } from './define.js';
+import { boundedRecord, method } from './define.js';
 
 export const findingMethods = {
   'findings.list': method({
@@ -23,7 +23,12 @@ export const findingMethods = {
       kind: findingKindSchema,
       severity: findingSeveritySchema,
       title: z.string().trim().min(1, 'Give the finding a title.').max(300),
-      detail: findingDetailSchema.default({}),
+      detail: boundedRecord(findingDetailSchema, {
+        maxEntries: 100,
+        maxChars: 100_000,
+        tooMany: 'A finding has at most 100 details.',
+        tooLong: "A finding's details are at most 100,000 characters in all.",
+      }).default({}),
       evidence: z.array(evidenceSchema).max(50).default([]),
     }),
     output: findingSchema,

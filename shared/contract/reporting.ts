@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reportArgsSchema, reportDefinitionSchema, reportDraftSchema, reportIdSchema, reportParamSchema, reportResultSchema } from '../domain/report.js';
-import { method } from './define.js';
+import { boundedRecord, method } from './define.js';
 
 /** How fresh one source is (story 4): when Backline last synced it, and how new the source's own newest data is. */
 export const sourceFreshnessSchema = z.object({
@@ -113,7 +113,12 @@ export const reportingMethods = {
         z.object({ id: reportIdSchema }),
         z.object({ sql: reportDraftSchema.shape.sql, params: z.array(reportParamSchema).max(20) }),
       ]),
-      args: reportArgsSchema.default({}),
+      args: boundedRecord(reportArgsSchema, {
+        maxEntries: 20,
+        maxChars: 25_000,
+        tooMany: 'A report takes at most 20 arguments.',
+        tooLong: "A report's arguments are at most 25,000 characters in all.",
+      }).default({}),
       timeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
       maxRows: z.number().int().min(1).max(500_000).default(200_000),
     }),
