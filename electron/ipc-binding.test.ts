@@ -99,4 +99,39 @@ describe('IPC binding', () => {
     await core.dispatch('tickets.create', { id: 'TKT-10', title: 'After' }, { shell: 'electron' });
     expect(ourWindow().webContents.send).not.toHaveBeenCalled();
   });
+
+  describe('caps the size of a call', () => {
+    const MiB = 1024 * 1024;
+    const cyclic: Record<string, unknown> = { title: 'x' };
+    cyclic.self = cyclic;
+    it.each([
+      ['one huge string', () => ({ id: 'TKT-1', title: 'x'.repeat(5 * MiB) })],
+      ['many small strings', () => ({ id: 'TKT-1', title: 'x', extra: Array.from({ length: 100_000 }, () => 'y'.repeat(64)) })],
+      ['a huge array of numbers', () => ({ id: 'TKT-1', title: 'x', extra: new Array<number>(1_000_000).fill(0) })],
+      ['an object with a million keys', () => ({ id: 'TKT-1', title: 'x', extra: Object.fromEntries(Array.from({ length: 1_000_000 }, (_, i) => [`k${i}`, null])) })],
+      ['a large binary (structured clone carries typed arrays)', () => ({ id: 'TKT-1', title: 'x', extra: new Uint8Array(8 * MiB) })],
+      ['a Map (structured clone carries those too)', () => ({ id: 'TKT-1', title: 'x', extra: new Map([['k', 'v'.repeat(5 * MiB)]]) })],
+    ])('answers %s with PAYLOAD_TOO_LARGE without reaching the core', async (_what, input) => {
+      const result = await invoke(eventFrom(appUrl), 'tickets.create', input());
+      expect(result).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+      expect(dispatch).not.toHaveBeenCalled();
+    });
+
+    it('answers a huge method name with PAYLOAD_TOO_LARGE, not by echoing it back', async () => {
+      const result = await invoke(eventFrom(appUrl), 'x'.repeat(5 * MiB), {});
+      expect(result).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+      expect(JSON.stringify(result).length).toBeLessThan(1000);
+      const under = await invoke(eventFrom(appUrl), 'x'.repeat(MiB), {});
+      expect(under).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+      expect(JSON.stringify(under).length).toBeLessThan(1000);
+    });
+
+    it('lets a call under the cap through, and a cycle or deep nesting is only invalid', async () => {
+      expect(await invoke(eventFrom(appUrl), 'tickets.create', { id: 'TKT-11', title: 'x', extra: 'y'.repeat(MiB) })).toMatchObject({ ok: true });
+      expect(await invoke(eventFrom(appUrl), 'tickets.create', { id: 'TKT-12', title: cyclic })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      let deep: unknown = 'bottom';
+      for (let i = 0; i < 200_000; i++) deep = [deep];
+      expect(await invoke(eventFrom(appUrl), 'tickets.create', { id: 'TKT-13', title: deep })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    });
+  });
 });

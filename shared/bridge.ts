@@ -12,6 +12,9 @@ export interface BacklineBridge {
   subscribe(listener: (event: string, payload: unknown) => void): () => void;
 }
 
+/** The most one call may carry, over either transport (the web host counts body bytes, IPC the value's size). */
+export const MAX_CALL_BYTES = 4 * 1024 * 1024;
+
 /** IPC channel names, shared by the preload and the main process. */
 export const IPC_INVOKE = 'backline:invoke';
 export const IPC_EVENT = 'backline:event';

@@ -19,7 +19,8 @@ export function createDispatch(handlers: Handlers, log: (message: string, error:
   return async (name, rawInput, ctx) => {
     try {
       if (!isMethodName(name)) {
-        throw new BacklineError('UNKNOWN_METHOD', `Backline has no action called "${String(name)}".`, {
+        const named = typeof name === 'string' ? JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name) : `of type ${typeof name}`;
+        throw new BacklineError('UNKNOWN_METHOD', `Backline has no action called ${named}.`, {
           hint: 'The window and the main side may be from different versions: restart Backline.',
         });
       }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENTS_PROTOCOL, launchUrl, webPaths } from '../../shared/bridge.js';
+import { EVENTS_PROTOCOL, launchUrl, MAX_CALL_BYTES, webPaths } from '../../shared/bridge.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 import { BacklineError, errorCodes, type WireError } from '../../shared/errors.js';
 import type { Core } from '../core/core.js';
@@ -10,7 +10,7 @@ import { guardHostAndOrigin, guardRequest } from './request-guard.js';
 import { decodePath, requestUrl } from './request-url.js';
 import { readRendererFile } from './static-files.js';
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_BODY_BYTES = MAX_CALL_BYTES;
 
 export interface WebHostOptions {
   core: Core;
