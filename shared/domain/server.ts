@@ -66,6 +66,19 @@ export const serverSchema = z.object({
 });
 export type Server = z.output<typeof serverSchema>;
 
+/**
+ * Something about how ~/.ssh/config was read for a hop. `skipped`: Backline did not do what ssh would
+ * (a Match it does not evaluate, an Include it could not read, an option it does not follow); `info`:
+ * ssh does the same (an Include that matched no file). Never silent: the route shows every one.
+ */
+export const configNoteSchema = z.object({
+  kind: z.enum(['skipped', 'info']),
+  /** `file:line` in the config. */
+  at: z.string(),
+  message: z.string(),
+});
+export type ConfigNote = z.output<typeof configNoteSchema>;
+
 export const resolvedHopSchema = z.object({
   label: z.string(),
   host: z.string(),
@@ -73,5 +86,6 @@ export const resolvedHopSchema = z.object({
   user: z.string(),
   identityFiles: z.array(z.string()),
   usesAgent: z.boolean(),
+  notes: z.array(configNoteSchema),
 });
 export type ResolvedHop = z.output<typeof resolvedHopSchema>;

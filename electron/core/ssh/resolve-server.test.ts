@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredServer } from '../store/servers-repo.js';
@@ -6,7 +7,8 @@ import { tempDir } from '../testing/temp-dir.js';
 import { readHopKeys } from './connect.js';
 import { KeyFileProblem } from './key-file.js';
 import { localSsh } from './local-ssh.js';
-import { hopsFor, overrideBlock, type LocalSsh } from './resolve-server.js';
+import { describeChain, hopsFor, overrideBlock, resolveServerChain, type LocalSsh } from './resolve-server.js';
+import { parseSshConfig, TEXT_ONLY } from './ssh-config.js';
 
 const server = (changes: Partial<StoredServer> = {}): StoredServer => ({
   id: 1,
@@ -25,7 +27,7 @@ const server = (changes: Partial<StoredServer> = {}): StoredServer => ({
 const local = (config: string, files: Record<string, string> = {}): LocalSsh => ({
   env: { home: '/home/eng', user: 'eng' },
   agentSocket: '/run/agent.sock',
-  configText: () => config,
+  config: () => parseSshConfig(config, { home: '/home/eng', reader: TEXT_ONLY }),
   isFile: (path) => path in files,
   readKeyFile: (path) => {
     const text = files[path];
@@ -80,7 +82,7 @@ describe('hopsFor', () => {
     try {
       const fifo = join(dir.path, 'key.fifo');
       execFileSync('mkfifo', [fifo]);
-      const real = { ...localSsh({ home: dir.path, user: 'eng', agentSocket: null }), configText: () => config };
+      const real = { ...localSsh({ home: dir.path, user: 'eng', agentSocket: null }), config: () => parseSshConfig(config, { home: dir.path, reader: TEXT_ONLY }) };
       const [target] = hopsFor(server({ host: '10.77.0.11', auth: 'key', keyFile: fifo, jump: null }), real, {});
       const error: unknown = await readHopKeys(target!, []).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining(`${fifo} is a named pipe (FIFO), not a key file`) as unknown });
@@ -100,5 +102,36 @@ describe('overrideBlock', () => {
   it('writes only what was set, quoting the key path', () => {
     expect(overrideBlock({ host: 'web1', port: 2222, user: null, keyFile: '/keys/my key', jump: null })).toBe('Host web1\n  Port 2222\n  IdentityFile "/keys/my key"\n\n');
     expect(overrideBlock({ host: 'web1', port: null, user: null, keyFile: null, jump: null })).toBe('');
+  });
+});
+
+describe('resolveServerChain with the real ~/.ssh', () => {
+  it('reads the hosts from an Included file (the route used to say "direct, password only"), and shows what was skipped with ~ paths', () => {
+    const dir = tempDir('backline-include-');
+    try {
+      mkdirSync(join(dir.path, '.ssh', 'config.d'), { recursive: true });
+      writeFileSync(join(dir.path, '.ssh', 'config'), 'Include ~/.ssh/config.d/*\n');
+      writeFileSync(
+        join(dir.path, '.ssh', 'config.d', 'lab'),
+        'Host bastion\n  HostName 10.77.0.20\n  User root\n  IdentityFile ~/.ssh/lab_root\nHost db1\n  HostName 10.78.0.31\n  User root\n  ProxyJump bastion\n  IdentitiesOnly yes\n',
+      );
+      mkdirSync(join(dir.path, '.ssh', 'config.d', 'old'));
+      writeFileSync(join(dir.path, '.ssh', 'lab_root'), 'KEY');
+      const real = localSsh({ home: dir.path, user: 'eng', agentSocket: null });
+      const db1 = server({ host: 'db1' });
+      const route = describeChain(resolveServerChain(db1, real), db1, real);
+      expect(route.map((hop) => `${hop.label} ${hop.user}@${hop.host}:${hop.port}`)).toEqual(['bastion root@10.77.0.20:22', 'db1 root@10.78.0.31:22']);
+      expect(route[0]!.identityFiles).toEqual([join(dir.path, '.ssh', 'lab_root')]);
+      const skipped = '~/.ssh/config:1: Include ~/.ssh/config.d/old could not be read (it is a directory); skipped, where ssh would refuse the whole config';
+      expect(route[0]!.notes.map((n) => `${n.at}: ${n.message}`)).toEqual([skipped]);
+      expect(route[1]!.notes.map((n) => `${n.at}: ${n.message}`)).toEqual([skipped, '~/.ssh/config.d/lab:9: IdentitiesOnly yes: not followed; Backline also offers the keys in ssh-agent']);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it("starts ~/.ssh/config afresh after the server's own settings: its top-level options reach the jump host too", () => {
+    const hops = hopsFor(server({ host: 'db1', user: 'root' }), local('User ops\nHost db1\n  ProxyJump bastion\n'), {});
+    expect(hops.map((h) => `${h.user}@${h.host}`)).toEqual(['ops@bastion', 'root@db1']);
   });
 });

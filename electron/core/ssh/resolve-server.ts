@@ -2,15 +2,18 @@ import type { ResolvedHop } from '../../../shared/domain/server.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Credentials, Hop, KeySource } from './connect.js';
-import { resolveChain, SshConfigError, type ResolvedHost, type SshEnv } from './ssh-config.js';
+import { parseSshConfig, resolveChain, SshConfigError, TEXT_ONLY, type ConfigNote, type ParsedSshConfig, type ResolvedHost, type SshEnv } from './ssh-config.js';
 import type { Secrets } from './sessions.js';
 
 export interface LocalSsh {
   env: SshEnv;
   /** SSH_AUTH_SOCK, when set. */
   agentSocket: string | undefined;
-  /** ~/.ssh/config's text ('' when there is none). */
-  configText(): string;
+  /**
+   * ~/.ssh/config, parsed with a file reader so its Includes are read as ssh reads them; re-read at every
+   * call, so an edit counts at once. Throws SshConfigError when ssh would refuse it.
+   */
+  config(): ParsedSshConfig;
   /** Is there a regular file at `path`? (Looked at, never opened: cheap and never blocks.) */
   isFile(path: string): boolean;
   /** A private key file's text, read asynchronously, regular files only and size-capped (key-file.ts). */
@@ -31,10 +34,19 @@ export function overrideBlock(server: Pick<StoredServer, 'host' | 'port' | 'user
   return lines.length > 1 ? `${lines.join('\n')}\n\n` : '';
 }
 
+/**
+ * What ssh reads for this server, in order: its own settings (as `-o` options), then ~/.ssh/config with
+ * its Includes. Each starts outside any Host block, as ssh starts each file.
+ */
+export function serverConfigs(server: Pick<StoredServer, 'host' | 'port' | 'user' | 'keyFile' | 'jump'>, local: LocalSsh): ParsedSshConfig[] {
+  const own = parseSshConfig(overrideBlock(server), { home: local.env.home, reader: TEXT_ONLY, file: "this server's settings" });
+  return [own, local.config()];
+}
+
 /** Hop by hop, what `ssh <host>` would connect to with this server's settings and ~/.ssh/config. */
 export function resolveServerChain(server: StoredServer, local: LocalSsh): ResolvedHost[] {
   try {
-    const chain = resolveChain(overrideBlock(server) + local.configText(), server.host, local.env);
+    const chain = resolveChain(serverConfigs(server, local), server.host, local.env);
     const proxied = chain.find((hop) => hop.proxyCommand !== undefined);
     if (proxied) {
       throw new BacklineError('VALIDATION_FAILED', `${proxied.alias} is reached with a ProxyCommand in ~/.ssh/config, which Backline does not run.`, {
@@ -61,8 +73,16 @@ export function describeChain(chain: ResolvedHost[], server: StoredServer, local
       user: hop.user,
       identityFiles: auth === 'agent' || auth === 'password' ? [] : hop.identityFiles.filter((file) => !hop.identityFilesAreDefaults || local.isFile(file)),
       usesAgent: (auth === 'auto' || auth === 'agent') && local.agentSocket !== undefined,
+      notes: hop.notes.map((note) => routeNote(note, local.env.home)),
     };
   });
+}
+
+/** A note as the route shows it: paths under the home written with `~`, as the engineer writes them. */
+export function routeNote(note: ConfigNote, home: string): ConfigNote {
+  const base = home.replace(/\/+$/, '');
+  const tilde = (text: string) => (base === '' ? text : text.split(`${base}/`).join('~/'));
+  return { kind: note.kind, at: tilde(note.at), message: tilde(note.message) };
 }
 
 /** Turns the resolved chain into hops with credentials; key files are read when their hop is reached. */

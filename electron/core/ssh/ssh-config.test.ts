@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,11 +11,17 @@ import {
   resolveChain,
   resolveHost,
   SshConfigError,
+  TEXT_ONLY,
+  globMatch,
+  globPaths,
+  hostEntries,
+  noteText,
   type ConfigReader,
   type JumpHop,
   type ResolvedHost,
   type SshEnv,
 } from './ssh-config.js';
+import { fileReader } from './local-ssh.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'ssh');
 const env: SshEnv = { home: '/home/eng', user: 'localme' };
@@ -82,8 +88,8 @@ describe('parsing', () => {
   });
 
   it('rejects unterminated quotes and an empty Host with the file and line', () => {
-    expect(() => parseSshConfig('Host t\n  User "oops\n', { home: '/h', file: 'cfg' })).toThrow(/cfg:2: invalid quotes/);
-    expect(() => parseSshConfig('Host\n', { home: '/h' })).toThrow(SshConfigError);
+    expect(() => parseSshConfig('Host t\n  User "oops\n', { home: '/h', file: 'cfg', reader: TEXT_ONLY })).toThrow(/cfg:2: invalid quotes/);
+    expect(() => parseSshConfig('Host\n', { home: '/h', reader: TEXT_ONLY })).toThrow(SshConfigError);
   });
 
   it('reports invalid values of the options it applies', () => {
@@ -160,7 +166,7 @@ describe('resolveHost on a realistic config', () => {
     const host = resolve('app.globex.example');
     expect(host.user).toBe('globex-support');
     expect(host.proxyJump).toBeNull();
-    expect(host.notes.some((note) => /config:\d+: Match originalhost .*not applied/.test(note))).toBe(true);
+    expect(host.notes.map(noteText).some((note) => /config:\d+: Match originalhost .*not applied/.test(note))).toBe(true);
   });
 
   it('lets a ProxyCommand that comes first win over ProxyJump', () => {
@@ -178,35 +184,177 @@ describe('resolveHost on a realistic config', () => {
   });
 });
 
+/**
+ * A file system in memory: files by absolute path, directories derived from them; `unreadable` paths are
+ * there but throw (permission denied), as the real reader does.
+ */
+function memoryReader(files: Record<string, string>, unreadable: string[] = []): ConfigReader {
+  const all = [...Object.keys(files), ...unreadable];
+  return {
+    readFile: (path) => {
+      if (unreadable.includes(path)) throw new Error('permission denied');
+      if (all.some((f) => f.startsWith(`${path}/`))) throw new Error('it is a directory');
+      return files[path];
+    },
+    listDir: (dir) => {
+      const prefix = dir === '/' ? '/' : `${dir}/`;
+      const names = new Set(all.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length).split('/')[0]!));
+      return names.size > 0 ? [...names] : undefined;
+    },
+  };
+}
+
 describe('Include', () => {
+  const me = { home: '/h', user: 'me' };
   const files: Record<string, string> = {
     '/h/.ssh/a.conf': 'Host t\n  Port 1111\n',
     '/etc/backline/b.conf': 'Host *\n  User from-b\nHost nomatch\n',
     '/h/.ssh/loop.conf': 'Include loop.conf\n',
   };
-  const reader: ConfigReader = { readFile: (path) => files[path] };
+  const reader = memoryReader(files);
+  const parse = (text: string, r: ConfigReader = reader) => parseSshConfig(text, { home: '/h', reader: r });
 
   it('reads relative paths from ~/.ssh and absolute ones as they are; a Host line inside does not leak out', () => {
-    const config = parseSshConfig('Include a.conf /etc/backline/b.conf\nHost t\n  Port 2222\n  User main\n', { home: '/h', reader });
-    expect(resolveHost(config, 't', { home: '/h', user: 'me' })).toMatchObject({ port: 1111, user: 'from-b' });
+    const config = parse('Include a.conf /etc/backline/b.conf\nHost t\n  Port 2222\n  User main\n');
+    expect(resolveHost(config, 't', me)).toMatchObject({ port: 1111, user: 'from-b' });
   });
 
-  it('notes a missing file and a wildcard it cannot list, and carries on', () => {
-    const config = parseSshConfig('Include missing.conf ~/.ssh/conf.d/*\nPort 3\n', { home: '/h', reader });
-    const host = resolveHost(config, 'x', { home: '/h', user: 'me' });
+  it('notes an Include that matched nothing as ssh-does-the-same, and carries on', () => {
+    const host = resolveHost(parse('Include missing.conf ~/.ssh/conf.d/*\nPort 3\n'), 'x', me);
     expect(host.port).toBe(3);
     expect(host.notes).toEqual([
-      expect.stringMatching(/Include \/h\/\.ssh\/missing\.conf not found/),
-      expect.stringMatching(/cannot list \/h\/\.ssh\/conf\.d/),
+      { kind: 'info', at: '~/.ssh/config:1', message: 'Include missing.conf matched no file (ssh reads nothing there either)' },
+      { kind: 'info', at: '~/.ssh/config:1', message: 'Include ~/.ssh/conf.d/* matched no file (ssh reads nothing there either)' },
+    ]);
+  });
+
+  it('expands globs in any component, with classes and ranges, skipping hidden names, sorted in byte order as glob(3)', () => {
+    const tree = memoryReader({
+      '/h/.ssh/config.d/10-acme': 'Host acme\n  User from-acme\n',
+      '/h/.ssh/config.d/2-globex': 'Host acme\n  User from-globex\n',
+      '/h/.ssh/config.d/Zeta': 'Host acme\n  User from-zeta\n',
+      '/h/.ssh/config.d/.hidden': 'Host *\n  User hidden\n',
+      '/h/.ssh/config.d/notes.txt': 'Host acme\n  Port 9\n',
+      '/h/.ssh/customers/acme/config': 'Host acme\n  Port 2201\n',
+      '/h/.ssh/customers/globex/config': 'Host acme\n  Port 2202\n',
+      '/h/.ssh/customers/globex/other': 'Host acme\n  Port 2203\n',
+    });
+    expect(globPaths('/h/.ssh/config.d/*', tree)).toEqual([
+      '/h/.ssh/config.d/10-acme',
+      '/h/.ssh/config.d/2-globex',
+      '/h/.ssh/config.d/Zeta',
+      '/h/.ssh/config.d/notes.txt',
+    ]);
+    expect(globPaths('/h/.ssh/config.d/[0-9]*', tree)).toEqual(['/h/.ssh/config.d/10-acme', '/h/.ssh/config.d/2-globex']);
+    expect(globPaths('/h/.ssh/config.d/[!0-9]*', tree)).toEqual(['/h/.ssh/config.d/Zeta', '/h/.ssh/config.d/notes.txt']);
+    expect(globPaths('/h/.ssh/*/*/config', tree)).toEqual(['/h/.ssh/customers/acme/config', '/h/.ssh/customers/globex/config']);
+    expect(globPaths('/h/.ssh/config.d/.*', tree)).toEqual(['/h/.ssh/config.d/.hidden']);
+    // "10-acme" sorts before "2-globex" (bytes, not numbers): the first value obtained wins.
+    expect(resolveHost(parse('Include config.d/[0-9]*\n', tree), 'acme', me).user).toBe('from-acme');
+    expect(resolveHost(parse('Include customers/*/config\n', tree), 'acme', me).port).toBe(2201);
+  });
+
+  it('matches glob components as glob(3) does', () => {
+    expect(globMatch('web1', 'web?')).toBe(true);
+    expect(globMatch('.web', '*')).toBe(false);
+    expect(globMatch('.web', '.w*')).toBe(true);
+    expect(globMatch('a-b', '[a-]-b')).toBe(true);
+    expect(globMatch(']x', '[]]x')).toBe(true);
+    expect(globMatch('*', '\\*')).toBe(true);
+    expect(globMatch('x', '\\*')).toBe(false);
+    expect(globMatch('[', '[')).toBe(true); // an unclosed [ is itself
+  });
+
+  it('reads nested Includes, relative ones again from ~/.ssh', () => {
+    const nested = memoryReader({
+      '/h/.ssh/config.d/lab': 'Include lab.d/*\nHost web1\n  User root\n',
+      '/h/.ssh/lab.d/hosts': 'Host web1\n  HostName 10.77.0.11\n',
+    });
+    expect(resolveHost(parse('Include ~/.ssh/config.d/*\n', nested), 'web1', me)).toMatchObject({ hostName: '10.77.0.11', user: 'root' });
+  });
+
+  it('applies an Include inside a Host block only for hosts of that block, and its notes only there', () => {
+    const r = memoryReader({ '/h/.ssh/extra': 'Port 2200\n' }, ['/h/.ssh/secret']);
+    const config = parse('Host a\n  Include extra\nHost b\n  Include secret\nHost *\n  Port 22\n', r);
+    expect(resolveHost(config, 'a', me)).toMatchObject({ port: 2200, notes: [] });
+    expect(resolveHost(config, 'c', me)).toMatchObject({ port: 22, notes: [] });
+    expect(resolveHost(config, 'b', me).notes).toEqual([
+      { kind: 'skipped', at: '~/.ssh/config:4', message: 'Include /h/.ssh/secret could not be read (permission denied); skipped, where ssh would refuse the whole config' },
+    ]);
+  });
+
+  it('does not read an Include inside a Match block, and says so', () => {
+    const r = memoryReader({ '/h/.ssh/vpn': 'ProxyJump vpn-gw\n' });
+    const host = resolveHost(parse('Match exec "vpn-up"\n  Include vpn\n', r), 'x', me);
+    expect(host.proxyJump).toBeNull();
+    expect(host.notes).toEqual([{ kind: 'skipped', at: '~/.ssh/config:1', message: expect.stringMatching(/^Match exec vpn-up: Backline does not evaluate Match blocks; .*Includes too/) as unknown }]);
+  });
+
+  it('notes a directory where a file was expected, and ~user paths, and goes on', () => {
+    const r = memoryReader({ '/h/.ssh/config.d/old/x': 'Port 1\n', '/h/.ssh/config.d/lab': 'Port 2\n' });
+    const host = resolveHost(parse('Include config.d/* ~other/.ssh/config\n', r), 'x', me);
+    expect(host.port).toBe(2);
+    expect(host.notes.map(noteText)).toEqual([
+      '~/.ssh/config:1: Include /h/.ssh/config.d/old could not be read (it is a directory); skipped, where ssh would refuse the whole config',
+      '~/.ssh/config:1: Include ~other/.ssh/config: ~user paths are not supported; not read (write the full path)',
     ]);
   });
 
   it('stops an Include loop at OpenSSH depth', () => {
-    expect(() => parseSshConfig('Include loop.conf\n', { home: '/h', reader })).toThrow(/nested more than 16/);
+    expect(() => parse('Include loop.conf\n')).toThrow(/nested more than 16/);
+    const chain = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`/h/.ssh/d${i}`, i < 15 ? `Include d${i + 1}\n` : 'Port 16\n']));
+    expect(resolveHost(parse('Include d0\n', memoryReader(chain)), 'x', me).port).toBe(16);
   });
 
-  it('notes Includes when given plain text without a reader', () => {
-    expect(resolveHost('Include other\nPort 5\n', 'x', env).notes[0]).toMatch(/not read \(no file reader given\)/);
+  it('notes Includes in a config given as text, which has no file reader', () => {
+    expect(resolveHost('Include other\nPort 5\n', 'x', env).notes.map(noteText)).toEqual([
+      '~/.ssh/config:1: Include /home/eng/.ssh/other could not be read (this config was given as text, without a file reader); skipped, where ssh would refuse the whole config',
+    ]);
+  });
+});
+
+describe('options Backline does not follow', () => {
+  it('names each one that changes how ssh would connect, where it is set, for the hosts it applies to', () => {
+    const text = [
+      'Host legacy',
+      '  KexAlgorithms +diffie-hellman-group1-sha1',
+      '  IdentityAgent ~/.1password/agent.sock',
+      '  PasswordAuthentication yes',
+      '  PubkeyAuthentication no',
+      '  StrictHostKeyChecking accept-new',
+      '  UserKnownHostsFile /dev/null',
+      '  IdentitiesOnly yes',
+      'Host *',
+      '  KexAlgorithms curve25519-sha256',
+      '  IdentityAgent SSH_AUTH_SOCK',
+      '  UserKnownHostsFile ~/.ssh/known_hosts ~/.ssh/known_hosts2',
+      '  SendEnv LANG',
+      '',
+    ].join('\n');
+    expect(resolveHost(text, 'legacy', env).notes.map(noteText)).toEqual([
+      '~/.ssh/config:2: KexAlgorithms +diffie-hellman-group1-sha1: not followed; Backline offers its SSH library\'s own algorithm list',
+      '~/.ssh/config:3: IdentityAgent ~/.1password/agent.sock: not followed; Backline uses the agent in SSH_AUTH_SOCK',
+      '~/.ssh/config:5: PubkeyAuthentication no: not followed; Backline still offers keys',
+      '~/.ssh/config:7: UserKnownHostsFile /dev/null: not followed; Backline checks host keys against /etc/ssh/ssh_known_hosts, ~/.ssh/known_hosts, ~/.ssh/known_hosts2 and its own list',
+      '~/.ssh/config:6: StrictHostKeyChecking accept-new: not followed; Backline asks before trusting a host key it has not seen',
+      '~/.ssh/config:8: IdentitiesOnly yes: not followed; Backline also offers the keys in ssh-agent',
+    ]);
+    // Host * only sets what Backline does anyway, or what does not change connecting, apart from its KexAlgorithms.
+    expect(resolveHost(text, 'other', env).notes.map(noteText)).toEqual([
+      '~/.ssh/config:10: KexAlgorithms curve25519-sha256: not followed; Backline offers its SSH library\'s own algorithm list',
+    ]);
+  });
+});
+
+describe('hostEntries', () => {
+  it('offers every Host line of literal names once, Included files too, never patterns', () => {
+    const r = memoryReader({ '/h/.ssh/config.d/lab': 'Host web1 10.77.0.11\n  User root\nHost db1\nHost web1\n' });
+    const config = parseSshConfig('Include config.d/*\nHost bastion\nHost *.acme !x.acme\nHost web?\nMatch all\n', { home: '/h', reader: r });
+    expect(hostEntries(config)).toEqual([
+      { alias: 'web1', otherNames: ['10.77.0.11'], at: '/h/.ssh/config.d/lab:1' },
+      { alias: 'db1', otherNames: [], at: '/h/.ssh/config.d/lab:3' },
+      { alias: 'bastion', otherNames: [], at: '~/.ssh/config:2' },
+    ]);
   });
 });
 
@@ -407,5 +555,37 @@ describe.skipIf(!hasSsh)('agreement with ssh -G', () => {
       userknownhostsfile: ssh.get('userknownhostsfile')?.[0],
       identityfile: sshIdentityFiles,
     });
+  });
+});
+
+describe.skipIf(!hasSsh)('Include agrees with ssh -G: globs in any component, classes, byte order, nesting, conditional', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backline-sshg-include-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tree: Record<string, string> = {
+    config: `Include ${dir}/conf.d/[0-9]*\nInclude ${dir}/customers/*/config\nHost web1\n  Include ${dir}/web1.extra\nHost *\n  User fallback\n`,
+    'conf.d/10-a': 'Host acme\n  User from-10\n',
+    'conf.d/2-b': 'Host acme\n  User from-2\n  Port 2002\n',
+    'conf.d/x-no': 'Host acme\n  Port 9\n',
+    'conf.d/.5-hidden': 'Host *\n  User hidden\n',
+    'customers/acme/config': `Host acme-db\n  HostName 10.0.0.5\n  Include ${dir}/nested/*.conf\n`,
+    'customers/globex/config': 'Host acme-db\n  User globex\n',
+    'customers/globex/unused': 'Host acme-db\n  Port 7\n',
+    'nested/a.conf': 'Port 2222\nHost other\n  User nested-other\n',
+    'web1.extra': 'HostName 10.77.0.11\nUser root\n',
+  };
+  for (const [name, text] of Object.entries(tree)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  const me = userInfo();
+  const realEnv: SshEnv = { home: me.homedir, user: me.username };
+  const configPath = join(dir, 'config');
+  const config = parseSshConfig(tree.config!, { home: realEnv.home, reader: fileReader, file: configPath });
+
+  it.each(['acme', 'acme-db', 'web1', 'other', 'nothing'])('%s', (alias) => {
+    const out = execFileSync('ssh', ['-G', '-F', configPath, alias], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const ssh = Object.fromEntries(out.split('\n').map((line) => [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)]));
+    const ours = resolveHost(config, alias, realEnv);
+    expect({ hostname: ours.hostName, user: ours.user, port: String(ours.port) }).toEqual({ hostname: ssh.hostname, user: ssh.user, port: ssh.port });
   });
 });

@@ -1,20 +1,53 @@
 /**
  * ~/.ssh/config, read with OpenSSH's semantics (ssh_config(5)), so Backline connects where `ssh alias`
  * would: case-insensitive keywords, `Key value` / `Key=value`, quotes, Host blocks (patterns, `!negation`),
- * the first obtained value wins, Include (conditional inside Host blocks), tokens and `~` in paths, and
- * ProxyJump chains where every hop resolves through the same config. Match blocks are not evaluated:
- * their options are never applied and the result carries a note saying so.
+ * the first obtained value wins, Include as OpenSSH reads it (relative to ~/.ssh, glob(3) patterns in
+ * any path component, sorted as glob sorts them, nested up to 16 deep, conditional inside Host and Match
+ * blocks), tokens and `~` in paths, and ProxyJump chains where every hop resolves through the same config.
+ *
+ * What Backline does not do as ssh would is never silent: Match blocks are not evaluated (their options,
+ * Includes among them, are not applied), an Include that cannot be read is skipped, and options that
+ * change how ssh would connect but that Backline does not follow (IdentityAgent, CertificateFile,
+ * UserKnownHostsFile...) are named. Each becomes a ConfigNote on the resolved host, shown on the route.
  *
  * Pure: file reading is injected (ConfigReader), so this is tested on strings and checked against `ssh -G`.
  */
 import { bracketHost } from '../../../shared/domain/address.js';
 
 export interface ConfigReader {
-  /** Contents of the file, or undefined if it does not exist (a missing Include is not an error in ssh). */
+  /**
+   * Contents of the file, or undefined if nothing is there (a missing Include is not an error in ssh).
+   * Throws, with a message a person can read, when something is there that cannot be read.
+   */
   readFile(path: string): string | undefined;
-  /** Names in a directory, for `Include dir/*`; without it, wildcard Includes are noted and skipped. */
-  listDir?(dir: string): string[] | undefined;
+  /** Names in a directory (for glob patterns in Include), or undefined when it is not a directory that can be listed. */
+  listDir(dir: string): string[] | undefined;
 }
+
+/**
+ * The reader behind configs given as text (tests, and nothing else): it has no files, so an Include in
+ * such a text is noted as not read rather than silently dropped.
+ */
+export const TEXT_ONLY: ConfigReader = {
+  readFile: () => {
+    throw new Error('this config was given as text, without a file reader');
+  },
+  listDir: () => undefined,
+};
+
+/**
+ * Something a person should know about how ~/.ssh/config was read for a host. `skipped`: Backline did not
+ * do what ssh would (a Match not evaluated, an Include it could not read, an option it does not follow);
+ * `info`: ssh behaves the same (an Include that matched no file).
+ */
+export interface ConfigNote {
+  kind: 'skipped' | 'info';
+  /** `file:line`, where the config says it. */
+  at: string;
+  message: string;
+}
+
+export const noteText = (note: ConfigNote): string => `${note.at}: ${note.message}`;
 
 export interface SshEnv {
   /** Local home directory: `~`, `%d`, and where relative Include paths live (~/.ssh). */
@@ -30,15 +63,22 @@ export interface SshEnv {
 export type ConfigLine =
   | { kind: 'host'; patterns: string[]; file: string; line: number }
   | { kind: 'match'; criteria: string; file: string; line: number }
-  | { kind: 'include'; paths: string[]; files: ParsedSshConfig[]; file: string; line: number }
+  /** `files`: what the patterns matched, in order; `notes`: what could not be read (shown only where the Include applies). */
+  | { kind: 'include'; paths: string[]; files: ParsedSshConfig[]; notes: ConfigNote[]; file: string; line: number }
   | { kind: 'option'; keyword: string; args: string[]; rest: string; file: string; line: number };
 
 export interface ParsedSshConfig {
   file: string;
   lines: ConfigLine[];
-  /** Things a person should know: Includes that were missing or could not be expanded. */
-  notes: string[];
+  /** Problems with the file as a whole (e.g. it could not be read), shown for every host. */
+  notes: ConfigNote[];
 }
+
+/**
+ * The configs ssh reads, in order, each starting afresh as ssh starts each file (outside any Host block):
+ * e.g. this server's own settings (as `-o` options), then ~/.ssh/config.
+ */
+export type ConfigSet = ParsedSshConfig | readonly ParsedSshConfig[];
 
 export type SshConfigErrorCode = 'SSH_CONFIG_INVALID' | 'PROXY_JUMP_LOOP' | 'PROXY_JUMP_TOO_DEEP';
 
@@ -83,7 +123,8 @@ export interface ResolvedHost {
   identitiesOnly?: boolean;
   /** true/false, or an agent socket path / `$ENV` name as ssh accepts. */
   forwardAgent?: boolean | string;
-  notes: string[];
+  /** What Backline did not do as ssh would (or that ssh skips too), for this host; never silent. */
+  notes: ConfigNote[];
 }
 
 /** Same limit as OpenSSH's READCONF_MAX_DEPTH. */
@@ -139,9 +180,10 @@ export function matchPatternList(text: string, patterns: readonly string[], opti
 export interface ParseOptions {
   /** Name used in messages and notes; defaults to ~/.ssh/config. */
   file?: string;
-  /** Needed to resolve Include paths. */
+  /** Needed to resolve Include paths: `~` and relative ones (which live in ~/.ssh). */
   home: string;
-  reader?: ConfigReader;
+  /** Where Included files are read from; configs given as text use TEXT_ONLY. */
+  reader: ConfigReader;
 }
 
 export function parseSshConfig(text: string, options: ParseOptions): ParsedSshConfig {
@@ -150,7 +192,6 @@ export function parseSshConfig(text: string, options: ParseOptions): ParsedSshCo
 
 function parseFile(text: string, file: string, options: ParseOptions, depth: number): ParsedSshConfig {
   const lines: ConfigLine[] = [];
-  const notes: string[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = index + 1;
     const parsed = splitLine(raw, file, line);
@@ -164,29 +205,192 @@ function parseFile(text: string, file: string, options: ParseOptions, depth: num
       lines.push({ kind: 'match', criteria: args.join(' '), file, line });
     } else if (keyword === 'include') {
       if (args.length === 0) throw fail('Include needs a file name');
+      // As OpenSSH's READCONF_MAX_DEPTH: "Too many recursive configuration includes".
       if (depth + 1 > MAX_INCLUDE_DEPTH) throw fail(`Include nested more than ${MAX_INCLUDE_DEPTH} deep (an Include loop?)`);
-      const files: ParsedSshConfig[] = [];
-      for (const path of args) {
-        for (const target of expandInclude(path, options, notes, file, line)) {
-          if (!options.reader) {
-            notes.push(`${file}:${line}: Include ${target} not read (no file reader given); skipped`);
-            continue;
-          }
-          const content = options.reader.readFile(target);
-          if (content === undefined) {
-            notes.push(`${file}:${line}: Include ${target} not found; skipped (ssh skips it too)`);
-            continue;
-          }
-          const included = parseFile(content, target, options, depth + 1);
-          files.push(included);
-        }
-      }
-      lines.push({ kind: 'include', paths: args, files, file, line });
+      lines.push(readInclude(args, file, line, options, depth));
     } else {
       lines.push({ kind: 'option', keyword, args, rest, file, line });
     }
   });
-  return { file, lines, notes };
+  return { file, lines, notes: [] };
+}
+
+/**
+ * One Include line, read as OpenSSH's readconf.c does: each argument is anchored (`~` is the home, a
+ * relative path lives in ~/.ssh), expanded by glob(3) (sorted; a pattern that matches nothing is no
+ * error), and every file it matched is parsed, nested Includes and all. A file that is there but cannot
+ * be read is skipped with a note (ssh would stop there).
+ */
+function readInclude(args: string[], file: string, line: number, options: ParseOptions, depth: number): Extract<ConfigLine, { kind: 'include' }> {
+  const at = `${file}:${line}`;
+  const files: ParsedSshConfig[] = [];
+  const notes: ConfigNote[] = [];
+  for (const arg of args) {
+    if (arg === '') throw new SshConfigError('SSH_CONFIG_INVALID', 'Include has an empty argument', file, line);
+    const anchored = anchorInclude(arg, options.home);
+    if (anchored === undefined) {
+      notes.push({ kind: 'skipped', at, message: `Include ${arg}: ~user paths are not supported; not read (write the full path)` });
+      continue;
+    }
+    let targets: string[];
+    try {
+      targets = hasGlobMagic(anchored) ? globPaths(anchored, options.reader) : [unescapeGlob(anchored)];
+    } catch (error) {
+      notes.push({ kind: 'skipped', at, message: `Include ${arg}: ${errorText(error)}; not read` });
+      continue;
+    }
+    let matched = 0;
+    for (const target of targets) {
+      let content: string | undefined;
+      try {
+        content = options.reader.readFile(target);
+      } catch (error) {
+        matched++;
+        notes.push({ kind: 'skipped', at, message: `Include ${target} could not be read (${errorText(error)}); skipped, where ssh would refuse the whole config` });
+        continue;
+      }
+      if (content === undefined) continue;
+      matched++;
+      files.push(parseFile(content, target, options, depth + 1));
+    }
+    if (matched === 0) notes.push({ kind: 'info', at, message: `Include ${arg} matched no file (ssh reads nothing there either)` });
+  }
+  return { kind: 'include', paths: args, files, notes, file, line };
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** `~` and `~/x` are the home; a relative path lives in ~/.ssh (as for a user config); `~user` is undefined. */
+function anchorInclude(path: string, home: string): string | undefined {
+  const base = home.replace(/\/+$/, '');
+  const full = path.startsWith('/') || path.startsWith('~') ? path : `~/.ssh/${path}`;
+  if (full === '~') return base;
+  if (full.startsWith('~/')) return base + full.slice(1);
+  return full.startsWith('~') ? undefined : full;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// glob(3), as Include uses it: `*`, `?`, `[...]` (ranges, `!`/`^` negation) in any path component,
+// backslash escapes, a leading dot matched only by a literal dot, results sorted in byte order (glob
+// sorts with strcoll, and ssh leaves LC_COLLATE at "C").
+
+export function hasGlobMagic(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '*' || c === '?') return true;
+    else if (c === '[' && classEnd(pattern, i) > 0) return true;
+  }
+  return false;
+}
+
+function unescapeGlob(pattern: string): string {
+  return pattern.replace(/\\(.)/g, '$1');
+}
+
+/** Index of the `]` closing a class opened at `open`, or -1 when the `[` is a literal. */
+function classEnd(pattern: string, open: number): number {
+  let i = open + 1;
+  if (pattern[i] === '!' || pattern[i] === '^') i++;
+  if (pattern[i] === ']') i++;
+  for (; i < pattern.length; i++) {
+    if (pattern[i] === '/') return -1;
+    if (pattern[i] === ']') return i;
+  }
+  return -1;
+}
+
+function matchClass(c: string, body: string): boolean {
+  let negate = false;
+  let i = 0;
+  if (body[0] === '!' || body[0] === '^') {
+    negate = true;
+    i = 1;
+  }
+  let found = false;
+  while (i < body.length) {
+    const lo = body[i] as string;
+    // `a-z` is a range; a `-` first or last is itself (as is a `]` first, which classEnd let through).
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      const hi = body[i + 2] as string;
+      if (lo <= c && c <= hi) found = true;
+      i += 3;
+    } else {
+      if (lo === c) found = true;
+      i += 1;
+    }
+  }
+  return found !== negate;
+}
+
+/** One path component against one glob component (no `/` in either). */
+export function globMatch(name: string, pattern: string): boolean {
+  // A leading dot is matched only by a literal one (no GLOB_PERIOD).
+  if (name.startsWith('.') && !(pattern.startsWith('.') || pattern.startsWith('\\.'))) return false;
+  const match = (ni: number, pi: number): boolean => {
+    while (pi < pattern.length) {
+      const p = pattern[pi] as string;
+      if (p === '*') {
+        while (pattern[pi] === '*') pi++;
+        if (pi === pattern.length) return true;
+        for (let k = ni; k <= name.length; k++) if (match(k, pi)) return true;
+        return false;
+      }
+      if (ni >= name.length) return false;
+      if (p === '?') {
+        ni++;
+        pi++;
+      } else if (p === '[' && classEnd(pattern, pi) > 0) {
+        const end = classEnd(pattern, pi);
+        if (!matchClass(name[ni] as string, pattern.slice(pi + 1, end))) return false;
+        ni++;
+        pi = end + 1;
+      } else {
+        const literal = p === '\\' && pi + 1 < pattern.length ? (pattern[++pi] as string) : p;
+        if (name[ni] !== literal) return false;
+        ni++;
+        pi++;
+      }
+    }
+    return ni === name.length;
+  };
+  return match(0, 0);
+}
+
+const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Every existing path an absolute glob pattern matches, sorted as glob(3) sorts them. */
+export function globPaths(pattern: string, reader: Pick<ConfigReader, 'listDir'>): string[] {
+  if (!pattern.startsWith('/')) throw new Error(`${pattern} is not an absolute path`);
+  const parts = pattern.split('/').filter((part) => part !== '');
+  let bases = [''];
+  let expanded = false;
+  for (const part of parts) {
+    const next: string[] = [];
+    for (const base of bases) {
+      if (!hasGlobMagic(part)) {
+        // Past a wildcard, a literal name counts only where it exists (glob returns existing paths).
+        const name = unescapeGlob(part);
+        if (!expanded || reader.listDir(base === '' ? '/' : base)?.includes(name)) next.push(`${base}/${name}`);
+        continue;
+      }
+      expanded = true;
+      for (const name of reader.listDir(base === '' ? '/' : base) ?? []) {
+        if (name !== '.' && name !== '..' && globMatch(name, part)) next.push(`${base}/${name}`);
+      }
+    }
+    bases = next;
+  }
+  return bases.sort(byteOrder);
+}
+
+function expandTilde(path: string, home: string, file?: string, line?: number): string {
+  if (path === '~') return home;
+  if (path.startsWith('~/')) return home + path.slice(1);
+  if (path.startsWith('~')) {
+    throw new SshConfigError('SSH_CONFIG_INVALID', `${path}: ~user paths are not supported; use an absolute path`, file, line);
+  }
+  return path;
 }
 
 /** Splits one line into a lower-cased keyword and its arguments, as OpenSSH's strdelim + argv_split do. */
@@ -240,39 +444,6 @@ function splitArgs(text: string): string[] | undefined {
   return args;
 }
 
-/** Include paths: `~` expanded, relative ones under ~/.ssh, wildcards in the last component via listDir. */
-function expandInclude(path: string, options: ParseOptions, notes: string[], file: string, line: number): string[] {
-  const home = options.home.replace(/\/+$/, '');
-  let full = expandTilde(path, home, file, line);
-  if (!full.startsWith('/')) full = `${home}/.ssh/${full}`;
-  if (!/[*?[]/.test(full)) return [full];
-  const slash = full.lastIndexOf('/');
-  const dir = full.slice(0, slash) || '/';
-  const pattern = full.slice(slash + 1);
-  if (/[*?[]/.test(dir) || pattern.includes('[')) {
-    notes.push(`${file}:${line}: Include ${path}: only * and ? in the file name are supported; skipped`);
-    return [];
-  }
-  const names = options.reader?.listDir?.(dir);
-  if (names === undefined) {
-    notes.push(`${file}:${line}: Include ${path}: cannot list ${dir}; skipped`);
-    return [];
-  }
-  return names
-    .filter((name) => (pattern.startsWith('.') || !name.startsWith('.')) && matchPattern(name, pattern))
-    .sort()
-    .map((name) => `${dir === '/' ? '' : dir}/${name}`);
-}
-
-function expandTilde(path: string, home: string, file?: string, line?: number): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/')) return home + path.slice(1);
-  if (path.startsWith('~')) {
-    throw new SshConfigError('SSH_CONFIG_INVALID', `${path}: ~user paths are not supported; use an absolute path`, file, line);
-  }
-  return path;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Resolution
 
@@ -297,7 +468,9 @@ interface Collected {
   strictHostKeyChecking?: Setting<StrictHostKeyChecking>;
   identitiesOnly?: Setting<boolean>;
   forwardAgent?: Setting<boolean | string>;
-  notes: string[];
+  /** Options Backline does not follow, by keyword: the first value obtained, as ssh would use it. */
+  unsupported: Map<string, Setting<string[]>>;
+  notes: ConfigNote[];
 }
 
 /** Options set on ssh's command line when it starts a jump hop (`-l`, `-p`, `-J`); they come first. */
@@ -307,15 +480,14 @@ interface Overrides {
   jumps?: JumpHop[];
 }
 
-function collect(config: ParsedSshConfig, alias: string): Collected {
-  const out: Collected = { identityFiles: [], notes: [...allNotes(config)] };
-  const state = { active: true };
-  walk(config, alias, state, out);
+function collect(configs: readonly ParsedSshConfig[], alias: string): Collected {
+  const out: Collected = { identityFiles: [], unsupported: new Map(), notes: [] };
+  // Each file ssh reads starts outside any Host block.
+  for (const config of configs) {
+    out.notes.push(...config.notes);
+    walk(config, alias, { active: true }, out);
+  }
   return out;
-}
-
-function allNotes(config: ParsedSshConfig): string[] {
-  return [...config.notes, ...config.lines.flatMap((l) => (l.kind === 'include' ? l.files.flatMap(allNotes) : []))];
 }
 
 function walk(config: ParsedSshConfig, alias: string, state: { active: boolean }, out: Collected): void {
@@ -327,12 +499,17 @@ function walk(config: ParsedSshConfig, alias: string, state: { active: boolean }
         break;
       case 'match':
         state.active = false;
-        out.notes.push(`${entry.file}:${entry.line}: Match ${entry.criteria}: Match blocks are not evaluated; their options were not applied`);
+        out.notes.push({
+          kind: 'skipped',
+          at: `${entry.file}:${entry.line}`,
+          message: `Match ${entry.criteria}: Backline does not evaluate Match blocks; what this one sets (Includes too) was not applied`,
+        });
         break;
       case 'include':
         // An Include inside a non-matching block reads nothing; inside one, its Host lines may switch
         // blocks, and the including file's state is restored afterwards (as in OpenSSH).
         if (!state.active) break;
+        out.notes.push(...entry.notes);
         for (const file of entry.files) {
           walk(file, alias, state, out);
           state.active = true;
@@ -406,9 +583,74 @@ function apply(entry: Extract<ConfigLine, { kind: 'option' }>, out: Collected): 
       out.forwardAgent ??= at(/^(yes|no|true|false)$/i.test(single()) ? parseFlag(single(), fail) : single());
       break;
     default:
-      // Other keywords do not affect how Backline connects; ssh itself validates them.
+      // Options that would change how ssh connects, but that Backline does not follow, are named on the
+      // route (see UNSUPPORTED); the rest do not affect connecting, and ssh itself validates them.
+      if (keyword in UNSUPPORTED && !out.unsupported.has(keyword)) out.unsupported.set(keyword, at(args));
       break;
   }
+}
+
+interface Unsupported {
+  name: string;
+  /** Whether this value makes ssh behave otherwise than Backline does. */
+  differs(value: string): boolean;
+  /** What Backline does instead. */
+  instead: string;
+}
+
+const isNo = (value: string) => /^(no|false)$/i.test(value);
+const isYes = (value: string) => /^(yes|true)$/i.test(value);
+const always = () => true;
+const ALGORITHMS = "Backline offers its SSH library's own algorithm list";
+
+/** Options that change how ssh connects and that Backline does not follow (ssh_config(5) names). */
+const UNSUPPORTED: Record<string, Unsupported> = {
+  identityagent: { name: 'IdentityAgent', differs: (v) => !/^\$?SSH_AUTH_SOCK$/.test(v), instead: 'Backline uses the agent in SSH_AUTH_SOCK' },
+  certificatefile: { name: 'CertificateFile', differs: always, instead: 'Backline offers the plain keys, not certificates' },
+  pkcs11provider: { name: 'PKCS11Provider', differs: (v) => v.toLowerCase() !== 'none', instead: 'Backline does not use PKCS#11 tokens' },
+  preferredauthentications: { name: 'PreferredAuthentications', differs: always, instead: 'Backline tries ssh-agent, key files, then a password, in that order' },
+  pubkeyauthentication: { name: 'PubkeyAuthentication', differs: isNo, instead: 'Backline still offers keys' },
+  passwordauthentication: { name: 'PasswordAuthentication', differs: isNo, instead: 'Backline still sends a password you type' },
+  kbdinteractiveauthentication: { name: 'KbdInteractiveAuthentication', differs: isNo, instead: 'Backline still answers a password prompt' },
+  hostbasedauthentication: { name: 'HostbasedAuthentication', differs: isYes, instead: 'Backline does not log in host-based' },
+  gssapiauthentication: { name: 'GSSAPIAuthentication', differs: isYes, instead: 'Backline does not log in with GSSAPI (Kerberos)' },
+  canonicalizehostname: { name: 'CanonicalizeHostname', differs: (v) => /^(yes|always)$/i.test(v), instead: 'Backline uses host names as written' },
+  addressfamily: { name: 'AddressFamily', differs: (v) => v.toLowerCase() !== 'any', instead: 'Backline uses whichever address the name resolves to' },
+  bindaddress: { name: 'BindAddress', differs: always, instead: 'Backline connects from the default local address' },
+  bindinterface: { name: 'BindInterface', differs: always, instead: 'Backline connects from the default interface' },
+  hostkeyalgorithms: { name: 'HostKeyAlgorithms', differs: always, instead: ALGORITHMS },
+  kexalgorithms: { name: 'KexAlgorithms', differs: always, instead: ALGORITHMS },
+  ciphers: { name: 'Ciphers', differs: always, instead: ALGORITHMS },
+  macs: { name: 'MACs', differs: always, instead: ALGORITHMS },
+  pubkeyacceptedalgorithms: { name: 'PubkeyAcceptedAlgorithms', differs: always, instead: ALGORITHMS },
+  pubkeyacceptedkeytypes: { name: 'PubkeyAcceptedKeyTypes', differs: always, instead: ALGORITHMS },
+  globalknownhostsfile: { name: 'GlobalKnownHostsFile', differs: always, instead: 'Backline checks host keys against /etc/ssh/ssh_known_hosts, ~/.ssh/known_hosts, ~/.ssh/known_hosts2 and its own list' },
+  knownhostscommand: { name: 'KnownHostsCommand', differs: (v) => v.toLowerCase() !== 'none', instead: 'Backline does not run it' },
+};
+
+function unsupportedNotes(found: Collected, knownHostsFiles: readonly string[] | undefined, home: string): ConfigNote[] {
+  const notes: ConfigNote[] = [];
+  const note = (setting: Setting<unknown>, name: string, value: string, instead: string) =>
+    notes.push({ kind: 'skipped', at: `${setting.file}:${setting.line}`, message: `${name} ${value}: not followed; ${instead}` });
+  for (const [keyword, setting] of found.unsupported) {
+    const spec = UNSUPPORTED[keyword];
+    const value = setting.value.join(' ');
+    if (spec && spec.differs(value)) note(setting, spec.name, value, spec.instead);
+  }
+  // Options Backline reads, but does not follow as ssh would.
+  const known = found.userKnownHostsFiles;
+  const sshDefault = [`${home}/.ssh/known_hosts`, `${home}/.ssh/known_hosts2`];
+  if (known && knownHostsFiles && knownHostsFiles.join(' ') !== sshDefault.join(' ')) {
+    note(known, 'UserKnownHostsFile', known.value.join(' '), UNSUPPORTED.globalknownhostsfile!.instead);
+  }
+  const strict = found.strictHostKeyChecking;
+  if (strict && strict.value !== 'ask') {
+    note(strict, 'StrictHostKeyChecking', strict.value, strict.value === 'yes' ? 'Backline asks about a host key it has not seen instead of refusing it' : 'Backline asks before trusting a host key it has not seen');
+  }
+  if (found.identitiesOnly?.value === true) note(found.identitiesOnly, 'IdentitiesOnly', 'yes', 'Backline also offers the keys in ssh-agent');
+  const forward = found.forwardAgent;
+  if (forward && forward.value !== false) note(forward, 'ForwardAgent', String(forward.value === true ? 'yes' : forward.value), 'Backline does not forward the agent');
+  return notes;
 }
 
 function parsePort(value: string, fail: (m: string) => Error): number {
@@ -531,16 +773,18 @@ export function defaultIdentityFiles(home: string): string[] {
   return ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk'].map((name) => `${home.replace(/\/+$/, '')}/.ssh/${name}`);
 }
 
-function toConfig(config: ParsedSshConfig | string, env: SshEnv): ParsedSshConfig {
-  return typeof config === 'string' ? parseSshConfig(config, { home: env.home }) : config;
+/** A config given as text has no files behind it: its Includes are noted as not read (TEXT_ONLY). */
+function toConfigs(config: ConfigSet | string, env: SshEnv): readonly ParsedSshConfig[] {
+  if (typeof config === 'string') return [parseSshConfig(config, { home: env.home, reader: TEXT_ONLY })];
+  return 'lines' in config ? [config] : config;
 }
 
 /** Resolves one alias the way `ssh alias` would (see ResolvedHost). */
-export function resolveHost(config: ParsedSshConfig | string, alias: string, env: SshEnv): ResolvedHost {
-  return resolveWith(toConfig(config, env), alias, env, {});
+export function resolveHost(config: ConfigSet | string, alias: string, env: SshEnv): ResolvedHost {
+  return resolveWith(toConfigs(config, env), alias, env, {});
 }
 
-function resolveWith(config: ParsedSshConfig, alias: string, env: SshEnv, overrides: Overrides): ResolvedHost {
+function resolveWith(config: readonly ParsedSshConfig[], alias: string, env: SshEnv, overrides: Overrides): ResolvedHost {
   assertValidHostName(alias, undefined);
   const found = collect(config, alias);
   const home = env.home.replace(/\/+$/, '');
@@ -608,7 +852,18 @@ function resolveWith(config: ParsedSshConfig, alias: string, env: SshEnv, overri
   if (found.strictHostKeyChecking) result.strictHostKeyChecking = found.strictHostKeyChecking.value;
   if (found.identitiesOnly) result.identitiesOnly = found.identitiesOnly.value;
   if (found.forwardAgent) result.forwardAgent = found.forwardAgent.value;
+  result.notes = dedupeNotes([...found.notes, ...unsupportedNotes(found, result.userKnownHostsFiles, home)]);
   return result;
+}
+
+function dedupeNotes(notes: readonly ConfigNote[]): ConfigNote[] {
+  const seen = new Set<string>();
+  return notes.filter((note) => {
+    const key = noteText(note);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -618,8 +873,8 @@ function resolveWith(config: ParsedSshConfig, alias: string, env: SshEnv, overri
  * with `-J a` (so b's own ProxyJump is ignored), a is started plainly (so a's own ProxyJump applies), and
  * a hop's `user@` / `:port` override its config like `-l` / `-p`.
  */
-export function resolveChain(config: ParsedSshConfig | string, alias: string, env: SshEnv): ResolvedHost[] {
-  const parsed = toConfig(config, env);
+export function resolveChain(config: ConfigSet | string, alias: string, env: SshEnv): ResolvedHost[] {
+  const parsed = toConfigs(config, env);
   const chain = chainTo(parsed, alias, env, {}, []);
   if (chain.length > MAX_CHAIN_LENGTH) {
     throw new SshConfigError('PROXY_JUMP_TOO_DEEP', `Reaching ${alias} takes ${chain.length - 1} jumps (${chainText(chain)}); the limit is ${MAX_CHAIN_LENGTH - 1}`);
@@ -627,7 +882,7 @@ export function resolveChain(config: ParsedSshConfig | string, alias: string, en
   return chain;
 }
 
-function chainTo(config: ParsedSshConfig, alias: string, env: SshEnv, overrides: Overrides, stack: string[]): ResolvedHost[] {
+function chainTo(config: readonly ParsedSshConfig[], alias: string, env: SshEnv, overrides: Overrides, stack: string[]): ResolvedHost[] {
   const label = hopLabel({ host: alias, user: overrides.user, port: overrides.port });
   if (stack.includes(label)) {
     throw new SshConfigError('PROXY_JUMP_LOOP', `ProxyJump loop: ${[...stack, label].join(' → ')}. Exclude the jump host from the pattern that sets ProxyJump (e.g. Host *.example.com !bastion.example.com).`);
@@ -662,4 +917,31 @@ function hopLabel(hop: { host: string; user?: string | undefined; port?: number 
 
 function chainText(chain: readonly ResolvedHost[]): string {
   return chain.map((host) => host.alias).join(' → ');
+}
+
+/** A Host line naming hosts literally (no `*`, `?` or `!`): something an engineer can attach by name. */
+export interface HostEntry {
+  /** The first name on the line, the one to attach by. */
+  alias: string;
+  /** The other names on the same line (often the address). */
+  otherNames: string[];
+  at: string;
+}
+
+/**
+ * Every Host line of the config set (Included files too, in reading order) whose patterns are all
+ * literal names, once per first name: `Host web1 10.77.0.11` offers web1; `Host *.acme` offers nothing.
+ */
+export function hostEntries(config: ConfigSet): HostEntry[] {
+  const entries = new Map<string, HostEntry>();
+  const visit = (file: ParsedSshConfig) => {
+    for (const entry of file.lines) {
+      if (entry.kind === 'include') entry.files.forEach(visit);
+      if (entry.kind !== 'host' || entry.patterns.some((p) => /[*?!]/.test(p))) continue;
+      const [alias, ...otherNames] = entry.patterns as [string, ...string[]];
+      if (!entries.has(alias)) entries.set(alias, { alias, otherNames, at: `${entry.file}:${entry.line}` });
+    }
+  };
+  ('lines' in config ? [config] : config).forEach(visit);
+  return [...entries.values()];
 }

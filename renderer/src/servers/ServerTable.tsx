@@ -1,9 +1,9 @@
 import { Badge, Button, Group, Loader, Popover, Stack, Table, Text, Tooltip } from '@mantine/core';
-import type { Server } from '../../../shared/domain/server.js';
+import type { ConfigNote, Server } from '../../../shared/domain/server.js';
 import { describeError } from '../../../shared/errors.js';
 import { useServerRoute } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
-import { authShortLabels, chainSummary, connectionColors, hopAddress, targetOf } from './server.js';
+import { authShortLabels, chainSummary, connectionColors, hopAddress, routeNotes, targetOf } from './server.js';
 
 function RouteDetail({ server }: { server: Server }) {
   const route = useServerRoute(server.id, true);
@@ -35,6 +35,31 @@ function RouteDetail({ server }: { server: Server }) {
       <Text size="xs" c="dimmed">
         As resolved from this server&apos;s settings and ~/.ssh/config.
       </Text>
+      <RouteNotes notes={routeNotes(route.data)} />
+    </Stack>
+  );
+}
+
+/** What Backline did not do as ssh would while reading ~/.ssh/config for this route: never silent. */
+function RouteNotes({ notes }: { notes: readonly ConfigNote[] }) {
+  if (notes.length === 0) return null;
+  const skipped = notes.filter((n) => n.kind === 'skipped');
+  const info = notes.filter((n) => n.kind === 'info');
+  return (
+    <Stack gap={4} role="list" aria-label="Notes on ~/.ssh/config">
+      {skipped.length > 0 && (
+        <Text size="xs" fw={600} c="orange.8">
+          Not done as ssh would:
+        </Text>
+      )}
+      {[...skipped, ...info].map((note) => (
+        <Text key={`${note.at} ${note.message}`} role="listitem" size="xs" c={note.kind === 'skipped' ? 'orange.8' : 'dimmed'}>
+          <Text span ff="monospace" size="xs">
+            {note.at}
+          </Text>{' '}
+          {note.message}
+        </Text>
+      ))}
     </Stack>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainSummary, hopAddress, targetOf } from './server.js';
+import { chainSummary, hopAddress, routeNotes, targetOf } from './server.js';
 import { emptyServerForm, toServerInput } from './serverForm.js';
 
 describe('targetOf', () => {
@@ -29,5 +29,14 @@ describe('toServerInput', () => {
   });
   it('passes a typed port on as a number for the main side to validate', () => {
     expect(toServerInput('TKT-1', { ...emptyServerForm(), host: 'h', port: '70000' }).port).toBe(70000);
+  });
+});
+
+describe('routeNotes', () => {
+  it('lists each note once across the hops, in order', () => {
+    const include = { kind: 'skipped' as const, at: '~/.ssh/config:1', message: 'Include x could not be read' };
+    const only = { kind: 'skipped' as const, at: '~/.ssh/config.d/lab:9', message: 'IdentitiesOnly yes: not followed' };
+    expect(routeNotes([{ notes: [include] }, { notes: [include, only] }])).toEqual([include, only]);
+    expect(routeNotes([{ notes: [] }])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { hostPort } from '../../../shared/domain/address.js';
 import type { AuthMethod } from './serverForm.js';
-import type { ResolvedHop, Server } from '../../../shared/domain/server.js';
+import type { ConfigNote, ResolvedHop, Server } from '../../../shared/domain/server.js';
 
 /** What the engineer typed, as ssh would read it: `user@host:port`, parts left out when unset. */
 export function targetOf(server: Pick<Server, 'user' | 'host' | 'port'>): string {
@@ -12,6 +12,17 @@ export function targetOf(server: Pick<Server, 'user' | 'host' | 'port'>): string
 export function chainSummary(hops: readonly Pick<ResolvedHop, 'label'>[]): string {
   if (hops.length <= 1) return 'direct';
   return `via ${hops.map((h) => h.label).join(' → ')}`;
+}
+
+/** The notes of every hop of a route, each once, in order (most are about the config as a whole). */
+export function routeNotes(hops: readonly Pick<ResolvedHop, 'notes'>[]): ConfigNote[] {
+  const seen = new Set<string>();
+  return hops.flatMap((hop) => hop.notes).filter((note) => {
+    const key = `${note.kind} ${note.at} ${note.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function hopAddress(hop: Pick<ResolvedHop, 'user' | 'host' | 'port'>): string {
