@@ -35,6 +35,7 @@ export const errorCodes = {
   REPORT_NOT_EDITABLE: { status: 409, message: 'This report comes with Backline or from a shared folder and cannot be changed here.' },
   REPORT_SQL_ERROR: { status: 400, message: "SQLite could not run this report's SQL." },
   REPORT_TIMEOUT: { status: 504, message: 'The report ran past its time limit and was stopped.' },
+  REPORT_UNKNOWN_VALUE: { status: 404, message: 'A value given to the report is not in the reporting cache.' },
   REPORTING_NOT_CONFIGURED: { status: 409, message: 'No reporting source is configured.' },
   REPORTING_CACHE_EMPTY: { status: 409, message: 'The reporting cache has not been synced yet.' },
   SYNC_RUNNING: { status: 409, message: 'A sync of the reporting cache is already running.' },

@@ -58,6 +58,35 @@ export const reportingStatusSchema = z.object({
 });
 export type ReportingStatus = z.infer<typeof reportingStatusSchema>;
 
+/** One column of a cache table, as SQLite declares it. */
+export const cacheColumnSchema = z.object({
+  name: z.string(),
+  /** The declared type (INTEGER, TEXT, REAL...); empty when none was declared. */
+  type: z.string(),
+  notNull: z.boolean(),
+  primaryKey: z.boolean(),
+  /** A generated column (computed from others, e.g. ticket_spans.long_lived). */
+  generated: z.boolean(),
+});
+
+export const cacheTableSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['table', 'view']),
+  /** Backline's own bookkeeping (sync positions, freshness): readable, rarely what a report is about. */
+  bookkeeping: z.boolean(),
+  columns: z.array(cacheColumnSchema),
+  /** Its indexes, each by the columns it covers in order: a condition on the first ones is fast. */
+  indexes: z.array(z.object({ name: z.string(), columns: z.array(z.string()) })),
+});
+export type CacheTable = z.infer<typeof cacheTableSchema>;
+
+export const cacheSchemaSchema = z.object({
+  /** False before the first sync created the cache: there is nothing to browse yet. */
+  exists: z.boolean(),
+  tables: z.array(cacheTableSchema),
+});
+export type CacheSchema = z.infer<typeof cacheSchemaSchema>;
+
 const runIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'A run id is 8 to 64 letters, digits, _ or -.');
 
 export const reportingMethods = {
@@ -75,6 +104,11 @@ export const reportingMethods = {
     summary: 'Stop the running sync after the batch in flight; everything committed so far stays, and the next sync continues from there.',
     input: z.object({}),
     output: syncStateSchema,
+  }),
+  'reporting.schema': method({
+    summary: "The reporting cache's tables and views, their columns with types, and their indexes, read on a report's read-only connection.",
+    input: z.object({}),
+    output: cacheSchemaSchema,
   }),
   'reports.list': method({
     summary: 'Shipped and saved reports, and any report file that could not be read (with why).',

@@ -24,6 +24,16 @@ export function idFromFileName(fileName: string): string {
 /** A parameter name as it appears in the SQL (`:name`). */
 export const reportParamNameSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,39}$/, 'A parameter name is lowercase letters, digits and _ (used as :name in the SQL).');
 
+/** table.column, each a plain SQLite identifier. */
+const LOOKUP = /^[A-Za-z_][A-Za-z0-9_]{0,63}\.[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** "team_names.name" → its table and column; null when it is not a plain table.column. */
+export function parseLookup(lookup: string): { table: string; column: string } | null {
+  if (!LOOKUP.test(lookup)) return null;
+  const [table = '', column = ''] = lookup.split('.');
+  return { table, column };
+}
+
 export const reportParamTypes = ['text', 'integer', 'number', 'date', 'datetime'] as const;
 export type ReportParamType = (typeof reportParamTypes)[number];
 
@@ -35,6 +45,11 @@ export const reportParamSchema = z.object({
   required: z.boolean(),
   /** What the form starts with, as typed (e.g. "2024-03-01"); null for none. */
   default: z.string().max(200).nullable(),
+  /**
+   * Where a given value must exist, as table.column of the cache (e.g. team_names.name, compared
+   * ignoring case): a value found nowhere fails the run naming the parameter, rather than "No rows".
+   */
+  lookup: z.string().regex(LOOKUP, 'A lookup is table.column of the cache, e.g. team_names.name.').optional(),
 });
 export type ReportParam = z.infer<typeof reportParamSchema>;
 

@@ -59,6 +59,8 @@ describe('reporting, through the contract', () => {
   it('says where the config goes before there is one, and refuses to sync', async () => {
     const status = await call('reporting.status', {});
     expect(status).toMatchObject({ configured: false, configFile, configError: null, freshness: [], cacheBytes: null });
+    // Nothing to browse before the first sync, which is a state, not an error.
+    expect(await call('reporting.schema', {})).toEqual({ exists: false, tables: [] });
     const error = await failure('reporting.sync', {});
     expect(error.code).toBe('REPORTING_NOT_CONFIGURED');
     expect(error.hint).toMatch(/README/);
@@ -86,6 +88,29 @@ describe('reporting, through the contract', () => {
     expect(status.freshness.find((f) => f.source === 'archive')).toMatchObject({ verdict: 'ok', expectsNewData: false });
     expect(syncEvents.some((e) => e.state === 'running' && e.progress !== null)).toBe(true);
     expect(syncEvents.at(-1)?.state).toBe('idle');
+  });
+
+  it('shows the synced cache\'s tables, columns and types', async () => {
+    const schema = await call('reporting.schema', {});
+    expect(schema.exists).toBe(true);
+    const tickets = schema.tables.find((t) => t.name === 'tickets');
+    expect(tickets).toMatchObject({ kind: 'table', bookkeeping: false });
+    expect(tickets?.columns.map((c) => `${c.name} ${c.type}`)).toEqual(['id INTEGER', 'customer TEXT', 'subject TEXT', 'created_at TEXT', 'team_id INTEGER', 'updated_at TEXT']);
+    expect(schema.tables.find((t) => t.name === 'freshness')?.bookkeeping).toBe(true);
+  });
+
+  it('says which team a report does not know, through the contract, and refuses a lookup of a table the cache lacks', async () => {
+    const error = await failure('reports.run', { runId: 'run-unknown-01', report: { id: 'tech-by-tech' }, args: { team: 'Team Q', from: '2024-01-01', to: '2024-01-31' } });
+    expect(error).toMatchObject({ code: 'REPORT_UNKNOWN_VALUE', issues: [{ path: 'team' }] });
+    const known = await call('reports.run', { runId: 'run-known-001', report: { id: 'tech-by-tech' }, args: { team: 'division-1', from: '2024-01-01', to: '2024-01-31' } });
+    expect(known.columns).toEqual(['tech', 'full_name', 'tickets_touched', 'comments', 'points', 'half_point_comments', 'half_point_pct']);
+    expect(known.rows.length).toBeGreaterThan(0);
+    const param = { name: 'team', type: 'text', label: 'Team', required: true, default: null, lookup: 'teams.nickname' };
+    const draft = { sql: 'SELECT :team AS team', params: [param] };
+    expect((await failure('reports.run', { runId: 'run-badlookup1', report: draft, args: { team: 'x' } })).issues).toEqual([{ path: 'params.team', message: expect.stringContaining('teams.nickname') as unknown }]);
+    const saving = await failure('reports.save', { id: 'bad-lookup', title: 'Bad lookup', description: '', params: [param], chart: null, sql: draft.sql });
+    expect(saving).toMatchObject({ code: 'REPORT_INVALID', issues: [{ path: 'params.team' }] });
+    expect(saving.message).toMatch(/no such column: "nickname"/);
   });
 
   it('runs the shipped certificate lookup with a bound parameter', async () => {

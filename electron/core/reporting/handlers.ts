@@ -4,6 +4,7 @@ import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
 import { openReadableCache } from './cache/database.js';
 import { DEFAULT_THRESHOLDS, readFreshness, type FreshnessThresholds } from './cache/freshness.js';
+import { lookupsOf } from './reports/lookups.js';
 import { bindArgs } from './reports/params.js';
 import { validateDraft } from './reports/report-file.js';
 import type { ReportLibrary } from './reports/library.js';
@@ -76,7 +77,7 @@ function freshnessOf(deps: ReportingDeps, config: SyncConfig | null): SourceFres
 export function reportingHandlers(
   deps: ReportingDeps,
 ): HandlerGroup<
-  'reporting.status' | 'reporting.sync' | 'reporting.cancelSync' | 'reports.list' | 'reports.save' | 'reports.delete' | 'reports.import' | 'reports.file' | 'reports.run' | 'reports.cancel'
+  'reporting.status' | 'reporting.sync' | 'reporting.cancelSync' | 'reporting.schema' | 'reports.list' | 'reports.save' | 'reports.delete' | 'reports.import' | 'reports.file' | 'reports.run' | 'reports.cancel'
 > {
   return {
     'reporting.status': (): ReportingStatus => {
@@ -94,6 +95,8 @@ export function reportingHandlers(
     },
     'reporting.sync': ({ full }) => deps.sync.start(full),
     'reporting.cancelSync': () => deps.sync.cancel(),
+    // Before the first sync there is no file: nothing to browse yet, which the window says (not an error).
+    'reporting.schema': async () => (existsSync(deps.cacheFile) ? { exists: true, tables: await deps.runner.schema() } : { exists: false, tables: [] }),
     'reports.list': () => deps.library.list(),
     'reports.save': (draft) => deps.library.save(draft),
     'reports.delete': ({ id }) => {
@@ -115,7 +118,7 @@ export function reportingHandlers(
         params = report.params;
       }
       const values = bindArgs(params, args);
-      const result = await deps.runner.run({ runId, sql, values, timeoutMs, maxRows });
+      const result = await deps.runner.run({ runId, sql, values, timeoutMs, maxRows, lookups: lookupsOf(params, values) });
       return { ...result, runId };
     },
     'reports.cancel': ({ runId }) => ({ cancelled: deps.runner.cancel(runId) }),

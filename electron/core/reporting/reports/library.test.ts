@@ -202,7 +202,7 @@ describe('ReportLibrary', () => {
     const library = new ReportLibrary({ savedDir });
     const { reports, problems } = library.list();
     expect(problems).toEqual([]);
-    expect(reports.map((r) => r.id).sort()).toEqual(['queue-at', 'queue-over-time', 'ssl-lookup', 'team-aliases', 'tech-reflection']);
+    expect(reports.map((r) => r.id).sort()).toEqual(['queue-at', 'queue-over-time', 'ssl-lookup', 'team-aliases', 'tech-by-tech', 'tech-reflection']);
     expect(reports.every((r) => r.origin === 'shipped')).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { reportIdSchema, type ReportDefinition, type ReportDraft } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../../data-dir.js';
+import { lookupSql } from './lookups.js';
 import { idFromFileName, parseReportFile, serializeReport, validateDraft } from './report-file.js';
 
 /**
@@ -191,6 +192,19 @@ export class ReportLibrary {
     } catch (error) {
       if (error instanceof BacklineError && error.code === 'REPORTING_CACHE_EMPTY') return;
       throw error;
+    }
+    // Each lookup= is a statement of its own on the cache: a table or column it lacks is said now, not at the first run.
+    for (const param of draft.params) {
+      if (!param.lookup) continue;
+      try {
+        await this.check(lookupSql(param.lookup));
+      } catch (error) {
+        if (!(error instanceof BacklineError) || error.code !== 'REPORT_SQL_ERROR') throw error;
+        const why = error.message.replace(/^SQLite could not run this SQL: /, '');
+        throw new BacklineError('REPORT_INVALID', `The lookup of ${param.name} (lookup=${param.lookup}) cannot run on the cache: ${why}.`, {
+          issues: [{ path: `params.${param.name}`, message: `lookup=${param.lookup}: ${why}. Name table.column of the cache.` }],
+        });
+      }
     }
     const columns = (checked as { columns?: unknown } | undefined)?.columns;
     if (!draft.chart || !Array.isArray(columns)) return;

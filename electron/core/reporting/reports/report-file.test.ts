@@ -54,7 +54,11 @@ describe('parseReportFile', () => {
     ['-- title: T\n-- param: q text needed "Q"\nSELECT :q', /Line 2: Write "required" or "optional"/],
     ['-- title: T\n-- param: q text required Q\nSELECT :q', /Line 2: A parameter needs a name, a type, required or optional, and a "Label"/],
     ['-- title: T\n-- param: q text required "Q\nSELECT :q', /Line 2: A quoted value is never closed/],
-    ['-- title: T\n-- param: q text required "Q" dflt=1\nSELECT :q', /Line 2: Only default=value may follow the label/],
+    ['-- title: T\n-- param: q text required "Q" dflt=1\nSELECT :q', /Line 2: Only default=value and lookup=table.column may follow the label/],
+    ['-- title: T\n-- param: q text required "Q" lookup=teams\nSELECT :q', /Line 2: lookup=teams is not table.column \(e.g. lookup=team_names.name\)/],
+    ['-- title: T\n-- param: q text required "Q" lookup="a b.c"\nSELECT :q', /Line 2: lookup=a b.c is not table.column/],
+    ['-- title: T\n-- param: q text required "Q" lookup=a.b lookup=c.d\nSELECT :q', /Line 2: lookup= is given twice/],
+    ['-- title: T\n-- param: q text required "Q" default=1 default=2\nSELECT :q', /Line 2: default= is given twice/],
     ['-- title: T\n-- param: n integer optional "N" default=abc\nSELECT :n', /Its default: "abc" is not a whole number/],
     ['-- title: T\n-- chart: pie x=a y=b\nSELECT 1 AS a, 2 AS b', /Line 2: A chart is "line" or "bar", not "pie"/],
     ['-- title: T\n-- chart: line x=a\nSELECT 1 AS a', /Line 2: A chart needs x=column and y=column/],
@@ -84,9 +88,10 @@ describe('serializeReport', () => {
       { name: 'n', type: 'integer', label: 'N', required: false, default: '10' },
       { name: 's', type: 'text', label: 'With default', required: false, default: 'two words "and" quotes' },
       { name: 'at', type: 'datetime', label: 'At', required: false, default: '2024-03-01 09:30' },
+      { name: 'team', type: 'text', label: 'Team', required: false, default: 'N-1', lookup: 'team_names.name' },
     ],
     chart: { kind: 'bar', x: 'the day', y: ['a,b', 'plain'], series: 'who "is" it' },
-    sql: "-- starts with a comment :not_a_param\nSELECT :q AS \"the day\", :n AS \"a,b\", :s AS plain, :at AS \"who \"\"is\"\" it\", ':x' AS lit",
+    sql: "-- starts with a comment :not_a_param\nSELECT :q AS \"the day\", :n AS \"a,b\", :s AS plain, :at AS \"who \"\"is\"\" it\", ':x' AS lit, :team AS team",
   };
 
   it('round-trips, including quotes, commas and spaces in labels, defaults and chart columns', () => {
@@ -100,6 +105,14 @@ describe('serializeReport', () => {
   it('writes the documented format', () => {
     const text = serializeReport({ ...draft, title: 'T', description: '', params: [draft.params[1]!], chart: { kind: 'line', x: 'day', y: ['a', 'b'], series: null }, sql: 'SELECT :n AS day, 1 AS a, 2 AS b' });
     expect(text).toBe('-- title: T\n-- param: n integer optional "N" default=10\n-- chart: line x=day y=a,b\n\nSELECT :n AS day, 1 AS a, 2 AS b\n');
+    expect(serializeReport({ ...draft, title: 'T', description: '', params: [draft.params[4]!], chart: null, sql: 'SELECT :team AS t' })).toBe(
+      '-- title: T\n-- param: team text optional "Team" default=N-1 lookup=team_names.name\n\nSELECT :team AS t\n',
+    );
+  });
+
+  it('reads lookup= before or after default=', () => {
+    const text = '-- title: T\n-- param: team text optional "Team" lookup=team_names.name default="N-1"\nSELECT :team AS t';
+    expect(parseReportFile(text, where).params).toEqual([{ name: 'team', type: 'text', label: 'Team', required: false, default: 'N-1', lookup: 'team_names.name' }]);
   });
 
   it('round-trips every shipped report', () => {

@@ -1,5 +1,6 @@
 export { idFromFileName } from '../../../../shared/domain/report.js';
 import {
+  parseLookup,
   reportDefinitionSchema,
   reportDraftSchema,
   reportParamTypes,
@@ -22,6 +23,7 @@ import { queryRefusal, scanSql } from './sql-scan.js';
  *   -- description: with its internal tracking entries.
  *   -- param: q text required "Domain, serial or order number"
  *   -- param: from date optional "From (day)" default=2024-01-01
+ *   -- param: team text optional "Team (any of its names)" lookup=team_names.name
  *   -- chart: line x=day y=comments,points series=team
  *
  *   SELECT ...
@@ -32,7 +34,8 @@ import { queryRefusal, scanSql } from './sql-scan.js';
  * a misspelt `-- parm:` is caught. Several `description:` lines are joined with newlines (one line
  * of the description each), and every value is trimmed.
  *
- * Params: `name type required|optional "Label"` then optionally `default=value`. Labels and values
+ * Params: `name type required|optional "Label"` then optionally `default=value` and `lookup=table.column`
+ * (a given value must exist there, compared ignoring case; see lookups.ts). Labels and values
  * with spaces or quotes are written as JSON strings ("a \"quoted\" word"). Chart: `line|bar x=col
  * y=col[,col...]` and optionally `series=col`; a column with spaces or commas is a JSON string.
  */
@@ -45,7 +48,7 @@ export interface ReportFileOrigin {
 
 const HEADER_KEYS = ['title', 'description', 'param', 'chart'] as const;
 const HEADER_HELP = 'Header lines are "-- title: ...", "-- description: ...", "-- param: ..." or "-- chart: ..."';
-const PARAM_HELP = 'Write it as: -- param: name text|integer|number|date|datetime required|optional "Label" [default=value]';
+const PARAM_HELP = 'Write it as: -- param: name text|integer|number|date|datetime required|optional "Label" [default=value] [lookup=table.column]';
 const CHART_HELP = 'Write it as: -- chart: line|bar x=column y=column[,column...] [series=column]';
 
 class LineError extends Error {}
@@ -102,12 +105,20 @@ function parseParam(value: string): ReportParam {
   if (presence !== 'required' && presence !== 'optional') throw new LineError(`Write "required" or "optional" after the type, not "${presence}".`);
   const label = c.value();
   let def: string | null = null;
-  if (!c.done()) {
-    if (!c.eat('default=')) throw new LineError(`Only default=value may follow the label. ${PARAM_HELP}`);
-    def = c.value();
-    if (!c.done()) throw new LineError(`Nothing may follow default=... (quote a default that has spaces: default="a b").`);
+  let lookup: string | null = null;
+  while (!c.done()) {
+    if (c.eat('default=')) {
+      if (def !== null) throw new LineError('default= is given twice.');
+      def = c.value();
+    } else if (c.eat('lookup=')) {
+      if (lookup !== null) throw new LineError('lookup= is given twice.');
+      lookup = c.value();
+      if (!parseLookup(lookup)) throw new LineError(`lookup=${lookup.slice(0, 60)} is not table.column (e.g. lookup=team_names.name).`);
+    } else throw new LineError(`Only default=value and lookup=table.column may follow the label (quote a default that has spaces: default="a b"). ${PARAM_HELP}`);
   }
-  return { name, type: type as ReportParamType, label, required: presence === 'required', default: def };
+  const param: ReportParam = { name, type: type as ReportParamType, label, required: presence === 'required', default: def };
+  if (lookup !== null) param.lookup = lookup;
+  return param;
 }
 
 function parseChart(value: string): ReportChart {
@@ -187,7 +198,8 @@ export function serializeReport(draft: ReportDraft): string {
   if (d.description) for (const line of d.description.split('\n')) out.push(`-- description: ${line.trim()}`.trimEnd());
   for (const p of d.params) {
     const def = p.default === null ? '' : ` default=${quoteIfNeeded(p.default)}`;
-    out.push(`-- param: ${p.name} ${p.type} ${p.required ? 'required' : 'optional'} ${JSON.stringify(p.label)}${def}`);
+    const lookup = p.lookup ? ` lookup=${p.lookup}` : '';
+    out.push(`-- param: ${p.name} ${p.type} ${p.required ? 'required' : 'optional'} ${JSON.stringify(p.label)}${def}${lookup}`);
   }
   if (d.chart) {
     const ys = d.chart.y.map((y) => quoteIfNeeded(y, ',')).join(',');

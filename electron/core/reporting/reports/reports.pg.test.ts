@@ -9,6 +9,8 @@ import { syncAll } from '../sync/engine.js';
 import { standardConfig } from '../sync/standard-sources.js';
 import { InProcessSink } from '../sync/writer.js';
 import { ReportLibrary } from './library.js';
+import { rejection } from '../../testing/backline-errors.js';
+import { lookupsOf } from './lookups.js';
 import { bindArgs } from './params.js';
 import { ReportRunner } from './runner.js';
 
@@ -59,10 +61,11 @@ afterAll(async () => {
   dir.remove();
 });
 
-/** Runs a shipped report as the app does: its definition from the library, its args through bindArgs. */
+/** Runs a shipped report as the app does: its definition from the library, its args through bindArgs, the lookups its parameters declare. */
 async function report(id: string, args: ReportArgs): Promise<{ columns: string[]; rows: ReportCell[][]; objects: Record<string, ReportCell>[] }> {
   const definition = library.get(id);
-  const result = await runner.run({ runId: `pg-${++runs}`, sql: definition.sql, values: bindArgs(definition.params, args) });
+  const values = bindArgs(definition.params, args);
+  const result = await runner.run({ runId: `pg-${++runs}`, sql: definition.sql, values, lookups: lookupsOf(definition.params, values) });
   expect(result.truncated).toBe(false);
   return { ...result, objects: result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i] ?? null]))) };
 }
@@ -178,10 +181,80 @@ describe('tech-reflection', () => {
     expect(within.filter((d) => d.day >= '2024-03-01').every((d) => d.comments === 0)).toBe(true);
   });
 
-  it('covers everyone when given neither, and returns no rows for an unknown tech or team', async () => {
+  it('covers everyone when given neither, and says which tech or team it does not know', async () => {
     await compare({ from: '2023-12-20', to: '2024-01-10' });
-    expect((await report('tech-reflection', { tech: 'nobody', from: '2024-01-01', to: '2024-01-31' })).rows).toEqual([]);
-    expect((await report('tech-reflection', { team: 'Team Q', from: '2024-01-01', to: '2024-01-31' })).rows).toEqual([]);
+    expect(await rejection(report('tech-reflection', { tech: 'nobody', from: '2024-01-01', to: '2024-01-31' }))).toMatchObject({ code: 'REPORT_UNKNOWN_VALUE', issues: [{ path: 'tech' }] });
+    expect(await rejection(report('tech-reflection', { team: 'Team Q', from: '2024-01-01', to: '2024-01-31' }))).toMatchObject({ code: 'REPORT_UNKNOWN_VALUE', issues: [{ path: 'team' }] });
+  });
+});
+
+describe('tech-by-tech', () => {
+  type Tech = { tech: string; full_name: string; tickets_touched: number; comments: number; points: number; half_point_comments: number };
+  /**
+   * The same figures from the source: the team's members are those with a membership overlapping
+   * the period, and each comment is tested against the memberships of its author at its time.
+   */
+  async function expected(options: { team?: string; from: string; to: string }) {
+    const rows = await query<Tech>(
+      main.url,
+      `WITH named AS (SELECT team_id FROM team_names WHERE lower(name) = lower($1)),
+            members AS (
+              SELECT DISTINCT m.tech_id FROM tech_teams m
+               WHERE $1::text IS NOT NULL AND m.team_id IN (SELECT team_id FROM named)
+                 AND m.valid_from < $3::date + 1 AND (m.valid_to IS NULL OR m.valid_to > $2::date)
+              UNION
+              SELECT id FROM techs WHERE $1::text IS NULL)
+       SELECT t.login AS tech, t.full_name,
+              count(DISTINCT c.ticket_id)::int AS tickets_touched, count(c.id)::int AS comments,
+              coalesce(sum(c.points), 0)::float8 AS points, (count(c.id) FILTER (WHERE c.points = 0.5))::int AS half_point_comments
+         FROM members mb JOIN techs t ON t.id = mb.tech_id
+         LEFT JOIN comments c ON c.tech_id = mb.tech_id AND c.at >= $2::date AND c.at < $3::date + 1
+              AND ($1::text IS NULL OR EXISTS (
+                    SELECT 1 FROM tech_teams m WHERE m.tech_id = c.tech_id AND m.team_id IN (SELECT team_id FROM named)
+                       AND m.valid_from <= c.at AND (m.valid_to IS NULL OR c.at < m.valid_to)))
+        GROUP BY t.login, t.full_name`,
+      [options.team ?? null, options.from, options.to],
+    );
+    const share = (r: Tech) => (r.comments === 0 ? -1 : r.half_point_comments / r.comments);
+    return rows.sort((a, b) => share(b) - share(a) || b.comments - a.comments || (a.tech < b.tech ? -1 : 1));
+  }
+
+  async function compare(args: { team?: string; from: string; to: string }) {
+    const want = await expected(args);
+    const got = (await report('tech-by-tech', args)).objects;
+    expect(got.map(({ half_point_pct: _p, ...rest }) => rest)).toEqual(want);
+    got.forEach((row, i) => {
+      const w = want[i];
+      if (!w || w.comments === 0) expect(row.half_point_pct).toBeNull();
+      else expect(Math.abs(Number(row.half_point_pct) - (100 * w.half_point_comments) / w.comments)).toBeLessThanOrEqual(0.05 + 1e-9);
+    });
+    return got;
+  }
+
+  it('puts the half-point gamers of a team first, under each of its names, across the reshuffle', async () => {
+    const period = { from: '2024-01-15', to: '2024-04-13' };
+    const teams = await query<{ team_id: number }>(main.url, `SELECT DISTINCT team_id FROM tech_teams WHERE tech_id = ANY($1) AND valid_from < '2024-04-14'`, [GAMING_TECHS]);
+    expect(teams.length).toBeGreaterThan(0);
+    for (const { team_id } of teams) {
+      const names = TEAM_HISTORY.find((t) => t.teamId === team_id)?.names.map(([name]) => name) ?? [];
+      const got = await compare({ team: names.at(-1) ?? '?', ...period });
+      for (const old of names.slice(0, -1)) expect((await report('tech-by-tech', { team: old.toUpperCase(), ...period })).objects).toEqual(got);
+      // Whoever games the points in this team is at the top, far above its honest techs.
+      const gamers = got.filter((r) => GAMING_TECHS.map((id) => `tech${id}`).includes(String(r.tech)) && Number(r.comments) > 0);
+      expect(gamers.length).toBeGreaterThan(0);
+      expect(got.slice(0, gamers.length)).toEqual(gamers);
+      const honest = got.filter((r) => !gamers.includes(r) && Number(r.comments) > 0);
+      expect(Math.min(...gamers.map((r) => Number(r.half_point_pct)))).toBeGreaterThan(Math.max(...honest.map((r) => Number(r.half_point_pct))));
+    }
+  });
+
+  it('lists every tech when no team is given, and says so for an unknown team', async () => {
+    const got = await compare({ from: '2025-06-01', to: '2025-06-30' });
+    expect(got).toHaveLength(64);
+    expect(await rejection(report('tech-by-tech', { team: 'Team Q', from: '2024-01-01', to: '2024-01-31' }))).toMatchObject({
+      code: 'REPORT_UNKNOWN_VALUE',
+      message: 'Unknown Team (any of its names): "Team Q".',
+    });
   });
 });
 

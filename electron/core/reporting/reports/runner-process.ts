@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { ReportLimits } from '../../../../shared/domain/report.js';
 import { BacklineError, type WireError } from '../../../../shared/errors.js';
+import type { CacheTable } from '../../../../shared/contract/reporting.js';
 import { connectionState, openReadableCache, restoreConnectionState, type ReadableCache } from '../cache/database.js';
+import { readCacheSchema } from '../cache/schema.js';
+import { checkLookups, type LookupRequest } from './lookups.js';
 import { prepareReport, runReport, type StepResult } from './statement.js';
 
 /**
@@ -16,13 +19,14 @@ import { prepareReport, runReport, type StepResult } from './statement.js';
  */
 
 export type RunnerRequest =
-  | { id: number; kind: 'run'; sql: string; values: Record<string, unknown>; limits: ReportLimits }
-  | { id: number; kind: 'check'; sql: string };
+  | { id: number; kind: 'run'; sql: string; values: Record<string, unknown>; limits: ReportLimits; lookups: readonly LookupRequest[] }
+  | { id: number; kind: 'check'; sql: string }
+  | { id: number; kind: 'schema' };
 
 export type RunnerReply =
   | { kind: 'ready' }
   | { kind: 'failed'; error: WireError }
-  | { kind: 'done'; id: number; ok: true; value: StepResult | { columns: string[] }; ms: number; retire: boolean }
+  | { kind: 'done'; id: number; ok: true; value: StepResult | { columns: string[] } | CacheTable[]; ms: number; retire: boolean }
   | { kind: 'done'; id: number; ok: false; error: WireError; retire: boolean };
 
 const send = (reply: RunnerReply) => process.send?.(reply);
@@ -46,6 +50,19 @@ function open(file: string): ReadableCache {
   }
 }
 
+function handle(db: ReadableCache, request: RunnerRequest): StepResult | { columns: string[] } | CacheTable[] {
+  switch (request.kind) {
+    case 'run':
+      // Unknown names fail before the report runs: its empty result would read as "nothing happened".
+      checkLookups(db, request.lookups);
+      return runReport(db, request.sql, request.values, request.limits);
+    case 'check':
+      return { columns: prepareReport(db, request.sql).columns };
+    case 'schema':
+      return readCacheSchema(db);
+  }
+}
+
 function serve(db: ReadableCache): void {
   const known = connectionState(db);
   process.on('message', (request: RunnerRequest) => {
@@ -59,7 +76,7 @@ function serve(db: ReadableCache): void {
     }
     let reply: RunnerReply;
     try {
-      const value = request.kind === 'run' ? runReport(db, request.sql, request.values, request.limits) : { columns: prepareReport(db, request.sql).columns };
+      const value = handle(db, request);
       reply = { kind: 'done', id: request.id, ok: true, value, ms: performance.now() - started, retire: false };
     } catch (error) {
       reply = { kind: 'done', id: request.id, ok: false, error: toWire(error), retire: false };

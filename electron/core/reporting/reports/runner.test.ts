@@ -114,6 +114,19 @@ describe('ReportRunner', () => {
     expect((await runner.check('EXPLAIN QUERY PLAN SELECT * FROM tickets')).columns).toContain('detail');
   });
 
+  it('reads the cache\'s tables and columns on a report process', async () => {
+    const tables = await runner.schema();
+    expect(tables.find((t) => t.name === 'tickets')?.columns.map((c) => c.name)).toEqual(['id', 'customer', 'subject', 'created_at', 'team_id', 'updated_at']);
+  });
+
+  it('looks values up before running, and runs nothing when one is unknown', async () => {
+    const lookup = { param: 'customer', label: 'Customer', lookup: 'tickets.customer' };
+    const found = await runner.run({ runId: runId(), sql: 'SELECT count(*) AS n FROM tickets WHERE customer = :c', values: { c: 'customer-1' }, lookups: [{ ...lookup, value: 'CUSTOMER-1' }] });
+    expect(found.rows).toEqual([[72]]);
+    const unknown = await rejection(runner.run({ runId: runId(), sql: 'SELECT 1 AS one', values: {}, lookups: [{ ...lookup, value: 'customer-99' }] }));
+    expect(unknown).toMatchObject({ code: 'REPORT_UNKNOWN_VALUE', message: 'Unknown Customer: "customer-99".', issues: [{ path: 'customer' }] });
+  });
+
   it('says which value is missing', async () => {
     const error = await rejection(runner.run({ runId: runId(), sql: 'SELECT :a, :b', values: { a: 1 } }));
     expect(error.code).toBe('VALIDATION_FAILED');

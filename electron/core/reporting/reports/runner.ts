@@ -2,9 +2,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CacheTable } from '../../../../shared/contract/reporting.js';
 import type { ReportLimits, ReportResult } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
 import type { RunnerReply, RunnerRequest } from './runner-process.js';
+import type { LookupRequest } from './lookups.js';
 import type { BoundValue } from './params.js';
 import type { StepResult } from './statement.js';
 
@@ -39,9 +41,14 @@ export interface RunRequest {
   values: Record<string, BoundValue>;
   timeoutMs?: number | undefined;
   maxRows?: number | undefined;
+  /** Values that must exist in the cache before the report runs (see lookups.ts). */
+  lookups?: readonly LookupRequest[] | undefined;
 }
 
-type Body = { kind: 'run'; sql: string; values: Record<string, unknown>; limits: ReportLimits } | { kind: 'check'; sql: string };
+type Body =
+  | { kind: 'run'; sql: string; values: Record<string, unknown>; limits: ReportLimits; lookups: readonly LookupRequest[] }
+  | { kind: 'check'; sql: string }
+  | { kind: 'schema' };
 
 interface Job {
   id: number;
@@ -100,7 +107,7 @@ export class ReportRunner {
     let started = 0;
     const step = (await this.submit(
       request.runId,
-      { kind: 'run', sql: request.sql, values: request.values, limits },
+      { kind: 'run', sql: request.sql, values: request.values, limits, lookups: request.lookups ?? [] },
       request.timeoutMs ?? this.defaultTimeoutMs,
       (at) => (started = at),
     )) as StepResult;
@@ -110,6 +117,11 @@ export class ReportRunner {
   /** Prepares the SQL without running it: its columns, or why it cannot be a report. */
   async check(sql: string): Promise<{ columns: string[] }> {
     return (await this.submit(null, { kind: 'check', sql }, this.defaultTimeoutMs)) as { columns: string[] };
+  }
+
+  /** The cache's tables, columns and indexes, read on a report connection (read-only, like every report). */
+  async schema(): Promise<CacheTable[]> {
+    return (await this.submit(null, { kind: 'schema' }, this.defaultTimeoutMs)) as CacheTable[];
   }
 
   /** Stops a queued or running report; false when there is no such run (it may have just finished). */

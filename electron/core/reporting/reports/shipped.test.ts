@@ -5,7 +5,9 @@ import { tempDir } from '../../testing/temp-dir.js';
 import { openReadableCache, openWritableCache, type ReadableCache } from '../cache/database.js';
 import { DELETE_SPANS_SQL, INSERT_SPANS_SQL } from '../cache/spans.js';
 import { seededRandom } from '../source/generate.js';
+import { thrown } from '../../testing/backline-errors.js';
 import { ReportLibrary } from './library.js';
+import { checkLookups, lookupsOf } from './lookups.js';
 import { bindArgs } from './params.js';
 import { prepareReport, runReport } from './statement.js';
 
@@ -110,9 +112,12 @@ afterAll(() => {
   dir.remove();
 });
 
+/** As the report process runs it: the lookups of the values given, then the report. */
 function run(id: string, args: ReportArgs): Record<string, ReportCell>[] {
   const definition = library.get(id);
-  const result = runReport(db, definition.sql, bindArgs(definition.params, args), { maxRows: 100_000, maxBytes: 64 * 2 ** 20, maxCellBytes: 256 * 1024 });
+  const values = bindArgs(definition.params, args);
+  checkLookups(db, lookupsOf(definition.params, values));
+  const result = runReport(db, definition.sql, values, { maxRows: 100_000, maxBytes: 64 * 2 ** 20, maxCellBytes: 256 * 1024 });
   return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i] ?? null])));
 }
 
@@ -180,5 +185,43 @@ describe('shipped reports', () => {
       { day: '2024-01-10', tickets_touched: 2, comments: 3, points: 2, half_point_share: 0.667 },
     ]);
     expect(run('tech-reflection', { tech: 'bob', team: 'Two', from: '2024-01-10', to: '2024-01-10' })).toMatchObject([{ comments: 1, points: 1 }]);
+  });
+
+  it('tech-reflection says which tech and team it does not know, instead of days of nothing', () => {
+    const error = thrown(() => run('tech-reflection', { tech: 'nobody', team: 'Team Q', from: '2024-01-10', to: '2024-01-11' }));
+    expect(error.code).toBe('REPORT_UNKNOWN_VALUE');
+    expect(error.message).toBe('2 values are unknown: Tech (login) "nobody", Team (any of its names) "Team Q".');
+    expect(error.issues?.map((i) => i.path)).toEqual(['tech', 'team']);
+    expect(error.issues?.[1]?.message).toMatch(/^"Team Q" is not in the cache \(looked up in team_names.name, ignoring case\)/);
+    // Any case, any of a team's names.
+    expect(run('tech-reflection', { tech: 'ANN', team: 'new one', from: '2024-01-10', to: '2024-01-10' })).toHaveLength(1);
+  });
+
+  it('tech-by-tech gives one row per member over the period, counted while a member, half-point share first', () => {
+    const rows = run('tech-by-tech', { team: 'Old One', from: '2024-01-10', to: '2024-01-11' });
+    expect(rows).toEqual([
+      // Bob joined at 08:00 on the 10th: his comment a microsecond before is Two's.
+      { tech: 'bob', full_name: 'Bob', tickets_touched: 2, comments: 2, points: 1, half_point_comments: 2, half_point_pct: 100 },
+      { tech: 'ann', full_name: 'Ann', tickets_touched: 2, comments: 2, points: 1, half_point_comments: 0, half_point_pct: 0 },
+    ]);
+    expect(run('tech-by-tech', { team: 'NEW ONE', from: '2024-01-10', to: '2024-01-11' })).toEqual(rows);
+    expect(run('tech-by-tech', { team: 'Two', from: '2024-01-10', to: '2024-01-10' })).toEqual([
+      { tech: 'bob', full_name: 'Bob', tickets_touched: 1, comments: 1, points: 1, half_point_comments: 0, half_point_pct: 0 },
+    ]);
+    // Bob left Two before the 11th: he is not one of its techs then.
+    expect(run('tech-by-tech', { team: 'Two', from: '2024-01-11', to: '2024-01-20' })).toEqual([]);
+    // Everyone: a tech without comments is listed, with no share, last.
+    expect(run('tech-by-tech', { from: '2024-01-12', to: '2024-01-12' })).toEqual([
+      { tech: 'ann', full_name: 'Ann', tickets_touched: 1, comments: 1, points: 1, half_point_comments: 0, half_point_pct: 0 },
+      { tech: 'bob', full_name: 'Bob', tickets_touched: 0, comments: 0, points: 0, half_point_comments: 0, half_point_pct: null },
+    ]);
+    const unknown = thrown(() => run('tech-by-tech', { team: 'Team Q', from: '2024-01-10', to: '2024-01-11' }));
+    expect(unknown).toMatchObject({ code: 'REPORT_UNKNOWN_VALUE', message: 'Unknown Team (any of its names): "Team Q".' });
+    expect(unknown.issues).toEqual([{ path: 'team', message: expect.stringContaining('"Team Q" is not in the cache') as unknown }]);
+  });
+
+  it('queue reports say so when a team has no such name', () => {
+    expect(thrown(() => run('queue-at', { at: '2024-01-15 00:00', team: 'Team Q' })).code).toBe('REPORT_UNKNOWN_VALUE');
+    expect(thrown(() => run('queue-over-time', { from: '2024-01-15', to: '2024-01-16', team: 'Team Q' })).issues?.[0]?.path).toBe('team');
   });
 });

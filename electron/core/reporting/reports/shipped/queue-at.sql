@@ -3,7 +3,7 @@
 -- description: Active means opened (or reopened) at or before the moment and not closed by then. A time without a zone is UTC.
 -- description: Teams are shown by their current name, with the name they had then and their former names; the team parameter accepts any of them.
 -- param: at datetime required "Moment (UTC)"
--- param: team text optional "Team (any of its names)"
+-- param: team text optional "Team (any of its names)" lookup=team_names.name
 -- chart: bar x=team y=active
 
 WITH

@@ -3,7 +3,7 @@
 -- description: Teams are shown by their current name; the team parameter accepts any of its names, old or new.
 -- param: from date required "From (day)"
 -- param: to date required "To (day, included)"
--- param: team text optional "Team (any of its names)"
+-- param: team text optional "Team (any of its names)" lookup=team_names.name
 -- chart: line x=day y=active series=team
 
 -- The queue at the first noon, then day by day what opened and closed since the noon before:

@@ -2,9 +2,9 @@
 -- description: Per day, for one tech or a team: tickets touched (distinct tickets commented on), comments, points, and the share of comments worth half a point (story 5).
 -- description: A team is given by any of its names, old or new; it counts the comments of whoever was a member when they commented.
 -- description: Give a tech, a team, or both (that tech while in that team); neither means everyone. Days run midnight to midnight UTC, "to" included.
--- description: No rows means the tech or team name is not known.
--- param: tech text optional "Tech (login)"
--- param: team text optional "Team (any of its names)"
+-- description: A tech or team name the cache does not know is said so, rather than shown as days of nothing.
+-- param: tech text optional "Tech (login)" lookup=techs.login
+-- param: team text optional "Team (any of its names)" lookup=team_names.name
 -- param: from date required "From (day)"
 -- param: to date required "To (day, included)"
 -- chart: line x=day y=comments,points
