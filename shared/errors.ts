@@ -17,6 +17,7 @@ export const errorCodes = {
   SSH_HOST_KEY_TYPE_CHANGED: { status: 409, message: 'This server presented a key of a type other than the ones on record for it.' },
   SSH_HOST_KEY_REVOKED: { status: 409, message: "This server's host key is marked as revoked." },
   SSH_AUTH_FAILED: { status: 401, message: 'The server refused every way Backline tried to log in.' },
+  SSH_CREDENTIALS_NEEDED: { status: 401, message: 'The server asks for a password (or a key passphrase) that Backline does not have yet.' },
   SSH_SECOND_FACTOR: { status: 401, message: 'The server asks for a second factor (a verification code, a token) that Backline cannot answer.' },
   SECRET_STORAGE_UNAVAILABLE: { status: 409, message: 'This system offers no keychain that protects stored secrets, so Backline stores none.' },
   SSH_UNREACHABLE: { status: 502, message: 'The server could not be reached.' },

@@ -2,6 +2,7 @@ import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type Cl
 
 // ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them from the default.
 const { Client: SshClient, utils } = ssh2;
+import { hostPort } from '../../../shared/domain/address.js';
 import { BacklineError } from '../../../shared/errors.js';
 import { keyTypeOfBlob } from './fingerprint.js';
 import { KeyFileProblem } from './key-file.js';
@@ -64,7 +65,11 @@ export interface ConnectOptions {
   fingerprint(keyBase64: string): string;
 }
 
-const where = (hop: Hop) => `${hop.label} (${hop.user}@${hop.host}:${hop.port})`;
+/** `web1 (root@10.77.0.11:22)`; just `root@10.77.0.11:22` when the name is the address (said once). */
+const where = (hop: Hop) => {
+  const address = `${hop.user}@${hostPort(hop.host, hop.port)}`;
+  return hop.label === hop.host ? address : `${hop.label} (${address})`;
+};
 
 /** Turns what ssh2 and the socket said into an error a person can act on. */
 export function describeFailure(
@@ -74,7 +79,14 @@ export function describeFailure(
     rejectedKey?: PresentedKey & { verdict: HostKeyVerdict };
     /** A keyboard-interactive prompt that was not the password, which was left unanswered. */
     refusedPrompt?: string | undefined;
+    /** The login methods offered to the server (the probing `none` not counted). */
     triedMethods: string[];
+    /** Key files that could not be offered, and why (`path (needs its passphrase)`). */
+    keyNotes?: string[];
+    /** Key files that could not be offered only for want of their passphrase. */
+    keysNeedingPassphrase?: string[];
+    /** The methods the server said it accepts (its answer to `none`); null when it never said. */
+    accepts?: string[] | null;
     fingerprint: (k: string) => string;
   },
 ): BacklineError {
@@ -128,10 +140,15 @@ export function describeFailure(
     });
   }
   if (error.level === 'client-authentication') {
-    const tried = context.triedMethods.length > 0 ? context.triedMethods.join(', ') : 'nothing usable';
-    return new BacklineError('SSH_AUTH_FAILED', `${where(hop)} refused the login. Tried: ${tried}.`, {
-      hint: 'Check the user name, load the key into ssh-agent or give the key file, or enter the password.',
-      detail: { host: hop.host, tried: context.triedMethods },
+    const keyNotes = context.keyNotes ?? [];
+    if (context.triedMethods.length === 0) return credentialsNeeded(hop, context.accepts ?? null, context.keysNeedingPassphrase ?? [], keyNotes);
+    const tried = [...context.triedMethods, ...keyNotes];
+    const keysOnly = context.accepts != null && !context.accepts.some((m) => PASSWORD_METHODS.includes(m));
+    return new BacklineError('SSH_AUTH_FAILED', `${where(hop)} refused the login. Tried: ${tried.join(', ')}.`, {
+      hint: keysOnly
+        ? `It accepts ${context.accepts!.join(', ')} only: check the user name, load the key into ssh-agent or give the key file.`
+        : 'Check the user name, load the key into ssh-agent or give the key file, or enter the password.',
+      detail: { host: hop.host, tried, accepts: context.accepts ?? null },
     });
   }
   if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') {
@@ -139,17 +156,91 @@ export function describeFailure(
       hint: 'Check that the address and port are right and that a firewall is not dropping the connection.',
     });
   }
-  if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(error.code ?? '')) {
-    return new BacklineError('SSH_UNREACHABLE', `${where(hop)} could not be reached: ${error.code ?? ''} ${error.message}`.trim(), {
-      hint: error.code === 'ECONNREFUSED' ? 'Nothing listens on that port: is sshd running, and is the port right?' : 'Check the address, the route and any jump host.',
+  const reason = error.code !== undefined ? NETWORK_REASONS[error.code] : undefined;
+  if (reason !== undefined) {
+    const what = error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN' ? `${hop.host} ${reason}` : reason;
+    return new BacklineError('SSH_UNREACHABLE', `${where(hop)} could not be reached: ${what} (${error.code}).`, {
+      hint:
+        error.code === 'ECONNREFUSED'
+          ? 'Nothing listens on that port: is sshd running, and is the port right?'
+          : error.code === 'ENOTFOUND'
+            ? 'Check the name. If it is an alias from ~/.ssh/config (or a file it Includes), open the route to see what was read.'
+            : 'Check the address, the route and any jump host.',
     });
   }
   if (/open failed|Connection refused/i.test(error.message)) {
-    return new BacklineError('SSH_UNREACHABLE', `The jump host could not open a connection to ${where(hop)}: ${error.message}`, {
+    return new BacklineError('SSH_UNREACHABLE', `The jump host could not open a connection to ${where(hop)}: ${channelReason(error.message)}.`, {
       hint: 'Check that the jump host can reach the server and that its sshd allows TCP forwarding.',
     });
   }
-  return new BacklineError('SSH_CONNECTION_LOST', `The connection to ${where(hop)} failed: ${error.message}`, { hint: 'Reconnect to try again.' });
+  return new BacklineError('SSH_CONNECTION_LOST', `The connection to ${where(hop)} failed: ${tidyMessage(error.message)}`, { hint: 'Reconnect to try again.' });
+}
+
+/** What a socket error code means, in words (the code itself follows in brackets, once). */
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  ENOTFOUND: 'is not a name DNS knows',
+  EAI_AGAIN: 'could not be looked up (DNS did not answer)',
+  ECONNRESET: 'the connection was reset',
+  EADDRNOTAVAIL: 'the address is not available here',
+};
+
+/** `(SSH) Channel open failure: Connection refused` → `connection refused`. */
+function channelReason(message: string): string {
+  const reason = tidyMessage(message.replace(/^\(SSH\)\s*/i, '').replace(/^Channel open failure:\s*/i, ''));
+  return reason.charAt(0).toLowerCase() + reason.slice(1).replace(/\.$/, '');
+}
+
+/**
+ * A message from a library or the OS, said once: a word repeated right after itself, or an error code
+ * (`EHOSTUNREACH`) already given earlier, is dropped (`EHOSTUNREACH connect EHOSTUNREACH 10.0.0.9:22`
+ * → `EHOSTUNREACH connect 10.0.0.9:22`).
+ */
+export function tidyMessage(message: string): string {
+  const seenCodes = new Set<string>();
+  const words = message.trim().split(/\s+/);
+  const kept: string[] = [];
+  for (const word of words) {
+    const bare = word.replace(/[.,:;]+$/, '');
+    if (/^E[A-Z0-9_]{3,}$/.test(bare)) {
+      if (seenCodes.has(bare)) continue;
+      seenCodes.add(bare);
+    }
+    const previous = kept.at(-1);
+    if (previous !== undefined && previous.toLowerCase() === word.toLowerCase()) continue;
+    kept.push(word);
+  }
+  return kept.join(' ');
+}
+
+const PASSWORD_METHODS = ['password', 'keyboard-interactive'];
+
+/**
+ * Nothing was offered: the first thing to do is ask, not to say a login was refused. Asks for a key's
+ * passphrase when a key is locked by one, for a password when the server takes one, and otherwise says
+ * that the server wants a key Backline does not have.
+ */
+function credentialsNeeded(hop: Hop, accepts: string[] | null, lockedKeys: string[], keyNotes: string[]): BacklineError {
+  const takesPassword = accepts === null || accepts.some((m) => PASSWORD_METHODS.includes(m));
+  const detail = { host: hop.host, accepts, keyFiles: lockedKeys, skipped: keyNotes };
+  if (lockedKeys.length > 0) {
+    return new BacklineError('SSH_CREDENTIALS_NEEDED', `The key ${lockedKeys.join(', ')} for ${where(hop)} needs its passphrase.`, {
+      hint: takesPassword ? 'Type the passphrase, or the password instead.' : 'Type the passphrase.',
+      detail: { ...detail, needs: 'passphrase' },
+    });
+  }
+  if (takesPassword) {
+    return new BacklineError('SSH_CREDENTIALS_NEEDED', `${where(hop)} asks for a password.`, {
+      hint: "Or log in with a key instead: ssh-agent, or the server's key file.",
+      detail: { ...detail, needs: 'password' },
+    });
+  }
+  return new BacklineError('SSH_CREDENTIALS_NEEDED', `${where(hop)} accepts ${accepts.join(', ')} only, and Backline has no key to offer it.`, {
+    hint: `Load your key into ssh-agent, or attach the server with its key file.${keyNotes.length > 0 ? ` Skipped: ${keyNotes.join(', ')}.` : ''}`,
+    detail: { ...detail, needs: 'key' },
+  });
 }
 
 export interface KeyText {
@@ -188,7 +279,7 @@ export function authMethods(hop: Hop, keys: readonly KeyText[], notes: string[],
   for (const key of keys) {
     const parsed = utils.parseKey(key.text, credentials.passphrase);
     if (parsed instanceof Error) {
-      notes.push(/passphrase/i.test(parsed.message) ? `${key.path} (needs its passphrase)` : `${key.path} (unreadable: ${parsed.message})`);
+      notes.push(/passphrase/i.test(parsed.message) ? `${key.path} ${NEEDS_PASSPHRASE}` : `${key.path} (unreadable: ${parsed.message})`);
       continue;
     }
     const passphrase = credentials.passphrase;
@@ -209,6 +300,11 @@ export function authMethods(hop: Hop, keys: readonly KeyText[], notes: string[],
   }
   return methods;
 }
+
+const NEEDS_PASSPHRASE = '(needs its passphrase)';
+
+/** The name the server gives a method in its list of what it accepts. */
+const serverMethodName = (method: AnyAuthMethod): string => (method.type === 'agent' ? 'publickey' : method.type);
 
 const methodLabel = (method: AnyAuthMethod): string =>
   method.type === 'publickey' ? 'public key' : method.type === 'agent' ? 'ssh-agent' : method.type;
@@ -232,11 +328,15 @@ export async function connectHop(hop: Hop, options: ConnectOptions, sock?: Clien
       refusedPrompt = prompt;
       client.end();
     });
+    // As OpenSSH: `none` first, which the server answers with the methods it accepts; then only those.
+    let probed = false;
+    let accepts: string[] | null = null;
     const fail = (error: Error & { level?: string; code?: string }) => {
       if (settled) return;
       settled = true;
       client.end();
-      reject(describeFailure(hop, error, { rejectedKey, refusedPrompt, triedMethods: [...triedMethods, ...notes], fingerprint: (key) => options.fingerprint(key) }));
+      const keysNeedingPassphrase = notes.filter((n) => n.endsWith(` ${NEEDS_PASSPHRASE}`)).map((n) => n.slice(0, -NEEDS_PASSPHRASE.length - 1));
+      reject(describeFailure(hop, error, { rejectedKey, refusedPrompt, triedMethods, keyNotes: notes, keysNeedingPassphrase, accepts, fingerprint: (key) => options.fingerprint(key) }));
     };
     client.once('ready', () => {
       settled = true;
@@ -260,11 +360,18 @@ export async function connectHop(hop: Hop, options: ConnectOptions, sock?: Clien
         rejectedKey = { ...presented, verdict };
         return false;
       },
-      authHandler: (_left: AuthenticationType[] | null, _partial: boolean | null, next) => {
-        const method = methods.shift();
-        if (!method) return next(false as unknown as AuthenticationType);
-        triedMethods.push(methodLabel(method));
-        return next(method);
+      authHandler: (left: AuthenticationType[] | null, _partial: boolean | null, next) => {
+        if (left) accepts = [...left];
+        if (!probed) {
+          probed = true;
+          return next({ type: 'none', username: hop.user });
+        }
+        for (let method = methods.shift(); method; method = methods.shift()) {
+          if (accepts && !accepts.includes(serverMethodName(method))) continue;
+          triedMethods.push(methodLabel(method));
+          return next(method);
+        }
+        return next(false as unknown as AuthenticationType);
       },
     });
   });

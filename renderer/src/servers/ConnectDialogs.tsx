@@ -138,6 +138,11 @@ function KeyTypeChanged({ dialog, flow }: { dialog: Extract<ConnectDialog, { kin
   );
 }
 
+/**
+ * Asks for what the server wants. The first question just asks ("web2 asks for a password"); once
+ * something typed was refused it says so ("Login refused", then "Still refused"). Only the fields that can
+ * help are shown: a password when the server takes one, a passphrase when a key is locked by one.
+ */
 function Credentials({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 'auth' }>; flow: ConnectFlow }) {
   const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -145,36 +150,53 @@ function Credentials({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 
   // Only the desktop app can keep secrets (sealed by the OS keychain); the browser shell never stores them.
   const canRemember = useAppInfo().data?.shell === 'electron';
   const busy = flow.busy.has(dialog.server.id);
+  const { ask } = dialog;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void flow.connect(dialog.server, secretsOf(password, passphrase), canRemember && remember);
+    void flow.connect(dialog.server, secretsOf(ask.password ? password : '', ask.passphrase ? passphrase : ''), canRemember && remember);
   };
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
-        <Alert color={dialog.attempts > 0 ? 'red' : 'yellow'} title={dialog.attempts > 0 ? 'Still refused' : 'Login refused'} role="alert">
-          {[dialog.message, dialog.hint].filter(Boolean).join(' — ')}
-        </Alert>
-        <PasswordInput
-          label="Password"
-          size="xs"
-          visibilityToggleButtonProps={{ 'aria-label': 'Show the typed characters' }} autoComplete="off" data-autofocus value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-        <PasswordInput
-          label="Key passphrase"
-          size="xs"
-          visibilityToggleButtonProps={{ 'aria-label': 'Show the typed characters' }}
-          autoComplete="off"
-          description="For an encrypted key file"
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.currentTarget.value)}
-        />
-        {canRemember ? (
-          <Checkbox
+        {dialog.refusals === 0 ? (
+          <Stack gap={2}>
+            <Text size="sm">{dialog.message}</Text>
+            {dialog.hint && (
+              <Text size="xs" c="dimmed">
+                {dialog.hint}
+              </Text>
+            )}
+          </Stack>
+        ) : (
+          <Alert color="red" title={dialog.refusals > 1 ? 'Still refused' : 'Login refused'} role="alert">
+            {[dialog.message, dialog.hint].filter(Boolean).join(' — ')}
+          </Alert>
+        )}
+        {ask.passphrase && (
+          <PasswordInput
+            label="Key passphrase"
             size="xs"
-            label="Remember, encrypted by the system keychain"
-            checked={remember}
-            onChange={(e) => setRemember(e.currentTarget.checked)}
+            visibilityToggleButtonProps={{ 'aria-label': 'Show the typed characters' }}
+            autoComplete="off"
+            description="For an encrypted key file"
+            data-autofocus
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.currentTarget.value)}
           />
+        )}
+        {ask.password && (
+          <PasswordInput
+            label="Password"
+            size="xs"
+            visibilityToggleButtonProps={{ 'aria-label': 'Show the typed characters' }}
+            autoComplete="off"
+            data-autofocus={!ask.passphrase || undefined}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
+        )}
+        {canRemember ? (
+          <Checkbox size="xs" label="Remember, encrypted by the system keychain" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
         ) : (
           <Text size="xs" c="dimmed">
             Held in memory for this session only; never written to disk.
@@ -184,7 +206,7 @@ function Credentials({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 
           <Button variant="default" onClick={flow.cancel}>
             Cancel
           </Button>
-          <Button type="submit" loading={busy} disabled={!password && !passphrase}>
+          <Button type="submit" loading={busy} disabled={!(ask.password && password) && !(ask.passphrase && passphrase)}>
             Connect
           </Button>
         </Group>

@@ -43,8 +43,45 @@ describe('connectProblem', () => {
     expect(recordedKeysOf({ known: [] })).toBeNull();
   });
 
-  it('asks for credentials when the login was refused', () => {
-    expect(connectProblem({ code: 'SSH_AUTH_FAILED', message: 'refused', hint: 'h' })).toEqual({ kind: 'auth', message: 'refused', hint: 'h' });
+  it('asks for credentials when the login was refused, with both fields when it is not known what would help', () => {
+    expect(connectProblem({ code: 'SSH_AUTH_FAILED', message: 'refused', hint: 'h' })).toEqual({
+      kind: 'auth',
+      message: 'refused',
+      hint: 'h',
+      refused: true,
+      ask: { password: true, passphrase: true },
+    });
+  });
+
+  it("just asks a password-only server's first question: no refusal, the password field only", () => {
+    const problem = connectProblem({
+      code: 'SSH_CREDENTIALS_NEEDED',
+      message: 'bl-ops@10.77.0.12:22 asks for a password.',
+      hint: "Or log in with a key instead: ssh-agent, or the server's key file.",
+      detail: { needs: 'password', accepts: ['password', 'keyboard-interactive'] },
+    });
+    expect(problem).toEqual({
+      kind: 'auth',
+      message: 'bl-ops@10.77.0.12:22 asks for a password.',
+      hint: "Or log in with a key instead: ssh-agent, or the server's key file.",
+      refused: false,
+      ask: { password: true, passphrase: false },
+    });
+  });
+
+  it('asks for a locked key’s passphrase (and the password, when the server takes one); a key it lacks is only announced', () => {
+    const locked = { code: 'SSH_CREDENTIALS_NEEDED' as const, message: 'The key … needs its passphrase.' };
+    expect(connectProblem({ ...locked, detail: { needs: 'passphrase', accepts: ['publickey'] } })).toMatchObject({ refused: false, ask: { passphrase: true, password: false } });
+    expect(connectProblem({ ...locked, detail: { needs: 'passphrase', accepts: ['publickey', 'password'] } })).toMatchObject({ ask: { passphrase: true, password: true } });
+    expect(connectProblem({ code: 'SSH_CREDENTIALS_NEEDED', message: 'm', detail: { needs: 'key', accepts: ['publickey'] } }).kind).toBe('notify');
+  });
+
+  it('does not ask for a password a keys-only server would never take after refusing the keys', () => {
+    expect(connectProblem({ code: 'SSH_AUTH_FAILED', message: 'm', detail: { accepts: ['publickey'], tried: ['public key'] } }).kind).toBe('notify');
+    expect(connectProblem({ code: 'SSH_AUTH_FAILED', message: 'm', detail: { accepts: ['publickey'], tried: ['ssh-agent', '/k (needs its passphrase)'] } })).toMatchObject({
+      kind: 'auth',
+      ask: { password: false, passphrase: true },
+    });
   });
 
   it('announces everything else', () => {

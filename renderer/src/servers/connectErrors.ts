@@ -24,8 +24,42 @@ export type ConnectProblem =
   /** On record under other key types only: shown loudly, with the keys on record; accepting it is an explicit override. */
   | { kind: 'key-type-changed'; key: UnknownHostKey; known: RecordedKey[]; message: string; hint: string | undefined }
   | { kind: 'key-changed'; message: string; hint: string | undefined }
-  | { kind: 'auth'; message: string; hint: string | undefined }
+  /**
+   * Something to type. `refused`: a login was tried and refused; otherwise this is the first question
+   * (nothing was offered yet), which just asks. `ask`: the fields that can help.
+   */
+  | { kind: 'auth'; message: string; hint: string | undefined; refused: boolean; ask: CredentialFields }
   | { kind: 'notify'; error: WireError };
+
+export interface CredentialFields {
+  password: boolean;
+  passphrase: boolean;
+}
+
+const PASSWORD_METHODS = ['password', 'keyboard-interactive'];
+
+/** Whether the server takes a password, from the methods it said it accepts (unknown: assume it does). */
+function takesPassword(detail: WireError['detail']): boolean {
+  const accepts = detail?.accepts;
+  if (!Array.isArray(accepts)) return true;
+  return accepts.some((m) => typeof m === 'string' && PASSWORD_METHODS.includes(m));
+}
+
+/** What to ask for after a failed login: a password if the server takes one, a passphrase if a key is locked by one. */
+function credentialsProblem(error: WireError): ConnectProblem {
+  const password = takesPassword(error.detail);
+  if (error.code === 'SSH_CREDENTIALS_NEEDED') {
+    const needs = error.detail?.needs;
+    if (needs === 'passphrase') return { kind: 'auth', message: error.message, hint: error.hint, refused: false, ask: { passphrase: true, password } };
+    if (needs === 'password' || needs === undefined) return { kind: 'auth', message: error.message, hint: error.hint, refused: false, ask: { password: true, passphrase: false } };
+    // A key it wants and Backline has none: nothing to type here.
+    return { kind: 'notify', error };
+  }
+  const tried = error.detail?.tried;
+  const lockedKey = !Array.isArray(tried) || tried.some((t) => typeof t === 'string' && t.endsWith('(needs its passphrase)'));
+  if (!password && !lockedKey) return { kind: 'notify', error };
+  return { kind: 'auth', message: error.message, hint: error.hint, refused: true, ask: { password, passphrase: lockedKey || password } };
+}
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
@@ -72,8 +106,9 @@ export function connectProblem(error: WireError): ConnectProblem {
     case 'SSH_HOST_KEY_CHANGED':
     case 'SSH_HOST_KEY_REVOKED':
       return { kind: 'key-changed', message: error.message, hint: error.hint };
+    case 'SSH_CREDENTIALS_NEEDED':
     case 'SSH_AUTH_FAILED':
-      return { kind: 'auth', message: error.message, hint: error.hint };
+      return credentialsProblem(error);
     default:
       return { kind: 'notify', error };
   }

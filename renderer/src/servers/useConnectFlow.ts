@@ -4,14 +4,15 @@ import type { Server } from '../../../shared/domain/server.js';
 import { queryKeys } from '../api/queries.js';
 import { useClient } from '../app/ClientContext.js';
 import { notifyError, toWireError } from '../app/errors.js';
-import { connectProblem, type RecordedKey, type UnknownHostKey } from './connectErrors.js';
+import { connectProblem, type CredentialFields, type RecordedKey, type UnknownHostKey } from './connectErrors.js';
 
 type ServerRef = Pick<Server, 'id' | 'label' | 'ticketId'>;
 
 export type ConnectDialog =
   | { kind: 'unknown-host'; server: ServerRef; key: UnknownHostKey; message: string; hint: string | undefined }
   | { kind: 'key-type-changed'; server: ServerRef; key: UnknownHostKey; known: RecordedKey[]; message: string; hint: string | undefined }
-  | { kind: 'auth'; server: ServerRef; message: string; hint: string | undefined; attempts: number };
+  /** `refusals`: logins refused so far in this conversation; 0 is the first question, which just asks. */
+  | { kind: 'auth'; server: ServerRef; message: string; hint: string | undefined; refusals: number; ask: CredentialFields };
 
 /** A changed or revoked host key: shown loudly in the tab until dismissed; nothing offers to trust it. */
 export interface HostKeyAlarm {
@@ -38,8 +39,9 @@ export interface ConnectFlow {
 /**
  * Connecting, as a conversation: an unknown host key asks to be trusted (once per hop of a ProxyJump
  * chain, so trusting loops back into connecting), a key of a type not on record for the host is shown
- * loudly with the keys on record and can only be accepted by an explicit override, a refused login asks
- * for a password or passphrase, and a changed key raises an alarm. Errors go through here, not the global mutation handler.
+ * loudly with the keys on record and can only be accepted by an explicit override, a server that wants a
+ * password just asks for it (and says "refused" only once something typed was refused), and a changed key
+ * raises an alarm. Any other failure is announced, and stays on the server's row (its last error). Errors go through here, not the global mutation handler.
  */
 export function useConnectFlow(): ConnectFlow {
   const client = useClient();
@@ -75,13 +77,10 @@ export function useConnectFlow(): ConnectFlow {
             setDialog({ kind: 'key-type-changed', server, key: problem.key, known: problem.known, message: problem.message, hint: problem.hint });
             break;
           case 'auth':
-            setDialog((d) => ({
-              kind: 'auth',
-              server,
-              message: problem.message,
-              hint: problem.hint,
-              attempts: d?.kind === 'auth' && d.server.id === server.id ? d.attempts + 1 : 0,
-            }));
+            setDialog((d) => {
+              const before = d?.kind === 'auth' && d.server.id === server.id ? d.refusals : 0;
+              return { kind: 'auth', server, message: problem.message, hint: problem.hint, refusals: problem.refused ? before + 1 : before, ask: problem.ask };
+            });
             break;
           case 'key-changed':
             setDialog(null);
