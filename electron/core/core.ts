@@ -8,6 +8,7 @@ import { findingHandlers } from './workspace/finding-handlers.js';
 import { firewallHandlers } from './firewall/handlers.js';
 import { noteHandlers } from './workspace/note-handlers.js';
 import { ticketHandlers } from './workspace/ticket-handlers.js';
+import { recordLost } from './ssh/connection-record.js';
 import { serverHandlers } from './ssh/server-handlers.js';
 import { RemoteRunner } from './ssh/remote.js';
 import type { SshDeps } from './ssh/ssh-deps.js';
@@ -81,6 +82,8 @@ export function createCore(options: CoreOptions): Core {
     onStateChange: (serverId, state) => {
       const server = workspace.servers.find(serverId);
       if (server) workspace.publish('server.connection', { ticketId: server.ticketId, serverId, state });
+      // A lost connection goes on the record and stays on the server's row.
+      if (state === 'lost') recordLost(workspace, ssh, serverId);
     },
   });
   const ssh: SshDeps = {

@@ -50,6 +50,20 @@ export const keyFileSchema = z
 
 export const serverIdSchema = z.number().int().positive();
 
+/**
+ * The last connection problem of a server, kept on its row (from the audit) until it connects again:
+ * a failed connect, or a connection that was lost.
+ */
+export const lastErrorSchema = z.object({
+  /** `connect`: a connect that failed; `lost`: a connection that died. */
+  kind: z.enum(['connect', 'lost']),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().nullable(),
+  at: timestampSchema,
+});
+export type LastError = z.output<typeof lastErrorSchema>;
+
 export const serverSchema = z.object({
   id: serverIdSchema,
   ticketId: ticketIdSchema,
@@ -63,6 +77,8 @@ export const serverSchema = z.object({
   createdAt: timestampSchema,
   /** Live state of this window's session to it. */
   connection: z.enum(['disconnected', 'connecting', 'connected', 'lost']),
+  /** Its last connection problem, until it connects again; servers.* always say (null when none). */
+  lastError: lastErrorSchema.nullable().optional(),
 });
 export type Server = z.output<typeof serverSchema>;
 

@@ -4,12 +4,14 @@ import type { HostResult } from '../../../shared/domain/command.js';
 import type { Server } from '../../../shared/domain/server.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
+import { lastConnectionProblems } from '../store/connection-history.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { recordConnected, recordConnectFailed, recordDisconnected } from './connection-record.js';
 import { OutputBatcher } from './output-batcher.js';
 import { errorOf, type RemoteRunner } from './remote.js';
 import { describeChain, resolveServerChain } from './resolve-server.js';
-import { hopsOf, whereOf, type SshDeps } from './ssh-deps.js';
+import { hopsOf, type SshDeps } from './ssh-deps.js';
 
 export function serverHandlers(
   ws: Workspace,
@@ -27,14 +29,19 @@ export function serverHandlers(
   | 'commands.run'
   | 'commands.cancel'
 > {
-  const live = (server: StoredServer): Server => ({ ...server, connection: ssh.sessions.state(server.id) });
+  /** The server with this session's state and, unless it is connected, its last connection problem (from the audit). */
+  const live = (server: StoredServer, problems = lastConnectionProblems(ws.db, server.ticketId)): Server => {
+    const connection = ssh.sessions.state(server.id);
+    return { ...server, connection, lastError: connection === 'connected' ? null : (problems.get(server.id) ?? null) };
+  };
   const running = new Map<string, AbortController>();
   const hops = (server: StoredServer) => hopsOf(ssh, server);
   
   return {
     'servers.list': ({ ticketId }) => {
       ws.tickets.get(ticketId);
-      return ws.servers.listForTicket(ticketId).map(live);
+      const problems = lastConnectionProblems(ws.db, ticketId);
+      return ws.servers.listForTicket(ticketId).map((server) => live(server, problems));
     },
     'servers.add': (input) =>
       ws.change((tx) => {
@@ -76,10 +83,16 @@ export function serverHandlers(
       }
       if (remember) ssh.vault?.assertCanStore();
       ssh.sessions.rememberSecrets(id, { ...ssh.vault?.get(id), ...secrets });
-      await ssh.sessions.session(id, hops(server));
+      try {
+        await ssh.sessions.session(id, hops(server));
+      } catch (error) {
+        // Kept on the server's row and in the audit, not only in a toast.
+        recordConnectFailed(ws, server, error);
+        throw error;
+      }
       // Stored only once they have worked, so a typo is never kept.
       if (remember && ssh.vault && (secrets.password !== undefined || secrets.passphrase !== undefined)) ssh.vault.put(id, ssh.sessions.secretsFor(id));
-      ws.change((tx) => tx.record({ ticketId: server.ticketId, action: 'ssh.connected', summary: `Connected to ${server.label} (${whereOf(ssh, server)})` }));
+      recordConnected(ws, ssh, server);
       return live(server);
     },
     'servers.trustHostKey': ({ id, host, port, fingerprint, acceptKeyTypeChange }) => {
@@ -103,7 +116,9 @@ export function serverHandlers(
     },
     'servers.disconnect': ({ id }) => {
       const server = ws.servers.get(id);
+      const had = ssh.sessions.state(id) !== 'disconnected';
       ssh.sessions.disconnect(id);
+      if (had) recordDisconnected(ws, ssh, server);
       return live(server);
     },
     'commands.run': async ({ ticketId, runId, serverIds, argv, sudo, timeoutS }) => {

@@ -3,7 +3,7 @@ import type { ConfigNote, Server } from '../../../shared/domain/server.js';
 import { describeError } from '../../../shared/errors.js';
 import { useServerRoute } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
-import { authShortLabels, chainSummary, connectionColors, hopAddress, routeNotes, targetOf } from './server.js';
+import { authShortLabels, chainSummary, connectionColors, hopAddress, lastErrorWhen, routeNotes, targetOf } from './server.js';
 
 function RouteDetail({ server }: { server: Server }) {
   const route = useServerRoute(server.id, true);
@@ -81,6 +81,22 @@ function RouteButton({ server }: { server: Server }) {
   );
 }
 
+/** The server's last connection problem, kept on its row (not only in a toast) until it connects again. */
+function LastErrorLine({ server }: { server: Server }) {
+  const error = server.lastError;
+  if (!error) return null;
+  return (
+    <Tooltip label={error.hint} disabled={!error.hint} multiline w={380} withArrow>
+      <Text size="xs" c="red.7" lineClamp={2} maw={560}>
+        <Text span size="xs" fw={600}>
+          {lastErrorWhen(error)}:
+        </Text>{' '}
+        {error.message}
+      </Text>
+    </Tooltip>
+  );
+}
+
 interface Props {
   servers: readonly Server[];
   busy: ReadonlySet<number>;
@@ -124,6 +140,7 @@ export function ServerTable({ servers, busy, onConnect, onDisconnect, onTerminal
                   )}
                   <RouteButton server={server} />
                 </Group>
+                {!connected && !connecting && <LastErrorLine server={server} />}
               </Table.Td>
               <Table.Td>
                 {server.auth === 'key' && server.keyFile ? (

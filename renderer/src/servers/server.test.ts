@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainSummary, hopAddress, routeNotes, targetOf } from './server.js';
+import { chainSummary, hopAddress, lastErrorWhen, routeNotes, targetOf } from './server.js';
 import { emptyServerForm, toServerInput } from './serverForm.js';
 
 describe('targetOf', () => {
@@ -38,5 +38,13 @@ describe('routeNotes', () => {
     const only = { kind: 'skipped' as const, at: '~/.ssh/config.d/lab:9', message: 'IdentitiesOnly yes: not followed' };
     expect(routeNotes([{ notes: [include] }, { notes: [include, only] }])).toEqual([include, only]);
     expect(routeNotes([{ notes: [] }])).toEqual([]);
+  });
+});
+
+describe('lastErrorWhen', () => {
+  it('says what happened and when, with the date only when it was not today', () => {
+    const now = new Date(2026, 10, 25, 15, 0, 0);
+    expect(lastErrorWhen({ kind: 'lost', at: new Date(2026, 10, 25, 14, 2, 11).toISOString() }, now)).toBe('Lost at 14:02:11');
+    expect(lastErrorWhen({ kind: 'connect', at: new Date(2026, 10, 24, 17, 40, 3).toISOString() }, now)).toBe('Connect failed on 2026-11-24 17:40:03');
   });
 });

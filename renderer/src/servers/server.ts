@@ -1,6 +1,7 @@
 import { hostPort } from '../../../shared/domain/address.js';
 import type { AuthMethod } from './serverForm.js';
-import type { ConfigNote, ResolvedHop, Server } from '../../../shared/domain/server.js';
+import type { ConfigNote, LastError, ResolvedHop, Server } from '../../../shared/domain/server.js';
+import { formatDateTime, formatTime } from '../app/formatTime.js';
 
 /** What the engineer typed, as ssh would read it: `user@host:port`, parts left out when unset. */
 export function targetOf(server: Pick<Server, 'user' | 'host' | 'port'>): string {
@@ -44,3 +45,11 @@ export const connectionColors: Record<Server['connection'], string> = {
   connected: 'green',
   lost: 'red',
 };
+
+/** `Lost at 14:02:11`, or `Connect failed on 2026-11-24 17:40:03` when it was not today. */
+export function lastErrorWhen(error: Pick<LastError, 'kind' | 'at'>, now: Date = new Date()): string {
+  const at = new Date(error.at);
+  const today = at.toDateString() === now.toDateString();
+  const what = error.kind === 'lost' ? 'Lost' : 'Connect failed';
+  return today ? `${what} at ${formatTime(error.at)}` : `${what} on ${formatDateTime(error.at)}`;
+}
