@@ -5,6 +5,7 @@ import {
   hostSchema,
   jumpSpecSchema,
   keyFileSchema,
+  libraryEntrySchema,
   portSchema,
   resolvedHopSchema,
   serverIdSchema,
@@ -39,6 +40,16 @@ export const serverMethods = {
       jump: jumpSpecSchema.optional(),
     }),
     output: serverSchema,
+  }),
+  'servers.library': method({
+    summary:
+      'Servers the engineer can attach without typing them again: those attached to other tickets (each set of settings once, with its tickets, most recent first), then Host entries of ~/.ssh/config without wildcards, with where they lead. Leaves out what this ticket already has; the query matches names, addresses, users, jump hosts and ticket ids.',
+    input: z.object({
+      ticketId: ticketIdSchema,
+      query: z.string().trim().max(200).default(''),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+    output: z.array(libraryEntrySchema),
   }),
   'servers.remove': method({
     summary: 'Detach a server from a ticket (closing its session).',

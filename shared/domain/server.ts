@@ -105,3 +105,29 @@ export const resolvedHopSchema = z.object({
   notes: z.array(configNoteSchema),
 });
 export type ResolvedHop = z.output<typeof resolvedHopSchema>;
+
+/**
+ * A server the engineer can attach again without typing it: one attached to another ticket (the same
+ * settings once, with every ticket it is on), or a Host of ~/.ssh/config naming hosts literally.
+ */
+export const libraryEntrySchema = z.object({
+  source: z.enum(['ticket', 'ssh-config']),
+  /** What the attach form is filled with. */
+  label: z.string(),
+  host: z.string(),
+  port: z.number().int().nullable(),
+  user: z.string().nullable(),
+  auth: authMethodSchema,
+  keyFile: z.string().nullable(),
+  jump: z.string().nullable(),
+  /** The tickets it is attached to, most recent first (source `ticket`). */
+  tickets: z.array(z.string()),
+  /** When it was last attached to a ticket (source `ticket`). */
+  lastAttachedAt: timestampSchema.nullable(),
+  /** Where ~/.ssh/config names it, `file:line` (source `ssh-config`), and the other names on that Host line. */
+  configAt: z.string().nullable(),
+  otherNames: z.array(z.string()),
+  /** Where it leads, as ~/.ssh/config resolves it now: `user@host:port` and the jump hosts; null when it cannot be resolved. */
+  resolved: z.object({ target: z.string(), via: z.array(z.string()) }).nullable(),
+});
+export type LibraryEntry = z.output<typeof libraryEntrySchema>;

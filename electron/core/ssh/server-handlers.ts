@@ -11,6 +11,7 @@ import { recordConnected, recordConnectFailed, recordDisconnected } from './conn
 import { OutputBatcher } from './output-batcher.js';
 import { errorOf, type RemoteRunner } from './remote.js';
 import { describeChain, resolveServerChain } from './resolve-server.js';
+import { serverLibrary } from './server-library.js';
 import { hopsOf, type SshDeps } from './ssh-deps.js';
 
 export function serverHandlers(
@@ -19,6 +20,7 @@ export function serverHandlers(
   remote: RemoteRunner,
 ): HandlerGroup<
   | 'servers.list'
+  | 'servers.library'
   | 'servers.add'
   | 'servers.remove'
   | 'servers.resolve'
@@ -43,6 +45,7 @@ export function serverHandlers(
       const problems = lastConnectionProblems(ws.db, ticketId);
       return ws.servers.listForTicket(ticketId).map((server) => live(server, problems));
     },
+    'servers.library': (input) => serverLibrary(ws, ssh, input),
     'servers.add': (input) =>
       ws.change((tx) => {
         ws.tickets.get(input.ticketId);

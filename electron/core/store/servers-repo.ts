@@ -38,6 +38,14 @@ export class ServersRepo {
     return this.db.prepare<[string], ServerRow>('SELECT * FROM servers WHERE ticket_id = ? ORDER BY id').all(ticketId).map(toServer);
   }
 
+  /** Servers attached to every other ticket, the most recently attached first (the host library). */
+  listElsewhere(ticketId: string, limit = 5000): StoredServer[] {
+    return this.db
+      .prepare<[string, number], ServerRow>('SELECT * FROM servers WHERE ticket_id <> ? ORDER BY created_at DESC, id DESC LIMIT ?')
+      .all(ticketId, limit)
+      .map(toServer);
+  }
+
   find(id: number): StoredServer | undefined {
     const row = this.db.prepare<[number], ServerRow>('SELECT * FROM servers WHERE id = ?').get(id);
     return row && toServer(row);

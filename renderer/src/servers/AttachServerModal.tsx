@@ -1,13 +1,93 @@
-import { Group, Modal, Select, Stack, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
-import { authMethods } from '../../../shared/domain/server.js';
+import { Combobox, Group, Modal, Select, Stack, Text, TextInput, useCombobox } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { authMethods, type LibraryEntry } from '../../../shared/domain/server.js';
 import { useInvoke } from '../api/queries.js';
+import { useClient } from '../app/ClientContext.js';
 import { toWireError } from '../app/errors.js';
 import { FormFooter } from '../app/FormFooter.js';
 import { PortInput } from '../app/PortInput.js';
 import { issuesToFields } from '../app/issueFields.js';
-import { authLabels } from './server.js';
-import { emptyServerForm, isAuthMethod, serverFieldFor, toServerInput, type ServerFormValues } from './serverForm.js';
+import { authLabels, libraryEntryDetail } from './server.js';
+import { emptyServerForm, formFromLibrary, isAuthMethod, serverFieldFor, toServerInput, type ServerFormValues } from './serverForm.js';
+
+/** How many library entries the Host field offers at once; typing narrows them. */
+const LIBRARY_SHOWN = 12;
+
+/** The host library for this ticket, searched with what is typed in Host. */
+function useLibrary(ticketId: string, query: string) {
+  const client = useClient();
+  const [debounced] = useDebouncedValue(query.trim(), 120);
+  return useQuery({
+    queryKey: ['servers.library', ticketId, debounced],
+    queryFn: () => client.invoke('servers.library', { ticketId, query: debounced, limit: LIBRARY_SHOWN }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * Host, with the host library under it: servers attached to other tickets and Host entries of
+ * ~/.ssh/config, narrowed as you type; picking one fills the whole form (↑/↓ and Enter work too).
+ */
+function HostField({ ticketId, value, error, onChange, onPick }: { ticketId: string; value: string; error: ReactNode; onChange: (host: string) => void; onPick: (entry: LibraryEntry) => void }) {
+  const combobox = useCombobox({ onDropdownClose: () => combobox.resetSelectedOption() });
+  const library = useLibrary(ticketId, value);
+  const entries = library.data ?? [];
+  return (
+    <Combobox
+      store={combobox}
+      onOptionSubmit={(index) => {
+        const entry = entries[Number(index)];
+        if (entry) onPick(entry);
+        combobox.closeDropdown();
+      }}
+    >
+      <Combobox.Target>
+        <TextInput
+          label="Host"
+          placeholder="web1.example.com, 203.0.113.7 or an ~/.ssh/config alias"
+          required
+          withAsterisk={false}
+          data-autofocus
+          autoComplete="off"
+          classNames={{ input: 'bl-mono-input' }}
+          value={value}
+          onChange={(e) => {
+            onChange(e.currentTarget.value);
+            combobox.openDropdown();
+            combobox.resetSelectedOption();
+          }}
+          onFocus={() => combobox.openDropdown()}
+          onClick={() => combobox.openDropdown()}
+          onBlur={() => combobox.closeDropdown()}
+          error={error}
+        />
+      </Combobox.Target>
+      <Combobox.Dropdown hidden={entries.length === 0}>
+        <Combobox.Header>
+          <Text size="xs" c="dimmed">
+            Attached to other tickets, or in ~/.ssh/config: pick one to fill the form
+          </Text>
+        </Combobox.Header>
+        <Combobox.Options aria-label="Host library" mah={280} style={{ overflowY: 'auto' }}>
+          {entries.map((entry, index) => (
+            <Combobox.Option value={String(index)} key={`${entry.source} ${entry.label} ${entry.host} ${libraryEntryDetail(entry)}`}>
+              <Group gap={8} wrap="nowrap">
+                <Text size="sm" fw={600} ff={entry.source === 'ssh-config' ? 'monospace' : undefined} style={{ whiteSpace: 'nowrap' }}>
+                  {entry.label}
+                </Text>
+                <Text size="xs" c="dimmed" truncate>
+                  {libraryEntryDetail(entry)}
+                </Text>
+              </Group>
+            </Combobox.Option>
+          ))}
+        </Combobox.Options>
+      </Combobox.Dropdown>
+    </Combobox>
+  );
+}
 
 function AttachServerForm({ ticketId, onDone }: { ticketId: string; onDone: () => void }) {
   const [values, setValues] = useState<ServerFormValues>(emptyServerForm);
@@ -24,17 +104,7 @@ function AttachServerForm({ ticketId, onDone }: { ticketId: string; onDone: () =
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
-        <TextInput
-          label="Host"
-          placeholder="web1.example.com, 203.0.113.7 or an ~/.ssh/config alias"
-          required
-          withAsterisk={false}
-          data-autofocus
-          classNames={{ input: 'bl-mono-input' }}
-          value={values.host}
-          onChange={(e) => update({ host: e.currentTarget.value })}
-          error={issues.fields.host}
-        />
+        <HostField ticketId={ticketId} value={values.host} error={issues.fields.host} onChange={(host) => update({ host })} onPick={(entry) => setValues(formFromLibrary(entry))} />
         <Group grow align="flex-start">
           <TextInput label="Label" placeholder="defaults to the host" value={values.label} onChange={(e) => update({ label: e.currentTarget.value })} error={issues.fields.label} />
           <TextInput

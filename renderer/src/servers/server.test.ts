@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chainSummary, hopAddress, lastErrorWhen, routeNotes, targetOf } from './server.js';
-import { emptyServerForm, toServerInput } from './serverForm.js';
+import { chainSummary, hopAddress, lastErrorWhen, libraryEntryDetail, routeNotes, targetOf } from './server.js';
+import { emptyServerForm, formFromLibrary, toServerInput } from './serverForm.js';
 
 describe('targetOf', () => {
   it('shows what was typed, leaving unset parts to ~/.ssh/config', () => {
@@ -46,5 +46,28 @@ describe('lastErrorWhen', () => {
     const now = new Date(2026, 10, 25, 15, 0, 0);
     expect(lastErrorWhen({ kind: 'lost', at: new Date(2026, 10, 25, 14, 2, 11).toISOString() }, now)).toBe('Lost at 14:02:11');
     expect(lastErrorWhen({ kind: 'connect', at: new Date(2026, 10, 24, 17, 40, 3).toISOString() }, now)).toBe('Connect failed on 2026-11-24 17:40:03');
+  });
+});
+
+describe('libraryEntryDetail', () => {
+  const base = { port: null, user: null, auth: 'auto' as const, keyFile: null, jump: null, tickets: [], lastAttachedAt: null, configAt: null, otherNames: [], resolved: null };
+  it('shows where an entry leads and where it comes from', () => {
+    expect(libraryEntryDetail({ ...base, source: 'ticket', label: 'web3', host: '10.77.0.13', user: 'root', jump: 'bastion', tickets: ['TKT-2', 'TKT-1'] })).toBe(
+      'root@10.77.0.13 via bastion · TKT-2, TKT-1',
+    );
+    expect(libraryEntryDetail({ ...base, source: 'ssh-config', label: 'db1', host: 'db1', resolved: { target: 'root@10.78.0.31:22', via: ['bastion'] } })).toBe(
+      'root@10.78.0.31:22 via bastion · ~/.ssh/config',
+    );
+    expect(libraryEntryDetail({ ...base, source: 'ssh-config', label: 'x', host: 'x' })).toBe('cannot be resolved · ~/.ssh/config');
+  });
+});
+
+describe('formFromLibrary', () => {
+  const base = { port: null, user: null, auth: 'auto' as const, keyFile: null, jump: null, tickets: [], lastAttachedAt: null, configAt: null, otherNames: [], resolved: null };
+  it('fills the form with what was attached elsewhere, and an ssh config Host by its name alone', () => {
+    const attached = { ...base, source: 'ticket' as const, label: 'web3', host: '10.77.0.13', user: 'root', port: 2222, auth: 'key' as const, keyFile: '/k/lab_root', tickets: ['TKT-1'] };
+    expect(formFromLibrary(attached)).toEqual({ host: '10.77.0.13', label: 'web3', user: 'root', port: 2222, auth: 'key', keyFile: '/k/lab_root', jump: '' });
+    expect(toServerInput('TKT-2', formFromLibrary(attached))).toEqual({ ticketId: 'TKT-2', host: '10.77.0.13', label: 'web3', user: 'root', port: 2222, auth: 'key', keyFile: '/k/lab_root' });
+    expect(formFromLibrary({ ...base, source: 'ssh-config', label: 'db1', host: 'db1' })).toEqual({ ...emptyServerForm(), host: 'db1' });
   });
 });

@@ -1,6 +1,6 @@
 import { hostPort } from '../../../shared/domain/address.js';
 import type { AuthMethod } from './serverForm.js';
-import type { ConfigNote, LastError, ResolvedHop, Server } from '../../../shared/domain/server.js';
+import type { ConfigNote, LastError, LibraryEntry, ResolvedHop, Server } from '../../../shared/domain/server.js';
 import { formatDateTime, formatTime } from '../app/formatTime.js';
 
 /** What the engineer typed, as ssh would read it: `user@host:port`, parts left out when unset. */
@@ -52,4 +52,14 @@ export function lastErrorWhen(error: Pick<LastError, 'kind' | 'at'>, now: Date =
   const today = at.toDateString() === now.toDateString();
   const what = error.kind === 'lost' ? 'Lost' : 'Connect failed';
   return today ? `${what} at ${formatTime(error.at)}` : `${what} on ${formatDateTime(error.at)}`;
+}
+
+/** One line for a host-library entry: where it leads, and where it comes from. */
+export function libraryEntryDetail(entry: LibraryEntry): string {
+  if (entry.source === 'ticket') {
+    const via = entry.jump ? ` via ${entry.jump}` : '';
+    return `${targetOf(entry)}${via} · ${entry.tickets.join(', ')}`;
+  }
+  const where = entry.resolved ? `${entry.resolved.target}${entry.resolved.via.length > 0 ? ` via ${entry.resolved.via.join(' → ')}` : ''}` : 'cannot be resolved';
+  return `${where} · ~/.ssh/config`;
 }

@@ -1,4 +1,4 @@
-import { authMethods } from '../../../shared/domain/server.js';
+import { authMethods, type LibraryEntry } from '../../../shared/domain/server.js';
 import type { MethodInput } from '../../../shared/contract/index.js';
 
 export type AuthMethod = (typeof authMethods)[number];
@@ -47,4 +47,21 @@ export function toServerInput(ticketId: string, values: ServerFormValues): Metho
   if (typeof values.port === 'number') input.port = values.port;
   else if (values.port.trim() !== '') input.port = Number(values.port);
   return input;
+}
+
+/**
+ * The form for a server picked from the host library: what was attached elsewhere, as it was (its label
+ * too); a Host of ~/.ssh/config by its name alone, so the config decides the rest.
+ */
+export function formFromLibrary(entry: LibraryEntry): ServerFormValues {
+  if (entry.source === 'ssh-config') return { ...emptyServerForm(), host: entry.host };
+  return {
+    host: entry.host,
+    label: entry.label,
+    user: entry.user ?? '',
+    port: entry.port ?? '',
+    auth: entry.auth,
+    keyFile: entry.keyFile ?? '',
+    jump: entry.jump ?? '',
+  };
 }
