@@ -93,6 +93,9 @@ test.describe('with a reporting source in PostgreSQL', () => {
       const seen = await watchProgress(page);
       expect(seen.length, `progress seen: ${seen.join(' | ')}`).toBeGreaterThanOrEqual(2);
       await expect(cache.getByRole('status', { name: 'Last sync' })).toContainText('Done:');
+      // Synced, the panel folds to one line; its sources open on demand.
+      await expect(sources).toHaveCount(0);
+      await cache.getByRole('button', { name: 'Show sources' }).click();
       await expect(sources.getByRole('row', { name: 'main', exact: true })).not.toContainText('never synced');
     });
 

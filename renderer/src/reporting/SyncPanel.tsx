@@ -1,11 +1,12 @@
 import { Alert, Badge, Button, Code, Group, Loader, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import type { ReportingStatus, SourceFreshnessView } from '../../../shared/contract/reporting.js';
 import { describeError } from '../../../shared/errors.js';
 import { useReportingStatus, useSyncControl } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
 import { formatDateTime } from '../app/formatTime.js';
 import { useNow } from '../app/useNow.js';
-import { formatAgo, formatCount, outcomeView, progressView } from './syncView.js';
+import { cacheSettled, formatAgo, formatCount, outcomeView, progressView, sourceChips } from './syncView.js';
 
 const verdicts: Record<SourceFreshnessView['verdict'], { label: string; color: string }> = {
   ok: { label: 'fresh', color: 'teal' },
@@ -143,42 +144,114 @@ function NotConfigured({ status }: { status: ReportingStatus }) {
   );
 }
 
-/** The local reporting cache: each source's freshness, Sync and Full sync, live progress, and how the last run ended. */
+function SyncButtons({ status, size }: { status: ReportingStatus; size: 'xs' | 'sm' }) {
+  const { start, cancel } = useSyncControl();
+  if (status.sync.state !== 'idle') {
+    return (
+      <Button size={size} variant="default" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending} disabled={status.sync.state === 'cancelling'}>
+        Cancel sync
+      </Button>
+    );
+  }
+  return (
+    <>
+      <Button size={size} onClick={() => start.mutate({ full: false })} loading={start.isPending}>
+        Sync
+      </Button>
+      <Button size={size} variant="default" onClick={() => start.mutate({ full: true })} loading={start.isPending} title="Copy every table again from the start">
+        Full sync
+      </Button>
+    </>
+  );
+}
+
+function CacheSize({ status }: { status: ReportingStatus }) {
+  if (status.cacheBytes == null) return null;
+  return (
+    <Text size="xs" c="dimmed" title={status.cacheFile} style={{ whiteSpace: 'nowrap' }}>
+      {(status.cacheBytes / 1_048_576).toFixed(1)} MiB
+    </Text>
+  );
+}
+
+function LastSync({ status, folded }: { status: ReportingStatus; folded: boolean }) {
+  const last = status.sync.last;
+  if (!last) return null;
+  const view = outcomeView(last);
+  const text = `Last sync ${formatDateTime(last.at)}: ${view.text}`;
+  return (
+    <Text size="sm" c={view.color === 'gray' ? 'dimmed' : view.color} role="status" aria-label="Last sync" truncate={folded ? 'end' : undefined} title={folded ? text : undefined} miw={0}>
+      {text}
+    </Text>
+  );
+}
+
+/** Once every source has synced and nothing needs a look, the panel is one line: the sources in a word each, the last sync, Sync. */
+function FoldedCache({ status, now, onOpen }: { status: ReportingStatus; now: number; onOpen: () => void }) {
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="xs">
+      <Group gap="xs" wrap="nowrap" miw={0} style={{ overflow: 'hidden' }}>
+        <Title order={3} fz="md" style={{ whiteSpace: 'nowrap' }}>
+          Reporting cache
+        </Title>
+        <CacheSize status={status} />
+        {sourceChips(status, now).map((chip) => (
+          <Badge key={chip.source} size="sm" color={chip.color} variant={chip.color === 'red' ? 'filled' : 'light'} title={chip.detail} style={{ flex: 'none' }}>
+            {chip.source}: {chip.label}
+          </Badge>
+        ))}
+        <LastSync status={status} folded />
+      </Group>
+      <Group gap={6} wrap="nowrap">
+        <SyncButtons status={status} size="xs" />
+        <Button size="xs" variant="subtle" aria-expanded={false} onClick={onOpen}>
+          Show sources
+        </Button>
+      </Group>
+    </Group>
+  );
+}
+
+/**
+ * The local reporting cache: each source's freshness, Sync and Full sync, live progress, and how the
+ * last run ended. Once synced with nothing to look at, it folds to one line (its sources still said
+ * in a word each), so the reports have the screen; it opens on its own for a sync, a failure, or a
+ * source never synced.
+ */
 export function SyncPanel() {
   const status = useReportingStatus();
-  const { start, cancel } = useSyncControl();
   const now = useNow(true, 30_000);
   const data = status.data;
   const running = data ? data.sync.state !== 'idle' : false;
-  const last = data?.sync.last ? outcomeView(data.sync.last) : null;
+  const settled = data ? cacheSettled(data) : false;
+  // The engineer's own choice, while the panel could fold; anything that needs a look opens it regardless.
+  const [opened, setOpened] = useState(false);
+
+  if (data && settled && !opened) {
+    return (
+      <Paper withBorder px="sm" py={6} radius="sm" component="section" aria-label="Reporting cache" data-folded="true">
+        <FoldedCache status={data} now={now} onOpen={() => setOpened(true)} />
+      </Paper>
+    );
+  }
 
   return (
-    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Reporting cache">
+    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Reporting cache" data-folded="false">
       <Stack gap="xs">
         <Group justify="space-between" wrap="nowrap">
           <Group gap="xs" wrap="nowrap">
-            <Title order={3}>Reporting cache</Title>
-            {data?.cacheBytes != null && (
-              <Text size="xs" c="dimmed" title={data.cacheFile}>
-                {(data.cacheBytes / 1_048_576).toFixed(1)} MiB
-              </Text>
-            )}
+            <Title order={3} fz="md">
+              Reporting cache
+            </Title>
+            {data && <CacheSize status={data} />}
           </Group>
           {data?.configured && (
             <Group gap={6} wrap="nowrap">
-              {running ? (
-                <Button variant="default" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending} disabled={data.sync.state === 'cancelling'}>
-                  Cancel sync
+              <SyncButtons status={data} size="sm" />
+              {settled && (
+                <Button size="sm" variant="subtle" aria-expanded onClick={() => setOpened(false)}>
+                  Hide sources
                 </Button>
-              ) : (
-                <>
-                  <Button onClick={() => start.mutate({ full: false })} loading={start.isPending}>
-                    Sync
-                  </Button>
-                  <Button variant="default" onClick={() => start.mutate({ full: true })} loading={start.isPending} title="Copy every table again from the start">
-                    Full sync
-                  </Button>
-                </>
               )}
             </Group>
           )}
@@ -190,11 +263,7 @@ export function SyncPanel() {
           <>
             <SourcesTable status={data} now={now} />
             {running && <SyncProgress sync={data.sync} />}
-            {!running && last && data.sync.last && (
-              <Text size="sm" c={last.color === 'gray' ? 'dimmed' : last.color} role="status" aria-label="Last sync">
-                Last sync {formatDateTime(data.sync.last.at)}: {last.text}
-              </Text>
-            )}
+            {!running && <LastSync status={data} folded={false} />}
           </>
         )}
       </Stack>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daysSince, formatAge, formatAgo, formatCount, formatDuration, formatElapsed, outcomeView, progressView } from './syncView.js';
+import type { ReportingStatus, SourceFreshnessView } from '../../../shared/contract/reporting.js';
+import { cacheSettled, daysSince, formatAge, formatAgo, formatCount, formatDuration, formatElapsed, outcomeView, progressView, sourceChips } from './syncView.js';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
 
@@ -60,5 +61,55 @@ describe('outcomeView', () => {
       'Failed after 0.2 s (0 rows committed): main: connection refused',
     );
     expect(outcomeView({ outcome: 'cancelled', at: '', rows: 4000, ms: 2000, error: null }).color).toBe('gray');
+  });
+});
+
+describe('the cache panel folded to one line', () => {
+  const source = (over: Partial<SourceFreshnessView>): SourceFreshnessView => ({
+    source: 'main',
+    lastAttemptAt: '2026-11-25T11:00:00Z',
+    lastSuccessAt: '2026-11-25T11:00:00Z',
+    newestSourceAt: '2026-11-25T10:00:00Z',
+    lastError: null,
+    verdict: 'ok',
+    expectsNewData: true,
+    ...over,
+  });
+  const status = (freshness: SourceFreshnessView[], sync: Partial<ReportingStatus['sync']> = {}): ReportingStatus => ({
+    configFile: '/c.json',
+    configured: true,
+    configError: null,
+    sources: [],
+    cacheFile: '/r.sqlite',
+    cacheBytes: 1,
+    freshness,
+    sync: { state: 'idle', full: false, startedAt: null, rows: 0, progress: null, last: { outcome: 'done', at: '2026-11-25T11:00:00Z', rows: 10, ms: 5, error: null }, ...sync },
+  });
+
+  it('folds once every source has synced and nothing failed or runs', () => {
+    expect(cacheSettled(status([source({}), source({ source: 'archive', verdict: 'source-stale' })]))).toBe(true);
+  });
+
+  it('stays open for what needs a look: a source never synced, a failure, a sync going, no config', () => {
+    expect(cacheSettled(status([source({}), source({ source: 'archive', lastSuccessAt: null, verdict: 'never-synced' })]))).toBe(false);
+    expect(cacheSettled(status([source({ lastError: { code: 'SYNC_FAILED', message: 'refused' } })]))).toBe(false);
+    expect(cacheSettled(status([source({})], { last: { outcome: 'failed', at: '', rows: 0, ms: 1, error: null } }))).toBe(false);
+    expect(cacheSettled(status([source({})], { state: 'running' }))).toBe(false);
+    expect(cacheSettled(status([]))).toBe(false);
+    expect(cacheSettled({ ...status([source({})]), configured: false })).toBe(false);
+  });
+
+  it('says each source in a word, as the table would', () => {
+    const chips = sourceChips(
+      status([source({}), source({ source: 'stale', verdict: 'source-stale' }), source({ source: 'archive', expectsNewData: false }), source({ source: 'old', verdict: 'cache-old' })]),
+      now,
+    );
+    expect(chips.map((c) => [c.source, c.label, c.color])).toEqual([
+      ['main', 'fresh', 'teal'],
+      ['stale', 'source stale', 'red'],
+      ['archive', 'archive', 'gray'],
+      ['old', 'cache old', 'yellow'],
+    ]);
+    expect(chips[0]?.detail).toBe('main: synced 1 h ago; newest data 2 h ago');
   });
 });

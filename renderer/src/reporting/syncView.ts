@@ -1,4 +1,4 @@
-import type { SyncState } from '../../../shared/contract/reporting.js';
+import type { ReportingStatus, SyncState } from '../../../shared/contract/reporting.js';
 
 const counter = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -85,4 +85,40 @@ export function outcomeView(last: NonNullable<SyncState['last']>): OutcomeView {
     case 'failed':
       return { color: 'red', text: `Failed after ${took} (${rows} committed): ${last.error?.message ?? 'no reason given'}` };
   }
+}
+
+/**
+ * Whether the cache panel can fold to one line: every source has synced, none failed last time, and
+ * nothing runs. Anything that needs a look (never synced, a failure, a sync going) keeps it open.
+ */
+export function cacheSettled(status: ReportingStatus): boolean {
+  return (
+    status.configured &&
+    status.sync.state === 'idle' &&
+    status.sync.last?.outcome !== 'failed' &&
+    status.freshness.length > 0 &&
+    status.freshness.every((f) => f.lastSuccessAt !== null && f.lastError === null)
+  );
+}
+
+export interface SourceChip {
+  source: string;
+  /** "fresh", "source stale", "cache old", "archive" */
+  label: string;
+  color: 'teal' | 'yellow' | 'red' | 'gray';
+  /** When it last synced, for the chip's title. */
+  detail: string;
+}
+
+/** Each source in a word, for the folded panel: the same verdicts as the table it folds away. */
+export function sourceChips(status: ReportingStatus, now: number): SourceChip[] {
+  return status.freshness.map((f) => {
+    const synced = f.lastSuccessAt ? `synced ${formatAgo(f.lastSuccessAt, now)}` : 'never synced';
+    const newest = f.newestSourceAt ? `; newest data ${formatAgo(f.newestSourceAt, now)}` : '';
+    const detail = `${f.source}: ${synced}${newest}`;
+    if (f.verdict === 'ok') return f.expectsNewData ? { source: f.source, label: 'fresh', color: 'teal', detail } : { source: f.source, label: 'archive', color: 'gray', detail };
+    if (f.verdict === 'source-stale') return { source: f.source, label: 'source stale', color: 'red', detail };
+    if (f.verdict === 'cache-old') return { source: f.source, label: 'cache old', color: 'yellow', detail };
+    return { source: f.source, label: 'never synced', color: 'gray', detail };
+  });
 }
