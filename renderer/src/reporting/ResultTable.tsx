@@ -1,12 +1,14 @@
-import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
+import { createSortedRowModel, rowSortingFeature, tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef } from 'react';
 import type { ReportCell } from '../../../shared/domain/report.js';
 import { cellText, columnLayout, type ColumnLayout } from './columnLayout.js';
+import { ariaSort, compareCells, sortValue } from './sortCells.js';
 
 type ResultRow = readonly ReportCell[];
 
-const features = tableFeatures({});
+// Sorting is TanStack's: click a header for its first direction (descending for numbers), again for the other, a third time for the report's own order.
+const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
 const ROW_PX = 26;
 const HEADER_PX = 28;
 const MAX_HEIGHT_PX = 560;
@@ -41,12 +43,22 @@ const ResultRowView = memo(function ResultRowView({ cells, index, start, layout 
 /**
  * A report's result: any number of rows (100k and more) in a fixed-row-height virtual list, so only
  * the rows on screen exist in the page. Sticky header; numbers right-aligned; plain cells, nothing
- * heavy per row.
+ * heavy per row. Any column sorts by a click on its name (NULLs stay last).
+ *
+ * `fill`: the table takes the height its container gives it (as the bottom of a split does), at most
+ * what its rows need; otherwise its height is its rows', up to a fixed limit.
  */
-export function ResultTable({ columns, rows }: { columns: readonly string[]; rows: readonly ResultRow[] }) {
+export function ResultTable({ columns, rows, fill = false }: { columns: readonly string[]; rows: readonly ResultRow[]; fill?: boolean }) {
   const layout = useMemo(() => columnLayout(columns, rows), [columns, rows]);
   const columnDefs = useMemo(
-    (): ColumnDef<typeof features, ResultRow, unknown>[] => columns.map((name, i) => ({ id: `c${i}`, header: name, accessorFn: (row: ResultRow) => row[i] ?? null })),
+    (): ColumnDef<typeof features, ResultRow, unknown>[] =>
+      columns.map((name, i) => ({
+        id: `c${i}`,
+        header: name,
+        accessorFn: (row: ResultRow) => sortValue(row[i]),
+        sortUndefined: 'last' as const,
+        sortFn: (a, b) => compareCells(a.original[i] ?? '', b.original[i] ?? ''),
+      })),
     [columns],
   );
   const table = useTable({ features, columns: columnDefs, data: rows });
@@ -61,17 +73,26 @@ export function ResultTable({ columns, rows }: { columns: readonly string[]; row
     overscan: 8,
   });
   const width = layout.reduce((sum, c) => sum + c.width, 0);
-  const height = Math.min(MAX_HEIGHT_PX, HEADER_PX + ROW_PX * Math.max(1, tableRows.length) + 2);
+  const needed = HEADER_PX + ROW_PX * Math.max(1, tableRows.length) + 2;
+  const size = fill ? { flex: '1 1 0', maxHeight: needed, minHeight: Math.min(needed, HEADER_PX + ROW_PX * 4 + 2) } : { height: Math.min(MAX_HEIGHT_PX, needed) };
 
   return (
-    <div ref={scrollRef} className="bl-rt-scroll" style={{ height }} tabIndex={0} aria-label="Result rows">
+    <div ref={scrollRef} className="bl-rt-scroll" style={size} tabIndex={0} aria-label="Result rows">
       <table className="bl-rt" style={{ width }} aria-rowcount={tableRows.length + 1}>
         <thead className="bl-rt-head">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} className="bl-rt-row" aria-rowindex={1}>
               {group.headers.map((header, i) => (
-                <th key={header.id} className={layout[i]?.numeric ? 'bl-rt-cell bl-rt-num' : 'bl-rt-cell'} style={{ width: layout[i]?.width }} title={columns[i]}>
-                  {columns[i]}
+                <th
+                  key={header.id}
+                  className={layout[i]?.numeric ? 'bl-rt-cell bl-rt-num' : 'bl-rt-cell'}
+                  style={{ width: layout[i]?.width }}
+                  title={`${columns[i] ?? ''}: click to sort`}
+                  aria-sort={ariaSort(header.column.getIsSorted())}
+                >
+                  <button type="button" className="bl-rt-sort" onClick={header.column.getToggleSortingHandler()}>
+                    {columns[i]}
+                  </button>
                 </th>
               ))}
             </tr>

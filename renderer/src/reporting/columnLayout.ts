@@ -11,6 +11,8 @@ export interface ColumnLayout {
 const CHAR_PX = 8;
 const HEADER_CHAR_PX = 8.6;
 const PADDING_PX = 24;
+/** Room in a header for the mark of the direction it is sorted in. */
+const SORT_MARK_PX = 14;
 const MIN_PX = 64;
 const MAX_PX = 420;
 /** Enough rows to judge a column, few enough to stay instant on a large result. */
@@ -43,7 +45,7 @@ export function columnLayout(columns: readonly string[], rows: readonly (readonl
       const lineEnd = text.indexOf('\n');
       longest = Math.max(longest, lineEnd >= 0 ? lineEnd : text.length);
     }
-    const needed = Math.max(longest * CHAR_PX, name.length * HEADER_CHAR_PX) + PADDING_PX;
+    const needed = Math.max(longest * CHAR_PX, name.length * HEADER_CHAR_PX + SORT_MARK_PX) + PADDING_PX;
     return { width: Math.round(Math.min(MAX_PX, Math.max(MIN_PX, needed))), numeric: numeric && seen > 0 };
   });
 }
