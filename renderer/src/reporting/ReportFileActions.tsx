@@ -9,6 +9,8 @@ import { isErrorCode, notifyError, notifySuccess } from '../app/errors.js';
 import { reportsRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { downloadFile } from '../app/download.js';
+import { draftKey } from './draftStore.js';
+import { dropDraft } from './useReportDraft.js';
 
 /** The report as its shareable .sql file, downloaded. */
 export function DownloadSqlButton({ reportId }: { reportId: string }) {
@@ -33,7 +35,7 @@ export function DownloadSqlButton({ reportId }: { reportId: string }) {
 }
 
 /** Deletes a saved report's file, after asking. */
-export function DeleteReportButton({ report }: { report: ReportDefinition }) {
+export function DeleteReportButton({ report, onDeleted }: { report: ReportDefinition; onDeleted?: () => void }) {
   const client = useClient();
   const queryClient = useQueryClient();
   const [asking, setAsking] = useState(false);
@@ -41,6 +43,9 @@ export function DeleteReportButton({ report }: { report: ReportDefinition }) {
     setAsking(false);
     try {
       await client.invoke('reports.delete', { id: report.id });
+      // Unsaved changes to a report that is gone have nowhere to go.
+      onDeleted?.();
+      dropDraft(draftKey('edit', report.id));
       await queryClient.invalidateQueries({ queryKey: queryKeys.reports() });
       notifySuccess(`Deleted ${report.id}`);
       navigate(reportsRoute());
