@@ -8,8 +8,6 @@ interface Props {
   /** Issues per row (by index), and for the parameters as a whole. */
   rowIssues: Record<number, string>;
   issue: string | undefined;
-  /** `:names` the SQL uses without a declaration, offered as one click each. */
-  undeclared: string[];
 }
 
 const isType = (value: string | null): value is ReportParamType => (reportParamTypes as readonly (string | null)[]).includes(value);
@@ -35,10 +33,24 @@ function ParamRow({ param, index, issue, onChange, onRemove }: { param: ReportPa
         <TextInput
           label={n === 1 ? 'Default' : undefined}
           aria-label={`Parameter ${n} default`}
-          w={150}
+          w={130}
           placeholder="none"
           value={param.default ?? ''}
           onChange={(e) => onChange({ ...param, default: e.currentTarget.value === '' ? null : e.currentTarget.value })}
+        />
+        <TextInput
+          label={n === 1 ? 'Must exist in' : undefined}
+          aria-label={`Parameter ${n} must exist in`}
+          title="table.column of the cache where a value given must be (any case): an unknown one is said, instead of an empty result"
+          classNames={{ input: 'bl-mono-input' }}
+          w={170}
+          placeholder="table.column"
+          value={param.lookup ?? ''}
+          onChange={(e) => {
+            const { lookup: _old, ...rest } = param;
+            const lookup = e.currentTarget.value.trim();
+            onChange(lookup === '' ? rest : { ...rest, lookup });
+          }}
         />
         <Checkbox label="required" aria-label={`Parameter ${n} required`} size="xs" mb={6} checked={param.required} onChange={(e) => onChange({ ...param, required: e.currentTarget.checked })} />
         <Button variant="subtle" color="red" size="compact-xs" mb={4} onClick={onRemove} aria-label={`Remove parameter ${param.name}`}>
@@ -54,10 +66,13 @@ function ParamRow({ param, index, issue, onChange, onRemove }: { param: ReportPa
   );
 }
 
-/** The report's parameters: each used as :name in the SQL, with its type, label, default and whether it must be given. */
-export function ParamsEditor({ params, onChange, rowIssues, issue, undeclared }: Props) {
+/**
+ * The report's parameters: each used as :name in the SQL, with its type, label, default, where a
+ * value must exist (a lookup), and whether it must be given. (A :name the SQL uses without a
+ * declaration is offered beside Run draft.)
+ */
+export function ParamsEditor({ params, onChange, rowIssues, issue }: Props) {
   const update = (index: number, next: ReportParam) => onChange(params.map((p, i) => (i === index ? next : p)));
-  const declare = (name: string) => onChange([...params, { ...newParam(params), name, label: name }]);
   return (
     <Stack gap={6} component="fieldset" className="bl-fieldset">
       <Text component="legend" size="sm" fw={600}>
@@ -80,11 +95,6 @@ export function ParamsEditor({ params, onChange, rowIssues, issue, undeclared }:
         <Button variant="light" size="compact-xs" onClick={() => onChange([...params, newParam(params)])} disabled={params.length >= 20}>
           Add parameter
         </Button>
-        {undeclared.map((name) => (
-          <Button key={name} variant="subtle" size="compact-xs" onClick={() => declare(name)} disabled={params.length >= 20}>
-            Declare :{name}
-          </Button>
-        ))}
       </Group>
     </Stack>
   );

@@ -1,5 +1,5 @@
-import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ReportDefinition } from '../../../shared/domain/report.js';
 import { reportsRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
@@ -8,9 +8,33 @@ import { DeleteReportButton, DownloadSqlButton } from './ReportFileActions.js';
 import { ParamFields } from './ParamFields.js';
 import { argIssues, initialValues, paramErrors, toArgs, type ParamValues } from './paramForm.js';
 import { ResultPanel } from './ResultPanel.js';
+import { draftKey } from './draftStore.js';
 import { RunBar } from './RunBar.js';
 import { SqlView } from './SqlEditor.js';
+import { useDraftKeys } from './useReportDraft.js';
 import { useReportRun } from './useReportRun.js';
+
+/** Unsaved changes to this report (or a copy of it) wait in the editor: say so, one click from them. */
+function DraftNotice({ report }: { report: ReportDefinition }) {
+  const keys = useDraftKeys();
+  const mode = report.origin === 'saved' && keys.includes(draftKey('edit', report.id)) ? 'edit' : keys.includes(draftKey('copy', report.id)) ? 'copy' : null;
+  if (mode === null) return null;
+  return (
+    <Alert color="orange" variant="light" p="xs" role="status" aria-label="Unsaved draft">
+      <Group justify="space-between" gap="xs">
+        <Text size="sm">{mode === 'edit' ? 'You have unsaved changes to this report.' : 'You have an unsaved copy of this report.'}</Text>
+        <Button size="compact-sm" variant="light" color="orange" onClick={() => navigate(reportsRoute(report.id, mode))}>
+          {mode === 'edit' ? 'Continue editing' : 'Continue the copy'}
+        </Button>
+      </Group>
+    </Alert>
+  );
+}
+
+/** Scrolls to where a finished run's outcome shows, when it is below the window. */
+function revealBelowFold(element: HTMLElement | null): void {
+  if (element && element.getBoundingClientRect().top > window.innerHeight - 120) element.scrollIntoView({ block: 'start', behavior: 'instant' });
+}
 
 /** One report: what it is, its parameters, Run and Cancel, and the result. */
 export function ReportView({ report }: { report: ReportDefinition }) {
@@ -18,6 +42,11 @@ export function ReportView({ report }: { report: ReportDefinition }) {
   const [checked, setChecked] = useState(false);
   const [showSql, setShowSql] = useState(false);
   const { run, start, cancel } = useReportRun();
+  const outcome = useRef<HTMLDivElement>(null);
+  // The rows come into view when the run ends, not somewhere below the fold (a failure shows under Run, where the click was).
+  useEffect(() => {
+    if (run.status === 'done') revealBelowFold(outcome.current);
+  }, [run.status]);
 
   const localErrors = checked ? paramErrors(report.params, values) : {};
   const coreIssues = argIssues(report.params, run.status === 'failed' ? run.error.issues : undefined);
@@ -32,6 +61,7 @@ export function ReportView({ report }: { report: ReportDefinition }) {
 
   return (
     <Stack gap="sm">
+      <DraftNotice report={report} />
       <Paper withBorder p="sm" radius="sm">
         <Stack gap="xs">
           <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -79,7 +109,9 @@ export function ReportView({ report }: { report: ReportDefinition }) {
           </form>
         </Stack>
       </Paper>
-      {run.status === 'done' && <ResultPanel reportId={report.id} result={run.result} chart={report.chart} finishedAt={run.finishedAt} />}
+      <div ref={outcome} className="bl-run-outcome">
+        {run.status === 'done' && <ResultPanel reportId={report.id} result={run.result} chart={report.chart} finishedAt={run.finishedAt} />}
+      </div>
     </Stack>
   );
 }

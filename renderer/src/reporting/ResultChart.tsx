@@ -9,10 +9,11 @@ interface Props {
   chart: ReportChart;
   columns: readonly string[];
   rows: readonly (readonly ReportCell[])[];
+  height?: number;
 }
 
 /** The report's chart as it declares it: x, y columns, and a series column pivoted into one line per value. */
-export function ResultChart({ chart, columns, rows }: Props) {
+export function ResultChart({ chart, columns, rows, height = 280 }: Props) {
   const data = useMemo(() => chartData(chart, columns, rows), [chart, columns, rows]);
   if (data.problems.length > 0) {
     return (
@@ -24,7 +25,7 @@ export function ResultChart({ chart, columns, rows }: Props) {
   if (data.points.length === 0) return null;
   const series = data.lines.map((line, n) => ({ name: line.key, label: line.label, color: lineColor(n) }));
   const common = {
-    h: 280,
+    h: height,
     data: data.points,
     dataKey: 'x',
     series,

@@ -15,13 +15,15 @@ interface Props {
   result: RunResult;
   chart: ReportChart | null;
   finishedAt: Date;
+  /** Fill the pane it is in (the bottom of the editor's split): the rows take what is left under the chart. */
+  fill?: boolean;
 }
 
 /** What a run returned: how many rows and how fast, what was not kept whole (rows, size, long values), the chart, the rows, and CSV. */
-export function ResultPanel({ reportId, result, chart, finishedAt }: Props) {
+export function ResultPanel({ reportId, result, chart, finishedAt, fill = false }: Props) {
   const exportCsv = () => downloadFile(csvFileName(reportId, new Date()), toCsv(result.columns, result.rows), 'text/csv;charset=utf-8');
   return (
-    <Stack gap="xs" component="section" aria-label="Result">
+    <Stack gap="xs" component="section" aria-label="Result" className={fill ? 'bl-result-fill' : undefined}>
       <Group justify="space-between" wrap="nowrap">
         <Text size="sm" className="bl-tabular" role="status">
           <Text span fw={600}>
@@ -38,8 +40,8 @@ export function ResultPanel({ reportId, result, chart, finishedAt }: Props) {
           {note.text}
         </Alert>
       ))}
-      {chart && <ResultChart chart={chart} columns={result.columns} rows={result.rows} />}
-      <ResultTable columns={result.columns} rows={result.rows} />
+      {chart && <ResultChart chart={chart} columns={result.columns} rows={result.rows} height={fill ? 200 : 280} />}
+      <ResultTable columns={result.columns} rows={result.rows} fill={fill} />
     </Stack>
   );
 }

@@ -15,10 +15,14 @@ interface Props {
   label: string;
   /** Ctrl/Cmd+Enter: run what is written. */
   onRun?: () => void;
+  /** Take the height the container gives (a pane of a split) instead of growing with the text. */
+  fill?: boolean;
+  /** The editor, once created: for putting text at the cursor from outside (the schema browser). */
+  onReady?: (view: EditorView) => void;
 }
 
 /** The SQL of a report, with highlighting and completion (CodeMirror 6). */
-export function SqlEditor({ value, onChange, schema, invalid, label, onRun }: Props) {
+export function SqlEditor({ value, onChange, schema, invalid, label, onRun, fill = false, onReady }: Props) {
   const scheme = useComputedColorScheme('light');
   const withSchema = useMemo(
     () => [sql({ dialect: SQLite, upperCaseKeywords: true, ...(schema ? { schema } : {}) }), EditorView.contentAttributes.of({ 'aria-label': label })],
@@ -32,15 +36,15 @@ export function SqlEditor({ value, onChange, schema, invalid, label, onRun }: Pr
     onRun();
   };
   return (
-    <div className="bl-sql-editor" data-error={invalid ? 'true' : 'false'} onKeyDownCapture={runOnModEnter}>
+    <div className={fill ? 'bl-sql-editor bl-sql-fill' : 'bl-sql-editor'} data-error={invalid ? 'true' : 'false'} onKeyDownCapture={runOnModEnter}>
       <CodeMirror
         value={value}
         onChange={onChange}
         extensions={withSchema}
         theme={scheme}
-        minHeight="180px"
-        maxHeight="420px"
+        {...(fill ? { height: '100%' } : { minHeight: '180px', maxHeight: '420px' })}
         basicSetup={{ foldGutter: false, highlightActiveLine: true, autocompletion: true }}
+        onCreateEditor={(view) => onReady?.(view)}
       />
     </div>
   );
