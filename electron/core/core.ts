@@ -11,6 +11,7 @@ import { ticketHandlers } from './workspace/ticket-handlers.js';
 import { recordLost } from './ssh/connection-record.js';
 import { serverHandlers } from './ssh/server-handlers.js';
 import { RemoteRunner } from './ssh/remote.js';
+import { runHandlers } from './ssh/run-handlers.js';
 import type { SshDeps } from './ssh/ssh-deps.js';
 import { terminalHandlers } from './ssh/terminal-handlers.js';
 import { workspaceHandlers } from './workspace/workspace-handlers.js';
@@ -120,6 +121,7 @@ export function createCore(options: CoreOptions): Core {
     ...noteHandlers(workspace),
     ...findingHandlers(workspace),
     ...serverHandlers(workspace, ssh, remote),
+    ...runHandlers(workspace),
     ...terminalHandlers(workspace, ssh),
     ...firewallHandlers(workspace, remote),
     ...reportingHandlers({ configFile: reportingConfigFile, cacheFile, sync, library, runner, clock }),

@@ -4,6 +4,7 @@ import { findingMethods } from './findings.js';
 import { firewallMethods } from './firewall.js';
 import { noteMethods } from './notes.js';
 import { reportingMethods } from './reporting.js';
+import { runMethods } from './runs.js';
 import { serverMethods } from './servers.js';
 import { terminalMethods } from './terminals.js';
 import { ticketMethods } from './tickets.js';
@@ -20,6 +21,7 @@ export const methods = {
   ...noteMethods,
   ...findingMethods,
   ...serverMethods,
+  ...runMethods,
   ...terminalMethods,
   ...firewallMethods,
   ...reportingMethods,

@@ -13,6 +13,7 @@ export const auditActions = [
   'note.saved',
   'finding.added',
   'finding.removed',
+  'finding.evidence.added',
   'server.attached',
   'server.detached',
   'ssh.connected',

@@ -1,3 +1,4 @@
+import type { HostResult } from '../../../shared/domain/command.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -27,6 +28,11 @@ export interface RemoteRequest {
   onData?: ExecOptions['onData'];
   /** Bytes kept of each stream; a large head and a spill file for the Servers tab's commands. */
   output?: ExecOptions['output'];
+  /**
+   * Keep this server's result in the ticket's run history under `runId` (a run started with
+   * `ws.runs.start`), in the same transaction as its audit entry: the Servers tab's commands.
+   */
+  history?: boolean;
 }
 
 /** The outcome of one run. `error` is set when the command did not run to its end (it never throws for that). */
@@ -92,12 +98,28 @@ export class RemoteRunner {
     return result;
   }
 
+  /** A run's result for one server, as the contract carries it. */
+  static hostResult(server: StoredServer, result: RemoteResult): HostResult {
+    return {
+      serverId: server.id,
+      label: server.label,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      durationMs: result.durationMs,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      error: result.error ? errorOf(result.error) : null,
+    };
+  }
+
   private record(request: RemoteRequest, result: RemoteResult): void {
     const { server, argv } = request;
     const clip = (text: string) => (text.length > this.ssh.output.auditBytes ? `${text.slice(0, this.ssh.output.auditBytes)}\n[… clipped in the audit log …]` : text);
     const outcome = result.error ? result.error.code : `exit ${result.exitCode ?? result.signal ?? '?'}`;
     const shown = argv.map((arg) => (arg.length > AUDIT_ARG_BYTES ? `${arg.slice(0, AUDIT_ARG_BYTES)}[… ${arg.length - AUDIT_ARG_BYTES} more characters …]` : arg));
-    this.ws.change((tx) =>
+    this.ws.change((tx) => {
+      // The history never stands in the way of the audit entry: a run it does not hold is simply not kept there.
+      if (request.history && request.runId) this.ws.runs.saveHost(request.runId, result.where, RemoteRunner.hostResult(server, result));
       tx.record({
         ticketId: server.ticketId,
         action: 'ssh.exec',
@@ -119,8 +141,8 @@ export class RemoteRunner {
           outputBytes: { stdout: result.stdout.totalBytes, stderr: result.stderr.totalBytes, total: formatBytes(result.stdout.totalBytes + result.stderr.totalBytes) },
           fullOutputFiles: [result.stdout.fullOutputFile, result.stderr.fullOutputFile].filter(Boolean),
         },
-      }),
-    );
+      });
+    });
   }
 }
 

@@ -9,7 +9,7 @@ import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { recordConnected, recordConnectFailed, recordDisconnected } from './connection-record.js';
 import { OutputBatcher } from './output-batcher.js';
-import { errorOf, type RemoteRunner } from './remote.js';
+import { RemoteRunner } from './remote.js';
 import { describeChain, resolveServerChain } from './resolve-server.js';
 import { serverLibrary } from './server-library.js';
 import { hopsOf, type SshDeps } from './ssh-deps.js';
@@ -135,12 +135,21 @@ export function serverHandlers(
       const abort = new AbortController();
       // One listener per server on the shared cancel signal is expected, not a leak.
       setMaxListeners(servers.length + 10, abort.signal);
+      // The run goes into the ticket's history first; each server's result joins it with its audit entry.
+      ws.change((tx) => {
+        ws.runs.start({ id: runId, ticketId, argv, sudo, timeoutS, targets: servers.map((s) => ({ serverId: s.id, label: s.label })) }, tx.now);
+        tx.emit('ticket.changed', { ticketId });
+      });
       running.set(runId, abort);
       try {
         const results = await Promise.all(servers.map((server) => runOn(server)));
         return { runId, results };
       } finally {
         running.delete(runId);
+        ws.change((tx) => {
+          ws.runs.finish(runId, tx.now);
+          tx.emit('ticket.changed', { ticketId });
+        });
       }
 
       async function runOn(server: StoredServer): Promise<HostResult> {
@@ -154,6 +163,7 @@ export function serverHandlers(
           sudo,
           purpose: 'Command',
           runId,
+          history: true,
           timeoutMs: timeoutS * 1000,
           signal: abort.signal,
           onData: (stream, chunk) => batchers[stream].push(chunk),
@@ -165,16 +175,7 @@ export function serverHandlers(
         });
         batchers.stdout.flush();
         batchers.stderr.flush();
-        return {
-          serverId: server.id,
-          label: server.label,
-          exitCode: result.exitCode,
-          signal: result.signal,
-          durationMs: result.durationMs,
-          stdout: result.stdout,
-          stderr: result.stderr,
-          error: result.error ? errorOf(result.error) : null,
-        };
+        return RemoteRunner.hostResult(server, result);
       }
     },
     'commands.cancel': ({ runId }) => {

@@ -62,6 +62,13 @@ export class FindingsRepo {
     return this.get(Number(lastInsertRowid));
   }
 
+  /** Adds evidence entries to a finding (the schema's trigger keeps its full-text index in step). */
+  addEvidence(id: number, evidence: readonly Evidence[]): Finding {
+    const finding = this.get(id);
+    this.db.prepare('UPDATE findings SET evidence = ? WHERE id = ?').run(JSON.stringify([...finding.evidence, ...evidence]), id);
+    return this.get(id);
+  }
+
   remove(id: number): Finding {
     const finding = this.get(id);
     this.db.prepare('DELETE FROM findings WHERE id = ?').run(id);

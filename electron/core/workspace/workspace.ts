@@ -6,6 +6,7 @@ import { FindingsRepo } from '../store/findings-repo.js';
 import { NotesRepo } from '../store/notes-repo.js';
 import { SearchIndex } from '../store/search-index.js';
 import { PlansRepo } from '../store/plans-repo.js';
+import { RunsRepo } from '../store/runs-repo.js';
 import { ServersRepo } from '../store/servers-repo.js';
 import { TicketsRepo } from '../store/tickets-repo.js';
 import type { EventBus } from '../events.js';
@@ -30,6 +31,7 @@ export class Workspace {
   readonly search: SearchIndex;
   readonly servers: ServersRepo;
   readonly plans: PlansRepo;
+  readonly runs: RunsRepo;
 
   constructor(
     readonly db: Db,
@@ -44,6 +46,7 @@ export class Workspace {
     this.search = new SearchIndex(db);
     this.servers = new ServersRepo(db);
     this.plans = new PlansRepo(db);
+    this.runs = new RunsRepo(db);
   }
 
   now(): string {
