@@ -38,7 +38,10 @@ test.describe('servers of a ticket', () => {
     await expect(page.getByRole('row', { name: 'web1' }).getByText('connected', { exact: true })).toBeVisible();
 
     await page.getByRole('textbox', { name: 'Command' }).fill('hostname; echo "sum=$((6*7))"');
-    await page.getByRole('button', { name: 'Run' }).click();
+    // Nothing is picked for the engineer: the one server wanted is clicked, and the button names it.
+    await expect(page.getByRole('button', { name: 'Pick a server to run on' })).toBeDisabled();
+    await page.getByRole('group', { name: 'Run on' }).getByText('web1', { exact: true }).click();
+    await page.getByRole('button', { name: 'Run on web1' }).click();
     const output = page.getByRole('region', { name: 'web1 output' });
     await expect(output).toContainText('web1');
     await expect(output).toContainText('sum=42');
@@ -59,7 +62,8 @@ test.describe('servers of a ticket', () => {
     await expect(page.getByRole('row', { name: 'web1' }).getByText('connected', { exact: true })).toBeVisible();
 
     await page.getByRole('row', { name: 'web1' }).getByRole('button', { name: 'Terminal' }).click();
-    const terminal = page.getByRole('region', { name: 'Terminal' });
+    await expect(page.getByRole('tab', { name: 'Terminal: web1' })).toHaveAttribute('aria-selected', 'true');
+    const terminal = page.getByRole('region', { name: 'Terminal on web1' });
     await expect(terminal).toBeVisible();
     // As a person would: wait for the prompt, then type.
     await expect(terminal).toContainText('root@web1');

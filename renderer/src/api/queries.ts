@@ -16,6 +16,10 @@ export const queryKeys = {
   servers: (ticketId: string) => ['servers.list', ticketId] as const,
   serverRoute: (serverId: number) => ['servers.resolve', serverId] as const,
   plans: (ticketId: string) => ['plans.list', ticketId] as const,
+  /** The run history of a ticket (commands run from the Servers tab), one run with its output, and the typed commands ↑ walks. */
+  runs: (ticketId: string) => ['runs.list', ticketId] as const,
+  run: (runId: string) => ['runs.get', runId] as const,
+  runCommands: () => ['runs.commands'] as const,
   /** A server's firewall as Backline reads it; scoped by server, so `firewallProbes()` covers every server. */
   firewallProbe: (serverId: number) => ['firewall.probe', serverId] as const,
   firewallProbes: () => ['firewall.probe'] as const,
@@ -33,6 +37,8 @@ export function invalidateTicket(queryClient: QueryClient, ticketId: string): vo
   void queryClient.invalidateQueries({ queryKey: queryKeys.audit(ticketId) });
   void queryClient.invalidateQueries({ queryKey: queryKeys.servers(ticketId) });
   void queryClient.invalidateQueries({ queryKey: queryKeys.plans(ticketId) });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.runs(ticketId) });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.runCommands() });
   void queryClient.invalidateQueries({ queryKey: ['search.query'] });
 }
 
@@ -105,6 +111,30 @@ export function useServerRoute(serverId: number, enabled: boolean) {
 export function usePlans(ticketId: string) {
   const client = useClient();
   return useQuery({ queryKey: queryKeys.plans(ticketId), queryFn: () => client.invoke('plans.list', { ticketId }) });
+}
+
+/** A ticket's runs, newest first, without their output. */
+export function useRuns(ticketId: string) {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.runs(ticketId), queryFn: () => client.invoke('runs.list', { ticketId }) });
+}
+
+/** One run with its output; a run still going is read again every second until it ends. */
+export function useRun(runId: string | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: queryKeys.run(runId ?? ''),
+    queryFn: () => client.invoke('runs.get', { id: runId ?? '' }),
+    enabled: runId !== null,
+    staleTime: Infinity,
+    refetchInterval: (query) => (query.state.data?.status === 'running' ? 1000 : false),
+  });
+}
+
+/** Commands typed before, newest first, each once (across tickets). */
+export function useRunCommands() {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.runCommands(), queryFn: () => client.invoke('runs.commands', {}), staleTime: 60_000 });
 }
 
 /** A server's firewall (backend, managers in the way, Backline's rules): read over SSH, so only while connected. */

@@ -1,4 +1,4 @@
-import { Anchor, AppShell, Button, Group, Kbd, Loader, Text, Title } from '@mantine/core';
+import { ActionIcon, Anchor, AppShell, Button, Group, Kbd, Loader, Text, Title, Tooltip } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { spotlight } from '@mantine/spotlight';
 import { useTicket } from '../api/queries.js';
@@ -7,6 +7,9 @@ import { FreshnessBanner } from '../reporting/FreshnessBanner.js';
 import { NewTicketModal } from '../tickets/NewTicketModal.js';
 import { TicketList } from '../tickets/TicketList.js';
 import { MissingWorkspace } from '../workspace/MissingWorkspace.js';
+import { ShortcutsOverlay, shortcutsOverlay } from '../workspace/ShortcutsOverlay.js';
+import { useWorkbenchShortcuts } from '../workspace/useWorkbenchShortcuts.js';
+import { WorkbenchProvider } from '../workspace/workbench.js';
 import { Workspace } from '../workspace/Workspace.js';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
 import { formatRoute, homeRoute, reportsRoute, type Route } from './route.js';
@@ -64,8 +67,18 @@ function NavLink({ route, label, active }: { route: Route; label: string; active
 }
 
 export function AppLayout() {
+  // Runs, terminals and requests to tabs outlive any one view: they are held above the pages.
+  return (
+    <WorkbenchProvider>
+      <Layout />
+    </WorkbenchProvider>
+  );
+}
+
+function Layout() {
   useLiveUpdates();
   const route = useHashRoute();
+  useWorkbenchShortcuts(route);
   return (
     <AppShell header={{ height: 44 }} padding="sm">
       <AppShell.Header px="sm">
@@ -86,6 +99,11 @@ export function AppLayout() {
             <Button variant="default" onClick={() => spotlight.open()} rightSection={<Kbd size="xs">{isMac ? '⌘' : 'Ctrl'} K</Kbd>}>
               Commands
             </Button>
+            <Tooltip label="Keyboard shortcuts (?)">
+              <ActionIcon variant="default" size="md" aria-label="Keyboard shortcuts" onClick={shortcutsOverlay.open}>
+                ?
+              </ActionIcon>
+            </Tooltip>
             <ColorSchemeToggle />
           </Group>
         </Group>
@@ -95,6 +113,7 @@ export function AppLayout() {
         <Page route={route} />
       </AppShell.Main>
       <NewTicketModal />
+      <ShortcutsOverlay />
       <CommandPalette route={route} />
     </AppShell>
   );

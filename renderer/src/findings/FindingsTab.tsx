@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { describeError } from '../../../shared/errors.js';
 import { useFindings, useInvoke } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
+import { useIntent } from '../workspace/intents.js';
+import { useWorkbench } from '../workspace/workbench.js';
 import { AddFindingModal } from './AddFindingModal.js';
 import { FindingCard } from './FindingCard.js';
 
@@ -10,6 +12,7 @@ export function FindingsTab({ ticketId }: { ticketId: string }) {
   const findings = useFindings(ticketId);
   const [adding, setAdding] = useState(false);
   const remove = useInvoke('findings.remove', () => ticketId);
+  useIntent(useWorkbench().intents, ticketId, 'add-finding', () => setAdding(true));
 
   return (
     <Stack gap="xs">

@@ -6,7 +6,10 @@ import { notifySuccess } from '../app/errors.js';
 import type { Route } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { newTicketModal } from '../tickets/newTicketModalState.js';
+import { shortcutsOverlay } from '../workspace/ShortcutsOverlay.js';
 import { useExportMarkdown } from '../workspace/useExportMarkdown.js';
+import { askTab } from '../workspace/useWorkbenchShortcuts.js';
+import { useWorkbench } from '../workspace/workbench.js';
 import { paletteActions } from './paletteActions.js';
 
 /** Ctrl/Cmd+K from anywhere, including while typing in a note (hence no ignored tags). */
@@ -20,6 +23,7 @@ export function CommandPalette({ route }: { route: Route }) {
     [syncMutate],
   );
   const toggleColorScheme = useToggleColorScheme();
+  const bench = useWorkbench();
   // The hook needs a ticket id even on the list; it is only called from workspace actions.
   const exportMarkdown = useExportMarkdown(route.name === 'workspace' ? route.ticketId : '');
 
@@ -31,6 +35,10 @@ export function CommandPalette({ route }: { route: Route }) {
       copyMarkdown: () => void exportMarkdown.copy(),
       saveMarkdown: () => void exportMarkdown.save(),
       syncReporting,
+      attachServer: (ticketId) => askTab(bench, ticketId, 'servers', 'attach-server'),
+      runCommand: (ticketId) => askTab(bench, ticketId, 'servers', 'focus-command'),
+      addFinding: (ticketId) => askTab(bench, ticketId, 'findings', 'add-finding'),
+      showShortcuts: shortcutsOverlay.open,
     }, reports.data?.reports ?? []);
     const byGroup = new Map<string, SpotlightActionGroupData>();
     for (const { group, ...action } of actions) {
@@ -39,7 +47,7 @@ export function CommandPalette({ route }: { route: Route }) {
       byGroup.set(group, entry);
     }
     return [...byGroup.values()];
-  }, [route, tickets.data, reports.data, toggleColorScheme, exportMarkdown, syncReporting]);
+  }, [route, tickets.data, reports.data, toggleColorScheme, exportMarkdown, syncReporting, bench]);
 
   return (
     <Spotlight

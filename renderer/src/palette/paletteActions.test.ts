@@ -5,13 +5,24 @@ import { paletteActions, type PaletteHandlers } from './paletteActions.js';
 const ticket: Ticket = { id: 'TKT-1', title: 'PHP eats memory', customer: 'Acme', status: 'open', createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z' };
 
 function handlers(): PaletteHandlers {
-  return { go: vi.fn(), newTicket: vi.fn(), toggleColorScheme: vi.fn(), copyMarkdown: vi.fn(), saveMarkdown: vi.fn(), syncReporting: vi.fn() };
+  return {
+    go: vi.fn(),
+    newTicket: vi.fn(),
+    toggleColorScheme: vi.fn(),
+    copyMarkdown: vi.fn(),
+    saveMarkdown: vi.fn(),
+    syncReporting: vi.fn(),
+    attachServer: vi.fn(),
+    runCommand: vi.fn(),
+    addFinding: vi.fn(),
+    showShortcuts: vi.fn(),
+  };
 }
 
 describe('paletteActions', () => {
   it('offers global actions and one per ticket on the ticket list', () => {
     const labels = paletteActions({ name: 'home' }, [ticket], handlers()).map((a) => a.label);
-    expect(labels).toEqual(['New ticket', 'Go to ticket list', 'Open reports', 'New report', 'Sync reporting cache', 'Toggle color scheme', 'TKT-1: PHP eats memory']);
+    expect(labels).toEqual(['New ticket', 'Go to ticket list', 'Open reports', 'New report', 'Sync reporting cache', 'Toggle color scheme', 'Keyboard shortcuts', 'TKT-1: PHP eats memory']);
   });
 
   it('opens reports and syncs the reporting cache from anywhere, and jumps to each report', () => {
@@ -36,6 +47,19 @@ describe('paletteActions', () => {
     expect(h.saveMarkdown).toHaveBeenCalledWith('TKT-9');
     actions.find((a) => a.label === 'Open Audit')?.onClick();
     expect(h.go).toHaveBeenCalledWith({ name: 'workspace', ticketId: 'TKT-9', tab: 'audit' });
+  });
+
+  it('attaches a server, runs a command and adds a finding on the ticket in view, and only there', () => {
+    const h = handlers();
+    const actions = paletteActions({ name: 'workspace', ticketId: 'TKT-9', tab: 'notes' }, [], h);
+    expect(actions.slice(0, 3).map((a) => a.label)).toEqual(['Run command', 'Attach server', 'Add finding']);
+    actions.find((a) => a.label === 'Attach server')?.onClick();
+    expect(h.attachServer).toHaveBeenCalledWith('TKT-9');
+    actions.find((a) => a.label === 'Run command')?.onClick();
+    expect(h.runCommand).toHaveBeenCalledWith('TKT-9');
+    actions.find((a) => a.label === 'Add finding')?.onClick();
+    expect(h.addFinding).toHaveBeenCalledWith('TKT-9');
+    expect(paletteActions({ name: 'home' }, [], h).map((a) => a.label)).not.toContain('Attach server');
   });
 
   it('gives every action a unique id', () => {

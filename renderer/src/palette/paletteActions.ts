@@ -19,6 +19,13 @@ export interface PaletteHandlers {
   copyMarkdown: (ticketId: string) => void;
   saveMarkdown: (ticketId: string) => void;
   syncReporting: () => void;
+  /** In a workspace: the Servers tab with its attach dialog open. */
+  attachServer: (ticketId: string) => void;
+  /** In a workspace: the Servers tab with the command line focused. */
+  runCommand: (ticketId: string) => void;
+  /** In a workspace: the Findings tab with a new finding started. */
+  addFinding: (ticketId: string) => void;
+  showShortcuts: () => void;
 }
 
 /** Everything the palette offers, given where the user is. Pure, so what appears when is testable. */
@@ -32,6 +39,9 @@ export function paletteActions(
   if (route.name === 'workspace') {
     const { ticketId } = route;
     actions.push(
+      { id: 'run-command', group: ticketId, label: 'Run command', onClick: () => handlers.runCommand(ticketId), keywords: ['ssh', 'shell', 'exec', 'servers'] },
+      { id: 'attach-server', group: ticketId, label: 'Attach server', onClick: () => handlers.attachServer(ticketId), keywords: ['ssh', 'host', 'add', 'servers'] },
+      { id: 'add-finding', group: ticketId, label: 'Add finding', onClick: () => handlers.addFinding(ticketId), keywords: ['cause', 'observation', 'evidence', 'findings'] },
       { id: 'copy-markdown', group: ticketId, label: 'Copy as Markdown', onClick: () => handlers.copyMarkdown(ticketId), keywords: ['export', 'clipboard'] },
       { id: 'save-markdown', group: ticketId, label: 'Save as Markdown file', onClick: () => handlers.saveMarkdown(ticketId), keywords: ['export', 'download'] },
       ...workspaceTabs.map(
@@ -52,6 +62,7 @@ export function paletteActions(
     { id: 'new-report', group: 'Actions', label: 'New report', keywords: ['report', 'sql', 'create'], onClick: () => handlers.go(newReportRoute) },
     { id: 'sync-reporting', group: 'Actions', label: 'Sync reporting cache', keywords: ['reporting', 'refresh', 'postgresql'], onClick: handlers.syncReporting },
     { id: 'color-scheme', group: 'Actions', label: 'Toggle color scheme', keywords: ['theme', 'dark', 'light'], onClick: handlers.toggleColorScheme },
+    { id: 'shortcuts', group: 'Actions', label: 'Keyboard shortcuts', keywords: ['keys', 'help', 'hotkeys'], onClick: handlers.showShortcuts },
   );
   for (const report of reports) {
     actions.push({

@@ -2,8 +2,8 @@ import { Alert, Badge, Group, Loader, Paper, SimpleGrid, Stack, Text } from '@ma
 import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { HostResult } from '../../../shared/domain/command.js';
 import { formatDuration, fullOutputFiles, outcomeOf, panelColumns } from './command.js';
-import { emptyLiveOutput, type LiveOutput } from './liveOutput.js';
-import type { CommandRun } from './useCommandRun.js';
+import type { LiveOutput } from './liveOutput.js';
+import type { RunView } from './runView.js';
 
 /** A <pre> that follows new output, unless the engineer has scrolled up to read. */
 function FollowingPre({ children, version }: { children: ReactNode; version: number }) {
@@ -46,7 +46,7 @@ function LiveBody({ live }: { live: LiveOutput }) {
   );
 }
 
-function ResultBody({ result }: { result: HostResult }) {
+export function ResultBody({ result }: { result: HostResult }) {
   const stdout = result.stdout.text;
   const stderr = result.stderr.text;
   return (
@@ -92,8 +92,8 @@ function Panel({ label, header, children }: { label: string; header: ReactNode; 
   );
 }
 
-/** One panel per host: live while running, then the final result in its place. */
-export function OutputPanels({ run }: { run: CommandRun }) {
+/** One panel per host: live while running, then the final result in its place; a run from the history shows its stored results. */
+export function OutputPanels({ run }: { run: RunView }) {
   if (run.error) {
     return (
       <Alert color="red" title={run.error.message}>
@@ -101,17 +101,16 @@ export function OutputPanels({ run }: { run: CommandRun }) {
       </Alert>
     );
   }
-  const byServer = new Map(run.results?.map((r) => [r.serverId, r]));
   return (
-    <SimpleGrid cols={panelColumns(run.targets.length)} spacing="xs" verticalSpacing="xs">
-      {run.targets.map((target) => {
-        const result = byServer.get(target.serverId);
-        if (result) {
+    <SimpleGrid cols={panelColumns(run.hosts.length)} spacing="xs" verticalSpacing="xs">
+      {run.hosts.map((host) => {
+        if (host.state === 'result') {
+          const { result } = host;
           const outcome = outcomeOf(result);
           return (
             <Panel
-              key={target.serverId}
-              label={result.label}
+              key={host.serverId}
+              label={host.label}
               header={
                 <>
                   <Badge color={outcome.color} variant={outcome.color === 'green' ? 'light' : 'filled'}>
@@ -127,19 +126,19 @@ export function OutputPanels({ run }: { run: CommandRun }) {
             </Panel>
           );
         }
-        if (run.results) {
+        if (host.state === 'missing') {
           return (
-            <Panel key={target.serverId} label={target.label} header={<Badge color="gray">no result</Badge>}>
+            <Panel key={host.serverId} label={host.label} header={<Badge color="gray">no result</Badge>}>
               <Text size="sm" c="dimmed">
-                The run ended without a result for this server.
+                {run.status === 'interrupted' ? 'Backline stopped before this server answered.' : 'The run ended without a result for this server.'}
               </Text>
             </Panel>
           );
         }
         return (
           <Panel
-            key={target.serverId}
-            label={target.label}
+            key={host.serverId}
+            label={host.label}
             header={
               <Group gap={4}>
                 <Loader size={12} />
@@ -149,7 +148,13 @@ export function OutputPanels({ run }: { run: CommandRun }) {
               </Group>
             }
           >
-            <LiveBody live={run.live[target.serverId] ?? emptyLiveOutput} />
+            {host.live ? (
+              <LiveBody live={host.live} />
+            ) : (
+              <Text size="sm" c="dimmed">
+                Running (started in another window or before a reload); its output shows here when it ends.
+              </Text>
+            )}
           </Panel>
         );
       })}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Server } from '../../../shared/domain/server.js';
-import { canRun, commandArgv, effectiveTargets, formatDuration, fullOutputFiles, outcomeOf, panelColumns } from './command.js';
+import { canRun, commandArgv, formatDuration, fullOutputFiles, outcomeOf, panelColumns, runButtonLabel, runQuestion, targetsOf, togglePicked } from './command.js';
 
 const server = (id: number, connection: Server['connection']): Server => ({
   id,
@@ -22,14 +22,40 @@ describe('commandArgv', () => {
   });
 });
 
-describe('effectiveTargets', () => {
+describe('targetsOf', () => {
   const servers = [server(1, 'connected'), server(2, 'disconnected'), server(3, 'connected'), server(4, 'lost')];
-  it('defaults to every connected server', () => {
-    expect(effectiveTargets(servers, null)).toEqual([1, 3]);
+  it('is nothing until the engineer picks: connected servers are not targets by default', () => {
+    expect(targetsOf(servers, [])).toEqual([]);
   });
-  it('follows the pick once made, dropping detached servers', () => {
-    expect(effectiveTargets(servers, [2, 9])).toEqual([2]);
-    expect(effectiveTargets(servers, [])).toEqual([]);
+  it('is exactly the pick, in the table order, dropping detached servers', () => {
+    expect(targetsOf(servers, [3, 2, 9])).toEqual([2, 3]);
+  });
+});
+
+describe('togglePicked', () => {
+  it('selects a server on a click, and only a second click deselects it', () => {
+    expect(togglePicked([], 1)).toEqual([1]);
+    expect(togglePicked([1], 3)).toEqual([1, 3]);
+    expect(togglePicked([1, 3], 1)).toEqual([3]);
+  });
+});
+
+describe('runButtonLabel and runQuestion', () => {
+  it('names the targets on the button', () => {
+    expect(runButtonLabel([], false)).toBe('Pick a server to run on');
+    expect(runButtonLabel(['web1'], false)).toBe('Run on web1');
+    expect(runButtonLabel(['web1', 'web2', 'db1'], false)).toBe('Run on 3 servers');
+    expect(runButtonLabel(['web1'], true)).toBe('Run as root on web1');
+  });
+  it('runs a plain command on one server at once, and asks first with sudo or several servers', () => {
+    expect(runQuestion(['web1'], false)).toBeNull();
+    expect(runQuestion(['web1'], true)).toEqual({ title: 'Run as root on web1?', lines: ['With sudo: it runs as root on web1.'], confirmLabel: 'Run as root on web1' });
+    expect(runQuestion(['web1', 'web2', 'web3'], true)).toEqual({
+      title: 'Run as root on 3 servers?',
+      lines: ['With sudo: it runs as root on each of the 3 servers.', 'On 3 servers at once: web1, web2, web3.'],
+      confirmLabel: 'Run as root on 3 servers',
+    });
+    expect(runQuestion(['web1', 'web2'], false)?.lines).toEqual(['On 2 servers at once: web1, web2.']);
   });
 });
 

@@ -10,13 +10,18 @@ export const DEFAULT_TIMEOUT_S = 300;
 export const MAX_TIMEOUT_S = 24 * 3600;
 
 /**
- * The servers a run goes to: what the engineer picked, or, until they pick, every connected server.
- * Ids of servers no longer attached are dropped.
+ * The servers a run goes to: exactly the ones the engineer picked, in the table's order. Nothing is
+ * picked for them: a click on a server adds it, a second click takes it away. Ids of servers no
+ * longer attached are dropped.
  */
-export function effectiveTargets(servers: readonly Server[], picked: readonly number[] | null): number[] {
-  if (picked === null) return servers.filter((s) => s.connection === 'connected').map((s) => s.id);
-  const attached = new Set(servers.map((s) => s.id));
-  return picked.filter((id) => attached.has(id));
+export function targetsOf(servers: readonly Pick<Server, 'id'>[], picked: readonly number[]): number[] {
+  const chosen = new Set(picked);
+  return servers.filter((s) => chosen.has(s.id)).map((s) => s.id);
+}
+
+/** A click on a server in the picker: picked if it was not, unpicked if it was. */
+export function togglePicked(picked: readonly number[], id: number): number[] {
+  return picked.includes(id) ? picked.filter((p) => p !== id) : [...picked, id];
 }
 
 export function canRun(text: string, targets: readonly number[], timeoutS: unknown): boolean {
@@ -25,6 +30,32 @@ export function canRun(text: string, targets: readonly number[], timeoutS: unkno
 
 export function isTimeout(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TIMEOUT_S;
+}
+
+/** The Run button says where the command goes: "Run on web1", "Run on 3 servers", "Run as root on web1". */
+export function runButtonLabel(labels: readonly string[], sudo: boolean): string {
+  if (labels.length === 0) return 'Pick a server to run on';
+  const where = labels.length === 1 ? labels[0]! : `${labels.length} servers`;
+  return sudo ? `Run as root on ${where}` : `Run on ${where}`;
+}
+
+export interface RunQuestion {
+  title: string;
+  lines: string[];
+  confirmLabel: string;
+}
+
+/**
+ * What to ask before a run that deserves a second look: one with sudo, or one on more than one
+ * server. Null for a plain command on one server, which runs at once.
+ */
+export function runQuestion(labels: readonly string[], sudo: boolean): RunQuestion | null {
+  if (!sudo && labels.length <= 1) return null;
+  const where = labels.length === 1 ? labels[0]! : `${labels.length} servers`;
+  const lines: string[] = [];
+  if (sudo) lines.push(`With sudo: it runs as root on ${labels.length === 1 ? labels[0]! : `each of the ${labels.length} servers`}.`);
+  if (labels.length > 1) lines.push(`On ${labels.length} servers at once: ${labels.join(', ')}.`);
+  return { title: `Run ${sudo ? 'as root ' : ''}on ${where}?`, lines, confirmLabel: runButtonLabel(labels, sudo) };
 }
 
 /** Side by side for 2-4 hosts, stacked for one or for many. */

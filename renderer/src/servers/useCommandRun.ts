@@ -1,92 +1,44 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { HostResult } from '../../../shared/domain/command.js';
-import type { WireError } from '../../../shared/errors.js';
-import { useClient } from '../app/ClientContext.js';
-import { notifyError, toWireError } from '../app/errors.js';
-import { commandArgv } from './command.js';
-import { appendForServer, type LiveByServer } from './liveOutput.js';
+import { useCallback, useSyncExternalStore } from 'react';
+import { useRun } from '../api/queries.js';
+import { useWorkbench } from '../workspace/workbench.js';
+import type { Draft, RunRequest } from './runStore.js';
+import { viewOfLive, viewOfStored, type RunView } from './runView.js';
 
-export interface RunTarget {
-  serverId: number;
-  label: string;
-}
-
-export interface CommandRun {
-  runId: string;
-  command: string;
-  sudo: boolean;
-  targets: readonly RunTarget[];
-  live: LiveByServer;
-  /** Set when commands.run answered; replaces the live output. */
-  results: readonly HostResult[] | null;
-  /** Set when the run as a whole was refused (e.g. validation); no host ran it. */
-  error: WireError | null;
-  cancelling: boolean;
-}
-
-export interface RunRequest {
-  ticketId: string;
-  command: string;
-  targets: readonly RunTarget[];
-  sudo: boolean;
-  timeoutS: number;
-}
+export type { RunRequest, RunTarget, CommandRun } from './runStore.js';
 
 /**
- * One command on several servers: live output from command.output events for this run id, then the
- * final results. The last run stays on screen until the next one starts.
+ * The Servers tab's view of this ticket's runs: the command line as it was left, the run shown under
+ * it (one started here, followed live, or one reopened from the history), and starting, cancelling,
+ * showing. The runs themselves live in the window's RunStore, so leaving the tab loses nothing.
  */
-export function useCommandRun() {
-  const client = useClient();
-  const [run, setRun] = useState<CommandRun | null>(null);
-  const unsubscribe = useRef<(() => void) | null>(null);
-  const running = run !== null && run.results === null && run.error === null;
+export function useCommandRun(ticketId: string) {
+  const { runs } = useWorkbench();
+  useSyncExternalStore(runs.subscribe, runs.snapshot);
+  const shownId = runs.shown(ticketId);
+  const mine = shownId ? runs.run(shownId) : undefined;
+  const stored = useRun(mine ? null : shownId);
+  const view: RunView | null = mine ? viewOfLive(mine) : stored.data ? viewOfStored(stored.data) : null;
+  const running = runs.running(ticketId);
 
-  useEffect(() => () => unsubscribe.current?.(), []);
-
-  const start = useCallback(
-    async (request: RunRequest) => {
-      const runId = crypto.randomUUID();
-      unsubscribe.current?.();
-      setRun({ runId, command: request.command, sudo: request.sudo, targets: request.targets, live: {}, results: null, error: null, cancelling: false });
-      // Subscribe before asking: the first output can arrive before the answer.
-      const off = client.on('command.output', (event) => {
-        if (event.runId !== runId) return;
-        setRun((r) => (r?.runId === runId && r.results === null ? { ...r, live: appendForServer(r.live, event.serverId, event.stream, event.data) } : r));
-      });
-      unsubscribe.current = off;
-      try {
-        const output = await client.invoke('commands.run', {
-          ticketId: request.ticketId,
-          runId,
-          serverIds: request.targets.map((t) => t.serverId),
-          argv: commandArgv(request.command),
-          sudo: request.sudo,
-          timeoutS: request.timeoutS,
-        });
-        setRun((r) => (r?.runId === runId ? { ...r, results: output.results } : r));
-      } catch (error) {
-        notifyError(error, 'The command did not run');
-        setRun((r) => (r?.runId === runId ? { ...r, error: toWireError(error) } : r));
-      } finally {
-        off();
-        if (unsubscribe.current === off) unsubscribe.current = null;
-      }
-    },
-    [client],
-  );
-
+  const start = useCallback((request: RunRequest) => runs.start(request), [runs]);
   const cancel = useCallback(async () => {
-    if (!run || !running) return;
-    const { runId } = run;
-    setRun((r) => (r?.runId === runId ? { ...r, cancelling: true } : r));
-    try {
-      await client.invoke('commands.cancel', { runId });
-    } catch (error) {
-      notifyError(error, 'Could not cancel the command');
-      setRun((r) => (r?.runId === runId ? { ...r, cancelling: false } : r));
-    }
-  }, [client, run, running]);
+    const current = runs.running(ticketId);
+    if (current) await runs.cancel(current.runId);
+  }, [runs, ticketId]);
+  const show = useCallback((runId: string | null) => runs.show(ticketId, runId), [runs, ticketId]);
+  const setDraft = useCallback((patch: Partial<Draft>) => runs.setDraft(ticketId, patch), [runs, ticketId]);
 
-  return { run, running, start, cancel };
+  return {
+    view,
+    /** The shown run is being read from the history. */
+    loading: shownId !== null && !mine && stored.isPending,
+    loadError: mine ? null : stored.error,
+    running,
+    draft: runs.draft(ticketId),
+    typed: runs.typed(ticketId),
+    setDraft,
+    start,
+    cancel,
+    show,
+  };
 }

@@ -1,4 +1,5 @@
 import { Alert, Group, Loader, Select, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useRef } from 'react';
 import { ticketStatuses, type Ticket, type TicketStatus } from '../../../shared/domain/ticket.js';
 import { describeError } from '../../../shared/errors.js';
 import { useInvoke, useTicket } from '../api/queries.js';
@@ -10,10 +11,13 @@ import { FindingsTab } from '../findings/FindingsTab.js';
 import { FirewallTab } from '../firewall/FirewallTab.js';
 import { NotesTab } from '../notes/NotesTab.js';
 import { ServersTab } from '../servers/ServersTab.js';
+import { TerminalPane } from '../servers/TerminalPane.js';
 import { ExportMenu } from './ExportMenu.js';
 import { MissingWorkspace } from './MissingWorkspace.js';
 import { isPlannedTab, PlaceholderTab } from './PlaceholderTab.js';
+import { isTypingTarget, shortcutFor, tabTarget } from './shortcuts.js';
 import { tabLabels } from './tabs.js';
+import { useTerminalTabs } from './workbench.js';
 
 const isStatus = (value: string | null): value is TicketStatus => (ticketStatuses as readonly (string | null)[]).includes(value);
 
@@ -62,6 +66,77 @@ function TabContent({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) 
   return null;
 }
 
+/** The workspace's own tabs, then its terminals; Alt+digit and Alt+PageUp/PageDown move between them from anywhere, terminals included. */
+function WorkspaceTabs({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) {
+  const { terminals, tabs: terminalTabs, activeKey } = useTerminalTabs(ticketId);
+  const value = activeKey ?? tab;
+  const keys = [...workspaceTabs, ...terminalTabs.map((t) => t.key)];
+
+  const select = useCallback(
+    (next: string) => {
+      const workspaceTab = workspaceTabs.find((t) => t === next);
+      if (workspaceTab) {
+        terminals.activate(ticketId, null);
+        navigate(workspaceRoute(ticketId, workspaceTab));
+      } else if (terminals.get(next)) terminals.activate(ticketId, next);
+    },
+    [terminals, ticketId],
+  );
+
+  // A route to another tab (a link, the palette, back/forward) brings that tab to the front, over any terminal.
+  const routedTab = useRef(tab);
+  useEffect(() => {
+    if (routedTab.current === tab) return;
+    routedTab.current = tab;
+    terminals.activate(ticketId, null);
+  }, [tab, terminals, ticketId]);
+
+  const keysRef = useRef({ keys, value });
+  useEffect(() => {
+    keysRef.current = { keys, value };
+  });
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const action = shortcutFor(event, isTypingTarget(event.target));
+      if (action?.kind !== 'tab' && action?.kind !== 'tab-step') return;
+      if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
+      const { keys: all, value: current } = keysRef.current;
+      const index = tabTarget(action, all.indexOf(current), all.length);
+      event.preventDefault();
+      if (index !== null) select(all[index]!);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [select]);
+
+  return (
+    <Tabs value={value} onChange={(next) => next && select(next)} keepMounted={false}>
+      <Tabs.List>
+        {workspaceTabs.map((t) => (
+          <Tabs.Tab key={t} value={t}>
+            {tabLabels[t]}
+          </Tabs.Tab>
+        ))}
+        {terminalTabs.map((t) => (
+          <Tabs.Tab key={t.key} value={t.key} leftSection={<span className="bl-conn-dot" data-color={t.phase.name === 'open' ? 'green' : t.phase.name === 'opening' ? 'blue' : 'red'} aria-hidden="true" />}>
+            Terminal: {t.title}
+          </Tabs.Tab>
+        ))}
+      </Tabs.List>
+      {workspaceTabs.map((t) => (
+        <Tabs.Panel key={t} value={t} pt="sm">
+          {t === value && <TabContent ticketId={ticketId} tab={t} />}
+        </Tabs.Panel>
+      ))}
+      {terminalTabs.map((t) => (
+        <Tabs.Panel key={t.key} value={t.key} pt="sm">
+          {t.key === value && <TerminalPane session={t} />}
+        </Tabs.Panel>
+      ))}
+    </Tabs>
+  );
+}
+
 export function Workspace({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) {
   const ticket = useTicket(ticketId);
   if (ticket.isPending) return <Loader size="sm" />;
@@ -76,26 +151,7 @@ export function Workspace({ ticketId, tab }: { ticketId: string; tab: WorkspaceT
   return (
     <Stack gap="sm">
       <WorkspaceHeader ticket={ticket.data} />
-      <Tabs
-        value={tab}
-        onChange={(value) => {
-          const next = workspaceTabs.find((t) => t === value);
-          if (next) navigate(workspaceRoute(ticketId, next));
-        }}
-      >
-        <Tabs.List>
-          {workspaceTabs.map((t) => (
-            <Tabs.Tab key={t} value={t}>
-              {tabLabels[t]}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-        {workspaceTabs.map((t) => (
-          <Tabs.Panel key={t} value={t} pt="sm">
-            {t === tab && <TabContent ticketId={ticketId} tab={t} />}
-          </Tabs.Panel>
-        ))}
-      </Tabs>
+      <WorkspaceTabs ticketId={ticketId} tab={tab} />
     </Stack>
   );
 }

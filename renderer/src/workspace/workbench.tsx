@@ -1,0 +1,53 @@
+import { useComputedColorScheme } from '@mantine/core';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useClient } from '../app/ClientContext.js';
+import { RunStore } from '../servers/runStore.js';
+import { TerminalSession, type Scheme } from '../servers/terminalSession.js';
+import { TerminalStore } from '../servers/terminalStore.js';
+import { Intents } from './intents.js';
+
+/**
+ * What outlives any one tab of a ticket: its command runs (with their live output), its terminals
+ * (with their shells), and requests made of its tabs from the palette or the keyboard. One per window.
+ */
+export interface Workbench {
+  runs: RunStore;
+  terminals: TerminalStore<TerminalSession>;
+  intents: Intents;
+}
+
+const WorkbenchContext = createContext<Workbench | null>(null);
+
+export function WorkbenchProvider({ children }: { children: ReactNode }) {
+  const client = useClient();
+  const scheme = useComputedColorScheme('light');
+  const [{ bench, setScheme }] = useState(() => {
+    // New terminals start in the scheme of the moment; open ones follow it.
+    let current: Scheme = 'light';
+    const made: Workbench = {
+      runs: new RunStore(client),
+      terminals: new TerminalStore((server, key, title) => new TerminalSession(client, server, key, title, current)),
+      intents: new Intents(),
+    };
+    const follow = (next: Scheme) => {
+      current = next;
+      for (const session of made.terminals.all()) session.setScheme(next);
+    };
+    return { bench: made, setScheme: follow };
+  });
+  useEffect(() => setScheme(scheme), [setScheme, scheme]);
+  return <WorkbenchContext value={bench}>{children}</WorkbenchContext>;
+}
+
+export function useWorkbench(): Workbench {
+  const bench = useContext(WorkbenchContext);
+  if (!bench) throw new Error('useWorkbench() needs a <WorkbenchProvider> above it.');
+  return bench;
+}
+
+/** This ticket's terminal tabs and which one is in front; re-renders when any of them changes. */
+export function useTerminalTabs(ticketId: string) {
+  const { terminals } = useWorkbench();
+  useSyncExternalStore(terminals.subscribe, terminals.snapshot);
+  return { terminals, tabs: terminals.list(ticketId), activeKey: terminals.activeKey(ticketId) };
+}
