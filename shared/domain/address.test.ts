@@ -155,7 +155,9 @@ describe('parseIpNetwork', () => {
     ['10.0.0.0/x', 'from 0 to 32'],
     ['10.0.0.0/024', 'from 0 to 32'],
     ['10.0.0.0/+8', 'from 0 to 32'],
-    ['10.0.0.0/8/8', 'from 0 to 32'],
+    ['10.0.0.0/8/8', '"10.0.0.0/8/8" has more than one slash'],
+    ['10.94.0.43/32/$(reboot)', '"10.94.0.43/32/$(reboot)" has more than one slash: a CIDR block is an address, one slash and a prefix length'],
+    ['10.0.0.0/x', 'from 0 to 32 for an IPv4 network, not "x"'],
     ['example.com/24', 'Before the slash'],
     ['10.0.0.0', 'needs a prefix length'],
   ])('refuses %j', (text, message) => {

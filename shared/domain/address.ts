@@ -193,12 +193,13 @@ export function parseIpNetwork(raw: string, options: ParseOptions = {}): Parsed<
   if (slash < 0) return problem(`"${text}" is not a CIDR block: it needs a prefix length after a slash, such as /24.`);
   const addressText = text.slice(0, slash);
   const prefixText = text.slice(slash + 1);
+  if (prefixText.includes('/')) return problem(`"${text}" has more than one slash: a CIDR block is an address, one slash and a prefix length, such as 198.51.100.0/24.`);
   const address = parseIpAddress(addressText, options);
   if (!address.ok) return problem(`Before the slash: ${address.problem}`);
   const { family } = address.value;
   const max = maxPrefix[family];
   if (!/^(0|[1-9]\d{0,2})$/.test(prefixText) || Number(prefixText) > max) {
-    return problem(`The prefix length after the slash must be a number from 0 to ${max} for an ${familyNames[family]} network.`);
+    return problem(`The prefix length after the slash must be a number from 0 to ${max} for an ${familyNames[family]} network${prefixText === '' ? '' : `, not "${prefixText}"`}.`);
   }
   const prefix = Number(prefixText);
   const bytes = maskBytes(address.value.bytes, prefix);
