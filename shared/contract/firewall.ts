@@ -86,6 +86,12 @@ export const firewallProbeSchema = z.object({
   /** What the engineer should know before applying (firewalld or ufw running...). */
   warnings: z.array(z.string()),
   persistence: z.string().nullable(),
+  /**
+   * What runs the server-side rollback and the expiry there: `systemd-run` (a transient unit, outside the
+   * login session, so logind's KillUserProcesses cannot end it) where systemd runs, else `setsid` (a
+   * detached process). Null when the probe could not tell.
+   */
+  rollbackTimer: z.enum(['systemd-run', 'setsid']).nullable(),
   /** The address this SSH session comes from, as the server sees it: blocking it cuts the session. */
   sessionPeer: ipAddressTextSchema.nullable(),
   rules: z.array(backlineRuleSchema),
@@ -157,7 +163,8 @@ export const firewallMethods = {
         z.object({ kind: z.literal('all') }),
       ]),
     }),
-    output: z.object({ removed: z.number().int(), customerRulesUnchanged: z.boolean() }),
+    /** `savedForReboot`: the rules were saved for reboot again, without the removed ones (they would come back at boot). */
+    output: z.object({ removed: z.number().int(), customerRulesUnchanged: z.boolean(), savedForReboot: z.boolean() }),
   }),
   'plans.list': method({
     summary: "A ticket's plans, newest first.",

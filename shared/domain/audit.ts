@@ -33,6 +33,7 @@ export const auditActions = [
   'firewall.failed',
   'firewall.rolled-back',
   'firewall.removed',
+  'firewall.expired',
 ] as const;
 
 export const auditActionSchema = z.enum(auditActions);

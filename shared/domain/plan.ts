@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressFamilySchema, ipAddressTextSchema, ipBlockTextSchema, parseIpBlock } from './address.js';
+import { addressFamilySchema, ipAddressTextSchema, ipBlockTextSchema, maxPrefix, parseIpAddress, parseIpBlock, type AddressFamily, type IpNetwork } from './address.js';
 import { portSchema, serverIdSchema } from './server.js';
 import { ticketIdSchema, timestampSchema } from './ticket.js';
 
@@ -31,7 +31,7 @@ export const settledPlanStatuses: readonly PlanStatus[] = ['confirmed', 'rolled-
  * What a log line records, for the window to act on (its message is for people, never matched):
  * `connection-lost` means applying cut the SSH session and only the server's own rollback can follow.
  */
-export const planLogKinds = ['dry-run', 'armed', 'applied', 'verified', 'connection-lost', 'rolled-back', 'failed', 'confirmed', 'removed', 'note'] as const;
+export const planLogKinds = ['dry-run', 'armed', 'applied', 'verified', 'asked', 'connection-lost', 'rolled-back', 'failed', 'confirmed', 'expired', 'removed', 'note'] as const;
 export const planLogEntrySchema = z.object({
   at: timestampSchema,
   kind: z.enum(planLogKinds),
@@ -64,6 +64,8 @@ export const blockVerificationSchema = z.object({
   reachable: z.boolean(),
   /** What the check saw, for people. */
   detail: z.string(),
+  /** The blocked network this address was picked from, to test it (null: the address was blocked or kept itself). */
+  network: ipBlockTextSchema.nullable().default(null),
 });
 export type BlockVerification = z.output<typeof blockVerificationSchema>;
 
@@ -80,6 +82,8 @@ export const firewallBlockDetailSchema = z.object({
   expiresAt: z.number().int().positive().nullable(),
   /** Save the rules for reboot when confirmed (where the server persists its rules). */
   persist: z.boolean(),
+  /** The rules were saved for reboot (netfilter-persistent) when confirmed: lifting them saves again. */
+  savedForReboot: z.boolean().default(false),
   confirmWithinS: z.number().int().positive(),
   /** The rules as added, per family, as iptables commands: for the expiry job and the record. */
   rules: z.array(z.object({ family: addressFamilySchema, preview: z.array(z.string()) })),
@@ -87,6 +91,42 @@ export const firewallBlockDetailSchema = z.object({
   verification: z.array(blockVerificationSchema).nullable(),
 });
 export type FirewallBlockDetail = z.output<typeof firewallBlockDetailSchema>;
+
+const toBigInt = (bytes: readonly number[]) => bytes.reduce((n, byte) => (n << 8n) | BigInt(byte), 0n);
+function fromBigInt(value: bigint, family: AddressFamily): string {
+  const count = family === 'ipv4' ? 4 : 16;
+  const bytes = Array.from({ length: count }, (_, i) => Number((value >> BigInt(8 * (count - 1 - i))) & 0xffn));
+  const text = family === 'ipv4' ? bytes.join('.') : Array.from({ length: 8 }, (_, i) => (((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0)).toString(16)).join(':');
+  const parsed = parseIpAddress(text);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.value.text;
+}
+
+/**
+ * Addresses inside a blocked network that the server tries after applying: the first and last of its
+ * hosts (its own first and last addresses stay out: connecting to a subnet's broadcast address fails
+ * for reasons of its own), or every address of a /31 or /127. What they prove: the rule catches traffic
+ * to the network's two ends; the addresses between are not tried. `size` is how many addresses it has.
+ */
+export function networkSamples(network: Pick<IpNetwork, 'family' | 'prefix' | 'bytes'>): { samples: string[]; size: bigint } {
+  const size = 1n << BigInt(maxPrefix[network.family] - network.prefix);
+  const first = toBigInt(network.bytes);
+  const offsets = size <= 2n ? [...Array(Number(size)).keys()].map(BigInt) : [1n, size - 2n];
+  return { samples: offsets.map((offset) => fromBigInt(first + offset, network.family)), size };
+}
+
+/** What the verification leaves untested: the addresses of each blocked network that were not tried. */
+export function untestedNotes(detail: Pick<FirewallBlockDetail, 'addresses'>): string[] {
+  return detail.addresses.flatMap((a) => {
+    const block = parseIpBlock(a.address);
+    if (!block.ok || block.value.kind !== 'network') return [];
+    const { samples, size } = networkSamples(block.value);
+    const rest = size - BigInt(samples.length);
+    if (rest === 0n) return [];
+    const count = rest < 1_000_000n ? rest.toString() : `2^${maxPrefix[block.value.family] - block.value.prefix} - ${samples.length}`;
+    return [`${block.value.text}: tested ${samples.join(' and ')}, not its other ${count} addresses`];
+  });
+}
 
 // --- the plan ------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIptablesVersion, parseProbe, probeArgv, splitSections } from './backend.js';
@@ -89,8 +89,25 @@ describe('parseProbe on hand-written output', () => {
 
   it('Debian on legacy with netfilter-persistent', () => {
     const probe = parseProbe(fixture('probe.debian-legacy-persistent.hand.txt'));
-    expect(probe).toMatchObject({ backend: 'legacy', persistence: { kind: 'netfilter-persistent' } });
+    expect(probe).toMatchObject({ backend: 'legacy', persistence: { kind: 'netfilter-persistent', savedBacklineRules: 0 } });
     expect(probe.warnings[0]).toContain('netfilter-persistent');
+  });
+
+  it('netfilter-persistent installed with no rules saved restores nothing at boot: not persistence, and said so', () => {
+    const text = fixture('probe.debian-legacy-persistent.hand.txt').replace('/etc/iptables/rules.v4\n/etc/iptables/rules.v6\n', '');
+    const probe = parseProbe(text);
+    expect(probe.persistence).toEqual({ kind: null, files: [], savedBacklineRules: 0 });
+    expect(probe.warnings[0]).toBe(
+      "netfilter-persistent is installed but no rules are saved in /etc/iptables: nothing is restored at boot, so Backline's block lasts until the next reboot (and Backline does not start saving this server's rules).",
+    );
+  });
+
+  it("counts Backline's rules among the saved ones, and reads what runs the rollback", () => {
+    const text = fixture('probe.debian-legacy-persistent.hand.txt').replace('##bl:units', '##bl:saved-backline\n/etc/iptables/rules.v4 2\n/etc/iptables/rules.v6 1\n##bl:rollback-timer\nsystemd-run\n##bl:units');
+    expect(parseProbe(text)).toMatchObject({ persistence: { savedBacklineRules: 3 }, rollbackTimer: 'systemd-run' });
+    expect(parseProbe(text.replace('\nsystemd-run\n', '\nsetsid\n')).rollbackTimer).toBe('setsid');
+    // Output of a probe from before the section: unknown, not guessed.
+    expect(parseProbe(fixture('probe.debian-legacy-persistent.hand.txt')).rollbackTimer).toBeNull();
   });
 
   it('a server without iptables cannot apply, and says what is missing', () => {
@@ -134,9 +151,27 @@ describe('probe script, run for real', () => {
     const argv = ['ip', 'netns', 'exec', ns.name, 'env', '-u', 'SSH_CONNECTION', ...probeArgv()];
     const result = spawnSync('sh', ['-c', '"$@"; exit $?', 'outer', ...argv], { encoding: 'utf8', env: { ...process.env, SSH_CONNECTION: '198.51.100.9 50022 10.0.0.5 22' } });
     expect(result.status).toBe(0);
-    expect([...splitSections(result.stdout).keys()]).toEqual(['uid', 'which', 'iptables-version', 'firewalld', 'ufw', 'files', 'units', 'session', 'iptables-save', 'iptables-save:status', 'ip6tables-save', 'ip6tables-save:status', 'end']);
+    expect([...splitSections(result.stdout).keys()]).toEqual([
+      'uid',
+      'which',
+      'iptables-version',
+      'firewalld',
+      'ufw',
+      'files',
+      'saved-backline',
+      'rollback-timer',
+      'units',
+      'session',
+      'iptables-save',
+      'iptables-save:status',
+      'ip6tables-save',
+      'ip6tables-save:status',
+      'end',
+    ]);
     const probe = parseProbe(result.stdout);
     expect(probe).toMatchObject({ sessionPeer: { text: '198.51.100.9' }, isRoot: true, canApply: true });
+    // This machine has systemd-run installed but does not run systemd (no /run/systemd/system): setsid.
+    expect(probe.rollbackTimer).toBe(existsSync('/run/systemd/system') ? 'systemd-run' : 'setsid');
     expect(probe.saves.ipv4).toContain('ssh from anywhere');
   });
 });

@@ -1,4 +1,5 @@
 import { parseIpAddress, type AddressFamily, type IpAddress } from '../../../shared/domain/address.js';
+import { SYSTEMD_MARKER, type RollbackTimer } from './deadman.js';
 import { BACKLINE_CHAIN, filterTable, hasChain, hasJump, parseIptablesSave } from './iptables-save.js';
 
 /**
@@ -33,6 +34,8 @@ s iptables-version; iptables --version 2>&1
 s firewalld; if command -v firewall-cmd >/dev/null 2>&1; then firewall-cmd --state 2>&1; else echo absent; fi
 s ufw; if command -v ufw >/dev/null 2>&1; then ufw status 2>&1; else echo absent; fi
 s files; for f in /etc/iptables/rules.v4 /etc/iptables/rules.v6 /etc/sysconfig/iptables /etc/sysconfig/ip6tables /usr/libexec/iptables/iptables.init; do [ -e "$f" ] && echo "$f"; done
+s saved-backline; for f in /etc/iptables/rules.v4 /etc/iptables/rules.v6; do [ -f "$f" ] && printf '%s %s\\n' "$f" "$(grep -c -e '^-A ${BACKLINE_CHAIN} ' "$f")"; done
+s rollback-timer; if [ -d ${SYSTEMD_MARKER} ] && command -v systemd-run >/dev/null 2>&1; then echo systemd-run; else echo setsid; fi
 s units; for u in netfilter-persistent iptables ip6tables firewalld ufw; do printf '%s %s\\n' "$u" "$(systemctl is-enabled "$u" 2>/dev/null)"; done
 s session; c=\${SSH_CONNECTION:-}; p=$$; n=0
 while [ -z "$c" ] && [ "$p" -gt 1 ] && [ $n -lt 10 ]; do
@@ -62,7 +65,18 @@ export interface FirewallBackend {
   /** Binaries Backline needs that are not installed. */
   missing: string[];
   managers: { firewalld: ManagerState; ufw: ManagerState };
-  persistence: { kind: 'netfilter-persistent' | 'iptables-services' | null; files: string[] };
+  persistence: {
+    kind: 'netfilter-persistent' | 'iptables-services' | null;
+    files: string[];
+    /** Backline's rules in the saved files (/etc/iptables/rules.v4, .v6): they come back at boot. */
+    savedBacklineRules: number;
+  };
+  /**
+   * What runs the server-side rollback and the expiry: a transient systemd unit where systemd runs
+   * (it lives outside the login session, so logind's KillUserProcesses cannot end it), else a process
+   * detached with setsid. Null when the probe did not say (older output).
+   */
+  rollbackTimer: RollbackTimer | null;
   isRoot: boolean;
   /** The SSH client address as this server sees it (first field of SSH_CONNECTION); null when unreadable. */
   sessionPeer: IpAddress | null;
@@ -146,8 +160,15 @@ export function parseProbe(output: string): FirewallBackend {
   const missing = [...trio('iptables'), ...trio('ip6tables')].filter((b) => !installed.has(b));
   const families = { ipv4: trio('iptables').every((b) => installed.has(b)), ipv6: trio('ip6tables').every((b) => installed.has(b)) };
 
+  const savedBacklineRules = get('saved-backline').reduce((sum, line) => sum + (Number(/ (\d+)$/.exec(line.trim())?.[1]) || 0), 0);
+  const timerLine = get('rollback-timer')[0]?.trim();
+  const rollbackTimer = timerLine === 'systemd-run' || timerLine === 'setsid' ? timerLine : null;
+
+  // netfilter-persistent restores only what is saved in /etc/iptables: installed with nothing saved,
+  // nothing comes back at boot, and Backline does not start saving a server's rules for it.
+  const savedByNetfilterPersistent = files.some((f) => f.startsWith('/etc/iptables/'));
   let persistenceKind: FirewallBackend['persistence']['kind'] = null;
-  if (installed.has('netfilter-persistent') || files.some((f) => f.startsWith('/etc/iptables/'))) persistenceKind = 'netfilter-persistent';
+  if (installed.has('netfilter-persistent') && savedByNetfilterPersistent) persistenceKind = 'netfilter-persistent';
   else if (files.some((f) => f.startsWith('/etc/sysconfig/')) || units.get('iptables') === 'enabled') persistenceKind = 'iptables-services';
 
   const reasons: string[] = [];
@@ -167,6 +188,8 @@ export function parseProbe(output: string): FirewallBackend {
     warnings.push("Rules are restored at boot by netfilter-persistent (/etc/iptables/rules.v4): Backline's block is not saved there and ends at reboot, unless someone runs `netfilter-persistent save` while it is active.");
   } else if (persistenceKind === 'iptables-services') {
     warnings.push("Rules are restored at boot by iptables-services (/etc/sysconfig/iptables): Backline's block is not saved there and ends at reboot, unless someone runs `service iptables save` while it is active.");
+  } else if (installed.has('netfilter-persistent')) {
+    warnings.push("netfilter-persistent is installed but no rules are saved in /etc/iptables: nothing is restored at boot, so Backline's block lasts until the next reboot (and Backline does not start saving this server's rules).");
   } else {
     warnings.push("No saved firewall rules were found: Backline's block lasts until the next reboot.");
   }
@@ -188,7 +211,8 @@ export function parseProbe(output: string): FirewallBackend {
     families,
     missing,
     managers: { firewalld, ufw },
-    persistence: { kind: persistenceKind, files },
+    persistence: { kind: persistenceKind, files, savedBacklineRules },
+    rollbackTimer,
     isRoot,
     sessionPeer,
     saves,

@@ -1,13 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { addressFamilies, familyNames, parseIpAddress } from '../../../shared/domain/address.js';
 import type { AuditAction } from '../../../shared/domain/audit.js';
-import type { BlockVerification, FirewallBlockPlan, PlanLogKind } from '../../../shared/domain/plan.js';
+import { untestedNotes, type BlockVerification, type FirewallBlockPlan, type PlanLogKind } from '../../../shared/domain/plan.js';
 import { BacklineError } from '../../../shared/errors.js';
 import { parseProbe, probeArgv, type FirewallBackend } from './backend.js';
 import { connectArgv, parseConnect } from './connectivity.js';
-import { armArgv, cancelExpiryArgv, disarmArgv, expiryArgv, parseSwitchState, restoreSavedArgv, statusArgv } from './deadman.js';
+import {
+  armArgv,
+  cancelExpiryArgv,
+  disarmArgv,
+  expiryArgv,
+  extendArgv,
+  parseArmed,
+  parseExpiryArmed,
+  parseExpiryState,
+  parseSwitchState,
+  resaveArgv,
+  restoreSavedArgv,
+  statusArgv,
+  type SwitchState,
+} from './deadman.js';
 import { backlineRules, normalizeForComparison, parseIptablesSave, withoutBacklineRules } from './iptables-save.js';
-import { blockChanges, blockFinding, blockUntil, buildBlockPlan, expiryCommands, refusalError, verificationChecks, verificationSummary } from './plan.js';
+import {
+  APPLY_STEP_S,
+  VERIFY_KEEPALIVE_S,
+  VERIFY_WINDOW_S,
+  applyWindowS,
+  blockChanges,
+  blockFinding,
+  blockUntil,
+  buildBlockPlan,
+  expiryCommands,
+  refusalError,
+  verificationChecks,
+  verificationSummary,
+} from './plan.js';
 import { parseGetentAhosts } from './resolve.js';
 import { previewLines, restoreArgv, unblockChange, type RemovalFilter } from './rules.js';
 import type { HandlerGroup } from '../handlers.js';
@@ -16,6 +43,16 @@ import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 const newPlanId = () => `p${randomBytes(5).toString('hex')}`;
+
+/** setTimeout takes at most 2^31-1 ms (~24.8 days); a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The switch is gone, or the server rolled back before Backline asked for a confirmation. */
+class SwitchNotArmed extends Error {
+  constructor(readonly state: Exclude<SwitchState, { state: 'armed' }>) {
+    super(`The rollback switch is ${state.state}.`);
+  }
+}
 
 /**
  * Outbound blocking with iptables: probes read, plans change, with a server-side rollback guard. This
@@ -27,6 +64,7 @@ export function firewallHandlers(
   remote: RemoteRunner,
 ): HandlerGroup<'firewall.probe' | 'firewall.resolve' | 'firewall.preview' | 'firewall.apply' | 'firewall.confirm' | 'firewall.check' | 'firewall.remove' | 'plans.list'> {
   const rechecks = new Map<string, NodeJS.Timeout>();
+  const expiryChecks = new Map<string, NodeJS.Timeout>();
 
   const isRoot = (server: StoredServer) => remote.isRoot(server);
 
@@ -64,9 +102,26 @@ export function firewallHandlers(
     return changes.value.flatMap((change) => (change.restoreText === null ? [] : [{ change, text: change.restoreText }]));
   }
 
-  async function verify(server: StoredServer, plan: FirewallBlockPlan): Promise<BlockVerification[]> {
+  /**
+   * Moves the switch's deadline to `seconds` from now; returns when the server restores the rules by
+   * itself. Throws SwitchNotArmed when there is no switch left to move: it fired, or it is gone.
+   */
+  async function moveDeadline(server: StoredServer, plan: FirewallBlockPlan, seconds: number, purpose: string): Promise<string> {
+    const state = parseSwitchState((await run(server, extendArgv(plan.id, seconds), purpose)).stdout.text);
+    if (state.state !== 'armed') throw new SwitchNotArmed(state);
+    return new Date(Date.parse(ws.now()) + seconds * 1000).toISOString();
+  }
+
+  /** The server's checks, one by one, with the rollback deadline kept ahead of them. */
+  async function verify(server: StoredServer, plan: FirewallBlockPlan, onDeadline: (rollbackAt: string) => void): Promise<BlockVerification[]> {
     const results: BlockVerification[] = [];
+    let moved = Date.now();
+    onDeadline(await moveDeadline(server, plan, VERIFY_WINDOW_S, 'Moving the rollback deadline on (verifying)'));
     for (const check of verificationChecks(plan.detail)) {
+      if (Date.now() - moved > VERIFY_KEEPALIVE_S * 1000) {
+        onDeadline(await moveDeadline(server, plan, VERIFY_WINDOW_S, 'Moving the rollback deadline on (verifying)'));
+        moved = Date.now();
+      }
       const output = await run(server, connectArgv(check.address, check.port), `Testing ${check.address}:${check.port}`, 30);
       const parsed = parseConnect(output.stdout.text, check.address, check.port);
       results.push({ ...check, reachable: parsed.reachable, detail: parsed.detail });
@@ -87,8 +142,48 @@ export function firewallHandlers(
     rechecks.set(plan.id, timer);
   }
 
+  /** After a confirmed block's expiry, asks the server whether it lifted it, so the plan says expired. */
+  function scheduleExpiryCheck(plan: FirewallBlockPlan): void {
+    const { expiresAt } = plan.detail;
+    if (expiresAt === null) return;
+    clearTimeout(expiryChecks.get(plan.id));
+    const delay = Math.max(0, expiresAt * 1000 - Date.now()) + 5000;
+    const timer = setTimeout(
+      () => {
+        expiryChecks.delete(plan.id);
+        if (delay > MAX_TIMER_MS) scheduleExpiryCheck(plan);
+        else void check(plan.id).catch(() => undefined);
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
+    timer.unref();
+    expiryChecks.set(plan.id, timer);
+  }
+
+  /** Takes a plan's rules off the server (both families) and saves the rules for reboot again where they were saved. */
+  async function lift(server: StoredServer, plan: FirewallBlockPlan): Promise<{ removed: number; resaved: boolean }> {
+    const backend = await probe(server);
+    let removed = 0;
+    for (const family of addressFamilies) {
+      const save = backend.saves[family];
+      if (save === null) continue;
+      const change = unblockChange(family, parseIptablesSave(save), { planId: plan.id });
+      if (!change.restoreText) continue;
+      await run(server, restoreArgv(family, change.restoreText), `Removing ${familyNames[family]} rules`);
+      removed += change.removed.length;
+    }
+    const resaved = removed > 0 && backend.persistence.kind === 'netfilter-persistent' && backend.persistence.savedBacklineRules > 0 && (await resave(server));
+    return { removed, resaved };
+  }
+
+  /** `netfilter-persistent save` where Backline's rules are among the saved ones; true when it saved. */
+  async function resave(server: StoredServer): Promise<boolean> {
+    return (await run(server, resaveArgv(), 'Saving the rules for reboot again, without the lifted ones')).stdout.text.includes('##resaved');
+  }
+
   async function check(planId: string): Promise<FirewallBlockPlan> {
     const plan = blockPlan(planId);
+    if (plan.status === 'confirmed') return checkExpiry(plan);
     if (plan.status !== 'awaiting-confirmation') return plan;
     const server = ws.servers.get(plan.serverId);
     const state = parseSwitchState((await run(server, statusArgv(plan.id), 'Reading the rollback switch')).stdout.text);
@@ -96,6 +191,32 @@ export function firewallHandlers(
     const rolled = update(plan, { status: 'rolled-back', rollbackAt: null }, { kind: 'rolled-back', text: 'The server restored the saved rules by itself: the change was not confirmed in time.', ok: false });
     record(rolled, 'firewall.rolled-back', `${server.label}: the server rolled back plan ${plan.id} (not confirmed in time)`);
     return rolled;
+  }
+
+  /**
+   * A confirmed block past its expiry: the server's expiry job lifted it (the plan becomes expired), or
+   * the job is gone without having run (the server rebooted before the expiry, and restored the saved
+   * block at boot): then Backline lifts what is left itself, and saves again where the rules are saved.
+   */
+  async function checkExpiry(plan: FirewallBlockPlan): Promise<FirewallBlockPlan> {
+    const { expiresAt } = plan.detail;
+    if (expiresAt === null || Date.parse(ws.now()) < expiresAt * 1000) return plan;
+    const server = ws.servers.get(plan.serverId);
+    const job = parseExpiryState((await run(server, statusArgv(plan.id), 'Reading the expiry job')).stdout.text);
+    if (job.state === 'pending') return plan; // The server's clock is behind ours: it will.
+    let text: string;
+    if (job.state === 'expired') {
+      text = `The server lifted the block at its expiry (${new Date(job.at * 1000).toISOString()})${plan.detail.savedForReboot ? ' and saved its rules for reboot without it' : ''}.`;
+    } else {
+      const { removed, resaved } = await lift(server, plan);
+      text =
+        removed > 0
+          ? `The server's expiry job did not run (was the server restarted?): Backline lifted the ${removed} rule(s) left${resaved ? ' and saved the rules for reboot without them' : ''}.`
+          : "The server's expiry job did not run, and the block's rules were already gone.";
+    }
+    const expired = update(plan, { status: 'expired' }, { kind: 'expired', text, ok: true });
+    record(expired, 'firewall.expired', `${server.label}: plan ${plan.id} expired; ${text}`);
+    return expired;
   }
 
   return {
@@ -123,6 +244,7 @@ export function firewallHandlers(
         reasons: backend.reasons,
         warnings: backend.warnings,
         persistence: backend.persistence.kind,
+        rollbackTimer: backend.rollbackTimer,
         sessionPeer: backend.sessionPeer?.text ?? null,
         rules,
       };
@@ -161,38 +283,64 @@ export function firewallHandlers(
       // A dry run first: restore --test parses and checks every line, changing nothing.
       for (const { change, text } of changes) await run(server, restoreArgv(change.family, text, { test: true }), 'Checking the rules (dry run)');
       plan = update(plan, { status: 'applying' }, { kind: 'dry-run', text: 'Dry run passed: the rules are valid on this server.', ok: true });
-      await run(server, armArgv(plan.id, detail.confirmWithinS), 'Arming the rollback');
-      const rollbackAt = new Date(Date.parse(ws.now()) + detail.confirmWithinS * 1000).toISOString();
-      plan = update(plan, { rollbackAt }, { kind: 'armed', text: `Rules saved on the server; it restores them at ${rollbackAt} unless confirmed.`, ok: true });
-      record(plan, 'firewall.armed', `${server.label}: saved the rules, rollback armed for ${detail.confirmWithinS} s`);
+      // Armed for the apply only: the engineer's window starts when they are asked to confirm.
+      const window = applyWindowS(changes.length);
+      const armed = parseArmed((await run(server, armArgv(plan.id, window), 'Arming the rollback')).stdout.text);
+      let rollbackAt = new Date(Date.parse(ws.now()) + window * 1000).toISOString();
+      const by = armed?.timer === 'systemd-run' ? `a transient systemd unit (${armed.id})` : armed ? `a process detached with setsid (pid ${armed.id})` : 'the server';
+      plan = update(plan, { rollbackAt }, { kind: 'armed', text: `Rules saved on the server; rollback armed, run by ${by}: it restores them at ${rollbackAt} unless Backline moves the deadline on.`, ok: true });
+      record(plan, 'firewall.armed', `${server.label}: saved the rules, rollback armed (${armed?.timer ?? 'unknown'}) for the apply, ${window} s`);
       try {
         for (const { change, text } of changes) {
           // Restoring takes well under a second; if no answer comes in 15 s the change has cut this session.
-          await run(server, restoreArgv(change.family, text), `Applying the ${familyNames[change.family]} rules`, 15);
+          await run(server, restoreArgv(change.family, text), `Applying the ${familyNames[change.family]} rules`, APPLY_STEP_S);
           plan = update(plan, {}, { kind: 'applied', text: `Applied: ${previewLines(change).join('; ')}`, ok: true });
         }
         record(plan, 'firewall.applied', `${server.label}: ${plan.title}`, { rules: detail.rules });
-        const verification = await verify(server, plan);
-        const summary = verificationSummary(verification);
-        plan = update(plan, { status: 'awaiting-confirmation', detail: { ...plan.detail, verification } }, { kind: 'verified', text: summary.message, ok: summary.ok });
+        const verification = await verify(server, plan, (at) => (rollbackAt = at));
+        const summary = verificationSummary(verification, untestedNotes(detail));
+        plan = update(plan, { detail: { ...plan.detail, verification }, rollbackAt }, { kind: 'verified', text: summary.message, ok: summary.ok });
         record(plan, 'firewall.verified', `${server.label}: ${summary.ok ? 'verified' : `${summary.unexpected} check(s) unexpected`}`, { verification });
+        // Now the engineer is asked: their whole window starts here.
+        rollbackAt = await moveDeadline(server, plan, detail.confirmWithinS, 'Starting the confirmation window');
+        plan = update(
+          plan,
+          { status: 'awaiting-confirmation', rollbackAt },
+          { kind: 'asked', text: `Waiting for your confirmation: the server restores the saved rules at ${rollbackAt} (${detail.confirmWithinS} s) unless you confirm.`, ok: true },
+        );
       } catch (error) {
         if (error instanceof BacklineError && (error.code === 'SSH_CONNECTION_LOST' || error.code === 'COMMAND_TIMEOUT')) {
           // The change probably cut this very session: the server's switch undoes it; look again after the deadline.
           plan = update(
             plan,
-            { status: 'awaiting-confirmation' },
+            { status: 'awaiting-confirmation', rollbackAt },
             { kind: 'connection-lost', text: `The connection to ${server.label} was lost while applying. The server restores its saved rules at ${rollbackAt}; Backline reconnects then and reports.`, ok: false },
           );
           record(plan, 'firewall.connection-lost', `${server.label}: connection lost while applying plan ${plan.id}; server-side rollback at ${rollbackAt}`);
           scheduleRecheck(plan);
           return plan;
         }
+        if (error instanceof SwitchNotArmed && error.state.state === 'rolled-back') {
+          // Applying and verifying outlasted the switch's deadline: the server already put the rules back.
+          plan = update(
+            plan,
+            { status: 'rolled-back', rollbackAt: null },
+            { kind: 'rolled-back', text: 'The server restored the saved rules before you could be asked to confirm: applying and verifying took longer than its deadline. Nothing of the change is left.', ok: false },
+          );
+          record(plan, 'firewall.rolled-back', `${server.label}: the server rolled back plan ${plan.id} before it was verified`);
+          return plan;
+        }
         // Anything else: put the saved rules back now, and stand the switch down.
         await run(server, restoreSavedArgv(plan.id), 'Restoring the saved rules').catch(() => undefined);
         await run(server, disarmArgv(plan.id), 'Disarming the rollback').catch(() => undefined);
-        plan = update(plan, { status: 'failed', rollbackAt: null }, { kind: 'failed', text: `Failed, and the previous rules were restored: ${error instanceof Error ? error.message : String(error)}`, ok: false });
+        const why = error instanceof SwitchNotArmed ? 'the rollback switch on the server stopped, so nothing would have restored the rules' : error instanceof Error ? error.message : String(error);
+        plan = update(plan, { status: 'failed', rollbackAt: null }, { kind: 'failed', text: `Failed, and the previous rules were restored: ${why}`, ok: false });
         record(plan, 'firewall.failed', `${server.label}: plan ${plan.id} failed; previous rules restored`);
+        if (error instanceof SwitchNotArmed) {
+          throw new BacklineError('CONFLICT', `The rollback switch on ${server.label} stopped before the change was confirmed, so Backline put the previous rules back.`, {
+            hint: 'Preview and apply again; if it happens again, something on the server ends processes Backline starts.',
+          });
+        }
         throw error;
       }
       scheduleRecheck(plan);
@@ -202,7 +350,6 @@ export function firewallHandlers(
       let plan = blockPlan(planId);
       if (plan.status !== 'awaiting-confirmation') throw new BacklineError('CONFLICT', `Plan ${planId} is ${plan.status}; there is nothing to confirm.`);
       const server = ws.servers.get(plan.serverId);
-      const { detail } = plan;
       const state = parseSwitchState((await run(server, disarmArgv(plan.id), 'Disarming the rollback')).stdout.text);
       if (state.state === 'rolled-back') {
         plan = update(plan, { status: 'rolled-back', rollbackAt: null }, { kind: 'rolled-back', text: 'Too late: the server had already restored its saved rules.', ok: false });
@@ -211,24 +358,29 @@ export function firewallHandlers(
       }
       clearTimeout(rechecks.get(plan.id));
       const notes: string[] = [];
-      if (detail.expiresAt !== null) {
-        const seconds = Math.max(1, detail.expiresAt - Math.floor(Date.parse(ws.now()) / 1000));
-        await run(server, expiryArgv(plan.id, seconds, expiryCommands(detail)), 'Scheduling the expiry');
-        notes.push(`the server lifts it by itself at ${new Date(detail.expiresAt * 1000).toISOString()}`);
-      }
-      if (detail.persist) {
+      // Saved for reboot first, so that the expiry job knows to save again once it lifts the block.
+      let savedForReboot = false;
+      if (plan.detail.persist) {
         const backend = await probe(server);
         if (backend.persistence.kind === 'netfilter-persistent') {
           await run(server, ['netfilter-persistent', 'save'], 'Saving the rules for reboot');
+          savedForReboot = true;
           notes.push('saved for reboot with netfilter-persistent');
         } else notes.push('not persisted: this server does not persist its rules');
       }
-      plan = update(plan, { status: 'confirmed', rollbackAt: null }, { kind: 'confirmed', text: `Confirmed${notes.length ? `; ${notes.join('; ')}` : ''}.`, ok: true });
+      const detail = { ...plan.detail, savedForReboot };
+      if (detail.expiresAt !== null) {
+        const seconds = Math.max(1, detail.expiresAt - Math.floor(Date.parse(ws.now()) / 1000));
+        const job = parseExpiryArmed((await run(server, expiryArgv(plan.id, seconds, expiryCommands(detail)), 'Scheduling the expiry')).stdout.text);
+        notes.push(`the server lifts it by itself at ${new Date(detail.expiresAt * 1000).toISOString()}${job ? ` (${job.timer === 'systemd-run' ? 'a transient systemd timer' : 'a process detached with setsid'})` : ''}${savedForReboot ? ' and saves its rules for reboot again' : ''}`);
+      }
+      plan = update(plan, { status: 'confirmed', rollbackAt: null, detail }, { kind: 'confirmed', text: `Confirmed${notes.length ? `; ${notes.join('; ')}` : ''}.`, ok: true });
       const confirmed = plan;
       ws.change((tx) => {
         ws.findings.add(blockFinding(confirmed, server.label), tx.now);
         tx.record({ ticketId: confirmed.ticketId, action: 'firewall.confirmed', summary: `${server.label}: confirmed plan ${confirmed.id} (${blockUntil(detail)})`, detail: { planId: confirmed.id } });
       });
+      scheduleExpiryCheck(plan);
       return plan;
     },
     'firewall.check': ({ planId }) => check(planId),
@@ -247,6 +399,8 @@ export function firewallHandlers(
         await run(server, restoreArgv(family, change.restoreText), `Removing ${familyNames[family]} rules`);
         removed += change.removed.length;
       }
+      // Rules saved for reboot would come back at the next boot: save again, without them.
+      const savedForReboot = removed > 0 && before.persistence.kind === 'netfilter-persistent' && before.persistence.savedBacklineRules > 0 && (await resave(server));
       const after = await probe(server);
       const same = (a: string | null, b: string | null) => a === null || b === null || normalizeForComparison(withoutBacklineRules(a)) === normalizeForComparison(withoutBacklineRules(b));
       const customerRulesUnchanged = addressFamilies.every((family) => same(before.saves[family], after.saves[family]));
@@ -264,17 +418,18 @@ export function firewallHandlers(
         await run(server, disarmArgv(plan.id), 'Disarming the rollback').catch(() => undefined);
         await run(server, cancelExpiryArgv(plan.id), 'Cancelling the expiry').catch(() => undefined);
         clearTimeout(rechecks.get(plan.id));
-        update(plan, { status: 'removed', rollbackAt: null }, { kind: 'removed', text: 'Rules removed.', ok: true });
+        clearTimeout(expiryChecks.get(plan.id));
+        update(plan, { status: 'removed', rollbackAt: null }, { kind: 'removed', text: `Rules removed${savedForReboot ? '; the rules saved for reboot were saved again without them' : ''}.`, ok: true });
       }
       ws.change((tx) => {
         tx.record({
           ticketId,
           action: 'firewall.removed',
-          summary: `${server.label}: removed ${removed} Backline rule(s) (${scope.kind === 'plan' ? `plan ${scope.planId}` : scope.kind === 'ticket' ? `ticket ${scope.ticketId}` : 'all'}); customer rules ${customerRulesUnchanged ? 'unchanged' : 'CHANGED'}`,
-          detail: { removed, customerRulesUnchanged },
+          summary: `${server.label}: removed ${removed} Backline rule(s) (${scope.kind === 'plan' ? `plan ${scope.planId}` : scope.kind === 'ticket' ? `ticket ${scope.ticketId}` : 'all'}); customer rules ${customerRulesUnchanged ? 'unchanged' : 'CHANGED'}${savedForReboot ? '; saved for reboot again' : ''}`,
+          detail: { removed, customerRulesUnchanged, savedForReboot },
         });
       });
-      return { removed, customerRulesUnchanged };
+      return { removed, customerRulesUnchanged, savedForReboot };
     },
     'plans.list': ({ ticketId }) => {
       ws.tickets.get(ticketId);

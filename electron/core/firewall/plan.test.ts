@@ -4,9 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { methods, type MethodInput } from '../../../shared/contract/index.js';
 import { sessionCutDetailSchema } from '../../../shared/contract/firewall.js';
 import { parseIpAddress } from '../../../shared/domain/address.js';
-import { planSchema, type FirewallBlockPlan } from '../../../shared/domain/plan.js';
+import { networkSamples, planSchema, untestedNotes, type FirewallBlockPlan } from '../../../shared/domain/plan.js';
 import { parseProbe, type FirewallBackend } from './backend.js';
-import { blockFinding, buildBlockPlan, expiryCommands, refusalError, verificationChecks, verificationSummary, type BlockPlanRequest, type PlanRefusal } from './plan.js';
+import { parseIpNetwork } from '../../../shared/domain/address.js';
+import {
+  blockFinding,
+  buildBlockPlan,
+  expiryCommands,
+  refusalError,
+  verificationChecks,
+  verificationSummary,
+  type BlockPlanRequest,
+  type PlanRefusal,
+} from './plan.js';
 
 /** Plans built from captured probe output, without root or SSH. */
 
@@ -43,7 +53,7 @@ const refused = (overrides: Partial<BlockPlanRequest> = {}): PlanRefusal => {
 };
 
 describe('buildBlockPlan', () => {
-  it('builds the plan: arm, add the rules atomically, verify from the server, confirm; every command as it will run', () => {
+  it('builds the plan: arm for the apply, add the rules atomically, verify from the server, ask, confirm; every command as it will run', () => {
     const plan = built();
     expect(planSchema.parse(plan)).toEqual(plan);
     expect(plan).toMatchObject({
@@ -66,6 +76,7 @@ describe('buildBlockPlan', () => {
       protocol: 'tcp',
       expiresAt: null,
       persist: false,
+      savedForReboot: false,
       confirmWithinS: 60,
       rules: [
         {
@@ -80,15 +91,20 @@ describe('buildBlockPlan', () => {
       verification: null,
     });
     expect(plan.steps.map((s) => s.title)).toEqual([
-      'Save the current rules and arm the server-side rollback',
+      'Save the current rules and arm the server-side rollback: it restores them 30 s later unless Backline moves the deadline on',
       'Add 1 IPv4 rule(s) to BACKLINE-OUT, atomically',
-      'Verify from the server: blocked addresses refuse, the others still answer',
+      'Verify from the server: blocked addresses refuse, the others still answer (the rollback deadline kept 45 s ahead meanwhile)',
+      'Ask you to confirm: the server restores the saved rules 60 s from then',
       'Confirm within 60 s, or the server restores the saved rules',
     ]);
-    expect(plan.steps[0]?.command).toMatch(/^sudo -n -- sh -c .* backline-arm \/var\/lib\/backline\/plans\/p3f9a0c1b2d 60$/s);
+    // Armed for the apply (one family: 15 s, and a margin), not for the engineer's window.
+    expect(plan.steps[0]?.command).toMatch(/^sudo -n -- sh -c .* backline-arm \/var\/lib\/backline\/plans\/p3f9a0c1b2d 30 \/run\/systemd\/system 'd=\$1; n=0\n/s);
     expect(plan.steps[1]?.command).toBe(plan.detail.rules[0]?.preview.join('\n'));
     expect(plan.steps[1]?.check).toBe('sudo -n -- iptables-save -t filter');
-    expect(plan.steps[2]?.command).toMatch(/' backline-connect 203\.0\.113\.7 80 auto\nsh -c .*' backline-connect 203\.0\.113\.8 80 auto$/s);
+    expect(plan.steps[2]?.command).toMatch(/^sudo -n -- sh -c .*' backline-extend \/var\/lib\/backline\/plans\/p3f9a0c1b2d 45\nsh -c .*' backline-connect 203\.0\.113\.7 80 auto\nsh -c .*' backline-connect 203\.0\.113\.8 80 auto$/s);
+    // The confirmation window starts when the engineer is asked: after applying and verifying.
+    expect(plan.steps[3]?.command).toMatch(/^sudo -n -- sh -c .*' backline-extend \/var\/lib\/backline\/plans\/p3f9a0c1b2d 60$/s);
+    expect(plan.steps[4]?.command).toMatch(/' backline-disarm \/var\/lib\/backline\/plans\/p3f9a0c1b2d$/);
     expect(plan.warnings).toEqual(rhel.warnings);
   });
 
@@ -100,7 +116,7 @@ describe('buildBlockPlan', () => {
     expect(plan.warnings.at(-1)).toBe('This server does not persist its rules with netfilter-persistent: the block will not survive a reboot.');
   });
 
-  it('writes a rule set per family, canonical, and verifies hosts only (a network cannot answer)', () => {
+  it('writes a rule set per family, canonical, and verifies networks at addresses inside them', () => {
     const plan = built({ input: input({ addresses: ['2001:DB8:0::7', '198.51.100.0/24'], keepReachable: ['[2001:db8::8]'], protocol: 'any', port: undefined }) });
     expect(plan.detail.addresses).toEqual([
       { address: '2001:db8::7', family: 'ipv6' },
@@ -109,15 +125,28 @@ describe('buildBlockPlan', () => {
     expect(plan.detail.rules.map((r) => r.family)).toEqual(['ipv4', 'ipv6']);
     expect(plan.steps.map((s) => s.title)).toContain('Add 2 IPv6 rule(s) to BACKLINE-OUT, atomically');
     expect(verificationChecks(plan.detail)).toEqual([
-      { address: '2001:db8::7', port: 80, expected: 'blocked' },
-      { address: '2001:db8::8', port: 80, expected: 'reachable' },
+      { address: '2001:db8::7', port: 80, expected: 'blocked', network: null },
+      { address: '198.51.100.1', port: 80, expected: 'blocked', network: '198.51.100.0/24' },
+      { address: '198.51.100.254', port: 80, expected: 'blocked', network: '198.51.100.0/24' },
+      { address: '2001:db8::8', port: 80, expected: 'reachable', network: null },
     ]);
+    expect(untestedNotes(plan.detail)).toEqual(['198.51.100.0/24: tested 198.51.100.1 and 198.51.100.254, not its other 254 addresses']);
   });
 
-  it('leaves the verify step out when there is nothing to connect to', () => {
-    const plan = built({ input: input({ addresses: ['198.51.100.0/24'], keepReachable: [] }) });
-    expect(plan.steps.map((s) => s.title)).not.toContain('Verify from the server: blocked addresses refuse, the others still answer');
-    expect(verificationSummary([])).toMatchObject({ ok: true, unexpected: 0 });
+  it('previews a plan for a CIDR block of either family, testing addresses inside it and saying what it leaves untested (was INTERNAL)', () => {
+    const plan = built({ input: input({ target: '10.94.0.40/30', addresses: ['10.94.0.40/30', 'fd94::40/126'], keepReachable: [], port: 443 }) });
+    const verify = plan.steps.find((s) => s.title.startsWith('Verify from the server'));
+    expect(verify?.title).toContain('not tested: 10.94.0.40/30: tested 10.94.0.41 and 10.94.0.42, not its other 2 addresses; fd94::40/126: tested fd94::41 and fd94::42, not its other 2 addresses');
+    expect(verify?.command).toMatch(/backline-connect 10\.94\.0\.41 443 auto\n.*backline-connect 10\.94\.0\.42 443 auto\n.*backline-connect fd94::41 443 auto\n.*backline-connect fd94::42 443 auto$/s);
+    const summary = verificationSummary(
+      [{ address: '10.94.0.41', port: 443, expected: 'blocked', reachable: false, detail: 'Connection refused', network: '10.94.0.40/30' }],
+      untestedNotes({ ...plan.detail, addresses: [{ address: '10.94.0.40/30', family: 'ipv4' }] }),
+    );
+    expect(summary).toEqual({
+      ok: true,
+      unexpected: 0,
+      message: '10.94.0.41:443 (in 10.94.0.40/30) refused (should be blocked): Connection refused. Not tested: 10.94.0.40/30: tested 10.94.0.41 and 10.94.0.42, not its other 2 addresses.',
+    });
   });
 
   it('refuses a server Backline will not change', () => {
@@ -177,8 +206,8 @@ describe('refusalError', () => {
 describe('after applying', () => {
   it('sums up the verification: ok only when every check went as expected', () => {
     const summary = verificationSummary([
-      { address: '203.0.113.7', port: 80, expected: 'blocked', reachable: false, detail: 'refused' },
-      { address: '2001:db8::8', port: 80, expected: 'reachable', reachable: false, detail: 'timed out' },
+      { address: '203.0.113.7', port: 80, expected: 'blocked', reachable: false, detail: 'refused', network: null },
+      { address: '2001:db8::8', port: 80, expected: 'reachable', reachable: false, detail: 'timed out', network: null },
     ]);
     expect(summary).toEqual({ ok: false, unexpected: 1, message: '203.0.113.7:80 refused (should be blocked): refused; [2001:db8::8]:80 refused (should answer): timed out' });
   });
@@ -191,11 +220,47 @@ describe('after applying', () => {
     expect(commands).toHaveLength(2);
   });
 
+  it('saves the rules for reboot again after lifting them, when they were saved for reboot (else the block would come back at boot)', () => {
+    const plan = built({ input: input({ expiresInMinutes: 5, persist: true }) });
+    const commands = expiryCommands({ ...plan.detail, savedForReboot: true });
+    expect(commands).toHaveLength(3);
+    expect(commands[2]).toMatch(/^sh -c .*netfilter-persistent save.*' backline-resave$/s);
+  });
+
   it('leaves a finding that says what is blocked, where, until when, with the rules and the verification', () => {
     const plan = built();
-    const verified = { ...plan, detail: { ...plan.detail, verification: [{ address: '203.0.113.7', port: 80, expected: 'blocked' as const, reachable: false, detail: 'refused' }] } };
+    const verified = { ...plan, detail: { ...plan.detail, verification: [{ address: '203.0.113.7', port: 80, expected: 'blocked' as const, reachable: false, detail: 'refused', network: null }] } };
     const finding = blockFinding(verified, 'web1');
     expect(finding).toMatchObject({ ticketId: 'TKT-48213', kind: 'action', severity: 'medium', title: 'Outbound to 203.0.113.7:80 blocked from web1 until removed' });
     expect(finding.evidence.map((e) => e.label)).toEqual(['Rules', 'Verification from the server']);
+  });
+
+  it('writes an IPv6 address with its port in brackets in the finding, as clients do', () => {
+    const plan = built({ input: input({ addresses: ['203.0.113.7', '2001:db8::7'], keepReachable: [] }) });
+    expect(blockFinding(plan, 'web1').title).toBe('Outbound to 203.0.113.7:80, [2001:db8::7]:80 blocked from web1 until removed');
+    expect(blockFinding(built({ input: input({ addresses: ['2001:db8::7'], keepReachable: [], port: undefined }) }), 'web1').title).toBe('Outbound to 2001:db8::7 blocked from web1 until removed');
+  });
+});
+
+describe('networkSamples', () => {
+  const samples = (text: string) => {
+    const network = parseIpNetwork(text);
+    if (!network.ok) throw new Error(network.problem);
+    const { samples: addresses, size } = networkSamples(network.value);
+    return { addresses, size: size.toString() };
+  };
+
+  it('picks the first and last host of a network, and every address of the smallest ones', () => {
+    expect(samples('10.94.0.40/30')).toEqual({ addresses: ['10.94.0.41', '10.94.0.42'], size: '4' });
+    expect(samples('10.94.0.40/31')).toEqual({ addresses: ['10.94.0.40', '10.94.0.41'], size: '2' });
+    expect(samples('10.0.0.0/8')).toEqual({ addresses: ['10.0.0.1', '10.255.255.254'], size: '16777216' });
+    expect(samples('fd94::40/126')).toEqual({ addresses: ['fd94::41', 'fd94::42'], size: '4' });
+    expect(samples('fd94::42/127')).toEqual({ addresses: ['fd94::42', 'fd94::43'], size: '2' });
+    expect(samples('fd77::/64')).toEqual({ addresses: ['fd77::1', 'fd77::ffff:ffff:ffff:fffe'], size: (2n ** 64n).toString() });
+  });
+
+  it('says how much of a huge network was not tried, without counting to 2^64', () => {
+    const plan = built({ input: input({ addresses: ['fd77::/64'], keepReachable: [] }) });
+    expect(untestedNotes(plan.detail)).toEqual(['fd77::/64: tested fd77::1 and fd77::ffff:ffff:ffff:fffe, not its other 2^64 - 2 addresses']);
   });
 });

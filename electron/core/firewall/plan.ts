@@ -1,12 +1,12 @@
 import type { ParsedInput } from '../../../shared/contract/index.js';
-import { blockContains, familyNames, hostPort, parseIpAddress, type AddressFamily } from '../../../shared/domain/address.js';
-import type { BlockVerification, FirewallBlockDetail, FirewallBlockPlan, PlanStep } from '../../../shared/domain/plan.js';
+import { blockContains, familyNames, hostPort, parseIpBlock, type AddressFamily } from '../../../shared/domain/address.js';
+import { networkSamples, untestedNotes, type BlockVerification, type FirewallBlockDetail, type FirewallBlockPlan, type PlanStep } from '../../../shared/domain/plan.js';
 import { BacklineError, type ErrorIssue } from '../../../shared/errors.js';
 import { commandLine } from '../ssh/shell-quote.js';
 import type { NewFinding } from '../store/findings-repo.js';
 import type { FirewallBackend } from './backend.js';
 import { connectArgv } from './connectivity.js';
-import { armArgv, disarmArgv, restoreSavedArgv, statusArgv } from './deadman.js';
+import { armArgv, disarmArgv, extendArgv, resaveArgv, restoreSavedArgv, statusArgv } from './deadman.js';
 import { BACKLINE_CHAIN, parseIptablesSave } from './iptables-save.js';
 import { FirewallInputError, blockChange, previewLines, saveArgv, type RuleChange } from './rules.js';
 
@@ -73,38 +73,70 @@ export function blockChanges(backend: FirewallBackend, plan: { ticketId: string;
   return { ok: true, value: changes };
 }
 
+// --- the rollback window ---------------------------------------------------------------------------
+// The switch is armed before anything changes, but the engineer's confirmation window starts only when
+// they are asked: until then the deadline covers the step at hand and is moved on as Backline goes.
+
+/** Seconds a family's rules may take to apply (the runner's time limit for that step). */
+export const APPLY_STEP_S = 15;
+/** The switch's first deadline: every family's apply step, plus a margin for the round trips. */
+export const applyWindowS = (families: number): number => APPLY_STEP_S * Math.max(1, families) + 15;
+/** While the server verifies, the deadline is kept this far ahead... */
+export const VERIFY_WINDOW_S = 45;
+/** ...moved on again once this much of it has passed. */
+export const VERIFY_KEEPALIVE_S = 15;
+
+// --- verification (which addresses of a network are tried, and what is left untested: shared/domain/plan.ts)
+
 export interface VerificationCheck {
   address: string;
   port: number;
   expected: BlockVerification['expected'];
+  /** The blocked network this address was picked from; null for an address blocked or kept itself. */
+  network: string | null;
 }
 
 /**
- * What the server checks after applying: each blocked address refuses, each kept one still answers, on the
- * blocked port (80 when every port is blocked). A CIDR block is not a host that could answer: not checked.
+ * What the server checks after applying, on the blocked port (80 when every port is blocked): each
+ * blocked address refuses, each blocked network refuses at the addresses `networkSamples` picks, and
+ * each kept address still answers.
  */
 export function verificationChecks(detail: FirewallBlockDetail): VerificationCheck[] {
   const port = detail.port ?? 80;
-  const hosts = detail.addresses.flatMap((a) => (parseIpAddress(a.address).ok ? [a.address] : []));
-  return [...hosts.map((address) => ({ address, port, expected: 'blocked' as const })), ...detail.keepReachable.map((address) => ({ address, port, expected: 'reachable' as const }))];
+  const blocked = detail.addresses.flatMap((a): VerificationCheck[] => {
+    const block = parseIpBlock(a.address);
+    if (!block.ok) return [];
+    if (block.value.kind === 'address') return [{ address: block.value.text, port, expected: 'blocked', network: null }];
+    const network = block.value.text;
+    return networkSamples(block.value).samples.map((address) => ({ address, port, expected: 'blocked', network }));
+  });
+  return [...blocked, ...detail.keepReachable.map((address) => ({ address, port, expected: 'reachable' as const, network: null }))];
 }
 
-/** The verification as one log line: ok only when every check went as expected. */
-export function verificationSummary(verification: readonly BlockVerification[]): { ok: boolean; unexpected: number; message: string } {
+/** The verification as one log line: ok only when every check went as expected; it names what was not tested. */
+export function verificationSummary(verification: readonly BlockVerification[], notes: readonly string[] = []): { ok: boolean; unexpected: number; message: string } {
   const unexpected = verification.filter((v) => (v.expected === 'blocked') === v.reachable).length;
-  const message =
-    verification.map((v) => `${hostPort(v.address, v.port)} ${v.reachable ? 'answers' : 'refused'} (${v.expected === 'blocked' ? 'should be blocked' : 'should answer'}): ${v.detail}`).join('; ') ||
-    'Nothing to verify: only networks are blocked and nothing was to stay reachable.';
+  const checks =
+    verification
+      .map((v) => `${hostPort(v.address, v.port)}${v.network ? ` (in ${v.network})` : ''} ${v.reachable ? 'answers' : 'refused'} (${v.expected === 'blocked' ? 'should be blocked' : 'should answer'}): ${v.detail}`)
+      .join('; ') || 'Nothing to verify: nothing was blocked that could be tried, and nothing was to stay reachable.';
+  const message = notes.length > 0 ? `${checks}. Not tested: ${notes.join('; ')}.` : checks;
   return { ok: unexpected === 0, unexpected, message };
 }
 
-/** The commands that lift the plan's rules at its expiry, and the chain with them once it is empty. */
+/**
+ * The commands that lift the plan's rules at its expiry, the chain with them once it is empty, and, when
+ * the rules were saved for reboot, the save again without them (else they would come back at boot).
+ */
 export function expiryCommands(detail: FirewallBlockDetail): string[] {
-  return detail.rules.flatMap((r) => [
-    ...r.preview.filter((line) => line.includes(` -A ${BACKLINE_CHAIN} `)).map((line) => line.replace(` -A ${BACKLINE_CHAIN} `, ` -D ${BACKLINE_CHAIN} `)),
-    // When nothing of Backline's is left, the jump and the chain go too, as a removal would do.
-    commandLine(['sh', '-c', EMPTY_CHAIN_CLEANUP, 'backline-cleanup', toolOf(r.family)]),
-  ]);
+  return [
+    ...detail.rules.flatMap((r) => [
+      ...r.preview.filter((line) => line.includes(` -A ${BACKLINE_CHAIN} `)).map((line) => line.replace(` -A ${BACKLINE_CHAIN} `, ` -D ${BACKLINE_CHAIN} `)),
+      // When nothing of Backline's is left, the jump and the chain go too, as a removal would do.
+      commandLine(['sh', '-c', EMPTY_CHAIN_CLEANUP, 'backline-cleanup', toolOf(r.family)]),
+    ]),
+    ...(detail.savedForReboot ? [commandLine(resaveArgv())] : []),
+  ];
 }
 
 /** `until 2025-…` or `until removed`. */
@@ -113,7 +145,7 @@ export const blockUntil = (detail: FirewallBlockDetail): string => (detail.expir
 /** The finding a confirmed block leaves on the ticket. */
 export function blockFinding(plan: FirewallBlockPlan, serverLabel: string): NewFinding {
   const { detail } = plan;
-  const target = detail.addresses.map((a) => `${a.address}${detail.port ? `:${detail.port}` : ''}`).join(', ');
+  const target = detail.addresses.map((a) => (detail.port ? hostPort(a.address, detail.port) : a.address)).join(', ');
   return {
     ticketId: plan.ticketId,
     kind: 'action',
@@ -157,6 +189,7 @@ export function buildBlockPlan(request: BlockPlanRequest): Refusable<FirewallBlo
     protocol: input.protocol,
     expiresAt: input.expiresInMinutes === undefined ? null : Math.floor(Date.parse(now) / 1000) + input.expiresInMinutes * 60,
     persist: input.persist,
+    savedForReboot: false,
     confirmWithinS: input.confirmWithinS,
     rules: [],
     verification: null,
@@ -175,17 +208,31 @@ export function buildBlockPlan(request: BlockPlanRequest): Refusable<FirewallBlo
 
   const wrap = (argv: string[]) => commandLine(asRoot ? argv : ['sudo', '-n', '--', ...argv]);
   const checks = verificationChecks(detail);
+  const window = applyWindowS(changes.value.length);
+  const untested = untestedNotes(detail);
   const steps: PlanStep[] = [
-    { title: 'Save the current rules and arm the server-side rollback', command: wrap(armArgv(id, input.confirmWithinS)), undo: null, check: wrap(statusArgv(id)) },
+    {
+      title: `Save the current rules and arm the server-side rollback: it restores them ${window} s later unless Backline moves the deadline on`,
+      command: wrap(armArgv(id, window)),
+      undo: null,
+      check: wrap(statusArgv(id)),
+    },
     ...changes.value.map((c) => ({
       title: `Add ${c.added.length} ${familyNames[c.family]} rule(s) to ${BACKLINE_CHAIN}, atomically`,
       command: previewLines(c).join('\n'),
       undo: wrap(restoreSavedArgv(id)),
       check: wrap(saveArgv(c.family)),
     })),
-    ...(checks.length > 0
-      ? [{ title: 'Verify from the server: blocked addresses refuse, the others still answer', command: checks.map((c) => commandLine(connectArgv(c.address, c.port))).join('\n'), undo: null, check: null }]
-      : []),
+    {
+      title:
+        checks.length > 0
+          ? `Verify from the server: blocked addresses refuse, the others still answer (the rollback deadline kept ${VERIFY_WINDOW_S} s ahead meanwhile)${untested.length > 0 ? `; not tested: ${untested.join('; ')}` : ''}`
+          : 'Nothing to verify from the server (the rollback deadline moved on)',
+      command: [wrap(extendArgv(id, VERIFY_WINDOW_S)), ...checks.map((c) => commandLine(connectArgv(c.address, c.port)))].join('\n'),
+      undo: null,
+      check: null,
+    },
+    { title: `Ask you to confirm: the server restores the saved rules ${input.confirmWithinS} s from then`, command: wrap(extendArgv(id, input.confirmWithinS)), undo: null, check: wrap(statusArgv(id)) },
     { title: `Confirm within ${input.confirmWithinS} s, or the server restores the saved rules`, command: wrap(disarmArgv(id)), undo: null, check: null },
   ];
 

@@ -30,6 +30,7 @@ const plan: FirewallBlockPlan = {
     protocol: 'tcp',
     expiresAt: null,
     persist: false,
+    savedForReboot: false,
     confirmWithinS: 60,
     rules: [{ family: 'ipv4', preview: ['iptables -A BACKLINE-OUT -d 203.0.113.7/32'] }],
     verification: null,
@@ -57,6 +58,18 @@ describe('PlansRepo', () => {
     const read = plans.get('p0000000001');
     expect(read.detail).toMatchObject({ addresses: [{ address: '2001:db8::7', family: 'ipv6' }], rules: [{ family: 'ipv6' }], verification: null });
     expect(read.log).toEqual([{ at: T, kind: 'note', ok: false, message: 'The connection to web1 was lost while applying.' }]);
+  });
+
+  it('reads plans written before blocks were saved for reboot again and networks verified: not saved, checks of addresses', () => {
+    const { db, plans } = repo();
+    const { savedForReboot: _dropped, ...older } = plan.detail;
+    const detail = { ...older, verification: [{ address: '203.0.113.7', port: 80, expected: 'blocked', reachable: false, detail: 'refused' }] };
+    db.prepare(
+      `INSERT INTO plans (id, ticket_id, server_id, kind, title, status, steps, warnings, detail, log, created_at, updated_at)
+       VALUES ('p0000000003', 'TKT-1', 1, 'firewall.block', 't', 'confirmed', '[]', '[]', ?, '[]', '${T}', '${T}')`,
+    ).run(JSON.stringify(detail));
+    const read = plans.get('p0000000003');
+    expect(read.detail).toMatchObject({ savedForReboot: false, verification: [{ address: '203.0.113.7', network: null }] });
   });
 
   it('refuses, by name, a stored plan that does not read as one', () => {

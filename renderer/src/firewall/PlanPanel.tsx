@@ -11,7 +11,7 @@ import { workspaceRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { countdownColor, formatCountdown } from './countdown.js';
 import { PlanLog } from './PlanLog.js';
-import { confirmationNotes, connectionLost, planSummary, planViewState, statusColors, verificationOf } from './planView.js';
+import { confirmationNotes, connectionLost, expiryPassed, planSummary, planViewState, statusColors, untestedOf, verificationOf } from './planView.js';
 import { useNow } from '../app/useNow.js';
 
 function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
@@ -67,6 +67,7 @@ function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
 
 function Verification({ plan }: { plan: Plan }) {
   const rows = verificationOf(plan);
+  const untested = untestedOf(plan);
   if (rows.length === 0) return null;
   const unexpected = rows.filter((r) => !r.asExpected).length;
   return (
@@ -92,7 +93,15 @@ function Verification({ plan }: { plan: Plan }) {
           <Table.Tbody>
             {rows.map((row) => (
               <Table.Tr key={`${row.address}-${row.expected}`} aria-label={hostPort(row.address, row.port)} data-ok={row.asExpected}>
-                <Table.Td ff="monospace">{hostPort(row.address, row.port)}</Table.Td>
+                <Table.Td ff="monospace">
+                  {hostPort(row.address, row.port)}
+                  {row.network && (
+                    <Text span size="xs" c="dimmed" ff="inherit">
+                      {' '}
+                      in {row.network}
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td>{row.expected === 'blocked' ? 'blocked' : 'answers'}</Table.Td>
                 <Table.Td>
                   <Badge variant={row.asExpected ? 'light' : 'filled'} color={row.asExpected ? 'green' : 'red'}>
@@ -107,6 +116,11 @@ function Verification({ plan }: { plan: Plan }) {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      {untested.length > 0 && (
+        <Text size="xs" c="dimmed" mt={2}>
+          Not tested: {untested.join('; ')}.
+        </Text>
+      )}
     </Box>
   );
 }
@@ -122,13 +136,15 @@ interface Props {
 export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
   const queryClient = useQueryClient();
   const awaiting = plan.status === 'awaiting-confirmation';
-  const now = useNow(awaiting);
+  const expiring = plan.status === 'confirmed' && plan.detail.expiresAt !== null;
+  const now = useNow(awaiting || expiring, awaiting ? 500 : 5000);
   const view = planViewState(plan, now);
   const apply = useInvoke('firewall.apply', (_input, output) => output.ticketId);
   const confirm = useInvoke('firewall.confirm', (_input, output) => output.ticketId);
   const check = useInvoke('firewall.check', (_input, output) => output.ticketId);
   const [notConfirming, setNotConfirming] = useState<string | null>(null);
   const checkedAtDeadline = useRef(new Set<string>());
+  const checkedAtExpiry = useRef(new Set<string>());
   const refreshPlans = () => void queryClient.invalidateQueries({ queryKey: queryKeys.plans(plan.ticketId) });
 
   // When the window closes unconfirmed, ask the server once where the plan stands (the main side looks again too).
@@ -139,6 +155,14 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
     checkedAtDeadline.current.add(plan.id);
     checkMutate({ planId: plan.id }, { onSuccess: onPlan });
   }, [deadlinePassed, plan.id, checkMutate, onPlan]);
+
+  // Past a confirmed block's expiry, ask the server once whether it lifted it: the plan then says expired.
+  const pastExpiry = expiryPassed(plan, now);
+  useEffect(() => {
+    if (!pastExpiry || checkedAtExpiry.current.has(plan.id)) return;
+    checkedAtExpiry.current.add(plan.id);
+    checkMutate({ planId: plan.id }, { onSuccess: onPlan });
+  }, [pastExpiry, plan.id, checkMutate, onPlan]);
 
   const applyError = apply.error ? toWireError(apply.error) : null;
   const confirmError = confirm.error ? toWireError(confirm.error) : null;
@@ -208,7 +232,7 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
 
         {applying && (
           <Alert color="blue" variant="light" p="xs" icon={<Loader size="xs" />} title="Applying">
-            Dry run, saving the rules and arming the server-side rollback, applying atomically, then verifying from the server…
+            Dry run, saving the rules and arming the server-side rollback, applying atomically, then verifying from the server… Your confirmation window starts once this is done.
           </Alert>
         )}
         {applyError && !applying && plan.status !== 'awaiting-confirmation' && (
@@ -286,7 +310,7 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
         )}
         {view.phase === 'ended' && (
           <Text size="sm" c="dimmed">
-            {plan.status === 'removed' ? 'Its rules were removed from the server.' : 'It expired: the server lifted the rules.'}
+            {plan.status === 'removed' ? 'Its rules were removed from the server.' : `It expired. ${lastOf('expired') ?? 'The server lifted the rules.'}`}
           </Text>
         )}
 

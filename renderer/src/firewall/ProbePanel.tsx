@@ -16,6 +16,11 @@ type Scope = MethodInput<'firewall.remove'>['scope'];
 
 const backendLabels: Record<Probe['backend'], string> = { nft: 'iptables-nft', legacy: 'iptables-legacy', unknown: 'unknown backend' };
 
+const rollbackTimerHelp: Record<NonNullable<Probe['rollbackTimer']>, string> = {
+  'systemd-run': 'The server-side rollback and the expiry run as transient systemd units: they outlive your SSH session, even where logind ends a user’s processes when they log out.',
+  setsid: 'No systemd runs here: the server-side rollback and the expiry run as processes detached from your SSH session with setsid.',
+};
+
 function RulesTable({ probe, ticketId, removing, onRemovePlan }: { probe: Probe; ticketId: string; removing: Scope | null; onRemovePlan: (planId: string) => void }) {
   if (probe.rules.length === 0) {
     return (
@@ -111,6 +116,13 @@ export function ProbePanel({ server, ticketId, probe, error, loading, onReload }
                 <Badge variant="light" color="gray">
                   persistence: {probe.persistence ?? 'none'}
                 </Badge>
+                {probe.rollbackTimer && (
+                  <Tooltip label={rollbackTimerHelp[probe.rollbackTimer]} multiline maw={420} openDelay={300}>
+                    <Badge variant="light" color="gray" tabIndex={0}>
+                      rollback: {probe.rollbackTimer}
+                    </Badge>
+                  </Tooltip>
+                )}
               </>
             )}
             {loading && <Loader size="xs" />}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FirewallBlockDetail, Plan } from '../../../shared/domain/plan.js';
-import { blockSummary, confirmationNotes, connectionLost, newerPlan, planSummary, planViewState, portProtocol, removalMessage, verificationOf } from './planView.js';
+import { blockSummary, confirmationNotes, connectionLost, expiryPassed, newerPlan, planSummary, planViewState, portProtocol, removalMessage, untestedOf, verificationOf } from './planView.js';
 
 const detail: FirewallBlockDetail = {
   target: 'feeds.lab.test',
@@ -10,6 +10,7 @@ const detail: FirewallBlockDetail = {
   protocol: 'tcp',
   expiresAt: null,
   persist: false,
+  savedForReboot: false,
   confirmWithinS: 60,
   rules: [],
   verification: null,
@@ -80,10 +81,10 @@ describe('verificationOf', () => {
       detail: {
         ...detail,
         verification: [
-          { address: '10.77.0.43', port: 80, expected: 'blocked', reachable: false, detail: 'refused' },
-          { address: '10.77.0.41', port: 80, expected: 'reachable', reachable: true, detail: 'connected' },
-          { address: '10.77.0.42', port: 80, expected: 'reachable', reachable: false, detail: 'timed out' },
-          { address: '10.77.0.44', port: 80, expected: 'blocked', reachable: true, detail: 'connected' },
+          { address: '10.77.0.43', port: 80, expected: 'blocked', reachable: false, detail: 'refused', network: null },
+          { address: '10.77.0.41', port: 80, expected: 'reachable', reachable: true, detail: 'connected', network: null },
+          { address: '10.77.0.42', port: 80, expected: 'reachable', reachable: false, detail: 'timed out', network: null },
+          { address: '10.77.0.44', port: 80, expected: 'blocked', reachable: true, detail: 'connected', network: null },
         ],
       },
     });
@@ -121,8 +122,14 @@ describe('formatting', () => {
     expect(portProtocol({ port: null, protocol: null })).toBe('any');
   });
   it('reports a removal, loudly when the customer rules changed', () => {
-    expect(removalMessage({ removed: 1, customerRulesUnchanged: true })).toEqual({ ok: true, text: "Removed 1 rule; the customer's own rules are unchanged." });
-    expect(removalMessage({ removed: 3, customerRulesUnchanged: false }).ok).toBe(false);
+    expect(removalMessage({ removed: 1, customerRulesUnchanged: true, savedForReboot: false })).toEqual({ ok: true, text: "Removed 1 rule; the customer's own rules are unchanged." });
+    expect(removalMessage({ removed: 3, customerRulesUnchanged: false, savedForReboot: false }).ok).toBe(false);
+  });
+  it('says when the rules saved for reboot were saved again without the removed ones', () => {
+    expect(removalMessage({ removed: 2, customerRulesUnchanged: true, savedForReboot: true })).toEqual({
+      ok: true,
+      text: "Removed 2 rules; the customer's own rules are unchanged. The rules saved for reboot were saved again without them.",
+    });
   });
 });
 
@@ -157,5 +164,20 @@ describe('confirmationNotes', () => {
     expect(confirmationNotes({ log })).toBe('the server lifts it by itself at 2025-01-01T13:00:00.000Z; not persisted: this server does not persist its rules');
     expect(confirmationNotes({ log: [{ at: '', kind: 'confirmed', message: 'Confirmed.', ok: true }] })).toBe('');
     expect(confirmationNotes({ log: [] })).toBe('');
+  });
+});
+
+describe('networks and expiry', () => {
+  it('says which addresses of a blocked network the server did not try, once it has verified', () => {
+    const network = { ...detail, addresses: [{ address: '10.94.0.40/30', family: 'ipv4' as const }] };
+    expect(untestedOf({ detail: network })).toEqual([]);
+    expect(untestedOf({ detail: { ...network, verification: [] } })).toEqual(['10.94.0.40/30: tested 10.94.0.41 and 10.94.0.42, not its other 2 addresses']);
+  });
+  it('knows when a confirmed block is past its expiry', () => {
+    const confirmed = { ...base, status: 'confirmed' as const, detail: { ...detail, expiresAt: Date.parse('2025-01-01T12:00:10.000Z') / 1000 } };
+    expect(expiryPassed(confirmed, now)).toBe(true);
+    expect(expiryPassed({ ...confirmed, status: 'expired' }, now)).toBe(false);
+    expect(expiryPassed(confirmed, Date.parse('2025-01-01T12:00:09.000Z'))).toBe(false);
+    expect(expiryPassed(base, now)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import type { MethodOutput } from '../../../shared/contract/index.js';
-import type { BlockVerification, FirewallBlockDetail, Plan, PlanStatus } from '../../../shared/domain/plan.js';
+import { untestedNotes, type BlockVerification, type FirewallBlockDetail, type Plan, type PlanStatus } from '../../../shared/domain/plan.js';
 import { formatCountdown, secondsUntil } from './countdown.js';
 
 export const statusColors: Record<PlanStatus, string> = {
@@ -21,6 +21,16 @@ export interface VerificationRow extends BlockVerification {
 /** The checks the server ran after applying; none before. */
 export function verificationOf(plan: Pick<Plan, 'detail'>): VerificationRow[] {
   return (plan.detail.verification ?? []).map((v) => ({ ...v, asExpected: v.expected === 'reachable' ? v.reachable : !v.reachable }));
+}
+
+/** What the server's checks could not cover: the addresses of each blocked network it did not try. */
+export function untestedOf(plan: Pick<Plan, 'detail'>): string[] {
+  return plan.detail.verification === null ? [] : untestedNotes(plan.detail);
+}
+
+/** A confirmed block whose expiry has passed: time to ask the server whether it lifted it. */
+export function expiryPassed(plan: Pick<Plan, 'status' | 'detail'>, now: number): boolean {
+  return plan.status === 'confirmed' && plan.detail.expiresAt !== null && now >= plan.detail.expiresAt * 1000;
 }
 
 /** Whether applying lost the SSH session (the main side logs it as such and lets the server roll back). */
@@ -109,11 +119,12 @@ export interface RemovalMessage {
   text: string;
 }
 
-export function removalMessage({ removed, customerRulesUnchanged }: MethodOutput<'firewall.remove'>): RemovalMessage {
+export function removalMessage({ removed, customerRulesUnchanged, savedForReboot }: MethodOutput<'firewall.remove'>): RemovalMessage {
   const count = `Removed ${removed} rule${removed === 1 ? '' : 's'}`;
+  const saved = savedForReboot ? ' The rules saved for reboot were saved again without them.' : '';
   return customerRulesUnchanged
-    ? { ok: true, text: `${count}; the customer's own rules are unchanged.` }
-    : { ok: false, text: `${count}, but the customer's own rules now differ from before: check the server's firewall.` };
+    ? { ok: true, text: `${count}; the customer's own rules are unchanged.${saved}` }
+    : { ok: false, text: `${count}, but the customer's own rules now differ from before: check the server's firewall.${saved}` };
 }
 
 /** A block plan's settings in a few words each. */
