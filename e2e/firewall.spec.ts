@@ -3,11 +3,13 @@ import { readLab } from './lab/lab.js';
 import { expect, test } from './fixtures.js';
 import { auditCell, createTicket } from './steps.js';
 
-/** Story 2 in the browser: one of three web heads answers 400; block just that one from web2. Needs the lab. */
+/** Story 2 in the browser: one of three web heads answers 400; block just that one (both its addresses) from web2. Needs the lab. */
 const lab = readLab();
 const web2 = lab.hosts.find((h) => h.name === 'web2')!;
 const rootKey = lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
-const bad = lab.heads.find((h) => h.name === 'head3')!.address;
+const head3 = lab.heads.find((h) => h.name === 'head3')!;
+const bad = head3.address;
+const bad6 = head3.address6!;
 
 async function attachAndConnect(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Servers' }).click();
@@ -32,35 +34,42 @@ test('block the one bad web head from a customer server: preview, apply, verify,
   await attachAndConnect(page);
 
   await page.getByRole('tab', { name: 'Firewall' }).click();
+  // The lab's servers have no systemd: the rollback runs as a detached process, and the probe says so.
+  await expect(page.getByText('rollback: setsid', { exact: true })).toBeVisible();
   await page.getByRole('textbox', { name: 'Target' }).fill(lab.feedsName);
   await page.getByRole('textbox', { name: 'Port' }).fill('80');
   await page.getByRole('button', { name: 'Resolve on server' }).click();
-  // Every address the customer's server sees for the name is offered; only the bad head is picked.
+  // Every address the customer's server sees for the name (IPv4 and IPv6) is offered; only the bad head's are picked.
   for (const head of lab.heads) {
-    const box = page.getByRole('checkbox', { name: head.address });
-    await expect(box).toBeVisible();
-    await box.setChecked(head.address === bad);
+    for (const address of [head.address, head.address6!]) {
+      const box = page.getByRole('checkbox', { name: address, exact: true });
+      await expect(box).toBeVisible();
+      await box.setChecked(head.name === 'head3');
+    }
   }
   await page.getByRole('button', { name: 'Preview plan' }).click();
   const preview = page.getByRole('region', { name: 'Plan preview' });
   await expect(preview).toContainText(`iptables -A BACKLINE-OUT -d ${bad}/32 -p tcp -m tcp --dport 80`);
+  await expect(preview).toContainText(`ip6tables -A BACKLINE-OUT -d ${bad6}/128 -p tcp -m tcp --dport 80`);
   await expect(preview).toContainText('backline:TKT-48213:');
 
   await page.getByRole('button', { name: 'Apply' }).click();
   const verification = page.getByRole('region', { name: 'Verification' });
   await expect(verification.getByRole('row', { name: `${bad}:80` })).toBeVisible({ timeout: 30_000 });
+  await expect(verification.getByRole('row', { name: `[${bad6}]:80` })).toBeVisible();
   await expect(page.getByText('awaiting-confirmation', { exact: true }).first()).toBeVisible();
   await expect(page.getByText(/restores its previous rules in \d+ s/)).toBeVisible();
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByText('confirmed', { exact: true }).first()).toBeVisible();
   await expect(page.getByRole('region', { name: 'Backline rules' })).toContainText(bad);
+  await expect(page.getByRole('region', { name: 'Backline rules' })).toContainText(bad6);
 
   await page.getByRole('tab', { name: 'Findings' }).click();
-  await expect(page.getByText(`Outbound to ${bad}:80 blocked from web2 until removed`)).toBeVisible();
+  await expect(page.getByText(`Outbound to [${bad6}]:80, ${bad}:80 blocked from web2 until removed`)).toBeVisible();
 
   await page.getByRole('tab', { name: 'Firewall' }).click();
   await page.getByRole('button', { name: "Remove this ticket's rules" }).click();
-  await expect(page.getByText("Removed 1 rule; the customer's own rules are unchanged.")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("Removed 2 rules; the customer's own rules are unchanged.")).toBeVisible({ timeout: 30_000 });
 
   await page.getByRole('tab', { name: 'Audit' }).click();
   for (const action of ['firewall.planned', 'firewall.applied', 'firewall.verified', 'firewall.confirmed', 'firewall.removed'] as const) {
