@@ -128,6 +128,15 @@ test('the SQL and its result share the screen, the schema is beside it, drafts s
     await page.keyboard.press('ArrowUp');
     await expect(divider).toHaveAttribute('aria-valuenow', String(before - 10));
     await expect(error).toBeInViewport({ ratio: 1 });
+    // And with the pointer.
+    const box = await divider.boundingBox();
+    if (!box) throw new Error('The divider is not on screen.');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + 80, { steps: 4 });
+    await page.mouse.up();
+    expect(Number(await divider.getAttribute('aria-valuenow'))).toBeGreaterThan(before - 10);
+    await expect(error).toBeInViewport({ ratio: 1 });
   });
 
   await test.step('a new report\'s draft survives leaving the editor and a reload, and goes only when discarded', async () => {
