@@ -20,7 +20,7 @@ function where(ssh: SshDeps, server: StoredServer): string {
   try {
     const target = targetOf(ssh, server);
     const address = `${target.user}@${hostPort(target.hostName, target.port)}`;
-    return server.label === server.host || server.label === target.hostName ? address : `${server.label} (${address})`;
+    return server.label === target.hostName ? address : `${server.label} (${address})`;
   } catch {
     return server.label;
   }
