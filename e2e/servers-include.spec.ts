@@ -51,7 +51,7 @@ test.describe('~/.ssh/config Include', () => {
     await expect(route.getByRole('cell', { name: rootKey }).first()).toBeVisible();
     await expect(route.getByText('password only')).toHaveCount(0);
     // What Backline skipped is on the route, never silent.
-    const notes = route.getByRole('list', { name: 'Notes on ~/.ssh/config' });
+    const notes = route.getByRole('table', { name: 'Notes on ~/.ssh/config' });
     await expect(notes).toContainText('Include ~/.ssh/config.d/old could not be read (it is a directory)');
     await expect(notes).toContainText(`UserKnownHostsFile ${lab.knownHosts}: not followed`);
     await page.keyboard.press('Escape');

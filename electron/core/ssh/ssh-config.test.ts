@@ -335,7 +335,7 @@ describe('options Backline does not follow', () => {
       '~/.ssh/config:2: KexAlgorithms +diffie-hellman-group1-sha1: not followed; Backline offers its SSH library\'s own algorithm list',
       '~/.ssh/config:3: IdentityAgent ~/.1password/agent.sock: not followed; Backline uses the agent in SSH_AUTH_SOCK',
       '~/.ssh/config:5: PubkeyAuthentication no: not followed; Backline still offers keys',
-      '~/.ssh/config:7: UserKnownHostsFile /dev/null: not followed; Backline checks host keys against /etc/ssh/ssh_known_hosts, ~/.ssh/known_hosts, ~/.ssh/known_hosts2 and its own list',
+      '~/.ssh/config:7: UserKnownHostsFile /dev/null: not followed; Backline reads ~/.ssh/known_hosts, known_hosts2, /etc/ssh/ssh_known_hosts and its own list',
       '~/.ssh/config:6: StrictHostKeyChecking accept-new: not followed; Backline asks before trusting a host key it has not seen',
       '~/.ssh/config:8: IdentitiesOnly yes: not followed; Backline also offers the keys in ssh-agent',
     ]);

@@ -624,7 +624,7 @@ const UNSUPPORTED: Record<string, Unsupported> = {
   macs: { name: 'MACs', differs: always, instead: ALGORITHMS },
   pubkeyacceptedalgorithms: { name: 'PubkeyAcceptedAlgorithms', differs: always, instead: ALGORITHMS },
   pubkeyacceptedkeytypes: { name: 'PubkeyAcceptedKeyTypes', differs: always, instead: ALGORITHMS },
-  globalknownhostsfile: { name: 'GlobalKnownHostsFile', differs: always, instead: 'Backline checks host keys against /etc/ssh/ssh_known_hosts, ~/.ssh/known_hosts, ~/.ssh/known_hosts2 and its own list' },
+  globalknownhostsfile: { name: 'GlobalKnownHostsFile', differs: always, instead: 'Backline reads ~/.ssh/known_hosts, known_hosts2, /etc/ssh/ssh_known_hosts and its own list' },
   knownhostscommand: { name: 'KnownHostsCommand', differs: (v) => v.toLowerCase() !== 'none', instead: 'Backline does not run it' },
 };
 

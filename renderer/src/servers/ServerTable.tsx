@@ -1,9 +1,9 @@
-import { Badge, Button, Group, Loader, Popover, Stack, Table, Text, Tooltip } from '@mantine/core';
-import type { ConfigNote, Server } from '../../../shared/domain/server.js';
+import { Badge, Button, Group, Loader, Popover, Spoiler, Stack, Table, Text, Tooltip } from '@mantine/core';
+import type { Server } from '../../../shared/domain/server.js';
 import { describeError } from '../../../shared/errors.js';
 import { useServerRoute } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
-import { authShortLabels, chainSummary, connectionColors, hopAddress, lastErrorWhen, routeNotes, targetOf } from './server.js';
+import { authShortLabels, chainSummary, connectionColors, hopAddress, lastErrorWhen, routeNotes, targetOf, type RouteNote } from './server.js';
 
 function RouteDetail({ server }: { server: Server }) {
   const route = useServerRoute(server.id, true);
@@ -40,26 +40,37 @@ function RouteDetail({ server }: { server: Server }) {
   );
 }
 
-/** What Backline did not do as ssh would while reading ~/.ssh/config for this route: never silent. */
-function RouteNotes({ notes }: { notes: readonly ConfigNote[] }) {
+/**
+ * What Backline did not do as ssh would while reading ~/.ssh/config for this route, never silent: the
+ * things it skipped (orange) before those ssh skips too; long lists fold.
+ */
+function RouteNotes({ notes }: { notes: readonly RouteNote[] }) {
   if (notes.length === 0) return null;
-  const skipped = notes.filter((n) => n.kind === 'skipped');
-  const info = notes.filter((n) => n.kind === 'info');
+  const skipped = notes.filter((n) => n.note.kind === 'skipped').length;
   return (
-    <Stack gap={4} role="list" aria-label="Notes on ~/.ssh/config">
-      {skipped.length > 0 && (
-        <Text size="xs" fw={600} c="orange.8">
-          Not done as ssh would:
-        </Text>
-      )}
-      {[...skipped, ...info].map((note) => (
-        <Text key={`${note.at} ${note.message}`} role="listitem" size="xs" c={note.kind === 'skipped' ? 'orange.8' : 'dimmed'}>
-          <Text span ff="monospace" size="xs">
-            {note.at}
-          </Text>{' '}
-          {note.message}
-        </Text>
-      ))}
+    <Stack gap={2}>
+      <Text size="xs" fw={600} c={skipped > 0 ? 'orange.8' : 'dimmed'}>
+        {skipped > 0 ? `Not done as ssh would (${skipped})` : 'Notes on ~/.ssh/config'}
+      </Text>
+      <Spoiler maxHeight={96} showLabel={`Show all ${notes.length}`} hideLabel="Show fewer" fz="xs">
+        <Table fz="xs" withRowBorders={false} verticalSpacing={1} horizontalSpacing={6} aria-label="Notes on ~/.ssh/config" layout="fixed">
+          <Table.Tbody>
+            {notes.map(({ hop, note }) => (
+              <Table.Tr key={`${hop ?? ''} ${note.at} ${note.message}`} c={note.kind === 'skipped' ? 'orange.8' : 'dimmed'}>
+                <Table.Td w={84} fw={600} style={{ whiteSpace: 'nowrap' }}>
+                  {hop ?? 'every hop'}
+                </Table.Td>
+                <Table.Td>
+                  {note.message}{' '}
+                  <Text span ff="monospace" fz="xs" c="dimmed">
+                    {note.at}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Spoiler>
     </Stack>
   );
 }

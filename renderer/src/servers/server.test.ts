@@ -33,11 +33,16 @@ describe('toServerInput', () => {
 });
 
 describe('routeNotes', () => {
-  it('lists each note once across the hops, in order', () => {
+  it('gives what every hop shares once, then each hop its own, skipped things first', () => {
     const include = { kind: 'skipped' as const, at: '~/.ssh/config:1', message: 'Include x could not be read' };
+    const missing = { kind: 'info' as const, at: '~/.ssh/config:2', message: 'Include y matched no file' };
     const only = { kind: 'skipped' as const, at: '~/.ssh/config.d/lab:9', message: 'IdentitiesOnly yes: not followed' };
-    expect(routeNotes([{ notes: [include] }, { notes: [include, only] }])).toEqual([include, only]);
-    expect(routeNotes([{ notes: [] }])).toEqual([]);
+    expect(routeNotes([{ label: 'bastion', notes: [missing, include] }, { label: 'db1', notes: [include, missing, only, only] }])).toEqual([
+      { hop: null, note: include },
+      { hop: 'db1', note: only },
+      { hop: null, note: missing },
+    ]);
+    expect(routeNotes([{ label: 'web1', notes: [] }])).toEqual([]);
   });
 });
 

@@ -15,15 +15,26 @@ export function chainSummary(hops: readonly Pick<ResolvedHop, 'label'>[]): strin
   return `via ${hops.map((h) => h.label).join(' → ')}`;
 }
 
-/** The notes of every hop of a route, each once, in order (most are about the config as a whole). */
-export function routeNotes(hops: readonly Pick<ResolvedHop, 'notes'>[]): ConfigNote[] {
+export interface RouteNote {
+  /** The hop it is about; null when it is about every hop (the config as a whole, e.g. an Include). */
+  hop: string | null;
+  note: ConfigNote;
+}
+
+/** The notes of a route: those every hop shares once, first, then each hop's own, the things Backline skipped before the rest. */
+export function routeNotes(hops: readonly Pick<ResolvedHop, 'label' | 'notes'>[]): RouteNote[] {
+  const key = (note: ConfigNote) => `${note.kind} ${note.at} ${note.message}`;
+  const everywhere = new Set(hops[0]?.notes.map(key).filter((k) => hops.every((hop) => hop.notes.some((n) => key(n) === k))));
   const seen = new Set<string>();
-  return hops.flatMap((hop) => hop.notes).filter((note) => {
-    const key = `${note.kind} ${note.at} ${note.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const shared: RouteNote[] = (hops[0]?.notes ?? []).filter((n) => everywhere.has(key(n))).map((note) => ({ hop: null, note }));
+  const own = hops.flatMap((hop) =>
+    hop.notes
+      .filter((n) => !everywhere.has(key(n)))
+      .filter((n) => !seen.has(`${hop.label} ${key(n)}`) && seen.add(`${hop.label} ${key(n)}`))
+      .map((note) => ({ hop: hop.label, note })),
+  );
+  const order = (n: RouteNote) => (n.note.kind === 'skipped' ? 0 : 1);
+  return [...shared, ...own].sort((a, b) => order(a) - order(b));
 }
 
 export function hopAddress(hop: Pick<ResolvedHop, 'user' | 'host' | 'port'>): string {
