@@ -58,7 +58,7 @@ export function CommandPalette({ route }: { route: Route }) {
       highlightQuery
       scrollable
       maxHeight={420}
-      searchProps={{ placeholder: 'Jump to a ticket or action…', 'aria-label': 'Command' }}
+      searchProps={{ placeholder: 'Jump to a ticket or action…', 'aria-label': 'Jump to a ticket or action' }}
     />
   );
 }
