@@ -85,7 +85,7 @@ fi
 # Proof, not hope: nothing of the lab may be left.
 # Backline's firewall plans leave, on the lab servers (which share this filesystem), saved rules under
 # /var/lib/backline and detached rollback/expiry timers: they belong to the lab and go with it.
-pkill -f '^sh -c .* backline-(deadman|expiry) ' 2>/dev/null || true
+pkill -f '^(/bin/)?sh -c .* backline-(deadman|expiry|expiry-wait) ' 2>/dev/null || true
 rm -rf /var/lib/backline/plans
 
 left=()
