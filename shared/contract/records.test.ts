@@ -19,12 +19,11 @@ describe('records in the contract are bounded', () => {
     expect(issuesOf(run(entries(21, () => 'v')))).toEqual([{ path: 'args', message: 'A report takes at most 20 arguments.' }]);
   });
 
-  it('a hostile record fails fast on its size, before every entry is checked', () => {
-    const huge = entries(200_000, () => 'v');
-    const started = performance.now();
-    expect(finding(huge).success).toBe(false);
-    expect(run(huge).success).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
+  it('a hostile record is refused on its size alone, before every entry is checked', () => {
+    // Each value is of the wrong type: checking the entries would give 200,000 issues.
+    const huge = entries(200_000, () => ({ wrong: true }) as unknown as string);
+    expect(issuesOf(finding(huge))).toEqual([{ path: 'detail', message: 'A finding has at most 100 details.' }]);
+    expect(issuesOf(run(huge))).toEqual([{ path: 'args', message: 'A report takes at most 20 arguments.' }]);
   });
 
   it('the wrong type is still the type error it was', () => {
