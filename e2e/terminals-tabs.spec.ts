@@ -12,7 +12,7 @@ async function type(page: Page, title: string, line: string) {
 }
 
 /** Issue 11, item 4: the terminal was a single modal. Needs the lab. */
-test('terminals are tabs: several at once, kept while switching tabs, reconnect, each saving its transcript', async ({ page, backline }) => {
+test('terminals are tabs: several at once, kept while switching tabs and across a reload, reconnect, each saving its transcript', async ({ page, backline }) => {
   await backline.open(page);
   await createTicket(page, 'TKT-2401', 'Terminals');
   await attachServer(page, 'web1');
@@ -49,6 +49,14 @@ test('terminals are tabs: several at once, kept while switching tabs, reconnect,
   await type(page, 'web2', 'echo "after-reconnect-$((2+1))"');
   await expect(screen(page, 'web2')).toContainText('after-reconnect-3');
 
+  // A reload: the shells were never closed, so their tabs come back with what they showed, and they go on.
+  await page.reload();
+  await expect(terminalTab(page, 'web2')).toBeVisible();
+  await terminalTab(page, 'web1').click();
+  await expect(screen(page, 'web1')).toContainText('two-42');
+  await type(page, 'web1', 'echo "after-reload-$((3+4))"');
+  await expect(screen(page, 'web1')).toContainText('after-reload-7');
+
   // Closing web1's terminal saves its transcript; web2's first shell saved its own when it ended.
   await terminalTab(page, 'web1').click();
   await page.getByRole('button', { name: 'Close terminal' }).click();
@@ -58,7 +66,7 @@ test('terminals are tabs: several at once, kept while switching tabs, reconnect,
 
   await page.getByRole('tab', { name: 'Notes' }).click();
   await page.getByText(/^Terminal: web1 /).click();
-  await expect(page.getByRole('textbox', { name: 'Note', exact: true })).toHaveValue(/one-21[\s\S]*two-42/);
+  await expect(page.getByRole('textbox', { name: 'Note', exact: true })).toHaveValue(/one-21[\s\S]*two-42[\s\S]*after-reload-7/);
   await page.getByText(/^Terminal: web2 /).first().click();
   await expect(page.getByRole('textbox', { name: 'Note', exact: true })).toHaveValue(/before-exit-2/);
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { noteIdSchema } from '../domain/note.js';
 import { serverIdSchema } from '../domain/server.js';
+import { ticketIdSchema, timestampSchema } from '../domain/ticket.js';
 import { method } from './define.js';
 
 export const terminalIdSchema = z.string().regex(/^term-[0-9a-f-]{8,64}$/);
@@ -21,6 +22,19 @@ export const terminalMethods = {
     summary: "Tell the server the terminal's new size.",
     input: z.object({ terminalId: terminalIdSchema, ...sizeSchema }),
     output: z.object({ ok: z.literal(true) }),
+  }),
+  'terminal.list': method({
+    summary: 'The terminals still open, so a window that comes back (a reload) shows them again as tabs.',
+    input: z.object({}),
+    output: z.array(
+      z.object({ terminalId: terminalIdSchema, serverId: serverIdSchema, ticketId: ticketIdSchema, label: z.string(), where: z.string(), openedAt: timestampSchema }),
+    ),
+  }),
+  'terminal.attach': method({
+    summary:
+      "A terminal's recent output, to draw it again in a window that shows it anew; `offset` is where the next terminal.output event starts, so events already drawn are skipped.",
+    input: z.object({ terminalId: terminalIdSchema }),
+    output: z.object({ screen: z.string(), offset: z.number().int().nonnegative() }),
   }),
   'terminal.close': method({
     summary: 'Close a terminal; its transcript is saved to the ticket as a note.',

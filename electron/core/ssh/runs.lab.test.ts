@@ -97,8 +97,17 @@ describe('terminals', () => {
     const third = await open();
     await app.call('terminal.input', { terminalId: third.terminalId, data: 'echo "third-$((3+3))"\n' });
     await expect.poll(() => screens.get(third.terminalId) ?? '').toMatch(/third-6/);
+    // A window that comes back finds the open shells, draws their recent output, and skips events it already has.
+    expect((await app.call('terminal.list', {})).map((t) => [t.terminalId, t.label, t.ticketId]).sort()).toEqual(
+      [[second.terminalId, 'web1', 'TKT-77'], [third.terminalId, 'web1', 'TKT-77']].sort(),
+    );
+    const replay = await app.call('terminal.attach', { terminalId: third.terminalId });
+    expect(replay.screen).toContain('third-6');
+    expect(Buffer.byteLength(screens.get(third.terminalId)!)).toBe(replay.offset);
     await app.call('terminal.close', { terminalId: second.terminalId });
     await app.call('terminal.close', { terminalId: third.terminalId });
+    expect(await app.call('terminal.list', {})).toEqual([]);
+    expect((await app.failure('terminal.attach', { terminalId: third.terminalId })).code).toBe('NOT_FOUND');
 
     const notes = (await app.call('notes.list', { ticketId: 'TKT-77' })).filter((n) => n.title.startsWith('Terminal: web1'));
     expect(notes).toHaveLength(3);

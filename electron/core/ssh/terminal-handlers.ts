@@ -12,13 +12,51 @@ interface OpenTerminal {
   server: StoredServer;
   channel: ClientChannel;
   transcript: BoundedOutput;
+  /** The screen's recent output, for a window that shows this terminal again (after a reload). */
+  recent: RecentOutput;
   openedAt: string;
   where: string;
   closing: Promise<number | null> | null;
 }
 
+/** Bytes of a terminal's latest output kept to draw it again in a window that comes back to it. */
+export const REPLAY_BYTES = 128 * 1024;
+
+/**
+ * The last `limit` bytes a terminal printed, and how many it printed in all: the offset of the next
+ * terminal.output, so a window that takes the replay knows which events it already holds.
+ */
+export class RecentOutput {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  total = 0;
+
+  constructor(private readonly limit = REPLAY_BYTES) {}
+
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - this.chunks[0]!.length >= this.limit) this.size -= this.chunks.shift()!.length;
+  }
+
+  /** The replay: from a line start when the kept bytes begin mid-line, so no half escape sequence or character opens it. */
+  replay(): string {
+    let bytes = Buffer.concat(this.chunks);
+    if (bytes.length > this.limit) bytes = bytes.subarray(bytes.length - this.limit);
+    if (this.total > bytes.length) {
+      const newline = bytes.indexOf(0x0a);
+      bytes = newline >= 0 ? bytes.subarray(newline + 1) : Buffer.alloc(0);
+    }
+    return bytes.toString('utf8');
+  }
+}
+
 /** Interactive shells; each one's transcript becomes a note on its ticket when it ends. */
-export function terminalHandlers(ws: Workspace, ssh: SshDeps): HandlerGroup<'terminal.open' | 'terminal.input' | 'terminal.resize' | 'terminal.close'> {
+export function terminalHandlers(
+  ws: Workspace,
+  ssh: SshDeps,
+): HandlerGroup<'terminal.open' | 'terminal.input' | 'terminal.resize' | 'terminal.close' | 'terminal.list' | 'terminal.attach'> {
   const open = new Map<string, OpenTerminal>();
 
   const get = (terminalId: string): OpenTerminal => {
@@ -69,14 +107,17 @@ export function terminalHandlers(ws: Workspace, ssh: SshDeps): HandlerGroup<'ter
         server,
         channel,
         transcript: new BoundedOutput({ headBytes: 1024 * 1024, tailBytes: 1024 * 1024, spillFile: `${ssh.runsDir}/${terminalId}.transcript` }),
+        recent: new RecentOutput(),
         openedAt: ws.now(),
         where: whereOf(ssh, server),
         closing: null,
       };
       open.set(terminalId, terminal);
       const onData = (chunk: Buffer) => {
+        const offset = terminal.recent.total;
         terminal.transcript.write(chunk);
-        ws.publish('terminal.output', { terminalId, data: chunk.toString('utf8') });
+        terminal.recent.push(chunk);
+        ws.publish('terminal.output', { terminalId, data: chunk.toString('utf8'), offset });
       };
       channel.on('data', onData);
       channel.stderr.on('data', onData);
@@ -93,6 +134,21 @@ export function terminalHandlers(ws: Workspace, ssh: SshDeps): HandlerGroup<'ter
     'terminal.resize': ({ terminalId, cols, rows }) => {
       get(terminalId).channel.setWindow(rows, cols, 0, 0);
       return { ok: true as const };
+    },
+    'terminal.list': () =>
+      [...open.entries()]
+        .filter(([, terminal]) => terminal.closing === null)
+        .map(([terminalId, terminal]) => ({
+          terminalId,
+          serverId: terminal.server.id,
+          ticketId: terminal.server.ticketId,
+          label: terminal.server.label,
+          where: terminal.where,
+          openedAt: terminal.openedAt,
+        })),
+    'terminal.attach': ({ terminalId }) => {
+      const terminal = get(terminalId);
+      return { screen: terminal.recent.replay(), offset: terminal.recent.total };
     },
     'terminal.close': async ({ terminalId }) => {
       const terminal = get(terminalId);

@@ -88,10 +88,17 @@ describe('clipboardKey', () => {
 describe('EarlyOutput', () => {
   it('replays only the output of the terminal that turned out to be ours', () => {
     const early = new EarlyOutput();
-    early.hold('term-aaaaaaaa', 'other');
-    early.hold('term-bbbbbbbb', '$ ');
-    early.hold('term-bbbbbbbb', 'ready');
+    early.hold('term-aaaaaaaa', 'other', 0);
+    early.hold('term-bbbbbbbb', '$ ', 0);
+    early.hold('term-bbbbbbbb', 'ready', 2);
     expect(early.take('term-bbbbbbbb')).toBe('$ ready');
     expect(early.take('term-bbbbbbbb')).toBe('');
+  });
+
+  it('skips what a replay already drew', () => {
+    const early = new EarlyOutput();
+    early.hold('term-bbbbbbbb', 'drawn', 10);
+    early.hold('term-bbbbbbbb', 'new', 15);
+    expect(early.take('term-bbbbbbbb', 15)).toBe('new');
   });
 });

@@ -50,16 +50,19 @@ export function clipboardKey(event: Pick<KeyboardEvent, 'type' | 'ctrlKey' | 'sh
   return null;
 }
 
-/** Terminal output that arrives before terminal.open has told us our id is held, then replayed. */
+/**
+ * Terminal output that arrives before we know which terminal is ours (terminal.open or terminal.attach
+ * has not answered yet), then replayed: only ours, and only from `from` on (what a replay already drew).
+ */
 export class EarlyOutput {
-  private readonly held: { terminalId: string; data: string }[] = [];
+  private readonly held: { terminalId: string; data: string; offset: number }[] = [];
 
-  hold(terminalId: string, data: string): void {
-    if (this.held.length < 1000) this.held.push({ terminalId, data });
+  hold(terminalId: string, data: string, offset: number): void {
+    if (this.held.length < 1000) this.held.push({ terminalId, data, offset });
   }
 
-  take(terminalId: string): string {
-    const mine = this.held.filter((h) => h.terminalId === terminalId).map((h) => h.data);
+  take(terminalId: string, from = 0): string {
+    const mine = this.held.filter((h) => h.terminalId === terminalId && h.offset >= from).map((h) => h.data);
     this.held.length = 0;
     return mine.join('');
   }

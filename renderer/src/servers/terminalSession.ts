@@ -63,6 +63,8 @@ export class TerminalSession {
     readonly key: string,
     readonly title: string,
     scheme: Scheme,
+    /** A shell already open on the main side (found after a reload), shown again instead of opening one. */
+    private readonly adopted: string | null = null,
   ) {
     this.element = document.createElement('div');
     this.element.className = 'bl-terminal-screen';
@@ -85,7 +87,7 @@ export class TerminalSession {
     );
     this.offs = [
       client.on('terminal.output', (event) => {
-        if (this.current.name === 'opening') this.early.hold(event.terminalId, event.data);
+        if (this.current.name === 'opening') this.early.hold(event.terminalId, event.data, event.offset);
         else if (event.terminalId === this.terminalId) this.terminal.write(event.data);
       }),
       client.on('terminal.closed', (event) => {
@@ -134,6 +136,11 @@ export class TerminalSession {
     return this.current.name === 'open' ? this.current.terminalId : null;
   }
 
+  /** Whether this tab shows (or was made to show) that shell. */
+  shows(terminalId: string): boolean {
+    return this.terminalId === terminalId || this.adopted === terminalId;
+  }
+
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => {
@@ -168,7 +175,8 @@ export class TerminalSession {
         if (!this.disposed && this.element.isConnected && this.element.clientWidth > 0) this.fit.fit();
       });
       this.observer.observe(this.element);
-      this.openShell();
+      if (this.adopted) this.resumeShell(this.adopted);
+      else this.openShell();
       return;
     }
     requestAnimationFrame(() => {
@@ -243,6 +251,39 @@ export class TerminalSession {
           this.terminal.write(`\r\n\x1b[31m[could not open a shell on ${this.server.label}: ${message}]\x1b[0m\r\n`);
           this.setPhase({ name: 'failed', message });
           notifyError(error, `Could not open a terminal on ${this.server.label}`);
+        });
+    });
+  }
+
+  /** Shows a shell that was already open: its recent output first, then what it prints from there on. */
+  private resumeShell(terminalId: string): void {
+    this.setPhase({ name: 'opening' });
+    requestAnimationFrame(() => {
+      if (this.disposed) return;
+      if (this.element.isConnected && this.element.clientWidth > 0) this.fit.fit();
+      this.client
+        .invoke('terminal.attach', { terminalId })
+        .then(({ screen, offset }) => {
+          if (this.disposed) return;
+          this.terminal.write(screen + this.early.take(terminalId, offset));
+          this.setPhase({ name: 'open', terminalId });
+          const closed = this.closedEarly.get(terminalId);
+          this.closedEarly.clear();
+          if (closed !== undefined) {
+            this.noteSaved(closed.noteId);
+            this.end(closed.reason);
+            return;
+          }
+          // This window's size, whatever the last one's was.
+          void this.client.invoke('terminal.resize', { terminalId, cols: this.terminal.cols, rows: this.terminal.rows }).catch(() => undefined);
+          if (this.element.isConnected) this.terminal.focus();
+        })
+        .catch(() => {
+          if (this.disposed) return;
+          this.early.take('');
+          this.closedEarly.clear();
+          this.terminal.write(`\x1b[2m[this shell has ended; its transcript is in the ticket's notes]\x1b[0m\r\n`);
+          this.setPhase({ name: 'ended', reason: 'the shell had ended' });
         });
     });
   }

@@ -2,13 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { TerminalStore, terminalTitle, type TerminalTab } from './terminalStore.js';
 import type { TerminalPhase, TerminalServer } from './terminalSession.js';
 
-function stub(server: TerminalServer, key: string, title: string) {
+function stub(server: TerminalServer, key: string, title: string, adopted: string | null = null) {
   const listeners = new Set<() => void>();
   const tab = {
     key,
     server,
     title,
-    phase: { name: 'open', terminalId: `term-${key}` } as TerminalPhase,
+    phase: { name: 'open', terminalId: adopted ?? `term-${key}` } as TerminalPhase,
+    shows: (terminalId: string) => tab.phase.name === 'open' && tab.phase.terminalId === terminalId,
     subscribe: (l: () => void) => {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -80,5 +81,14 @@ it('leaves the front tab alone when a terminal behind it goes', async () => {
   const a = store.open(web1);
   store.activate('TKT-1', null);
   await store.close(a.key);
+  expect(store.activeKey('TKT-1')).toBeNull();
+});
+
+it('adopts the shells a reload left open, once each, without bringing them to the front', () => {
+  const store = new TerminalStore(stub);
+  const first = store.adopt(web1, 'term-1234abcd');
+  expect(first?.title).toBe('web1');
+  expect(store.adopt(web1, 'term-1234abcd')).toBeNull();
+  expect(store.list('TKT-1')).toHaveLength(1);
   expect(store.activeKey('TKT-1')).toBeNull();
 });

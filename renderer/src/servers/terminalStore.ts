@@ -6,6 +6,7 @@ export interface TerminalTab {
   readonly server: TerminalServer;
   readonly title: string;
   readonly phase: TerminalPhase;
+  shows(terminalId: string): boolean;
   subscribe(listener: () => void): () => void;
   close(): Promise<number | null>;
   dispose(): void;
@@ -29,7 +30,7 @@ export class TerminalStore<T extends TerminalTab = TerminalTab> {
   private readonly listeners = new Set<() => void>();
   private counter = 0;
 
-  constructor(private readonly make: (server: TerminalServer, key: string, title: string) => T) {}
+  constructor(private readonly make: (server: TerminalServer, key: string, title: string, adopted: string | null) => T) {}
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -47,16 +48,32 @@ export class TerminalStore<T extends TerminalTab = TerminalTab> {
 
   /** A new terminal tab on the server, in front. */
   open(server: TerminalServer): T {
+    const tab = this.add(server, null);
+    this.active.set(server.ticketId, tab.key);
+    this.changed();
+    return tab;
+  }
+
+  /**
+   * A tab for a shell already open on the main side (this window was reloaded), behind the tab in
+   * front; none when a tab already shows it.
+   */
+  adopt(server: TerminalServer, terminalId: string): T | null {
+    if (this.tabs.some((t) => t.shows(terminalId))) return null;
+    const tab = this.add(server, terminalId);
+    this.changed();
+    return tab;
+  }
+
+  private add(server: TerminalServer, adopted: string | null): T {
     const key = `terminal-${++this.counter}`;
     const title = terminalTitle(
       server.label,
       this.tabs.filter((t) => t.server.ticketId === server.ticketId).map((t) => t.title),
     );
-    const tab = this.make(server, key, title);
+    const tab = this.make(server, key, title, adopted);
     this.tabs = [...this.tabs, tab];
     this.offs.set(key, tab.subscribe(() => this.changed()));
-    this.active.set(server.ticketId, key);
-    this.changed();
     return tab;
   }
 

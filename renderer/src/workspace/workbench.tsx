@@ -1,6 +1,7 @@
 import { useComputedColorScheme } from '@mantine/core';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useClient } from '../app/ClientContext.js';
+import { notifyError } from '../app/errors.js';
 import { RunStore } from '../servers/runStore.js';
 import { TerminalSession, type Scheme } from '../servers/terminalSession.js';
 import { TerminalStore } from '../servers/terminalStore.js';
@@ -26,7 +27,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     let current: Scheme = 'light';
     const made: Workbench = {
       runs: new RunStore(client),
-      terminals: new TerminalStore((server, key, title) => new TerminalSession(client, server, key, title, current)),
+      terminals: new TerminalStore((server, key, title, adopted) => new TerminalSession(client, server, key, title, current, adopted)),
       intents: new Intents(),
     };
     const follow = (next: Scheme) => {
@@ -36,6 +37,20 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     return { bench: made, setScheme: follow };
   });
   useEffect(() => setScheme(scheme), [setScheme, scheme]);
+  // Shells still open on the main side (this window was reloaded) come back as tabs; their transcripts are not lost.
+  useEffect(() => {
+    let live = true;
+    client
+      .invoke('terminal.list', {})
+      .then((open) => {
+        if (!live) return;
+        for (const t of open) bench.terminals.adopt({ id: t.serverId, ticketId: t.ticketId, label: t.label }, t.terminalId);
+      })
+      .catch((error: unknown) => notifyError(error, 'Could not look for terminals left open'));
+    return () => {
+      live = false;
+    };
+  }, [bench, client]);
   return <WorkbenchContext value={bench}>{children}</WorkbenchContext>;
 }
 
