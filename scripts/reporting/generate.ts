@@ -1,15 +1,20 @@
 /**
  * Fills the reporting source database(s) with generated data.
  *
- *   npx tsx scripts/reporting/generate.ts --tickets 1000000 [--seed 1] [--url URL [--second-url URL] [--reset]]
+ *   npx tsx scripts/reporting/generate.ts --tickets 1000000 [--seed 1] [--url URL [--second-url URL] [--reset]] [--write-sources FILE]
  *
  * Without --url it uses the test server of scripts/reporting/postgres.sh (databases
  * backline_reporting and backline_reporting_archive, created if missing, emptied first).
  * With --url it drops and recreates the public schema only when --reset is given.
+ * --write-sources writes the source config that reads what was generated (for BACKLINE_REPORTING_SOURCES
+ * or <data folder>/reporting-sources.json), so Backline can be tried on it.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generate } from '../../electron/core/reporting/source/generate.js';
+import { standardConfig } from '../../electron/core/reporting/sync/standard-sources.js';
 
 const PG_URL = process.env.BACKLINE_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
 
@@ -34,6 +39,7 @@ const { values } = parseArgs({
     url: { type: 'string' },
     'second-url': { type: 'string' },
     reset: { type: 'boolean', default: false },
+    'write-sources': { type: 'string' },
   },
 });
 
@@ -48,3 +54,8 @@ console.log(
     `(${summary.splitCloseEvents} close events in the second source), ${summary.comments} comments, ` +
     `${summary.certificates} certificates, ${summary.trackingEntries} tracking entries.`,
 );
+if (values['write-sources']) {
+  mkdirSync(dirname(values['write-sources']), { recursive: true, mode: 0o700 });
+  writeFileSync(values['write-sources'], `${JSON.stringify(standardConfig(url, secondUrl), null, 2)}\n`, { mode: 0o600 });
+  console.log(`Source config written to ${values['write-sources']}`);
+}
