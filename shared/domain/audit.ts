@@ -14,6 +14,7 @@ export const auditActions = [
   'finding.added',
   'finding.removed',
   'finding.evidence.added',
+  'finding.superseded',
   'server.attached',
   'server.detached',
   'ssh.connected',

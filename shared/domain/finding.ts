@@ -21,6 +21,14 @@ export const evidenceSchema = z.object({
 });
 export type Evidence = z.output<typeof evidenceSchema>;
 
+/**
+ * A finding Backline made from an action (a confirmed block) follows that action: `current` while it
+ * holds, `superseded` once it ended (removed, expired, rolled back), with what happened and when.
+ */
+export const findingStatuses = ['current', 'superseded'] as const;
+export const findingStatusSchema = z.enum(findingStatuses);
+export type FindingStatus = z.output<typeof findingStatusSchema>;
+
 export const findingSchema = z.object({
   id: findingIdSchema,
   ticketId: ticketIdSchema,
@@ -30,5 +38,11 @@ export const findingSchema = z.object({
   detail: findingDetailSchema,
   evidence: z.array(evidenceSchema),
   createdAt: timestampSchema,
+  status: findingStatusSchema,
+  /** What ended it, for people (null while current). */
+  statusNote: z.string().nullable(),
+  statusAt: timestampSchema.nullable(),
+  /** The plan whose action this finding records (null: written by an engineer). */
+  planId: z.string().nullable(),
 });
 export type Finding = z.output<typeof findingSchema>;

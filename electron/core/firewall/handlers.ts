@@ -27,10 +27,12 @@ import {
   VERIFY_WINDOW_S,
   applyWindowS,
   blockChanges,
+  blockEndedFinding,
   blockFinding,
   blockUntil,
   buildBlockPlan,
   expiryCommands,
+  isBlockEnding,
   refusalError,
   verificationChecks,
   verificationSummary,
@@ -91,6 +93,14 @@ export function firewallHandlers(
     ws.change((tx) => {
       const next: FirewallBlockPlan = { ...plan, ...changes, updatedAt: tx.now, log: line ? [...plan.log, { at: tx.now, kind: line.kind, ok: line.ok, message: line.text }] : plan.log };
       const saved = ws.plans.save(next);
+      // A block that ends takes its finding with it, in the same transaction: the finding never says more than the plan.
+      if (changes.status && changes.status !== plan.status && isBlockEnding(changes.status)) {
+        const ending = changes.status;
+        const label = ws.servers.find(plan.serverId)?.label ?? `server ${plan.serverId}`;
+        for (const finding of ws.findings.supersedeForPlan(plan.id, tx.now, (f) => blockEndedFinding(plan, label, ending, tx.now, f.title))) {
+          tx.record({ ticketId: finding.ticketId, action: 'finding.superseded', summary: finding.title, detail: { findingId: finding.id, planId: plan.id } });
+        }
+      }
       tx.emit('plan.changed', { planId: saved.id, ticketId: saved.ticketId, serverId: saved.serverId, kind: saved.kind, status: saved.status });
       return saved;
     });

@@ -8,7 +8,9 @@ import { networkSamples, planSchema, untestedNotes, type FirewallBlockPlan } fro
 import { parseProbe, type FirewallBackend } from './backend.js';
 import { parseIpNetwork } from '../../../shared/domain/address.js';
 import {
+  blockEndedFinding,
   blockFinding,
+  isBlockEnding,
   buildBlockPlan,
   expiryCommands,
   refusalError,
@@ -239,6 +241,18 @@ describe('after applying', () => {
     const plan = built({ input: input({ addresses: ['203.0.113.7', '2001:db8::7'], keepReachable: [] }) });
     expect(blockFinding(plan, 'web1').title).toBe('Outbound to 203.0.113.7:80, [2001:db8::7]:80 blocked from web1 until removed');
     expect(blockFinding(built({ input: input({ addresses: ['2001:db8::7'], keepReachable: [], port: undefined }) }), 'web1').title).toBe('Outbound to 2001:db8::7 blocked from web1 until removed');
+  });
+
+  it('ties the finding to its plan, and says once the block ended that it no longer holds', () => {
+    const plan = built();
+    const finding = blockFinding(plan, 'web1');
+    expect(finding.planId).toBe(plan.id);
+    const at = '2026-11-25T11:00:00.000Z';
+    const ended = blockEndedFinding(plan, 'web1', 'removed', at, finding.title);
+    expect(ended.title).toBe(`Outbound to 203.0.113.7:80 no longer blocked from web1: the block was removed at ${at}`);
+    expect(ended.note).toContain(`Before, this finding said: ${finding.title}`);
+    expect(blockEndedFinding(plan, 'web1', 'rolled-back', at, '').title).toContain('the block was rolled back at');
+    expect(['removed', 'expired', 'rolled-back', 'confirmed', 'failed'].map((s) => isBlockEnding(s as 'removed'))).toEqual([true, true, true, false, false]);
   });
 });
 

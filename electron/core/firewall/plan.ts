@@ -3,7 +3,7 @@ import { blockContains, familyNames, hostPort, parseIpBlock, type AddressFamily 
 import { networkSamples, untestedNotes, type BlockVerification, type FirewallBlockDetail, type FirewallBlockPlan, type PlanStep } from '../../../shared/domain/plan.js';
 import { BacklineError, type ErrorIssue } from '../../../shared/errors.js';
 import { commandLine } from '../ssh/shell-quote.js';
-import type { NewFinding } from '../store/findings-repo.js';
+import type { NewFinding, Supersession } from '../store/findings-repo.js';
 import type { FirewallBackend } from './backend.js';
 import { connectArgv } from './connectivity.js';
 import { armArgv, disarmArgv, extendArgv, resaveArgv, restoreSavedArgv, statusArgv } from './deadman.js';
@@ -142,15 +142,30 @@ export function expiryCommands(detail: FirewallBlockDetail): string[] {
 /** `until 2025-…` or `until removed`. */
 export const blockUntil = (detail: FirewallBlockDetail): string => (detail.expiresAt !== null ? `until ${new Date(detail.expiresAt * 1000).toISOString()}` : 'until removed');
 
+const blockTarget = (detail: FirewallBlockDetail): string => detail.addresses.map((a) => (detail.port ? hostPort(a.address, detail.port) : a.address)).join(', ');
+
+/** The plan statuses that end a block, and how a finding says so. */
+export const blockEndings = { removed: 'removed', expired: 'expired', 'rolled-back': 'rolled back' } as const satisfies Partial<Record<FirewallBlockPlan['status'], string>>;
+export type BlockEnding = keyof typeof blockEndings;
+export const isBlockEnding = (status: FirewallBlockPlan['status']): status is BlockEnding => status in blockEndings;
+
+/** What a block's finding says once the block ended: what is true now, and what it said before. */
+export function blockEndedFinding(plan: FirewallBlockPlan, serverLabel: string, ending: BlockEnding, at: string, was: string): Supersession {
+  return {
+    title: `Outbound to ${blockTarget(plan.detail)} no longer blocked from ${serverLabel}: the block was ${blockEndings[ending]} at ${at}`,
+    note: `The block was ${blockEndings[ending]} at ${at} (plan ${plan.id}). Before, this finding said: ${was}`,
+  };
+}
+
 /** The finding a confirmed block leaves on the ticket. */
 export function blockFinding(plan: FirewallBlockPlan, serverLabel: string): NewFinding {
   const { detail } = plan;
-  const target = detail.addresses.map((a) => (detail.port ? hostPort(a.address, detail.port) : a.address)).join(', ');
   return {
     ticketId: plan.ticketId,
+    planId: plan.id,
     kind: 'action',
     severity: 'medium',
-    title: `Outbound to ${target} blocked from ${serverLabel} ${blockUntil(detail)}`,
+    title: `Outbound to ${blockTarget(detail)} blocked from ${serverLabel} ${blockUntil(detail)}`,
     detail: {
       server: serverLabel,
       target: detail.target,

@@ -16,6 +16,10 @@ const finding: Finding = {
   detail: { host: 'web1', address: '203.0.113.7', port: 80, blocked: false, note: null },
   evidence: [{ label: 'curl -I', content: 'HTTP/1.1 400 Bad Request\n' }],
   createdAt: at,
+  status: 'current',
+  statusNote: null,
+  statusAt: null,
+  planId: null,
 };
 
 describe('ticketMarkdown', () => {
@@ -61,5 +65,12 @@ describe('ticketMarkdown', () => {
 describe('fence', () => {
   it('uses a fence longer than any backtick run inside, so evidence cannot break out', () => {
     expect(fence('a ``` b')).toBe('````\na ``` b\n````');
+  });
+
+  it('says what is true now of a finding whose action ended', () => {
+    const ended: Finding = { ...finding, kind: 'action', title: 'Outbound to 10.77.0.43:80 no longer blocked from web1: the block was removed at ' + at, status: 'superseded', statusAt: at, statusNote: 'The block was removed.', planId: 'p0123456789' };
+    const md = ticketMarkdown(ticket, [], [ended], at);
+    expect(md).toContain(`_No longer in effect since ${at}._ The block was removed.`);
+    expect(md).not.toMatch(/blocked from web1 until removed/);
   });
 });

@@ -13,6 +13,8 @@ const formatValue = (value: Finding['detail'][string]): string => (value === nul
 
 function findingMarkdown(finding: Finding): string {
   const lines = [`### ${finding.severity.toUpperCase()} · ${finding.kind}: ${finding.title}`, ''];
+  // A finding whose action ended says so first: the reader pastes what is true now.
+  if (finding.status === 'superseded') lines.push(`_No longer in effect since ${finding.statusAt ?? 'an unknown time'}._ ${finding.statusNote ?? ''}`.trimEnd(), '');
   const details = Object.entries(finding.detail);
   if (details.length > 0) {
     for (const [key, value] of details) lines.push(`- **${key}**: ${formatValue(value)}`);

@@ -16,7 +16,7 @@ describe('migration 004 (runs)', () => {
       before.prepare(`INSERT INTO findings (ticket_id, kind, severity, title, detail, evidence, created_at) VALUES ('TKT-1', 'cause', 'high', 'old finding', '{}', '[]', '${T}')`).run();
       before.close();
       const db = openWorkspaceDb(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
       expect(db.prepare('SELECT title FROM findings').all()).toEqual([{ title: 'old finding' }]);
       expect(db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 0 });
       db.close();
