@@ -188,11 +188,12 @@ export function useReports() {
  * A mutation over one contract method that refreshes the ticket it touched. Errors are announced by
  * the MutationCache; forms also read `error` to show issues inline.
  */
-export function useInvoke<K extends MethodName>(method: K, ticketIdOf: (input: MethodInput<K>, output: MethodOutput<K>) => string | null) {
+export function useInvoke<K extends MethodName>(method: K, ticketIdOf: (input: MethodInput<K>, output: MethodOutput<K>) => string | null, options: { formShowsErrors?: boolean } = {}) {
   const client = useClient();
   const queryClient = useQueryClient();
   return useMutation<MethodOutput<K>, Error, MethodInput<K>>({
     mutationFn: (input) => client.invoke(method, input),
+    meta: options.formShowsErrors ? { formShowsErrors: true } : undefined,
     onSuccess: (output, input) => {
       const ticketId = ticketIdOf(input, output);
       if (ticketId) invalidateTicket(queryClient, ticketId);

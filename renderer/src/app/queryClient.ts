@@ -14,7 +14,8 @@ export function createQueryClient(): QueryClient {
         notifyError(error);
       },
     }),
-    mutationCache: new MutationCache({ onError: (error) => notifyError(error) }),
+    // A form that shows its own errors beside its fields says it once: no toast on top (meta.formShowsErrors).
+    mutationCache: new MutationCache({ onError: (error, _vars, _ctx, mutation) => mutation.meta?.formShowsErrors !== true && notifyError(error) }),
     defaultOptions: {
       queries: {
         retry: (failures, error) => !(error instanceof BacklineError) && failures < 2,

@@ -19,6 +19,11 @@ export function FindingCard({ finding, onWithdraw, withdrawing }: { finding: Fin
             <Badge color="gray" variant="outline">
               {finding.kind}
             </Badge>
+            {finding.status === 'superseded' && (
+              <Badge color="gray" variant="light">
+                no longer in effect
+              </Badge>
+            )}
             <Text fw={600} size="sm" truncate="end">
               {finding.title}
             </Text>
@@ -48,6 +53,11 @@ export function FindingCard({ finding, onWithdraw, withdrawing }: { finding: Fin
             />
           </Group>
         </Group>
+        {finding.status === 'superseded' && finding.statusNote && (
+          <Text size="xs" c="dimmed">
+            {finding.statusNote}
+          </Text>
+        )}
         {details.length > 0 && (
           <Table withRowBorders={false} verticalSpacing={1} fz="xs" w="auto" aria-label="Detail">
             <Table.Tbody>

@@ -13,7 +13,8 @@ const fieldFor: Record<string, Field> = { id: 'id', title: 'title', customer: 'c
 
 function NewTicketForm({ onDone }: { onDone: () => void }) {
   const [values, setValues] = useState<Record<Field, string>>({ id: '', title: '', customer: '' });
-  const create = useInvoke('tickets.create', (_input, ticket) => ticket.id);
+  // The form shows the error beside the field and in its footer: once, not again in a toast.
+  const create = useInvoke('tickets.create', (_input, ticket) => ticket.id, { formShowsErrors: true });
   const wire = create.error ? toWireError(create.error) : null;
   const issues = issuesToFields(wire?.issues, fieldFor);
   const set = (field: Field) => (e: ChangeEvent<HTMLInputElement>) => {
