@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cutCellNote, formatSize, idFromFileName, reportResultSchema } from './report.js';
+import { cutCellNote, idFromFileName, reportResultSchema } from './report.js';
+import { formatSize } from './size.js';
 
 describe('a report result crossing the contract', () => {
   const limits = { maxRows: 10, maxBytes: 1024, maxCellBytes: 64 };

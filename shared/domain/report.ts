@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatSize } from './size.js';
 
 /**
  * Saved reports (stories 3, 5, 6, 7): parameterised read-only SQL over the reporting cache,
@@ -122,18 +123,6 @@ export const reportResultSchema = z.object({
   ms: z.number(),
 });
 export type ReportResult = z.infer<typeof reportResultSchema>;
-
-/** 1536 → "1.5 KiB": sizes in results and their notes. */
-export function formatSize(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
-}
 
 /** What follows the first part of a value too long to keep whole: " … [cut by Backline: 40.0 MiB blob]". */
 export function cutCellNote(kind: 'text' | 'blob', fullBytes: number): string {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { modeOf, underUmask000 } from '../testing/file-modes.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { BoundedOutput, formatBytes } from './bounded-output.js';
+import { BoundedOutput } from './bounded-output.js';
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
@@ -43,12 +43,5 @@ describe('BoundedOutput', () => {
     expect(result.totalBytes).toBe(200 * 1024 * 1024);
     expect(result.text.length).toBeLessThan(2048 + 200);
     expect(result.text).toContain('the middle was not kept');
-  });
-});
-
-describe('formatBytes', () => {
-  it('speaks in binary units', () => {
-    expect(formatBytes(512)).toBe('512 bytes');
-    expect(formatBytes(200 * 1024 * 1024)).toBe('200.0 MiB');
   });
 });

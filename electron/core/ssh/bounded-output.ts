@@ -1,3 +1,4 @@
+import { formatSize } from '../../../shared/domain/size.js';
 import { closeSync, createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../data-dir.js';
@@ -85,7 +86,7 @@ export class BoundedOutput {
     const truncated = kept < this.total;
     const file = this.spill ? this.options.spillFile ?? null : null;
     const marker = truncated
-      ? `\n[… ${formatBytes(this.total - kept)} cut by Backline; ${file ? `full output in ${file}` : 'the middle was not kept'} …]\n`
+      ? `\n[… ${formatSize(this.total - kept)} cut by Backline; ${file ? `full output in ${file}` : 'the middle was not kept'} …]\n`
       : '';
     return {
       text: head.toString('utf8') + marker + tail.toString('utf8'),
@@ -94,15 +95,4 @@ export class BoundedOutput {
       fullOutputFile: file,
     };
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }

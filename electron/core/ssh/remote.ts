@@ -2,7 +2,7 @@ import type { HostResult } from '../../../shared/domain/command.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { formatBytes } from './bounded-output.js';
+import { formatSize } from '../../../shared/domain/size.js';
 import type { ExecOptions, ExecResult } from './remote-exec.js';
 import { hopsOf, targetOf, whereOf, type SshDeps } from './ssh-deps.js';
 
@@ -138,7 +138,7 @@ export class RemoteRunner {
           error: result.error ? errorOf(result.error) : null,
           stdout: clip(result.stdout.text),
           stderr: clip(result.stderr.text),
-          outputBytes: { stdout: result.stdout.totalBytes, stderr: result.stderr.totalBytes, total: formatBytes(result.stdout.totalBytes + result.stderr.totalBytes) },
+          outputBytes: { stdout: result.stdout.totalBytes, stderr: result.stderr.totalBytes, total: formatSize(result.stdout.totalBytes + result.stderr.totalBytes) },
           fullOutputFiles: [result.stdout.fullOutputFile, result.stderr.fullOutputFile].filter(Boolean),
         },
       });

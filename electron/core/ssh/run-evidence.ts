@@ -1,6 +1,6 @@
 import type { HostResult, Run } from '../../../shared/domain/command.js';
 import type { Evidence } from '../../../shared/domain/finding.js';
-import { formatBytes } from './bounded-output.js';
+import { formatSize } from '../../../shared/domain/size.js';
 import { fence } from '../workspace/ticket-markdown.js';
 
 /**
@@ -54,7 +54,7 @@ export function hostTranscript(run: Pick<Run, 'command' | 'sudo' | 'startedAt'>,
   const facts = [endingOf(result), `in ${seconds(result.durationMs)}`, host.where ?? host.label, utc(run.startedAt)];
   if (result.error) facts.push(result.error.message);
   const total = result.stdout.totalBytes + result.stderr.totalBytes;
-  if (result.stdout.truncated || result.stderr.truncated) facts.push(`${formatBytes(total)} printed, head and tail kept`);
+  if (result.stdout.truncated || result.stderr.truncated) facts.push(`${formatSize(total)} printed, head and tail kept`);
   lines.push(`[${facts.join(' · ')}]`);
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
-import { formatSize, type ReportResult } from '../../../shared/domain/report.js';
+import type { ReportResult } from '../../../shared/domain/report.js';
+import { formatSize } from '../../../shared/domain/size.js';
 import { formatCount } from './syncView.js';
 
 export interface ResultNote {
