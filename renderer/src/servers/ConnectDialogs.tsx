@@ -4,6 +4,21 @@ import { useState, type FormEvent } from 'react';
 import { keyHostPort, secretsOf } from './connectErrors.js';
 import type { ConnectDialog, ConnectFlow } from './useConnectFlow.js';
 
+/** The host a key belongs to, and the hop it is on the way to the server when it is a jump host. */
+function HostName({ hostKey, server }: { hostKey: { host: string; port: number; label: string }; server: { label: string } }) {
+  return (
+    <>
+      {keyHostPort(hostKey)}
+      {hostKey.label !== hostKey.host && (
+        <Text span size="xs" c="dimmed" ml={6}>
+          ({hostKey.label}
+          {hostKey.label !== server.label ? `, on the way to ${server.label}` : ''})
+        </Text>
+      )}
+    </>
+  );
+}
+
 function UnknownHostKey({ dialog, flow }: { dialog: Extract<ConnectDialog, { kind: 'unknown-host' }>; flow: ConnectFlow }) {
   const { key, server } = dialog;
   const busy = flow.busy.has(server.id);
@@ -15,13 +30,7 @@ function UnknownHostKey({ dialog, flow }: { dialog: Extract<ConnectDialog, { kin
           <Table.Tr>
             <Table.Th w={110}>Host</Table.Th>
             <Table.Td ff="monospace">
-              {keyHostPort(key)}
-              {key.label !== key.host && (
-                <Text span size="xs" c="dimmed" ml={6}>
-                  ({key.label}
-                  {key.label !== server.label ? `, on the way to ${server.label}` : ''})
-                </Text>
-              )}
+              <HostName hostKey={key} server={server} />
             </Table.Td>
           </Table.Tr>
           <Table.Tr>
@@ -74,13 +83,7 @@ function KeyTypeChanged({ dialog, flow }: { dialog: Extract<ConnectDialog, { kin
           <Table.Tr>
             <Table.Th w={130}>Host</Table.Th>
             <Table.Td ff="monospace">
-              {keyHostPort(key)}
-              {key.label !== key.host && (
-                <Text span size="xs" c="dimmed" ml={6}>
-                  ({key.label}
-                  {key.label !== server.label ? `, on the way to ${server.label}` : ''})
-                </Text>
-              )}
+              <HostName hostKey={key} server={server} />
             </Table.Td>
           </Table.Tr>
           <Table.Tr>
