@@ -95,6 +95,16 @@ export const firewallProbeSchema = z.object({
   /** The address this SSH session comes from, as the server sees it: blocking it cuts the session. */
   sessionPeer: ipAddressTextSchema.nullable(),
   rules: z.array(backlineRuleSchema),
+  /** The customer's own OUTPUT chain, per family (read-only): its policy and rules, Backline's jump left out. */
+  customerOutput: z
+    .array(
+      z.object({
+        family: addressFamilySchema,
+        policy: z.string().nullable(),
+        rules: z.array(z.object({ rule: z.string(), target: z.string().nullable(), comment: z.string().nullable(), destination: z.string().nullable(), protocol: z.string().nullable(), ports: z.string().nullable() })),
+      }),
+    )
+    .default([]),
 });
 
 export const firewallMethods = {

@@ -20,7 +20,7 @@ import {
   statusArgv,
   type SwitchState,
 } from './deadman.js';
-import { backlineRules, normalizeForComparison, parseIptablesSave, withoutBacklineRules } from './iptables-save.js';
+import { backlineRules, customerOutputRules, normalizeForComparison, parseIptablesSave, withoutBacklineRules } from './iptables-save.js';
 import {
   APPLY_STEP_S,
   VERIFY_KEEPALIVE_S,
@@ -257,6 +257,12 @@ export function firewallHandlers(
         rollbackTimer: backend.rollbackTimer,
         sessionPeer: backend.sessionPeer?.text ?? null,
         rules,
+        customerOutput: addressFamilies.flatMap((family) => {
+          const save = backend.saves[family];
+          if (!save) return [];
+          const { policy, rules: own } = customerOutputRules(parseIptablesSave(save));
+          return [{ family, policy, rules: own.map(({ spec, ...r }) => ({ rule: spec, ...r })) }];
+        }),
       };
     },
     'firewall.resolve': async ({ serverId, host }) => {

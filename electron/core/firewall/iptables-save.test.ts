@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   backlineRules,
+  customerOutputRules,
   filterTable,
   hasChain,
   hasJump,
@@ -140,5 +141,25 @@ describe('withoutBacklineRules / normalizeForComparison', () => {
   it('leaves another table with a chain of the same name alone', () => {
     const text = '*nat\n:BACKLINE-OUT - [0:0]\n-A OUTPUT -j BACKLINE-OUT\nCOMMIT\n';
     expect(withoutBacklineRules(text)).toBe(text);
+  });
+});
+
+describe('customerOutputRules', () => {
+  it.each(backends)("reads the customer's OUTPUT rules in order, without Backline's jump (%s)", (backend) => {
+    const { policy, rules } = customerOutputRules(parseIptablesSave(fixture(`save.${backend}.backline.v4.txt`)));
+    expect(policy).toBe('ACCEPT');
+    expect(rules.map((r) => [r.target, r.destination, r.protocol, r.ports, r.comment])).toEqual([
+      ['ACCEPT', null, null, null, 'loopback is always fine'],
+      ['ACCEPT', '192.0.2.53/32', 'udp', '53', 'resolver (ns1)'],
+      ['REJECT', null, 'tcp', '25', 'no direct mail: use the "smarthost"'],
+      ['LOG', null, null, null, null],
+      ['DROP', null, null, null, null],
+    ]);
+    expect(rules.every((r) => !r.spec.includes('BACKLINE-OUT'))).toBe(true);
+  });
+
+  it('reads IPv6 saves and a save without a filter table', () => {
+    expect(customerOutputRules(parseIptablesSave(fixture('save.nft.backline.v6.txt'))).rules.length).toBeGreaterThan(0);
+    expect(customerOutputRules(parseIptablesSave('*nat\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n'))).toEqual({ policy: null, rules: [] });
   });
 });

@@ -216,3 +216,35 @@ export function normalizeForComparison(text: string): string {
     .map((line) => line.replace(/\r$/, '').replace(/^(:\S+ \S+) \[\d+:\d+\]$/, '$1').replace(COUNTERS, ''))
     .join('\n');
 }
+
+/** One of the customer's own rules in the filter table's OUTPUT chain, as the probe shows it (read-only). */
+export interface CustomerOutputRule {
+  /** The rule as saved after `-A OUTPUT `. */
+  spec: string;
+  target: string | null;
+  comment: string | null;
+  destination: string | null;
+  protocol: string | null;
+  /** --dport or --dports, as written. */
+  ports: string | null;
+}
+
+/**
+ * The customer's own OUTPUT rules, in chain order, without Backline's jump: what else decides where the
+ * server may connect, shown beside Backline's rules. The chain's policy comes with them. Pure.
+ */
+export function customerOutputRules(parsed: ParsedRuleset): { policy: string | null; rules: CustomerOutputRule[] } {
+  const filter = filterTable(parsed);
+  const policy = filter?.chains.find((c) => c.name === 'OUTPUT')?.policy ?? null;
+  const rules = (filter?.rules ?? [])
+    .filter((r) => r.chain === 'OUTPUT' && r.target !== BACKLINE_CHAIN)
+    .map((r) => ({
+      spec: r.spec,
+      target: r.target,
+      comment: r.comment,
+      destination: optionValue(r.args, '-d'),
+      protocol: optionValue(r.args, '-p'),
+      ports: optionValue(r.args, '--dport') ?? optionValue(r.args, '--dports'),
+    }));
+  return { policy, rules };
+}

@@ -31,11 +31,13 @@ interface Props {
   /** The address the server sees this session come from, to mark it in the list. */
   sessionPeer: string | null;
   canApply: boolean;
+  /** Another plan on this server applying or counting down: no second preview until it settles. */
+  busyPlan: Pick<Plan, 'id' | 'status'> | null;
   onPreviewed: (plan: Plan) => void;
 }
 
 /** What to block: a name resolved on the server (every address listed, the engineer picks), or an address. */
-export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed }: Props) {
+export function BlockForm({ ticketId, server, sessionPeer, canApply, busyPlan, onPreviewed }: Props) {
   const [values, setValues] = useState<BlockFormValues>(emptyBlockForm);
   /** The addresses a name resolved to on the server, for the target text they were resolved for. */
   const [resolved, setResolved] = useState<{ target: string; addresses: BlockAddress[] } | null>(null);
@@ -241,10 +243,12 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, onPreviewed
           )}
 
           <Group justify="space-between" gap="xs">
-            <Text size="xs" c="dimmed">
-              Nothing changes on the server until you apply the plan.
+            <Text size="xs" c={busyPlan ? 'orange' : 'dimmed'} role={busyPlan ? 'status' : undefined}>
+              {busyPlan
+                ? `Plan ${busyPlan.id} on ${server.label} is ${busyPlan.status === 'applying' ? 'being applied' : 'counting down to its rollback'}: confirm it or let it roll back before previewing another.`
+                : 'Nothing changes on the server until you apply the plan.'}
             </Text>
-            <Button type="submit" loading={preview.isPending} disabled={!canApply || pickedAddresses(addresses, pickedSet).length === 0}>
+            <Button type="submit" loading={preview.isPending} disabled={!canApply || busyPlan !== null || pickedAddresses(addresses, pickedSet).length === 0}>
               Preview plan
             </Button>
           </Group>

@@ -11,7 +11,7 @@ import { connectionColors } from '../servers/server.js';
 import { BlockForm } from './BlockForm.js';
 import { PlanHistory } from './PlanHistory.js';
 import { PlanPanel } from './PlanPanel.js';
-import { newerPlan } from './planView.js';
+import { newerPlan, planInFlightOn } from './planView.js';
 import { ProbePanel } from './ProbePanel.js';
 
 const inFlight = (plan: Plan) => plan.status === 'awaiting-confirmation' || plan.status === 'applying';
@@ -120,13 +120,15 @@ export function FirewallTab({ ticketId }: { ticketId: string }) {
             server={server}
             sessionPeer={probe.data?.sessionPeer ?? null}
             canApply={probe.data ? probe.data.canApply : true}
+            busyPlan={planInFlightOn(server.id, plans.data)}
             onPreviewed={showPlan}
           />
         </>
       ) : null}
 
       {plan && (
-        <div ref={planRef} style={{ scrollMarginTop: 8 }}>
+        // Scrolled to below the app's fixed header, so the plan's title shows.
+        <div ref={planRef} style={{ scrollMarginTop: 'calc(var(--app-shell-header-offset, 44px) + 8px)' }}>
           <PlanPanel key={plan.id} plan={plan} serverLabel={labels.get(plan.serverId) ?? `server ${plan.serverId}`} onPlan={setShown} onClose={() => setShown(null)} />
         </div>
       )}

@@ -11,7 +11,7 @@ import { workspaceRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { countdownColor, formatCountdown } from './countdown.js';
 import { PlanLog } from './PlanLog.js';
-import { confirmationNotes, connectionLost, expiryPassed, planSummary, planViewState, statusColors, untestedOf, verificationOf } from './planView.js';
+import { confirmationNotes, connectionLost, expiryPassed, planSummary, planViewState, statusColors, untestedOf, verificationOf, verificationStanding } from './planView.js';
 import { useNow } from '../app/useNow.js';
 
 function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
@@ -41,26 +41,17 @@ function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
       ))}
     </ol>
   );
-  // Before applying, the exact rules are the point; afterwards they are a click away.
+  // Before applying, the exact rules are the point (open, Apply above them); afterwards they are a click away. Either way the script folds.
   return (
     <Box component="section" aria-label="Plan preview">
-      {collapsed ? (
-        <details className="bl-fw-more">
-          <summary>
-            <Text span size="sm" fw={600}>
-              Exact commands ({plan.steps.length} steps)
-            </Text>
-          </summary>
-          <Box mt={4}>{steps}</Box>
-        </details>
-      ) : (
-        <>
-          <Text size="sm" fw={600} mb={4}>
-            Exact commands, in order
+      <details className="bl-fw-more" open={!collapsed}>
+        <summary>
+          <Text span size="sm" fw={600}>
+            Exact commands, in order ({plan.steps.length} steps)
           </Text>
-          {steps}
-        </>
-      )}
+        </summary>
+        <Box mt={4}>{steps}</Box>
+      </details>
     </Box>
   );
 }
@@ -68,18 +59,30 @@ function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
 function Verification({ plan }: { plan: Plan }) {
   const rows = verificationOf(plan);
   const untested = untestedOf(plan);
+  const standing = verificationStanding(plan);
   if (rows.length === 0) return null;
   const unexpected = rows.filter((r) => !r.asExpected).length;
   return (
-    <Box component="section" aria-label="Verification">
+    <Box component="section" aria-label="Verification" data-current={standing.current}>
       <Group gap="xs" mb={4}>
         <Text size="sm" fw={600}>
           Verification from the server
         </Text>
-        <Badge variant="light" color={unexpected === 0 ? 'green' : 'red'}>
-          {unexpected === 0 ? 'as expected' : `${unexpected} unexpected`}
-        </Badge>
+        {standing.current ? (
+          <Badge variant="light" color={unexpected === 0 ? 'green' : 'red'}>
+            {unexpected === 0 ? 'as expected' : `${unexpected} unexpected`}
+          </Badge>
+        ) : (
+          <Badge variant="outline" color="gray">
+            {standing.label}
+          </Badge>
+        )}
       </Group>
+      {!standing.current && (
+        <Text size="xs" c="dimmed" mb={2}>
+          These checks were taken while the block was in place; they no longer describe the server.
+        </Text>
+      )}
       <Table.ScrollContainer minWidth={520} type="native">
         <Table verticalSpacing={3} fz="sm" className="bl-fw-table">
           <Table.Thead>
@@ -104,11 +107,17 @@ function Verification({ plan }: { plan: Plan }) {
                 </Table.Td>
                 <Table.Td>{row.expected === 'blocked' ? 'blocked' : 'answers'}</Table.Td>
                 <Table.Td>
-                  <Badge variant={row.asExpected ? 'light' : 'filled'} color={row.asExpected ? 'green' : 'red'}>
-                    {row.reachable ? 'answers' : 'blocked'}
-                  </Badge>
+                  {standing.current ? (
+                    <Badge variant={row.asExpected ? 'light' : 'filled'} color={row.asExpected ? 'green' : 'red'}>
+                      {row.reachable ? 'answers' : 'blocked'}
+                    </Badge>
+                  ) : (
+                    <Badge variant="outline" color="gray">
+                      {row.reachable ? 'answered then' : 'was blocked'}
+                    </Badge>
+                  )}
                 </Table.Td>
-                <Table.Td className="bl-fw-wrap" c={row.asExpected ? 'dimmed' : 'red'}>
+                <Table.Td className="bl-fw-wrap" c={row.asExpected || !standing.current ? 'dimmed' : 'red'}>
                   {row.detail}
                 </Table.Td>
               </Table.Tr>
@@ -185,6 +194,29 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
       },
     );
   const doConfirm = () => confirm.mutate({ planId: plan.id }, { onSuccess: onPlan, onError: refreshPlans });
+
+  // Apply sits right above the script, so it is reached without scrolling past every command.
+  const actions = (
+    <Group justify="flex-end" gap="xs">
+      {view.canApply && !applying ? (
+        <>
+          <Button variant="default" onClick={onClose}>
+            Discard
+          </Button>
+          <Button color="orange" onClick={doApply}>
+            Apply
+          </Button>
+        </>
+      ) : (
+        !awaiting &&
+        !applying && (
+          <Button variant="default" onClick={onClose}>
+            Close
+          </Button>
+        )
+      )}
+    </Group>
+  );
 
   return (
     <Paper withBorder p="xs" radius="sm" aria-label="Firewall plan" component="section" style={awaiting ? { borderColor: 'var(--mantine-color-orange-filled)', borderWidth: 2 } : undefined}>
@@ -325,27 +357,10 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
           </Box>
         )}
 
+        {view.canApply && !applying && actions}
         <Steps plan={plan} collapsed={plan.status !== 'previewed'} />
+        {!(view.canApply && !applying) && actions}
 
-        <Group justify="flex-end" gap="xs">
-          {view.canApply && !applying ? (
-            <>
-              <Button variant="default" onClick={onClose}>
-                Discard
-              </Button>
-              <Button color="orange" onClick={doApply}>
-                Apply
-              </Button>
-            </>
-          ) : (
-            !awaiting &&
-            !applying && (
-              <Button variant="default" onClick={onClose}>
-                Close
-              </Button>
-            )
-          )}
-        </Group>
       </Stack>
     </Paper>
   );

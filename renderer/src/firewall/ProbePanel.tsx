@@ -5,11 +5,11 @@ import type { MethodInput, MethodOutput } from '../../../shared/contract/index.j
 import { familyNames } from '../../../shared/domain/address.js';
 import type { Server } from '../../../shared/domain/server.js';
 import { describeError } from '../../../shared/errors.js';
-import { queryKeys, useInvoke } from '../api/queries.js';
+import { queryKeys, useInvoke, usePlans } from '../api/queries.js';
 import { ConfirmModal } from '../app/ConfirmModal.js';
 import { toWireError } from '../app/errors.js';
 import { formatDateTime } from '../app/formatTime.js';
-import { portProtocol, removalMessage, type RemovalMessage } from './planView.js';
+import { awaitingEndedBy, portProtocol, removalMessage, type RemovalMessage } from './planView.js';
 
 type Probe = MethodOutput<'firewall.probe'>;
 type Scope = MethodInput<'firewall.remove'>['scope'];
@@ -82,12 +82,59 @@ function RulesTable({ probe, ticketId, removing, onRemovePlan }: { probe: Probe;
   );
 }
 
+/** The customer's own OUTPUT chain, per family: read-only, for context beside Backline's rules. */
+function CustomerOutput({ probe }: { probe: Probe }) {
+  const families = probe.customerOutput;
+  if (families.length === 0) return null;
+  return (
+    <Box component="section" aria-label="Customer OUTPUT rules">
+      <details className="bl-fw-more" open={families.some((f) => f.rules.length > 0)}>
+        <summary>
+          <Text span size="sm" fw={600}>
+            The customer&apos;s own OUTPUT rules ({families.map((f) => `${familyNames[f.family]}: ${f.rules.length}, policy ${f.policy ?? '?'}`).join('; ')})
+          </Text>
+        </summary>
+        <Text size="xs" c="dimmed" mt={2}>
+          Read-only: Backline never changes these. Its own chain is jumped to first, so its blocks apply before them.
+        </Text>
+        <Table.ScrollContainer minWidth={520} type="native">
+          <Table verticalSpacing={2} fz="xs" className="bl-fw-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Family</Table.Th>
+                <Table.Th>Target</Table.Th>
+                <Table.Th>Rule</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {families.flatMap((f) =>
+                f.rules.map((r, i) => (
+                  <Table.Tr key={`${f.family}-${i}`}>
+                    <Table.Td>{familyNames[f.family]}</Table.Td>
+                    <Table.Td ff="monospace">{r.target ?? '—'}</Table.Td>
+                    <Table.Td ff="monospace" className="bl-fw-wrap">
+                      {r.rule}
+                    </Table.Td>
+                  </Table.Tr>
+                )),
+              )}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </details>
+    </Box>
+  );
+}
+
 /** What Backline found on the server's firewall, and its own rules there, each removable. */
 export function ProbePanel({ server, ticketId, probe, error, loading, onReload }: { server: Server; ticketId: string; probe: Probe | undefined; error: Error | null; loading: boolean; onReload: () => void }) {
   const queryClient = useQueryClient();
   const remove = useInvoke('firewall.remove', (input) => input.ticketId);
   const [result, setResult] = useState<RemovalMessage | null>(null);
   const [confirmingAll, setConfirmingAll] = useState(false);
+  /** A removal that would also end a plan awaiting confirmation waits for a yes. */
+  const [asking, setAsking] = useState<{ scope: Scope; planIds: string[] } | null>(null);
+  const plans = usePlans(ticketId);
   const removing = remove.isPending ? remove.variables.scope : null;
   const ownRules = probe?.rules.filter((r) => r.ticketId === ticketId).length ?? 0;
 
@@ -100,6 +147,12 @@ export function ProbePanel({ server, ticketId, probe, error, loading, onReload }
         onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.firewallProbe(server.id) }),
       },
     );
+  };
+
+  const askFirst = (scope: Scope) => {
+    const ending = awaitingEndedBy(scope, server.id, plans.data);
+    if (ending.length > 0) setAsking({ scope, planIds: ending.map((p) => p.id) });
+    else run(scope);
   };
 
   return (
@@ -185,7 +238,7 @@ export function ProbePanel({ server, ticketId, probe, error, loading, onReload }
                   Backline rules on this server
                 </Text>
                 <Group gap={4}>
-                  <Button variant="light" color="red" size="compact-xs" disabled={ownRules === 0 || removing !== null} loading={removing?.kind === 'ticket'} onClick={() => run({ kind: 'ticket', ticketId })}>
+                  <Button variant="light" color="red" size="compact-xs" disabled={ownRules === 0 || removing !== null} loading={removing?.kind === 'ticket'} onClick={() => askFirst({ kind: 'ticket', ticketId })}>
                     Remove this ticket&apos;s rules
                   </Button>
                   <Button variant="subtle" color="red" size="compact-xs" disabled={probe.rules.length === 0 || removing !== null} loading={removing?.kind === 'all'} onClick={() => setConfirmingAll(true)}>
@@ -193,8 +246,9 @@ export function ProbePanel({ server, ticketId, probe, error, loading, onReload }
                   </Button>
                 </Group>
               </Group>
-              <RulesTable probe={probe} ticketId={ticketId} removing={removing} onRemovePlan={(planId) => run({ kind: 'plan', planId })} />
+              <RulesTable probe={probe} ticketId={ticketId} removing={removing} onRemovePlan={(planId) => askFirst({ kind: 'plan', planId })} />
             </Box>
+            <CustomerOutput probe={probe} />
           </>
         )}
 
@@ -204,6 +258,18 @@ export function ProbePanel({ server, ticketId, probe, error, loading, onReload }
           </Alert>
         )}
       </Stack>
+      <ConfirmModal
+        opened={asking !== null}
+        title="This also ends a plan awaiting confirmation"
+        message={`Plan ${asking?.planIds.join(', ') ?? ''} on ${server.label} is waiting for your confirmation. Removing the rules takes its block off now and ends the plan as removed: nothing is left to confirm. Remove them?`}
+        confirmLabel="Remove and end the plan"
+        onCancel={() => setAsking(null)}
+        onConfirm={() => {
+          const scope = asking?.scope;
+          setAsking(null);
+          if (scope) run(scope);
+        }}
+      />
       <ConfirmModal
         opened={confirmingAll}
         title="Remove all Backline rules"

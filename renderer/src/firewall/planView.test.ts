@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FirewallBlockDetail, Plan } from '../../../shared/domain/plan.js';
-import { blockSummary, confirmationNotes, connectionLost, expiryPassed, newerPlan, planSummary, planViewState, portProtocol, removalMessage, untestedOf, verificationOf } from './planView.js';
+import { blockSummary, confirmationNotes, connectionLost, expiryPassed, newerPlan, planSummary, planViewState, portProtocol, removalMessage, untestedOf, verificationOf, verificationStanding, awaitingEndedBy, planInFlightOn } from './planView.js';
 
 const detail: FirewallBlockDetail = {
   target: 'feeds.lab.test',
@@ -179,5 +179,33 @@ describe('networks and expiry', () => {
     expect(expiryPassed({ ...confirmed, status: 'expired' }, now)).toBe(false);
     expect(expiryPassed(confirmed, Date.parse('2025-01-01T12:00:09.000Z'))).toBe(false);
     expect(expiryPassed(base, now)).toBe(false);
+  });
+});
+
+describe('after the block is gone', () => {
+  it('shows the old verification as from before the rollback (or removal, expiry), never as current', () => {
+    expect(verificationStanding({ status: 'confirmed' })).toEqual({ current: true, label: '' });
+    expect(verificationStanding({ status: 'awaiting-confirmation' }).current).toBe(true);
+    expect(verificationStanding({ status: 'rolled-back' })).toEqual({ current: false, label: 'from before the rollback' });
+    expect(verificationStanding({ status: 'removed' }).current).toBe(false);
+    expect(verificationStanding({ status: 'expired' }).current).toBe(false);
+  });
+});
+
+describe('removing while a plan awaits confirmation', () => {
+  const p = (id: string, ticketId: string, serverId: number, status: Plan['status']) => ({ id, ticketId, serverId, status });
+  const plans = [p('p1', 'TKT-1', 1, 'awaiting-confirmation'), p('p2', 'TKT-2', 1, 'awaiting-confirmation'), p('p3', 'TKT-1', 1, 'confirmed'), p('p4', 'TKT-1', 2, 'awaiting-confirmation')];
+
+  it("names the plans on that server a removal would end, by its scope", () => {
+    expect(awaitingEndedBy({ kind: 'ticket', ticketId: 'TKT-1' }, 1, plans).map((x) => x.id)).toEqual(['p1']);
+    expect(awaitingEndedBy({ kind: 'all' }, 1, plans).map((x) => x.id)).toEqual(['p1', 'p2']);
+    expect(awaitingEndedBy({ kind: 'plan', planId: 'p3' }, 1, plans)).toEqual([]);
+    expect(awaitingEndedBy({ kind: 'ticket', ticketId: 'TKT-1' }, 1, undefined)).toEqual([]);
+  });
+
+  it('knows a plan counting down on the server, so a second preview waits', () => {
+    expect(planInFlightOn(1, plans)?.id).toBe('p1');
+    expect(planInFlightOn(3, plans)).toBeNull();
+    expect(planInFlightOn(1, [p('p5', 'TKT-1', 1, 'applying')])?.id).toBe('p5');
   });
 });

@@ -1,4 +1,4 @@
-import type { MethodOutput } from '../../../shared/contract/index.js';
+import type { MethodInput, MethodOutput } from '../../../shared/contract/index.js';
 import { untestedNotes, type BlockVerification, type FirewallBlockDetail, type Plan, type PlanStatus } from '../../../shared/domain/plan.js';
 import { formatCountdown, secondsUntil } from './countdown.js';
 
@@ -156,4 +156,39 @@ export function planSummary(plan: Plan): { label: string; value: string }[] {
 export function confirmationNotes(plan: Pick<Plan, 'log'>): string {
   const line = plan.log.findLast((l) => l.kind === 'confirmed');
   return line?.message.replace(/^Confirmed[;.]?\s*/, '').replace(/\.$/, '') ?? '';
+}
+
+/**
+ * What the verification table is worth now: checks taken while the block was in place describe the
+ * past once the block is gone (rolled back, removed, expired, failed). `current` false: the table is
+ * shown as from before that, never as "as expected".
+ */
+export function verificationStanding(plan: Pick<Plan, 'status'>): { current: boolean; label: string } {
+  switch (plan.status) {
+    case 'rolled-back':
+      return { current: false, label: 'from before the rollback' };
+    case 'removed':
+      return { current: false, label: 'from before the rules were removed' };
+    case 'expired':
+      return { current: false, label: 'from before the block expired' };
+    case 'failed':
+      return { current: false, label: 'from before the previous rules were restored' };
+    default:
+      return { current: true, label: '' };
+  }
+}
+
+/**
+ * The plans still awaiting confirmation on this server that a removal would end: "Remove this
+ * ticket's rules" (or all, or the plan's own) takes their rules too, so the engineer is asked first.
+ */
+export function awaitingEndedBy<P extends Pick<Plan, 'id' | 'ticketId' | 'serverId' | 'status'>>(scope: MethodInput<'firewall.remove'>['scope'], serverId: number, plans: readonly P[] | undefined): P[] {
+  return (plans ?? []).filter(
+    (p) => p.serverId === serverId && p.status === 'awaiting-confirmation' && (scope.kind === 'all' || (scope.kind === 'ticket' ? p.ticketId === scope.ticketId : p.id === scope.planId)),
+  );
+}
+
+/** Another plan on this server applying or counting down its confirmation window: no second preview meanwhile. */
+export function planInFlightOn<P extends Pick<Plan, 'serverId' | 'status'>>(serverId: number, plans: readonly P[] | undefined): P | null {
+  return (plans ?? []).find((p) => p.serverId === serverId && (p.status === 'applying' || p.status === 'awaiting-confirmation')) ?? null;
 }
