@@ -97,7 +97,7 @@ export function firewallHandlers(
       if (changes.status && changes.status !== plan.status && isBlockEnding(changes.status)) {
         const ending = changes.status;
         const label = ws.servers.find(plan.serverId)?.label ?? `server ${plan.serverId}`;
-        for (const finding of ws.findings.supersedeForPlan(plan.id, tx.now, (f) => blockEndedFinding(plan, label, ending, tx.now, f.title))) {
+        for (const finding of ws.findings.supersedeForPlan(plan.id, tx.now, (f) => blockEndedFinding(plan, label, ending, tx.now, f.createdAt))) {
           tx.record({ ticketId: finding.ticketId, action: 'finding.superseded', summary: finding.title, detail: { findingId: finding.id, planId: plan.id } });
         }
       }

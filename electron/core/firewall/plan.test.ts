@@ -248,9 +248,11 @@ describe('after applying', () => {
     const finding = blockFinding(plan, 'web1');
     expect(finding.planId).toBe(plan.id);
     const at = '2026-11-25T11:00:00.000Z';
-    const ended = blockEndedFinding(plan, 'web1', 'removed', at, finding.title);
+    const ended = blockEndedFinding(plan, 'web1', 'removed', at, '2026-11-25T10:00:00.000Z');
     expect(ended.title).toBe(`Outbound to 203.0.113.7:80 no longer blocked from web1: the block was removed at ${at}`);
-    expect(ended.note).toContain(`Before, this finding said: ${finding.title}`);
+    expect(ended.note).toBe(`The block was in place from 2026-11-25T10:00:00.000Z until it was removed at ${at} (plan ${plan.id}).`);
+    // What is true now, only: nothing of "blocked ... until removed" is left to paste.
+    expect(`${ended.title} ${ended.note}`).not.toMatch(/blocked from web1 until/);
     expect(blockEndedFinding(plan, 'web1', 'rolled-back', at, '').title).toContain('the block was rolled back at');
     expect(['removed', 'expired', 'rolled-back', 'confirmed', 'failed'].map((s) => isBlockEnding(s as 'removed'))).toEqual([true, true, true, false, false]);
   });

@@ -149,11 +149,11 @@ export const blockEndings = { removed: 'removed', expired: 'expired', 'rolled-ba
 export type BlockEnding = keyof typeof blockEndings;
 export const isBlockEnding = (status: FirewallBlockPlan['status']): status is BlockEnding => status in blockEndings;
 
-/** What a block's finding says once the block ended: what is true now, and what it said before. */
-export function blockEndedFinding(plan: FirewallBlockPlan, serverLabel: string, ending: BlockEnding, at: string, was: string): Supersession {
+/** What a block's finding says once the block ended: only what is true now (the audit log keeps what it said before). */
+export function blockEndedFinding(plan: FirewallBlockPlan, serverLabel: string, ending: BlockEnding, at: string, since: string): Supersession {
   return {
     title: `Outbound to ${blockTarget(plan.detail)} no longer blocked from ${serverLabel}: the block was ${blockEndings[ending]} at ${at}`,
-    note: `The block was ${blockEndings[ending]} at ${at} (plan ${plan.id}). Before, this finding said: ${was}`,
+    note: `The block was in place from ${since} until it was ${blockEndings[ending]} at ${at} (plan ${plan.id}).`,
   };
 }
 

@@ -41,7 +41,7 @@ describe('migration 005 (finding status)', () => {
       before.prepare(`INSERT INTO servers (id, ticket_id, label, host, auth, created_at) VALUES (1, 'TKT-1', 'web1', '10.0.0.1', 'auto', '${T}')`).run();
       for (const [id, status] of [['p0000000001', 'removed'], ['p0000000002', 'confirmed']] as const) {
         before.prepare(`INSERT INTO plans VALUES ('${id}', 'TKT-1', 1, 'firewall.block', 't', '${status}', '[]', '[]', '{}', NULL, '[]', '${T}', '${L}')`).run();
-        before.prepare(`INSERT INTO findings (ticket_id, kind, severity, title, detail, evidence, created_at) VALUES ('TKT-1', 'action', 'medium', 'blocked ${id}', '{"plan":"${id}"}', '[]', '${T}')`).run();
+        before.prepare(`INSERT INTO findings (ticket_id, kind, severity, title, detail, evidence, created_at) VALUES ('TKT-1', 'action', 'medium', 'Outbound to 10.0.0.9:80 blocked from web1 until removed ${id}', '{"plan":"${id}"}', '[]', '${T}')`).run();
       }
       before.prepare(`INSERT INTO findings (ticket_id, kind, severity, title, detail, evidence, created_at) VALUES ('TKT-1', 'cause', 'high', 'mine', '{"plan":"p0000000001"}', '[]', '${T}')`).run();
       before.close();
@@ -49,8 +49,8 @@ describe('migration 005 (finding status)', () => {
       const all = new FindingsRepo(db).listForTicket('TKT-1');
       expect(all.map((f) => [f.title, f.planId, f.status, f.statusAt])).toEqual([
         ['mine', null, 'current', null],
-        ['blocked p0000000001', 'p0000000001', 'superseded', L],
-        ['blocked p0000000002', 'p0000000002', 'current', null],
+        ['Outbound to 10.0.0.9:80 no longer blocked from web1: the block was removed', 'p0000000001', 'superseded', L],
+        ['Outbound to 10.0.0.9:80 blocked from web1 until removed p0000000002', 'p0000000002', 'current', null],
       ]);
       expect(() => db.prepare("UPDATE findings SET status = 'stale'").run()).toThrow(/CHECK/);
       db.close();

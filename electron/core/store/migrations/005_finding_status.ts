@@ -19,6 +19,10 @@ export const migration005: Migration = {
       WHERE kind = 'action' AND json_valid(detail) AND json_extract(detail, '$.plan') IN (SELECT id FROM plans);
     UPDATE findings SET
         status = 'superseded',
+        title = CASE WHEN instr(title, ' blocked from ') > 0 AND instr(title, ' until ') > 0
+          THEN replace(substr(title, 1, instr(title, ' until ') - 1), ' blocked from ', ' no longer blocked from ')
+               || ': the block was ' || replace((SELECT status FROM plans WHERE plans.id = findings.plan_id), '-', ' ')
+          ELSE title END,
         status_at = (SELECT updated_at FROM plans WHERE plans.id = findings.plan_id),
         status_note = 'No longer in effect: the plan ended ' || (SELECT status FROM plans WHERE plans.id = findings.plan_id) || '.'
       WHERE plan_id IN (SELECT id FROM plans WHERE status IN ('removed', 'expired', 'rolled-back'));
