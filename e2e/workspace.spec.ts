@@ -1,4 +1,9 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { standardConfig } from '../electron/core/reporting/sync/standard-sources.js';
+import { TEST_PG_URL } from '../electron/core/reporting/testing/pg-server.js';
 import { expect, test } from './fixtures.js';
 import { auditCell, createTicket } from './steps.js';
 import type { Page } from '@playwright/test';
@@ -102,5 +107,45 @@ test.describe('export', () => {
 
     await page.getByRole('tab', { name: 'Audit' }).click();
     await expect(auditCell(page, 'ticket.exported')).toHaveCount(2);
+  });
+});
+
+/** Issue 11, item 11: the banner about a bad reporting source shouted on every page, tickets included, with no way to quiet it. */
+test.describe('the reporting freshness banner', () => {
+  const unreachable = join(tmpdir(), `backline-e2e-banner-sources-${process.pid}.json`);
+  test.use({ backlineEnv: { BACKLINE_REPORTING_SOURCES: unreachable } });
+  test.beforeAll(() => {
+    const url = Object.assign(new URL(TEST_PG_URL), { pathname: `/backline_e2e_banner_no_such_db_${process.pid}` }).toString();
+    writeFileSync(unreachable, JSON.stringify(standardConfig(url), null, 2));
+  });
+  test.afterAll(() => rmSync(unreachable, { force: true }));
+
+  test('is one line inside a ticket, snoozes for the session, and stays loud on Reports', async ({ page, backline }) => {
+    await backline.open(page);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const banner = page.getByRole('region', { name: 'Reporting freshness' });
+    await nav.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('region', { name: 'Reporting cache' }).getByRole('button', { name: 'Sync', exact: true }).click();
+    await expect(banner).toContainText('The last sync of "main" failed');
+    await expect(banner.getByRole('button', { name: 'Snooze for this session' })).toHaveCount(0);
+
+    await nav.getByRole('link', { name: 'Tickets' }).click();
+    await expect(banner).toHaveAttribute('data-mode', 'full');
+    await createTicket(page, 'TKT-3301', 'Quiet banner');
+    await expect(banner).toHaveAttribute('data-mode', 'compact');
+    await expect(banner).toContainText('Reporting source "main" failed to sync');
+    expect((await banner.boundingBox())?.height ?? 999).toBeLessThan(60);
+
+    await banner.getByRole('button', { name: 'Snooze for this session' }).click();
+    await expect(banner).toHaveCount(0);
+    await nav.getByRole('link', { name: 'Tickets' }).click();
+    await expect(page.getByRole('cell', { name: 'TKT-3301' })).toBeVisible();
+    await expect(banner).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByRole('cell', { name: 'TKT-3301' })).toBeVisible();
+    await expect(banner).toHaveCount(0);
+    await nav.getByRole('link', { name: 'Reports' }).click();
+    await expect(banner).toHaveAttribute('data-mode', 'loud');
+    await expect(banner).toContainText('The last sync of "main" failed');
   });
 });
