@@ -360,7 +360,6 @@ export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
         {view.canApply && !applying && actions}
         <Steps plan={plan} collapsed={plan.status !== 'previewed'} />
         {!(view.canApply && !applying) && actions}
-
       </Stack>
     </Paper>
   );
