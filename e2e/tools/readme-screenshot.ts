@@ -75,8 +75,10 @@ test.describe('Reports screenshot', () => {
     await page.getByLabel('Team (any of its names)').fill(team);
     await page.getByLabel('From (day)').fill(new Date(GENERATOR_NOW.getTime() - 120 * day).toISOString().slice(0, 10));
     await page.getByLabel('To (day, included)').fill(new Date(GENERATOR_NOW.getTime() - day).toISOString().slice(0, 10));
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const run = page.getByRole('button', { name: 'Run', exact: true });
+    await run.click();
     await expect(page.getByRole('status').filter({ hasText: /\d+ rows in/ }).first()).toBeVisible();
+    await expect(run).not.toHaveAttribute('data-loading');
     await page.screenshot({ path: 'docs/reports.png' });
   });
 });
