@@ -99,8 +99,11 @@ describe('blocking one bad web head', () => {
     const removal = await call('firewall.remove', { serverId: server.id, ticketId: 'TKT-48213', scope: { kind: 'ticket', ticketId: 'TKT-48213' } });
     expect(removal).toEqual({ removed: 1, customerRulesUnchanged: true, savedForReboot: false });
     expect(rulesOnWeb1()).toBe(before);
+    // The finding follows the block: removed, it says so (issue 11, item 9).
+    const [ended] = await call('findings.list', { ticketId: 'TKT-48213' });
+    expect(ended).toMatchObject({ status: 'superseded', planId: plan.id, title: expect.stringMatching(new RegExp(`^Outbound to ${bad.replace(/\./g, '\\.')}:80 no longer blocked from web1: the block was removed at `)) as unknown });
     const audit = (await call('audit.list', { ticketId: 'TKT-48213' })).map((e) => e.action);
-    expect(audit).toEqual(expect.arrayContaining(['firewall.planned', 'firewall.armed', 'firewall.applied', 'firewall.verified', 'firewall.confirmed', 'firewall.removed']));
+    expect(audit).toEqual(expect.arrayContaining(['firewall.planned', 'firewall.armed', 'firewall.applied', 'firewall.verified', 'firewall.confirmed', 'firewall.removed', 'finding.superseded']));
   });
 
   it('lets the server roll back a change nobody confirmed', async () => {
@@ -121,6 +124,9 @@ describe('as a customer user whose login shell is tcsh, with sudo', () => {
     const { call, server } = await setup('TKT-48220', 'bl-tcsh');
     const probe = await call('firewall.probe', { serverId: server.id });
     expect(probe).toMatchObject({ backend: 'nft', canApply: true, reasons: [] });
+    // The customer's own OUTPUT chain is read too, without Backline's jump.
+    expect(probe.customerOutput.map((f) => f.family)).toContain('ipv4');
+    expect(probe.customerOutput.flatMap((f) => f.rules).some((r) => r.target === 'BACKLINE-OUT')).toBe(false);
     const plan = await call('firewall.preview', { ticketId: 'TKT-48220', serverId: server.id, target: head('head3').address, addresses: [head('head3').address], port: 8080, protocol: 'tcp', confirmWithinS: 10 });
     expect(plan.steps[0]!.command).toMatch(/^sudo -n -- /);
     const applied = await call('firewall.apply', { planId: plan.id });
@@ -150,6 +156,9 @@ describe('expiry and persistence', () => {
     expect(rulesOnWeb1()).not.toBe(before);
     await expect.poll(() => rulesOnWeb1(), { timeout: 90_000, interval: 2000 }).toBe(before);
     expect((await call('firewall.probe', { serverId: server.id })).rules).toEqual([]);
+    // Backline marks the plan expired, and its finding with it.
+    await expect.poll(async () => (await call('firewall.check', { planId: plan.id })).status, { timeout: 20_000, interval: 2000 }).toBe('expired');
+    expect((await call('findings.list', { ticketId: 'TKT-48217' }))[0]).toMatchObject({ status: 'superseded', title: expect.stringContaining('no longer blocked from web1: the block was expired at') as unknown });
   }, 120_000);
 });
 
