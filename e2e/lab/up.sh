@@ -695,6 +695,9 @@ EOF
   # A listener whose pid file was lost would hold the port: end it.
   mapfile -t stale < <(lab_sshd_pids_by_config | while read -r p; do
     [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") == *"-f $dir/sshd_config"* ]] && echo "$p"; done)
+  # So would an sshd that another checkout's lab left in this namespace (its state/ is elsewhere).
+  mapfile -t -O "${#stale[@]}" stale < <(ip netns pids "$ns" 2>/dev/null | while read -r p; do
+    [[ $(cat "/proc/$p/comm" 2>/dev/null) == sshd ]] && echo "$p"; done)
   kill_pids "${stale[@]}"
   rm -f "$dir/sshd.pid"
   # Each start gets a fresh log; the previous one is kept as sshd.log.1.
@@ -749,6 +752,8 @@ for h in "${HEADS[@]}"; do
   [[ -n $pid ]] && log "restarting $name (web-head.js changed)"
   mapfile -t stale < <(lab_head_pids_by_cmdline | while read -r p; do
     [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") == *"--pid-file $dir/web-head.pid"* ]] && echo "$p"; done)
+  # A head that another checkout's lab left in this namespace holds its ports too: a head namespace runs nothing else.
+  mapfile -t -O "${#stale[@]}" stale < <(ip netns pids "$ns" 2>/dev/null || true)
   kill_pids "${stale[@]}"
   rm -f "$dir/web-head.pid"
   if [[ -f $dir/web-head.log ]]; then mv -f "$dir/web-head.log" "$dir/web-head.log.1"; fi
