@@ -4,33 +4,18 @@
  * bad one; web2 restores its rules at boot with netfilter-persistent.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readLab, type Lab } from '../../../e2e/lab/lab.js';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { events } from '../../../shared/contract/index.js';
-import { connectTrusting, labCore, type LabApp } from '../testing/lab-core.js';
-import { tempDir } from '../testing/temp-dir.js';
+import { connectTrusting, labSuite } from '../testing/lab-core.js';
 import { normalizeForComparison } from './iptables-save.js';
 
-let lab: Lab;
-let home: ReturnType<typeof tempDir>;
-const apps: LabApp[] = [];
+const suite = labSuite('backline-fw-home-');
 
-beforeAll(() => {
-  lab = readLab();
-  home = tempDir('backline-fw-home-');
-  mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
-});
-afterAll(() => home.remove());
-afterEach(() => {
-  for (const app of apps.splice(0)) app.close();
-});
-
-const host = (name: string) => lab.hosts.find((h) => h.name === name)!;
+const host = (name: string) => suite.lab.hosts.find((h) => h.name === name)!;
 const web1 = () => host('web1');
-const head = (name: string) => lab.heads.find((h) => h.name === name)!;
-const rootKey = () => lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
+const head = (name: string) => suite.lab.heads.find((h) => h.name === name)!;
+const rootKey = () => suite.lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
 /** A customer server's rules, read from outside Backline. */
 const rulesOn = (name: string) =>
   normalizeForComparison(execFileSync('ip', ['netns', 'exec', host(name).namespace, 'iptables-save']).toString()) +
@@ -39,11 +24,10 @@ const rulesOnWeb1 = () => rulesOn('web1');
 
 /** A ticket with a server on it (web1 unless `on`), logged in as root, or as a customer user with sudo (`as`), by its IPv4 address unless `address`. */
 async function setup(ticketId: string, as?: string, options: { on?: string; address?: string } = {}) {
-  const app = labCore({ home: home.path, keepaliveIntervalS: 2, connectTimeoutMs: 5000 });
-  apps.push(app);
+  const app = suite.open({ keepaliveIntervalS: 2, connectTimeoutMs: 5000 });
   await app.call('tickets.create', { id: ticketId, title: 'PHP eats the machine' });
-  const user = as ? lab.users.find((u) => u.name === as)! : null;
-  const keyFile = user ? lab.keys.find((k) => k.name === user.keys[0])!.privateKey : rootKey();
+  const user = as ? suite.lab.users.find((u) => u.name === as)! : null;
+  const keyFile = user ? suite.lab.keys.find((k) => k.name === user.keys[0])!.privateKey : rootKey();
   const label = options.on ?? 'web1';
   const server = await app.call('servers.add', { ticketId, label, host: options.address ?? host(label).address, user: user?.name ?? 'root', auth: 'key', keyFile });
   await connectTrusting(app, server.id);
@@ -54,14 +38,14 @@ async function setup(ticketId: string, as?: string, options: { on?: string; addr
 function rebootWeb2Firewall(): void {
   const ns = host('web2').namespace;
   // The directory `ip netns exec` mounts over /etc/iptables must be the one it reads (never this machine's own).
-  const rulesDir = lab.persistentHosts.find((h) => h.name === 'web2')!.rulesDir;
+  const rulesDir = suite.lab.persistentHosts.find((h) => h.name === 'web2')!.rulesDir;
   expect(execFileSync('ip', ['netns', 'exec', ns, 'cat', '/etc/iptables/rules.v4']).toString()).toBe(readFileSync(`${rulesDir}/rules.v4`, 'utf8'));
   execFileSync('ip', ['netns', 'exec', ns, 'netfilter-persistent', 'flush'], { stdio: 'ignore' });
   expect(execFileSync('ip', ['netns', 'exec', ns, 'iptables-save']).toString()).not.toContain('customer:');
   execFileSync('ip', ['netns', 'exec', ns, 'netfilter-persistent', 'start'], { stdio: 'ignore' });
 }
 const savedOnWeb2 = () => {
-  const rulesDir = lab.persistentHosts.find((h) => h.name === 'web2')!.rulesDir;
+  const rulesDir = suite.lab.persistentHosts.find((h) => h.name === 'web2')!.rulesDir;
   return readFileSync(`${rulesDir}/rules.v4`, 'utf8') + readFileSync(`${rulesDir}/rules.v6`, 'utf8');
 };
 
@@ -70,14 +54,14 @@ describe('blocking one bad web head', () => {
     const before = rulesOnWeb1();
     const { call, server } = await setup('TKT-48213');
     const probe = await call('firewall.probe', { serverId: server.id });
-    expect(probe).toMatchObject({ backend: 'nft', canApply: true, sessionPeer: lab.workstation.address });
+    expect(probe).toMatchObject({ backend: 'nft', canApply: true, sessionPeer: suite.lab.workstation.address });
 
-    const { addresses } = await call('firewall.resolve', { serverId: server.id, host: lab.feedsName });
-    expect(addresses.map((a) => a.address).sort()).toEqual(lab.heads.flatMap((h) => [h.address, h.address6!]).sort());
+    const { addresses } = await call('firewall.resolve', { serverId: server.id, host: suite.lab.feedsName });
+    expect(addresses.map((a) => a.address).sort()).toEqual(suite.lab.heads.flatMap((h) => [h.address, h.address6!]).sort());
 
     const bad = head('head3').address;
-    const good = lab.heads.filter((h) => h.name !== 'head3').map((h) => h.address);
-    const plan = await call('firewall.preview', { ticketId: 'TKT-48213', serverId: server.id, target: lab.feedsName, addresses: [bad], keepReachable: good, port: 80, protocol: 'tcp' });
+    const good = suite.lab.heads.filter((h) => h.name !== 'head3').map((h) => h.address);
+    const plan = await call('firewall.preview', { ticketId: 'TKT-48213', serverId: server.id, target: suite.lab.feedsName, addresses: [bad], keepReachable: good, port: 80, protocol: 'tcp' });
     expect(plan.status).toBe('previewed');
     const rules = plan.steps.map((s) => s.command).join('\n');
     expect(rules).toContain(`iptables -A BACKLINE-OUT -d ${bad}/32 -p tcp -m tcp --dport 80`);
@@ -119,7 +103,7 @@ describe('blocking one bad web head', () => {
 
 describe('as a customer user whose login shell is tcsh, with sudo', () => {
   it('probes, applies, lets the server roll back, and every step is audited with its argv', async () => {
-    expect(lab.users.find((u) => u.name === 'bl-tcsh')?.shell).toBe('/usr/bin/tcsh');
+    expect(suite.lab.users.find((u) => u.name === 'bl-tcsh')?.shell).toBe('/usr/bin/tcsh');
     const before = rulesOnWeb1();
     const { call, server } = await setup('TKT-48220', 'bl-tcsh');
     const probe = await call('firewall.probe', { serverId: server.id });
@@ -166,7 +150,7 @@ describe('safety', () => {
   it("refuses to cut the engineer's own session unless forced; forced, the server rolls it back and Backline reconnects", async () => {
     const before = rulesOnWeb1();
     const { core, call, failure, server } = await setup('TKT-48215');
-    const peer = lab.workstation.address;
+    const peer = suite.lab.workstation.address;
     const refused = await failure('firewall.preview', { ticketId: 'TKT-48215', serverId: server.id, target: peer, addresses: [peer] });
     expect(refused.code).toBe('SESSION_WOULD_BE_CUT');
     expect(refused.detail).toEqual({ server: 'web1', peer });
@@ -254,7 +238,7 @@ describe('networks and IPv6 (a dual-stack server)', () => {
     const plan = await call('firewall.preview', {
       ticketId: 'TKT-48231',
       serverId: server.id,
-      target: lab.feedsName,
+      target: suite.lab.feedsName,
       addresses: [network, head('head3').address],
       keepReachable: [head('head1').address6!, head('head1').address],
       port: 8080,
@@ -286,10 +270,10 @@ describe('networks and IPv6 (a dual-stack server)', () => {
   it("over an IPv6 SSH session, knows blocking the session's /64 (or its address) cuts the session; forced, the server rolls back and Backline reconnects over IPv6", async () => {
     const before = rulesOnWeb1();
     const { core, call, failure, server } = await setup('TKT-48232', undefined, { address: web1().address6! });
-    const peer = lab.workstation.address6;
+    const peer = suite.lab.workstation.address6;
     expect((await call('firewall.probe', { serverId: server.id })).sessionPeer).toBe(peer);
     const base = { ticketId: 'TKT-48232', serverId: server.id };
-    for (const block of [lab.workstation.network6, peer, `${peer}/128`, 'fd77::/48']) {
+    for (const block of [suite.lab.workstation.network6, peer, `${peer}/128`, 'fd77::/48']) {
       const refused = await failure('firewall.preview', { ...base, target: block, addresses: [block] });
       expect(refused.code, block).toBe('SESSION_WOULD_BE_CUT');
       expect(refused.detail).toEqual({ server: 'web1', peer });
@@ -301,7 +285,7 @@ describe('networks and IPv6 (a dual-stack server)', () => {
     core.events.subscribe((event, payload) => {
       if (event === 'plan.changed') statuses.push(events['plan.changed'].payload.parse(payload).status);
     });
-    const plan = await call('firewall.preview', { ...base, target: lab.workstation.network6, addresses: [lab.workstation.network6], force: true, confirmWithinS: 10 });
+    const plan = await call('firewall.preview', { ...base, target: suite.lab.workstation.network6, addresses: [suite.lab.workstation.network6], force: true, confirmWithinS: 10 });
     const applied = await call('firewall.apply', { planId: plan.id });
     expect(applied.log.at(-1)).toMatchObject({ kind: 'connection-lost', ok: false });
     await expect.poll(() => statuses.at(-1), { timeout: 60_000, interval: 500 }).toBe('rolled-back');
@@ -322,7 +306,7 @@ describe('the confirmation window (issue 10: it starts when the engineer is aske
       serverId: server.id,
       target: head('head3').address,
       addresses: [head('head3').address],
-      keepReachable: [lab.unusedAddress, lab.unusedAddress6],
+      keepReachable: [suite.lab.unusedAddress, suite.lab.unusedAddress6],
       port: 8080,
       confirmWithinS: 10,
     });

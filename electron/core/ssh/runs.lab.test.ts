@@ -2,32 +2,16 @@
  * The run history and terminals against the lab's real servers (`bash e2e/lab/up.sh`, as root):
  * what the Servers tab keeps of a run, and several terminals at once with a new shell after one ends.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readLab, type Lab } from '../../../e2e/lab/lab.js';
-import { connectTrusting, labCore, type LabApp } from '../testing/lab-core.js';
-import { tempDir } from '../testing/temp-dir.js';
+import { statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { connectTrusting, labSuite } from '../testing/lab-core.js';
 
-let lab: Lab;
-let home: ReturnType<typeof tempDir>;
-const apps: LabApp[] = [];
+const suite = labSuite('backline-home-');
 
-beforeAll(() => {
-  lab = readLab();
-  home = tempDir('backline-home-');
-  mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
-});
-afterAll(() => home.remove());
-afterEach(() => {
-  for (const app of apps.splice(0)) app.close();
-});
-
-const server = (name: string) => ({ label: name, host: lab.hosts.find((h) => h.name === name)!.address, user: 'root', auth: 'key' as const, keyFile: lab.keys.find((k) => k.name === 'lab_root')!.privateKey });
+const server = (name: string) => ({ label: name, host: suite.lab.hosts.find((h) => h.name === name)!.address, user: 'root', auth: 'key' as const, keyFile: suite.lab.keys.find((k) => k.name === 'lab_root')!.privateKey });
 
 async function ticketOn(names: string[], dataDir?: string) {
-  const app = labCore({ home: home.path, ...(dataDir ? { dataDir } : {}) });
-  apps.push(app);
+  const app = suite.open(dataDir ? { dataDir } : {});
   await app.call('tickets.create', { id: 'TKT-77', title: 'lab' });
   const servers = [];
   for (const name of names) {
@@ -46,13 +30,12 @@ describe('the run history', () => {
     const text = 'if [ "$(hostname)" = web1 ]; then head -c 1048576 /dev/zero | tr "\\0" y; else echo small; fi; hostname >&2';
     await app.call('commands.run', { ticketId: 'TKT-77', runId: 'run-lab-0001', serverIds: [web1!.id, web2!.id], argv: ['sh', '-c', text], sudo: false, timeoutS: 60 });
 
-    const again = labCore({ home: home.path, dataDir: app.dataDir });
-    apps.push(again);
+    const again = suite.open({ dataDir: app.dataDir });
     const [summary] = await again.call('runs.list', { ticketId: 'TKT-77' });
     expect(summary).toMatchObject({ id: 'run-lab-0001', command: text, status: 'done' });
     expect(summary!.hosts.map((h) => [h.label, h.where, h.outcome?.stdoutBytes])).toEqual([
-      ['web1', `root@${lab.hosts.find((h) => h.name === 'web1')!.address}:22`, 1048576],
-      ['web2', `root@${lab.hosts.find((h) => h.name === 'web2')!.address}:22`, 6],
+      ['web1', `root@${suite.lab.hosts.find((h) => h.name === 'web1')!.address}:22`, 1048576],
+      ['web2', `root@${suite.lab.hosts.find((h) => h.name === 'web2')!.address}:22`, 6],
     ]);
     const run = await again.call('runs.get', { id: 'run-lab-0001' });
     const big = run.hosts[0]!.result!;

@@ -3,42 +3,28 @@
  * Every error an engineer can meet is produced for real here, not mocked.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MethodInput } from '../../../shared/contract/index.js';
-import { readLab, type Lab } from '../../../e2e/lab/lab.js';
-import { connectTrusting, labCore, type LabApp, type LabCoreOptions } from '../testing/lab-core.js';
+import { connectTrusting, type LabApp, type LabCoreOptions, labSuite } from '../testing/lab-core.js';
 import { tempDir } from '../testing/temp-dir.js';
 
-let lab: Lab;
-let home: ReturnType<typeof tempDir>;
-const apps: LabApp[] = [];
-
-beforeAll(() => {
-  lab = readLab();
-  home = tempDir('backline-home-');
-  mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
-});
-afterAll(() => home.remove());
-afterEach(() => {
-  for (const app of apps.splice(0)) app.close();
-});
+const suite = labSuite('backline-home-');
 
 const hostOf = (name: string) => {
-  const host = lab.hosts.find((h) => h.name === name);
+  const host = suite.lab.hosts.find((h) => h.name === name);
   if (!host) throw new Error(`lab host ${name} missing`);
   return host;
 };
 const keyOf = (name: string) => {
-  const key = lab.keys.find((k) => k.name === name);
+  const key = suite.lab.keys.find((k) => k.name === name);
   if (!key) throw new Error(`lab key ${name} missing`);
   return key;
 };
 
 function newCore(options: Omit<LabCoreOptions, 'home'> = {}) {
-  const app = labCore({ home: home.path, ...options });
-  apps.push(app);
+  const app = suite.open(options);
   return app;
 }
 
@@ -85,7 +71,7 @@ describe('host keys', () => {
 
   it('refuses a changed host key loudly, and sends nothing', async () => {
     writeFileSync(
-      join(home.path, '.ssh', 'known_hosts'),
+      join(suite.home, '.ssh', 'known_hosts'),
       `${hostOf('web2').address} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n` +
         `${hostOf('web2').address} ssh-rsa ${hostOf('web1').hostKeys.find((k) => k.type === 'RSA')!.publicKey.split(' ')[1]}\n`,
     );
@@ -96,13 +82,13 @@ describe('host keys', () => {
       const error = await app.failure('servers.connect', { id: server!.id });
       expect(error.code).toBe('SSH_HOST_KEY_CHANGED');
       expect(error.message).toMatch(/HOST KEY CHANGED/);
-      expect(error.message).toContain(join(home.path, '.ssh', 'known_hosts'));
+      expect(error.message).toContain(join(suite.home, '.ssh', 'known_hosts'));
       expect(readFileSync(hostOf('web2').sshdLog, 'utf8').slice(logBefore)).not.toMatch(/publickey|password|Accepted|Failed/i);
       // Trusting is only for unknown keys: a changed one can't be waved through.
       const trust = await app.failure('servers.trustHostKey', { id: server!.id, host: hostOf('web2').address, port: 22, fingerprint: hostOf('web2').hostKeys[0]!.fingerprint });
       expect(trust.code).toBe('NOT_FOUND');
     } finally {
-      writeFileSync(join(home.path, '.ssh', 'known_hosts'), '');
+      writeFileSync(join(suite.home, '.ssh', 'known_hosts'), '');
     }
   });
 });
@@ -119,7 +105,7 @@ describe('logging in', () => {
 
   it('logs in with a password held in memory, and reports that sudo wants one', async () => {
     const app = newCore();
-    const password = readFileSync(lab.users.find((u) => u.name === 'bl-ops')!.passwordFile!, 'utf8').trim();
+    const password = readFileSync(suite.lab.users.find((u) => u.name === 'bl-ops')!.passwordFile!, 'utf8').trim();
     const [server] = await ticketWith(app, 'TKT-5', [{ ticketId: 'TKT-5', label: 'ops', host: hostOf('web1').address, user: 'bl-ops', auth: 'password' }]);
     await connectTrusting(app, server!.id, { password });
     const whoami = await run(app, 'TKT-5', [server!.id], ['id', '-un']);
@@ -176,15 +162,15 @@ describe('reaching servers', () => {
 
   it('times out on an address where nothing answers', async () => {
     const app = newCore({ connectTimeoutMs: 1500 });
-    const [server] = await ticketWith(app, 'TKT-8', [{ ticketId: 'TKT-8', label: 'void', host: lab.unusedAddress, user: 'root', auth: 'key', keyFile: rootKey() }]);
+    const [server] = await ticketWith(app, 'TKT-8', [{ ticketId: 'TKT-8', label: 'void', host: suite.lab.unusedAddress, user: 'root', auth: 'key', keyFile: rootKey() }]);
     const error = await app.failure('servers.connect', { id: server!.id });
     expect(['SSH_TIMEOUT', 'SSH_UNREACHABLE']).toContain(error.code);
-    expect(error.message).toContain(lab.unusedAddress);
+    expect(error.message).toContain(suite.lab.unusedAddress);
   });
 
   it('reaches a server only the bastion can see, through ProxyJump', async () => {
     writeFileSync(
-      join(home.path, '.ssh', 'config'),
+      join(suite.home, '.ssh', 'config'),
       `Host bastion\n  HostName ${hostOf('bastion').address}\n  User root\n  IdentityFile ${rootKey()}\n\nHost db1\n  HostName ${hostOf('db1').address}\n  User root\n  IdentityFile ${rootKey()}\n  ProxyJump bastion\n`,
     );
     try {
@@ -196,7 +182,7 @@ describe('reaching servers', () => {
       const result = await run(app, 'TKT-9', [server!.id], ['hostname']);
       expect(result.results[0]!.stdout.text.trim()).toBe('db1');
     } finally {
-      writeFileSync(join(home.path, '.ssh', 'config'), '');
+      writeFileSync(join(suite.home, '.ssh', 'config'), '');
     }
   });
 });

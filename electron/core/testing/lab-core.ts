@@ -1,3 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { readLab, type Lab } from '../../../e2e/lab/lab.js';
 import type { WireResult } from '../../../shared/bridge.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
 import type { WireError } from '../../../shared/errors.js';
@@ -61,4 +65,42 @@ export async function connectTrusting(app: LabApp, serverId: number, secrets: { 
     await app.call('servers.trustHostKey', { id: serverId, host: detail.host, port: detail.port, fingerprint: detail.fingerprint });
   }
   throw new Error('too many host keys to trust');
+}
+
+/**
+ * A lab test file's surroundings, set up by vitest hooks: the lab's description, an engineer's home
+ * with an empty ~/.ssh, and the cores its tests open, each closed after its test.
+ */
+export function labSuite(prefix = 'backline-home-') {
+  let home: ReturnType<typeof tempDir> | undefined;
+  let lab: Lab | undefined;
+  const apps: LabApp[] = [];
+  beforeAll(() => {
+    lab = readLab();
+    home = tempDir(prefix);
+    mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
+  });
+  afterEach(() => {
+    for (const app of apps.splice(0)) app.close();
+  });
+  afterAll(() => home?.remove());
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('labSuite: used outside a test');
+    return value;
+  };
+  return {
+    get lab(): Lab {
+      return ready(lab);
+    },
+    /** The engineer's home (its ~/.ssh is what Backline reads). */
+    get home(): string {
+      return ready(home).path;
+    },
+    /** A core reading this home, closed after the test. */
+    open(options: Omit<LabCoreOptions, 'home'> = {}): LabApp {
+      const app = labCore({ home: ready(home).path, ...options });
+      apps.push(app);
+      return app;
+    },
+  };
 }
