@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,15 @@ describe('execOnClient', () => {
     expect(result).toMatchObject({ exitCode: 0, error: null });
     expect(result.stdout.text).toBe("it's|!x|");
     expect(result.stderr.text).toBe('');
+  });
+
+  it('sends a probe script on stdin to /bin/sh -s when asked, so the exec request holds no part of it', async () => {
+    const recording = fakeShell('recording', `printf '%s' "$2" >> ${join(dir.path, 'exec-texts')}; printf '\\n' >> ${join(dir.path, 'exec-texts')}; exec /bin/sh "$@"`);
+    const script = 'echo "one $1"; echo two';
+    const result = await execOnClient(sshdWithLoginShell(recording), ['/bin/sh', '-c', script, 'sh', 'arg'], { ...options, viaStdin: true });
+    expect(result).toMatchObject({ exitCode: 0, error: null });
+    expect(result.stdout.text).toBe('one arg\ntwo\n');
+    expect(readFileSync(join(dir.path, 'exec-texts'), 'utf8').trim().split('\n')).toEqual(['/bin/sh -s']);
   });
 
   it('reports a login shell that refuses commands as REMOTE_RUNNER_FAILED, with its words, and no exit status', async () => {

@@ -9,6 +9,8 @@ export interface ExecOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   onData?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Send the command as a script on stdin to `/bin/sh -s`, whatever its size: a probe's script is never in the exec request. */
+  viaStdin?: boolean;
   output: { headBytes: number; tailBytes: number; spillFile?: (stream: 'stdout' | 'stderr') => string };
 }
 
@@ -66,7 +68,7 @@ export async function execOnClient(client: Client, argv: readonly string[], opti
   if (options.signal?.aborted) {
     return { exitCode: null, signal: null, durationMs: 0, stdout: stdout.result(), stderr: stderr.result(), error: new BacklineError('CANCELLED') };
   }
-  const request = runnerRequest(argv, options.sudo, { nonce: newNonce() });
+  const request = runnerRequest(argv, options.sudo, { nonce: newNonce(), ...(options.viaStdin ? { inlineLimit: 0 } : {}) });
   const { markers } = request;
   let channel: ClientChannel | undefined;
   let pgid: number | null = null;

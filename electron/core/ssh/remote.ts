@@ -33,6 +33,8 @@ export interface RemoteRequest {
    * `ws.runs.start`), in the same transaction as its audit entry: the Servers tab's commands.
    */
   history?: boolean;
+  /** Carry argv as a script on stdin to `/bin/sh -s` (probes: `['/bin/sh', '-c', script, ...]`), never in the exec request. */
+  viaStdin?: boolean;
 }
 
 /** The outcome of one run. `error` is set when the command did not run to its end (it never throws for that). */
@@ -73,6 +75,7 @@ export class RemoteRunner {
         output: request.output ?? DEFAULT_OUTPUT,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onData ? { onData: request.onData } : {}),
+        ...(request.viaStdin ? { viaStdin: true } : {}),
       });
     } catch (error) {
       if (!(error instanceof BacklineError)) throw error;
