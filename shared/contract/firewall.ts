@@ -13,7 +13,7 @@ import {
   type IpBlock,
   type Parsed,
 } from '../domain/address.js';
-import { blockProtocolSchema, planIdSchema, planSchema } from '../domain/plan.js';
+import { blockProtocolSchema, firewallBlockPlanSchema, planIdSchema, planSchema } from '../domain/plan.js';
 import { portSchema, serverIdSchema } from '../domain/server.js';
 import { ticketIdSchema } from '../domain/ticket.js';
 import { method } from './define.js';
@@ -145,22 +145,22 @@ export const firewallMethods = {
           if (blocked) ctx.addIssue({ code: 'custom', path: ['keepReachable', index], message: `${kept.text} is blocked (${blocked.text}): it cannot also stay reachable.` });
         });
       }),
-    output: planSchema,
+    output: firewallBlockPlanSchema,
   }),
   'firewall.apply': method({
     summary: 'Apply a previewed plan: save the rules, arm the server-side rollback, apply atomically, verify. Confirm before the deadline.',
     input: z.object({ planId: planIdSchema }),
-    output: planSchema,
+    output: firewallBlockPlanSchema,
   }),
   'firewall.confirm': method({
     summary: 'Keep an applied plan: disarm the rollback (and persist, if asked and the server already persists its rules).',
     input: z.object({ planId: planIdSchema }),
-    output: planSchema,
+    output: firewallBlockPlanSchema,
   }),
   'firewall.check': method({
     summary: 'Where a plan stands on the server now: still applied, rolled back by the server, removed or expired.',
     input: z.object({ planId: planIdSchema }),
-    output: planSchema,
+    output: firewallBlockPlanSchema,
   }),
   'firewall.remove': method({
     summary: "Remove Backline's rules from a server: one plan's, one ticket's, or all. Never touches other rules.",

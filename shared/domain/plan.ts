@@ -128,6 +128,71 @@ export function untestedNotes(detail: Pick<FirewallBlockDetail, 'addresses'>): s
   });
 }
 
+// --- netconsole.target: a netconsole target in configfs (electron/core/netdump/client) ------------
+
+/** A MAC address as netconsole takes it: six lower-case hex pairs joined by colons. */
+export const macAddressSchema = z
+  .string()
+  .transform((text) => text.trim().toLowerCase())
+  .pipe(z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'A MAC address looks like 52:55:0a:00:02:02.'));
+
+/** What a verification concluded: `arrived`, or why the marker did not (electron/core/netdump/client/diagnose.ts). */
+export const netconsoleVerdicts = ['arrived', 'device-refused', 'target-disabled', 'no-route', 'wrong-mac', 'level-filtered', 'port-filtered', 'unknown'] as const;
+export const netconsoleVerdictSchema = z.enum(netconsoleVerdicts);
+export type NetconsoleVerdict = z.output<typeof netconsoleVerdictSchema>;
+
+export const netconsoleVerificationSchema = z.object({
+  verdict: netconsoleVerdictSchema,
+  ok: z.boolean(),
+  /** The marker written to /dev/kmsg. */
+  marker: z.string(),
+  /** The `<N>` level it was written at. */
+  level: z.number().int().min(0).max(7),
+  at: timestampSchema,
+  /** For people: what was found and what to do. */
+  message: z.string(),
+  /** The lines the verdict rests on (dmesg, neighbour state, printk levels, the user-space datagram). */
+  evidence: z.array(z.string()),
+});
+export type NetconsoleVerification = z.output<typeof netconsoleVerificationSchema>;
+
+/** What applying set up besides the target itself, so that removal undoes exactly that. */
+export const netconsoleSetupSchema = z.object({
+  loadedConfigfs: z.boolean(),
+  mountedConfigfs: z.boolean(),
+  loadedNetconsole: z.boolean(),
+  /** A target of the same name that was there before (its attributes), put back on removal. */
+  replaced: z.record(z.string(), z.string()).nullable(),
+  /** Files written for reboot (removed on removal). */
+  persistedFiles: z.array(z.string()),
+  /** The kernel's own words when the target was enabled (dmesg), for the record. */
+  kernelSaid: z.array(z.string()),
+});
+export type NetconsoleSetup = z.output<typeof netconsoleSetupSchema>;
+
+export const netconsoleTargetDetailSchema = z.object({
+  /** The configfs target's name: /sys/kernel/config/netconsole/<target>. */
+  target: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/),
+  devName: z.string().min(1).max(15),
+  localIp: ipAddressTextSchema,
+  localPort: portSchema,
+  remoteIp: ipAddressTextSchema,
+  remotePort: portSchema,
+  remoteMac: macAddressSchema,
+  /** The gateway the next hop is, or null when the receiver is on the link. */
+  gateway: ipAddressTextSchema.nullable(),
+  extended: z.boolean(),
+  /** The NIC's driver, as the probe read it (null: unknown). */
+  driver: z.string().nullable(),
+  /** Keep the target across reboot (modprobe.d + modules-load.d). */
+  persist: z.boolean(),
+  /** Null until applied. */
+  setup: netconsoleSetupSchema.nullable(),
+  /** Null until verified; the latest verification. */
+  verification: netconsoleVerificationSchema.nullable(),
+});
+export type NetconsoleTargetDetail = z.output<typeof netconsoleTargetDetailSchema>;
+
 // --- the plan ------------------------------------------------------------------------------------
 
 const planEnvelope = {
@@ -149,7 +214,10 @@ const planEnvelope = {
 export const firewallBlockPlanSchema = z.object({ ...planEnvelope, kind: z.literal('firewall.block'), detail: firewallBlockDetailSchema });
 export type FirewallBlockPlan = z.output<typeof firewallBlockPlanSchema>;
 
-export const planSchema = z.discriminatedUnion('kind', [firewallBlockPlanSchema]);
+export const netconsoleTargetPlanSchema = z.object({ ...planEnvelope, kind: z.literal('netconsole.target'), detail: netconsoleTargetDetailSchema });
+export type NetconsoleTargetPlan = z.output<typeof netconsoleTargetPlanSchema>;
+
+export const planSchema = z.discriminatedUnion('kind', [firewallBlockPlanSchema, netconsoleTargetPlanSchema]);
 export type Plan = z.output<typeof planSchema>;
 export type PlanKind = Plan['kind'];
-export const planKindSchema = z.enum(['firewall.block']) satisfies z.ZodType<PlanKind>;
+export const planKindSchema = z.enum(['firewall.block', 'netconsole.target']) satisfies z.ZodType<PlanKind>;

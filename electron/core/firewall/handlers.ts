@@ -428,7 +428,7 @@ export function firewallHandlers(
       );
       const lifted = ws.plans
         .listForTicket(ticketId)
-        .filter((plan) => plan.kind === 'firewall.block' && plan.serverId === serverId && (plan.status === 'confirmed' || plan.status === 'awaiting-confirmation') && !stillThere.has(plan.id));
+        .filter((plan): plan is FirewallBlockPlan => plan.kind === 'firewall.block' && plan.serverId === serverId && (plan.status === 'confirmed' || plan.status === 'awaiting-confirmation') && !stillThere.has(plan.id));
       for (const plan of lifted) {
         // Its rollback switch and expiry timer have nothing left to do on the server.
         await run(server, disarmArgv(plan.id), 'Disarming the rollback').catch(() => undefined);

@@ -73,7 +73,8 @@ export class PlansRepo {
     return this.db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE ticket_id = ? ORDER BY created_at DESC').all(ticketId).map(toPlan);
   }
 
-  save(plan: Plan): Plan {
+  /** Saves a plan and reads it back, of the same kind as given (a plan's id never changes kind). */
+  save<P extends Plan>(plan: P): P {
     this.db
       .prepare(
         `INSERT INTO plans (id, ticket_id, server_id, kind, title, status, steps, warnings, detail, rollback_at, log, created_at, updated_at)
@@ -96,6 +97,8 @@ export class PlansRepo {
         created_at: plan.createdAt,
         updated_at: plan.updatedAt,
       });
-    return this.get(plan.id);
+    const saved = this.get(plan.id);
+    if (saved.kind !== plan.kind) throw new BacklineError('CONFLICT', `Plan ${plan.id} is a ${saved.kind} plan, not a ${plan.kind} plan.`, { hint: 'Preview the change again.' });
+    return saved as P;
   }
 }

@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Box, Button, Group, List, Loader, Paper, Stack, T
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { hostPort } from '../../../shared/domain/address.js';
-import type { Plan } from '../../../shared/domain/plan.js';
+import type { FirewallBlockPlan, Plan } from '../../../shared/domain/plan.js';
 import { describeError } from '../../../shared/errors.js';
 import { queryKeys, useInvoke } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
@@ -56,7 +56,7 @@ function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
   );
 }
 
-function Verification({ plan }: { plan: Plan }) {
+function Verification({ plan }: { plan: FirewallBlockPlan }) {
   const rows = verificationOf(plan);
   const untested = untestedOf(plan);
   const standing = verificationStanding(plan);
@@ -141,8 +141,13 @@ interface Props {
   onClose: () => void;
 }
 
+/** A firewall plan's panel; plans of other kinds (netconsole targets) are shown by their own tab. */
+export function PlanPanel(props: Props) {
+  return props.plan.kind === 'firewall.block' ? <BlockPlanPanel {...props} plan={props.plan} /> : null;
+}
+
 /** One plan: the exact rules before anything runs, then the confirmation window, the verification and the outcome. */
-export function PlanPanel({ plan, serverLabel, onPlan, onClose }: Props) {
+function BlockPlanPanel({ plan, serverLabel, onPlan, onClose }: Props & { plan: FirewallBlockPlan }) {
   const queryClient = useQueryClient();
   const awaiting = plan.status === 'awaiting-confirmation';
   const expiring = plan.status === 'confirmed' && plan.detail.expiresAt !== null;

@@ -1,5 +1,5 @@
 import type { MethodInput, MethodOutput } from '../../../shared/contract/index.js';
-import { untestedNotes, type BlockVerification, type FirewallBlockDetail, type Plan, type PlanStatus } from '../../../shared/domain/plan.js';
+import { untestedNotes, type BlockVerification, type FirewallBlockDetail, type FirewallBlockPlan, type Plan, type PlanStatus } from '../../../shared/domain/plan.js';
 import { formatCountdown, secondsUntil } from './countdown.js';
 
 export const statusColors: Record<PlanStatus, string> = {
@@ -19,17 +19,17 @@ export interface VerificationRow extends BlockVerification {
 }
 
 /** The checks the server ran after applying; none before. */
-export function verificationOf(plan: Pick<Plan, 'detail'>): VerificationRow[] {
+export function verificationOf(plan: Pick<FirewallBlockPlan, 'detail'>): VerificationRow[] {
   return (plan.detail.verification ?? []).map((v) => ({ ...v, asExpected: v.expected === 'reachable' ? v.reachable : !v.reachable }));
 }
 
 /** What the server's checks could not cover: the addresses of each blocked network it did not try. */
-export function untestedOf(plan: Pick<Plan, 'detail'>): string[] {
+export function untestedOf(plan: Pick<FirewallBlockPlan, 'detail'>): string[] {
   return plan.detail.verification === null ? [] : untestedNotes(plan.detail);
 }
 
 /** A confirmed block whose expiry has passed: time to ask the server whether it lifted it. */
-export function expiryPassed(plan: Pick<Plan, 'status' | 'detail'>, now: number): boolean {
+export function expiryPassed(plan: Pick<FirewallBlockPlan, 'status' | 'detail'>, now: number): boolean {
   return plan.status === 'confirmed' && plan.detail.expiresAt !== null && now >= plan.detail.expiresAt * 1000;
 }
 
@@ -149,6 +149,11 @@ export function planSummary(plan: Plan): { label: string; value: string }[] {
   switch (plan.kind) {
     case 'firewall.block':
       return blockSummary(plan.detail);
+    case 'netconsole.target':
+      return [
+        { label: 'Target', value: plan.detail.target },
+        { label: 'Sends to', value: `${plan.detail.remoteIp}:${plan.detail.remotePort} (${plan.detail.remoteMac}) from ${plan.detail.devName}` },
+      ];
   }
 }
 
