@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { docrootSchema, feedUrlSchema, headLimitsSchema, parseFeedUrl, scanLimitsSchema, watchIntervalSchema } from './php-input.js';
+import { docrootPathSchema, feedUrlSchema, headLimitsInputSchema, parseFeedUrl, scanLimitsInputSchema, watchIntervalSchema } from './php-input.js';
 
 /** The PHP tab's inputs are checked here, before any handler runs: a bad one is refused with a reason a person can act on. */
 
@@ -56,11 +56,11 @@ describe('parseFeedUrl', () => {
   });
 });
 
-describe('docrootSchema', () => {
+describe('docrootPathSchema', () => {
   it('keeps an absolute path, tidied', () => {
-    expect(docrootSchema.parse(' /var/www//site/ ')).toBe('/var/www/site');
-    expect(docrootSchema.parse('/')).toBe('/');
-    expect(docrootSchema.parse("/srv/it's here")).toBe("/srv/it's here");
+    expect(docrootPathSchema.parse(' /var/www//site/ ')).toBe('/var/www/site');
+    expect(docrootPathSchema.parse('/')).toBe('/');
+    expect(docrootPathSchema.parse("/srv/it's here")).toBe("/srv/it's here");
   });
 
   it.each([
@@ -74,7 +74,7 @@ describe('docrootSchema', () => {
     ['/var/www/../../etc', '".."'],
     [`/${'a'.repeat(1100)}`, 'at most 1024'],
   ])('refuses %j: %s', (text, expected) => {
-    const result = docrootSchema.safeParse(text);
+    const result = docrootPathSchema.safeParse(text);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toContain(expected);
   });
@@ -82,17 +82,17 @@ describe('docrootSchema', () => {
 
 describe('limits', () => {
   it('default to bounds that keep the server safe', () => {
-    expect(scanLimitsSchema.parse({})).toEqual({ maxFiles: 50_000, maxBytes: 1024 ** 3, timeoutS: 120 });
-    expect(headLimitsSchema.parse({})).toEqual({ maxBytes: 8 * 1024 ** 2, timeoutS: 15 });
+    expect(scanLimitsInputSchema.parse({})).toEqual({ maxFiles: 50_000, maxBytes: 1024 ** 3, timeS: 120 });
+    expect(headLimitsInputSchema.parse({})).toEqual({ maxBytes: 8 * 1024 ** 2, timeS: 15 });
   });
 
   it.each([
-    [scanLimitsSchema, { maxFiles: 0 }, 'at least one file'],
-    [scanLimitsSchema, { maxFiles: 1e9 }, 'at most 500,000 files'],
-    [scanLimitsSchema, { timeoutS: 3600 }, 'at most 600 s'],
-    [scanLimitsSchema, { maxBytes: 1.5 }, ''],
-    [headLimitsSchema, { maxBytes: 1024 ** 3 }, 'at most 256 MiB'],
-    [headLimitsSchema, { timeoutS: 0 }, 'at least 1 s'],
+    [scanLimitsInputSchema, { maxFiles: 0 }, 'at least one file'],
+    [scanLimitsInputSchema, { maxFiles: 1e9 }, 'at most 500,000 files'],
+    [scanLimitsInputSchema, { timeS: 3600 }, 'at most 600 s'],
+    [scanLimitsInputSchema, { maxBytes: 1.5 }, ''],
+    [headLimitsInputSchema, { maxBytes: 1024 ** 3 }, 'at most 256 MiB'],
+    [headLimitsInputSchema, { timeS: 0 }, 'at least 1 s'],
   ] as const)('refuses %#', (schema, input, expected) => {
     const result = schema.safeParse(input);
     expect(result.success).toBe(false);

@@ -107,7 +107,7 @@ export function docrootProblem(raw: string): string | null {
 }
 
 /** An absolute path, trimmed, with repeated and trailing slashes removed (the root stays `/`). */
-export const docrootSchema = z
+export const docrootPathSchema = z
   .string()
   .max(MAX_DOCROOT_LENGTH + 64, `A docroot is at most ${MAX_DOCROOT_LENGTH} characters.`)
   .transform((text, ctx) => {
@@ -120,7 +120,7 @@ export const docrootSchema = z
 export const MAX_DOCROOTS = 32;
 
 /** The bounds of one include scan: it stops at the first reached and says which. */
-export const scanLimitsSchema = z.object({
+export const scanLimitsInputSchema = z.object({
   maxFiles: z.number().int().min(1, 'Scan at least one file.').max(500_000, 'A scan reads at most 500,000 files.').default(50_000),
   maxBytes: z
     .number()
@@ -128,21 +128,21 @@ export const scanLimitsSchema = z.object({
     .min(1024 * 1024, 'A scan may read at least 1 MiB.')
     .max(4 * 1024 * 1024 * 1024, 'A scan reads at most 4 GiB.')
     .default(1024 * 1024 * 1024),
-  timeoutS: z.number().int().min(5, 'Give a scan at least 5 s.').max(600, 'A scan runs at most 600 s (10 minutes).').default(120),
+  timeS: z.number().int().min(5, 'Give a scan at least 5 s.').max(600, 'A scan runs at most 600 s (10 minutes).').default(120),
 });
-export type ScanLimits = z.output<typeof scanLimitsSchema>;
+export type ScanLimitsInput = z.output<typeof scanLimitsInputSchema>;
 
 /** The caps of one head probe: the probe can never hurt the server. */
-export const headLimitsSchema = z.object({
+export const headLimitsInputSchema = z.object({
   maxBytes: z
     .number()
     .int()
     .min(1024, 'Read at least 1 KiB of each answer.')
     .max(256 * 1024 * 1024, 'A head probe reads at most 256 MiB of an answer.')
     .default(8 * 1024 * 1024),
-  timeoutS: z.number().int().min(1, 'Give each fetch at least 1 s.').max(120, 'Each fetch runs at most 120 s.').default(15),
+  timeS: z.number().int().min(1, 'Give each fetch at least 1 s.').max(120, 'Each fetch runs at most 120 s.').default(15),
 });
-export type HeadLimits = z.output<typeof headLimitsSchema>;
+export type HeadLimitsInput = z.output<typeof headLimitsInputSchema>;
 
 export const WATCH_INTERVALS_S = [1, 2, 5, 10, 30, 60] as const;
 export const watchIntervalSchema = z

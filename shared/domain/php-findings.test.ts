@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { customerTipsNote, draftFindings, headAnswer, watchCsv, watchNote, type Measured } from './php-findings.js';
+import { memoryPictureSchema, type FpmPool, type MemoryPicture, type OomEvent } from './php-memory.js';
+import { headProbeResultSchema, type HeadProbeResult, type HeadResult, type IncludeScanResult, type WatchSample } from './php-scan.js';
+
+const MiB = 1024 * 1024;
+
+function head(address: string, status: number | null, bytes: number, extra: Partial<HeadResult> = {}): HeadResult {
+  return {
+    address,
+    family: 'ipv4',
+    fetch: { via: 'curl', status, statusLine: null, contentLength: bytes, chunked: false, bytes, capped: false, ttfbMs: 3, totalMs: 12, timedOut: false, error: status === null ? 'connection refused' : null },
+    php: null,
+    marks: [],
+    ...extra,
+  };
+}
+
+const probe: HeadProbeResult = headProbeResultSchema.parse({
+  url: 'http://feeds.lab.test/feed.php',
+  host: 'feeds.lab.test',
+  port: 80,
+  scheme: 'http',
+  addresses: [
+    { address: '10.77.0.41', family: 'ipv4' },
+    { address: '10.77.0.42', family: 'ipv4' },
+    { address: '10.77.0.43', family: 'ipv4' },
+  ],
+  heads: [
+    head('10.77.0.41', 200, 24),
+    head('10.77.0.42', 200, 24),
+    head('10.77.0.43', 400, 8 * MiB, {
+      fetch: { via: 'curl', status: 400, statusLine: 'HTTP/1.1 400 Bad Request', contentLength: 64 * MiB, chunked: false, bytes: 8 * MiB, capped: true, ttfbMs: 2, totalMs: 900, timedOut: false, error: null },
+      php: { status: 400, statusLine: null, bytes: null, peakMemoryBytes: 180 * MiB, memoryLimit: '256M', memoryExhausted: false, timedOut: false, totalMs: 1500, error: null },
+      marks: [
+        { kind: 'status', reason: 'answers 400 while the others answer 200' },
+        { kind: 'size', reason: 'a body over 8 MiB, the others 24 bytes' },
+      ],
+    }),
+  ],
+  fetcher: 'curl',
+  limits: { timeS: 15, maxBytes: 8 * MiB },
+  summary: '10.77.0.43 differs',
+  statements: [],
+  unparsed: [],
+});
+
+const pool = (over: Partial<FpmPool> = {}): FpmPool => ({
+  name: 'www',
+  file: '/etc/php/8.2/fpm/pool.d/www.conf',
+  masterPid: 100,
+  fpmVersion: '8.2',
+  listen: '/run/php/php8.2-fpm.sock',
+  user: 'www-data',
+  pm: 'static',
+  maxChildren: 10,
+  startServers: null,
+  minSpareServers: null,
+  maxSpareServers: null,
+  maxRequests: null,
+  statusPath: null,
+  slowlog: null,
+  requestSlowlogTimeout: null,
+  requestTerminateTimeout: null,
+  iniValues: [],
+  settings: [{ name: 'memory_limit', value: '128M', bytes: 128 * MiB, source: { kind: 'ini', file: '/etc/php/8.2/fpm/php.ini' } }],
+  workers: { count: 10, rssBytes: 200 * MiB, pssBytes: null },
+  worstCaseBytes: 1280 * MiB,
+  ...over,
+});
+
+const oom = (atIso: string, cgroup: boolean): OomEvent => ({
+  at: atIso,
+  atIso,
+  source: 'kern.log',
+  pid: 4242,
+  process: 'php-fpm8.2',
+  uid: 33,
+  totalVmBytes: null,
+  anonRssBytes: null,
+  fileRssBytes: null,
+  shmemRssBytes: null,
+  rssBytes: 300 * MiB,
+  cgroup,
+  constraint: cgroup ? 'CONSTRAINT_MEMCG' : 'CONSTRAINT_NONE',
+  memcg: null,
+  lines: [`Memory cgroup out of memory: Killed process 4242 (php-fpm8.2) at ${atIso}`],
+});
+
+function picture(over: Partial<MemoryPicture> = {}): MemoryPicture {
+  return memoryPictureSchema.parse({
+    readAt: '2026-12-02T09:30:00.000Z',
+    access: { user: 'root', root: true, sudo: false },
+    phpFound: true,
+    clis: [],
+    fpmMasters: [],
+    pools: [pool()],
+    apache: { found: false, modPhp: null },
+    cliDiffers: [{ name: 'memory_limit', cli: '-1', cliBinary: 'php8.2', pool: 'www', poolValue: '128M' }],
+    processes: [],
+    phpTotal: { count: 11, rssBytes: 210 * MiB, pssBytes: null },
+    memory: { totalBytes: 1024 * MiB, availableBytes: 300 * MiB, swapTotalBytes: 0, swapFreeBytes: 0 },
+    worstCaseBytes: 1280 * MiB,
+    oomEvents: [oom('2026-12-02T09:12:03.000Z', true), oom('2026-12-02T09:20:00.000Z', true), oom('2026-12-02T09:25:00.000Z', true)],
+    memoryExhausted: [{ file: '/var/www/site/index.php', line: 5, limitBytes: 128 * MiB, triedBytes: 64 * MiB, count: 12, first: null, last: null, logs: [] }],
+    childSignals: [],
+    maxChildrenReached: [],
+    slowlog: [],
+    logs: [],
+    fpmStatus: [],
+    couldNotCheck: [],
+    findings: [],
+    unparsed: [],
+    ...over,
+  });
+}
+
+const scan: IncludeScanResult = {
+  docroots: [{ path: '/var/www/site', state: 'scanned', files: 3 }],
+  hits: [
+    {
+      file: '/var/www/site/index.php',
+      line: 5,
+      code: "$feed = file_get_contents('http://feeds.lab.test/feed.php');",
+      codeTruncated: false,
+      url: 'http://feeds.lab.test/feed.php',
+      scheme: 'http',
+      host: 'feeds.lab.test',
+      hostProblem: null,
+      port: 80,
+      function: 'file_get_contents',
+      docroot: '/var/www/site',
+    },
+  ],
+  hitsLeftOut: 0,
+  limits: { maxFiles: 50_000, maxBytes: 1024 * MiB, timeS: 120 },
+  stopped: { reason: 'done', filesSeen: 3, bytesSeen: 2000, message: 'Scanned every file.' },
+  unreadable: [],
+  sudo: false,
+  durationMs: 40,
+  statements: [],
+  unparsed: [],
+};
+
+const all: Measured = { serverLabel: 'php1', memory: picture(), scan, heads: [probe] };
+
+describe('draftFindings', () => {
+  it('opens with the story in one line, as the issue words it', () => {
+    const [summary] = draftFindings(all);
+    expect(summary).toMatchObject({ key: 'summary', kind: 'cause', severity: 'high' });
+    expect(summary!.title).toBe(
+      'feeds.lab.test 10.77.0.43 answers 400 with a body over 64 MiB; PHP fetch peak 180 MiB; memory_limit 128M × 10 workers (pool www) = 1.3 GiB > 1 GiB RAM; 3 OOM kills since 09:12 (cgroup limit)',
+    );
+  });
+
+  it('drafts one finding per fact, with its numbers and the lines it came from', () => {
+    const drafts = draftFindings(all);
+    expect(drafts.map((d) => d.key)).toEqual([
+      'summary',
+      'head:http://feeds.lab.test/feed.php:10.77.0.43',
+      'worst:www',
+      'oom',
+      'exhausted:/var/www/site/index.php:5',
+      'cli:www:php8.2',
+      'include:/var/www/site/index.php:5:http://feeds.lab.test/feed.php',
+    ]);
+    const bad = drafts[1]!;
+    expect(bad.detail).toMatchObject({ address: '10.77.0.43', status: 400, body_bytes: 64 * MiB, capped: true, php_peak_bytes: 180 * MiB });
+    expect(bad.evidence[0]!.content).toContain('10.77.0.43 | 400 | 8 MiB (capped) | 64 MiB');
+    expect(bad.evidence[0]!.content).toContain('answers 400 while the others answer 200');
+    expect(drafts.find((d) => d.key === 'oom')!.evidence[0]!.content.split('\n')).toHaveLength(3);
+    expect(drafts.find((d) => d.key.startsWith('exhausted'))!.title).toContain('PHP ran out of its 128 MiB memory_limit 12 times in /var/www/site/index.php:5');
+    expect(drafts.find((d) => d.key.startsWith('cli'))!.title).toContain('memory_limit -1; the FPM pool www runs with 128M');
+    for (const d of drafts) expect(d.title.length).toBeLessThanOrEqual(300);
+  });
+
+  it('says nothing it did not measure', () => {
+    expect(draftFindings({ serverLabel: 'php1', memory: null, scan: null, heads: [] })).toEqual([]);
+    const calm = draftFindings({
+      serverLabel: 'php1',
+      memory: picture({ oomEvents: [], memoryExhausted: [], cliDiffers: [], pools: [pool({ maxChildren: 5, worstCaseBytes: 640 * MiB })] }),
+      scan: null,
+      heads: [{ ...probe, heads: probe.heads.slice(0, 2) }],
+    });
+    expect(calm).toEqual([]);
+  });
+
+  it('leaves out a pool whose worst case is unknown or fits', () => {
+    const drafts = draftFindings({ ...all, memory: picture({ pools: [pool({ worstCaseBytes: null })], memory: null }) });
+    expect(drafts.some((d) => d.key.startsWith('worst'))).toBe(false);
+  });
+});
+
+describe('headAnswer', () => {
+  it('says status, size and time, and when the cap cut the body', () => {
+    expect(headAnswer(probe.heads[0]!)).toBe('200, 24 bytes, 12 ms');
+    expect(headAnswer(probe.heads[2]!)).toBe('400, over 8 MiB (the cap cut it; Content-Length 64 MiB), 900 ms');
+    expect(headAnswer(head('10.77.0.44', null, 0))).toBe('no answer: connection refused');
+  });
+});
+
+describe('customerTipsNote', () => {
+  it('fits the tips to what was seen: the file, the bad head, the limit, the code the site uses', () => {
+    const note = customerTipsNote(all);
+    expect(note.title).toBe('Tips for the customer: feeds.lab.test');
+    expect(note.body).toContain('/var/www/site/index.php:5');
+    expect(note.body).toContain('(10.77.0.43:80) answers 400 with 64 MiB');
+    expect(note.body).toContain('memory_limit 128M');
+    for (const tip of ['Check the status code', 'Set a timeout', 'Limit the size', 'Cache the feed']) expect(note.body).toContain(tip);
+    expect(note.body).toContain('stream_context_create');
+    const curl = customerTipsNote({ ...all, scan: { ...scan, hits: [{ ...scan.hits[0]!, function: 'curl_init' }] } });
+    expect(curl.body).toContain('CURLOPT_TIMEOUT');
+  });
+
+  it('is still a template when nothing was measured', () => {
+    const note = customerTipsNote({ serverLabel: 'php1', memory: null, scan: null, heads: [] });
+    expect(note.title).toBe('Tips for the customer: the remote site');
+    expect(note.body).toContain('Check the status code');
+  });
+});
+
+describe('watchNote', () => {
+  const sample = (i: number, rss: number): WatchSample => ({
+    at: `2026-12-02T09:12:${String(i).padStart(2, '0')}Z`,
+    uptimeS: 1000 + i,
+    groups: [{ name: 'php-fpm8.2 pool www', count: 3, rssBytes: rss, maxRssBytes: rss / 3 }],
+    workerCount: 3,
+    rssBytes: rss,
+    memTotalBytes: 1024 * MiB,
+    memAvailableBytes: 1024 * MiB - rss,
+    swapTotalBytes: 0,
+    swapFreeBytes: 0,
+    cgroups: [{ path: '/backline-php', currentBytes: rss, maxBytes: 512 * MiB }],
+  });
+
+  it('keeps the samples as CSV under a few lines of what they show', () => {
+    const samples = [sample(0, 30 * MiB), sample(1, 300 * MiB), sample(2, 60 * MiB)];
+    const note = watchNote('php1', samples, 1, 'stopped by the engineer');
+    expect(note.title).toBe('Memory watch on php1: 2026-12-02 09:12:00 to 09:12:02');
+    expect(note.body).toContain("PHP processes' RSS peaked at 300 MiB (3 processes) at 09:12:01, against 1 GiB of RAM");
+    expect(note.body).toContain('MemAvailable fell to 724 MiB');
+    expect(note.body).toContain(watchCsv(samples));
+    expect(watchCsv(samples).split('\n')[2]).toBe(`2026-12-02T09:12:01Z,1001,3,${300 * MiB},${100 * MiB},${1024 * MiB},${724 * MiB},0,${300 * MiB},${512 * MiB}`);
+  });
+
+  it('thins the CSV out to fit in a note, and says so', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => sample(i % 60, (i + 1) * 1000));
+    const note = watchNote('php1', many, 1, 'stopped');
+    expect(note.body.length).toBeLessThan(1024 * 1024);
+    expect(note.body).toMatch(/The CSV keeps every \d+th sample/);
+  });
+});
