@@ -23,7 +23,7 @@ describe('nginx -T', () => {
       phpHandlers: ['shop_php (unix:/run/php/php8.2-fpm.sock)', 'unix:/run/php/php8.2-fpm-legacy.sock'],
       origins: [{ server: 'nginx', file: '/etc/nginx/sites-enabled/shop', line: 10, directive: 'root /var/www/shop/public;' }],
     });
-    expect(reading.docroots.find((d) => d.path === '/srv/legacy-app')!.origins[0]).toMatchObject({ line: 23, directive: 'location /legacy/: alias /srv/legacy-app/;' });
+    expect(reading.docroots.find((d) => d.path === '/srv/legacy-app')!.origins[0]).toMatchObject({ line: 24, directive: 'location /legacy/: alias /srv/legacy-app/;' });
     expect(reading.docroots.find((d) => d.path === '/var/www/blog')).toMatchObject({ listen: ['8080'], phpHandlers: ['127.0.0.1:9000'] });
     expect(reading.docroots.find((d) => d.path === '/var/www/html')).toMatchObject({ serverNames: ['_'], listen: ['80 default_server', '[::]:80 default_server'], phpHandlers: [] });
     expect(reading.statements).toEqual([]);
@@ -57,7 +57,7 @@ describe('nginx -T', () => {
     ]);
     expect(parsed.unparsed).toEqual(['/etc/nginx/conf.d/broken.conf:1: "root /srv/broken" has no ";" at the end of the file', '/etc/nginx/conf.d/broken.conf: 1 block(s) are never closed']);
     const reading = readDocroots(`@@backline nginx /usr/sbin/nginx\n${dump}\n@@backline nginx-exit 0\n@@backline apache-absent\n@@backline end\n`, 'web9');
-    expect(reading.statements).toContain('nginx root "/srv/${site}x" (/etc/nginx/nginx.conf:5) is built from variables at request time: type the directory it stands for.');
+    expect(reading.statements).toContain('nginx root "/srv/${site}x" (/etc/nginx/nginx.conf:4) is built from variables at request time: type the directory it stands for.');
     expect(reading.unparsed).toHaveLength(2);
   });
 });
