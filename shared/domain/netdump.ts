@@ -88,6 +88,8 @@ export const netdumpPanicSchema = z.object({
   kind: panicKindSchema,
   /** The headline: `Kernel panic - not syncing: …`, `BUG: …`, `Oops: …`, `general protection fault…`, `WARNING: CPU: …`. */
   title: z.string(),
+  /** Every headline of the event in order (a BUG, its Oops, the panic that followed). */
+  headlines: z.array(z.string()),
   /** Every line of the event in order, from its first line to the end marker or the last trace line. */
   lines: z.array(z.string()),
   /** The lines of the call trace (`Call Trace:` to `</TASK>`), empty if none was sent. */
