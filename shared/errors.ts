@@ -42,6 +42,7 @@ export const errorCodes = {
   SYNC_RUNNING: { status: 409, message: 'A sync of the reporting cache is already running.' },
   SYNC_FAILED: { status: 502, message: 'The sync of the reporting cache stopped.' },
   INTERNAL: { status: 500, message: 'Backline hit an unexpected problem.' },
+  NETDUMP_RECEIVER_FAILED: { status: 409, message: 'The netconsole receiver could not listen on this address and port.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
