@@ -22,9 +22,7 @@ const inFlight = (plan: Plan) => plan.status === 'awaiting-confirmation' || plan
  */
 export function FirewallTab({ ticketId }: { ticketId: string }) {
   const servers = useServers(ticketId);
-  const allPlans = usePlans(ticketId);
-  // The ticket's other plans (netconsole targets) belong to their own tab.
-  const plans = { ...allPlans, data: allPlans.data?.filter((p) => p.kind === 'firewall.block') };
+  const plans = usePlans(ticketId);
   const [pickedServer, setPickedServer] = useState<string | null>(null);
   const [shown, setShown] = useState<Plan | null>(null);
   const planRef = useRef<HTMLDivElement>(null);

@@ -14,8 +14,9 @@ interface Props {
   onShow: (plan: Plan) => void;
 }
 
-/** Every plan on this ticket, newest first, with what happened to it. */
-export function PlanHistory({ plans, error, serverLabels, activeId, onShow }: Props) {
+/** Every firewall plan on this ticket, newest first, with what happened to it (netconsole targets have their own tab). */
+export function PlanHistory({ plans: all, error, serverLabels, activeId, onShow }: Props) {
+  const plans = all?.filter((plan) => plan.kind === 'firewall.block');
   return (
     <Box component="section" aria-label="Plans">
       <Text size="sm" fw={600} mb={4}>
