@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Takes the lab down: ends its sshd and web head processes (and anything else running in its
-# namespaces), deletes its namespaces, veths and bridge.
+# namespaces: php1's nginx and php-fpm too), deletes its namespaces, veths and bridge, and php1's
+# memory cgroup.
 #   sudo bash e2e/lab/down.sh [--purge]
 # --purge also removes the lab's users (bl-deploy, bl-ops and the shell users of LAB_SHELL_USERS,
 # with their homes), its sudoers file and state/ (keys, passwords, host keys).
@@ -55,6 +56,13 @@ for dir in /etc/netns/"$LAB_NS_PREFIX"*; do
   is_lab_etc_netns "$dir" && teardown_netns "$(basename "$dir")"
 done
 
+# 2b. php1's memory cgroup (anything still in it is the lab's, and is ended) and its /run.
+php_cgroup_remove
+if [[ -d $PHP_RUN ]]; then
+  rm -rf "${PHP_RUN:?}"
+  rmdir "$(dirname "$PHP_RUN")" 2>/dev/null || true
+fi
+
 # 3. Root-namespace veths (normally gone with their namespaces) and the bridge.
 for veth in $(lab_root_veths); do ip link delete "$veth" 2>/dev/null || true; done
 if ip link show "$LAB_BRIDGE" >/dev/null 2>&1; then ip link delete "$LAB_BRIDGE" type bridge; fi
@@ -94,12 +102,14 @@ left=()
 ip link show "$LAB_BRIDGE" >/dev/null 2>&1 && left+=("bridge $LAB_BRIDGE")
 [[ -z $(lab_sshd_pids_by_config) ]] || left+=("sshd pids: $(lab_sshd_pids_by_config | tr '\n' ' ')")
 [[ -z $(lab_head_pids_by_cmdline) ]] || left+=("web head pids: $(lab_head_pids_by_cmdline | tr '\n' ' ')")
+where=$(php_cgroup_locate) && [[ -d ${where#* } ]] && left+=("memory cgroup ${where#* }")
+[[ -d $PHP_RUN ]] && left+=("$PHP_RUN")
 if ((${#left[@]})); then
   printf '[lab] error: lab not fully down, left: %s\n' "${left[*]}" >&2
   exit 1
 fi
 if ((PURGE)); then
-  echo "Lab down and purged: no namespaces, bridge, veths, sshd, web heads, users, sudoers file or state left"
+  echo "Lab down and purged: no namespaces, bridge, veths, sshd, web heads, php1 cgroup, users, sudoers file or state left"
 else
-  echo "Lab down: no namespaces, bridge, veths, sshd or web heads left (users, keys and host keys kept; --purge removes them)"
+  echo "Lab down: no namespaces, bridge, veths, sshd, web heads or php1 cgroup left (users, keys and host keys kept; --purge removes them)"
 fi

@@ -7,8 +7,11 @@ set -euo pipefail
 # tcsh, fish, zsh: the login shells of the customer users bl-tcsh, bl-fish and bl-zsh (issue 9).
 # netfilter-persistent, iptables-persistent: web2 restores its rules at "boot" from its own
 # /etc/iptables/rules.v4 (issue 10: blocks that expire or are removed must not come back).
+# php-fpm, php-cli, php-curl, nginx-light: php1, the customer's PHP server of story 2 (issue 12): Debian's
+# nginx and php-fpm serving a shop whose code fetches feeds.lab.test with curl and file_get_contents.
 PACKAGES=(openssh-server openssh-client iproute2 iptables sudo sshpass util-linux procps curl tcsh fish zsh
-  netfilter-persistent iptables-persistent)
+  netfilter-persistent iptables-persistent
+  php-fpm php-cli php-curl nginx-light)
 
 if [[ $EUID -ne 0 ]]; then
   echo "install.sh: needs root (try: sudo bash e2e/lab/install.sh)" >&2

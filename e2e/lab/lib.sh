@@ -217,6 +217,55 @@ lab_root_veths() {
   ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^blv-' || true
 }
 
+# Writes stdin to a file under /etc/netns in place (same inode) when it differs: `ip netns exec`
+# bind-mounts the file itself, so a running sshd and its sessions see the new content at once.
+# A file that is new, or replaced, is bind-mounted into running sshds by up.sh's sync_etc_netns.
+etc_netns_file() { # file
+  local tmp
+  tmp=$(mktemp)
+  cat >"$tmp"
+  if [[ ! -f $1 ]]; then
+    install -m 0644 "$tmp" "$1"
+  elif ! cmp -s "$tmp" "$1"; then
+    cat "$tmp" >"$1"
+  fi
+  rm -f "$tmp"
+}
+
+# The /etc/hosts of lab host $1: its own name, and on the customer servers (LAB_FEEDS_CLIENTS) the
+# remote site, one line per head and address, in lab.env's order, or with the heads named after $1
+# first (php/ctl.sh feeds head3: what a round-robin DNS answer starting with head3 does to the site).
+etc_hosts_of() { # name [head...]
+  local name=$1 hd hname haddr v6 first
+  shift
+  printf '# %s: /etc/hosts of %s\n127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$LAB_MARK" "$name" "$name"
+  [[ " $LAB_FEEDS_CLIENTS " == *" $name "* ]] || return 0
+  printf '# The remote site served by the web heads, one line per head and address.\n'
+  {
+    for first in "$@"; do lab_heads | grep "^$first|"; done
+    lab_heads | grep -v -x -F -f <(for first in "$@"; do lab_heads | grep "^$first|"; done; echo '#none#')
+  } | while IFS='|' read -r hname _ haddr _; do
+    printf '%s\t%s\n' "$haddr" "$LAB_FEEDS_NAME"
+    v6=$(addr6_of "$hname" "$haddr")
+    [[ -z $v6 ]] || printf '%s\t%s\n' "$v6" "$LAB_FEEDS_NAME"
+  done
+}
+
+# Writes stdin to $1 only when the content differs; returns 0 when it changed the file.
+write_if_changed() {
+  local file=$1 mode=$2 tmp
+  tmp=$(mktemp "$file.tmp.XXXXXX")
+  cat >"$tmp"
+  chmod "$mode" "$tmp"
+  if [[ -f $file ]] && cmp -s "$tmp" "$file"; then
+    rm -f "$tmp"
+    chmod "$mode" "$file"
+    return 1
+  fi
+  mv -f "$tmp" "$file"
+  return 0
+}
+
 json_str() {
   local s=$1
   s=${s//\\/\\\\}
@@ -225,3 +274,7 @@ json_str() {
   s=${s//$'\t'/\\t}
   printf '"%s"' "$s"
 }
+
+# The PHP server php1 (nginx, php-fpm, its memory cgroup): e2e/lab/php/lib.sh.
+# shellcheck source=php/lib.sh
+source "$LAB_DIR/php/lib.sh"

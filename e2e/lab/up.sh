@@ -162,21 +162,6 @@ mkdir -p "$STATE" "$KEYS" "$AUTH_KEYS"
 chmod 0755 "$STATE" "$AUTH_KEYS"
 chmod 0700 "$KEYS"
 
-# Writes stdin to $1 only when the content differs; returns 0 when it changed the file.
-write_if_changed() {
-  local file=$1 mode=$2 tmp
-  tmp=$(mktemp "$file.tmp.XXXXXX")
-  cat >"$tmp"
-  chmod "$mode" "$tmp"
-  if [[ -f $file ]] && cmp -s "$tmp" "$file"; then
-    rm -f "$tmp"
-    chmod "$mode" "$file"
-    return 1
-  fi
-  mv -f "$tmp" "$file"
-  return 0
-}
-
 random_secret() { head -c 24 /dev/urandom | base64 | tr -d '\n=' | tr '+/' 'Xy'; }
 
 client_key() { # name [passphrase-file]
@@ -444,36 +429,10 @@ ensure_netns() { # ns name
   # Every entry in that directory is mounted, so it holds nothing else.
   [[ -z $name ]] && return 0
   mkdir -p "/etc/netns/$ns"
-  {
-    printf '# %s: /etc/hosts of %s\n127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$LAB_MARK" "$name" "$name"
-    if [[ " $LAB_FEEDS_CLIENTS " == *" $name "* ]]; then
-      printf '# The remote site served by the web heads, one line per head and address.\n'
-      for hd in "${HEADS[@]}"; do
-        IFS='|' read -r hname _ haddr _ <<<"$hd"
-        printf '%s\t%s\n' "$haddr" "$LAB_FEEDS_NAME"
-        v6=$(addr6_of "$hname" "$haddr")
-        [[ -z $v6 ]] || printf '%s\t%s\n' "$v6" "$LAB_FEEDS_NAME"
-      done
-    fi
-  } | etc_netns_file "/etc/netns/$ns/hosts"
+  etc_hosts_of "$name" | etc_netns_file "/etc/netns/$ns/hosts"
   printf '# %s: no DNS inside the lab\n' "$LAB_MARK" | etc_netns_file "/etc/netns/$ns/resolv.conf"
   printf '# %s: every address of a name in /etc/hosts, not just the first\nmulti on\n' "$LAB_MARK" | etc_netns_file "/etc/netns/$ns/host.conf"
   [[ -d /etc/netns/$ns/iptables ]] || install -d -m 0755 "/etc/netns/$ns/iptables"
-}
-
-# Writes stdin to a file under /etc/netns in place (same inode) when it differs: `ip netns exec`
-# bind-mounts the file itself, so a running sshd and its sessions see the new content at once.
-# A file that is new, or replaced, is bind-mounted into running sshds by sync_etc_netns.
-etc_netns_file() { # file
-  local tmp
-  tmp=$(mktemp)
-  cat >"$tmp"
-  if [[ ! -f $1 ]]; then
-    install -m 0644 "$tmp" "$1"
-  elif ! cmp -s "$tmp" "$1"; then
-    cat "$tmp" >"$1"
-  fi
-  rm -f "$tmp"
 }
 
 # A host's sshd (and every session it starts) sees /etc/netns/<ns>/* as mounted when it started.
@@ -488,6 +447,19 @@ sync_etc_netns() { # sshd-pid ns
     nsenter -t "$pid" -m mount --bind "$f" "/etc/$base" \
       || die "could not mount $f into the mount namespace of sshd $pid ($ns)"
     log "mounted $f into the running sshd of $ns"
+  done
+}
+
+# php1's sshd sees php1's /srv, /var/log and /run (php_mounts): one that started without them (or
+# with older ones) gets them bind-mounted into its mount namespace.
+sync_php_mounts() { # sshd-pid
+  local pid=$1 mounts i
+  mapfile -t mounts < <(php_mounts)
+  for ((i = 0; i < ${#mounts[@]}; i += 2)); do
+    [[ $(stat -Lc '%d:%i' "/proc/$pid/root${mounts[i + 1]}" 2>/dev/null) == "$(stat -Lc '%d:%i' "${mounts[i]}")" ]] && continue
+    nsenter -t "$pid" -m mount --bind "${mounts[i]}" "${mounts[i + 1]}" \
+      || die "could not mount ${mounts[i]} on ${mounts[i + 1]} into the mount namespace of $LAB_PHP_HOST's sshd $pid"
+    log "mounted ${mounts[i]} on ${mounts[i + 1]} into the running sshd of $LAB_PHP_HOST"
   done
 }
 
@@ -642,6 +614,11 @@ for name in $LAB_PERSISTENT_HOSTS; do
   done
 done
 
+# --- the PHP server (php1): its memory cgroup, configuration and site ------------------------------
+# Made before its sshd starts, which goes into the cgroup and mounts php1's /srv, /var/log and /run.
+php_cgroup_ensure
+php_write_config
+
 # --- sshd -------------------------------------------------------------------------------------
 mkdir -p /run/sshd
 chmod 0755 /run/sshd
@@ -710,10 +687,24 @@ EOF
     cp -a /etc/skel/. "$dir/root-home/"
     chmod 0700 "$dir/root-home"
   fi
-  # shellcheck disable=SC2016 # $1..$5 are the inner shell's arguments
+  # The PHP server's sshd (and so every session on it) is in its memory cgroup and sees its /srv,
+  # /var/log and /run, like its nginx and php-fpm (php/lib.sh).
+  cgroup_procs=''
+  extra_mounts=()
+  if is_php_host "$name"; then
+    cgroup_procs=$(php_cgroup_procs)
+    mapfile -t extra_mounts < <(php_mounts)
+  fi
+  # It joins the cgroup before `ip netns exec`, which mounts a sysfs of the namespace's own on /sys.
+  # shellcheck disable=SC2016 # $1..$6 are the inner shell's arguments
+  /bin/sh -c '[ -z "$1" ] || echo $$ >"$1" || exit 1; shift; exec "$@"' sh "$cgroup_procs" \
   ip netns exec "$ns" unshare --uts --mount --propagation private -- \
-    /bin/sh -c 'mount --bind "$5" /root && hostname "$1" && exec "$2" -f "$3" -E "$4"' \
-    sh "$name" "$SSHD" "$dir/sshd_config" "$dir/sshd.log" "$dir/root-home"
+    /bin/sh -c 'mount --bind "$5" /root && hostname "$1" || exit 1
+      name=$1 sshd=$2 config=$3 log=$4
+      shift 6
+      while [ $# -ge 2 ]; do mount --bind "$1" "$2" || exit 1; shift 2; done
+      exec "$sshd" -f "$config" -E "$log"' \
+    sh "$name" "$SSHD" "$dir/sshd_config" "$dir/sshd.log" "$dir/root-home" "$cgroup_procs" "${extra_mounts[@]}"
   started=$((started + 1))
 done
 
@@ -733,7 +724,14 @@ for h in "${HOSTS[@]}"; do
       || die "sshd on $name does not accept connections on $a port $LAB_SSH_PORT: see $(host_dir "$name")/sshd.log"
   done
   sync_etc_netns "$(sshd_pid "$name" "$ns")" "$ns"
+  if is_php_host "$name"; then sync_php_mounts "$(sshd_pid "$name" "$ns")"; fi
 done
+
+# --- php1's nginx and php-fpm ---------------------------------------------------------------------
+# Started when not running, reloaded when their configuration changed; then everything in php1's
+# namespace (its sshd and sessions too) is in its memory cgroup.
+php_services_ensure "$PHP_FPM_CHANGED" "$PHP_NGINX_CHANGED"
+php_cgroup_adopt
 
 # --- web heads ----------------------------------------------------------------------------------
 # Each head runs web-head.js in its network namespace and a UTS namespace named after it, in a
@@ -856,6 +854,7 @@ fingerprint_json() { # pubkey file -> {"type":..,"bits":..,"fingerprint":..,"pub
     persistent+="${persistent:+, }{\"name\": $(json_str "$p"), \"rulesDir\": $(json_str "/etc/netns/$ns/iptables")}"
   done
   printf '  "persistentHosts": [%s],\n' "$persistent"
+  php_json
   printf '  "heads": [\n'
   sep=''
   ports_json=$(tr ' ' '\n' <<<"$LAB_HEAD_PORTS" | paste -sd, - | sed 's/,/, /g')
