@@ -35,6 +35,7 @@ export const auditActions = [
   'firewall.rolled-back',
   'firewall.removed',
   'firewall.expired',
+  'netdump.panic-captured',
 ] as const;
 
 export const auditActionSchema = z.enum(auditActions);
