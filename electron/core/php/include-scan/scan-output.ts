@@ -64,7 +64,7 @@ export function hostOfUrl(url: string): { scheme: Scheme; host: string | null; h
     [host = '', portText = ''] = authority.split(':', 2);
   }
   const port = /^\d{1,5}$/.test(portText) && Number(portText) >= 1 && Number(portText) <= 65535 ? Number(portText) : DEFAULT_PORTS[scheme];
-  if (/[$\{]/.test(host) || host === '') {
+  if (/[${]/.test(host) || host === '') {
     return { scheme, host: null, hostProblem: host === '' ? 'The URL names no host.' : `The host "${host}" is built by PHP at run time: look at the code for its value.`, port };
   }
   const parsed = parseHost(host);
