@@ -456,8 +456,12 @@ sync_php_mounts() { # sshd-pid
   local pid=$1 mounts i
   mapfile -t mounts < <(php_mounts)
   for ((i = 0; i < ${#mounts[@]}; i += 2)); do
-    [[ $(stat -Lc '%d:%i' "/proc/$pid/root${mounts[i + 1]}" 2>/dev/null) == "$(stat -Lc '%d:%i' "${mounts[i]}")" ]] && continue
-    nsenter -t "$pid" -m mount --bind "${mounts[i]}" "${mounts[i + 1]}" \
+    if [[ ${mounts[i]} == cgroupfs:* ]]; then
+      [[ -d /proc/$pid/root${mounts[i + 1]}/${LAB_PHP_CGROUP} || -d /proc/$pid/root${mounts[i + 1]}/memory/${LAB_PHP_CGROUP} ]] && continue
+    else
+      [[ $(stat -Lc '%d:%i' "/proc/$pid/root${mounts[i + 1]}" 2>/dev/null) == "$(stat -Lc '%d:%i' "${mounts[i]}")" ]] && continue
+    fi
+    nsenter -t "$pid" -m /bin/sh "$PHP_MOUNTS_SCRIPT" "${mounts[i]}" "${mounts[i + 1]}" \
       || die "could not mount ${mounts[i]} on ${mounts[i + 1]} into the mount namespace of $LAB_PHP_HOST's sshd $pid"
     log "mounted ${mounts[i]} on ${mounts[i + 1]} into the running sshd of $LAB_PHP_HOST"
   done
@@ -702,9 +706,10 @@ EOF
     /bin/sh -c 'mount --bind "$5" /root && hostname "$1" || exit 1
       name=$1 sshd=$2 config=$3 log=$4
       shift 6
-      while [ $# -ge 2 ]; do mount --bind "$1" "$2" || exit 1; shift 2; done
+      [ $# -eq 0 ] || /bin/sh "$@" || exit 1
       exec "$sshd" -f "$config" -E "$log"' \
-    sh "$name" "$SSHD" "$dir/sshd_config" "$dir/sshd.log" "$dir/root-home" "$cgroup_procs" "${extra_mounts[@]}"
+    sh "$name" "$SSHD" "$dir/sshd_config" "$dir/sshd.log" "$dir/root-home" "$cgroup_procs" \
+    ${extra_mounts[0]:+"$PHP_MOUNTS_SCRIPT"} "${extra_mounts[@]}"
   started=$((started + 1))
 done
 

@@ -153,7 +153,14 @@ php_cgroup_adopt() {
 # --- running things on php1 ------------------------------------------------------------------------
 # The bind mounts that make php1 a server of its own, as "source target" pairs, one argument each:
 # its docroot under /srv, its logs in /var/log, its /run (FPM's socket and pid file, nginx's pid).
-php_mounts() { printf '%s\n' "$PHP_SRV" /srv "$PHP_LOG" /var/log "$PHP_RUN" /run; }
+# And the memory cgroup hierarchy on /sys/fs/cgroup (php/mounts.sh).
+php_mounts() {
+  local cg
+  printf '%s\n' "$PHP_SRV" /srv "$PHP_LOG" /var/log "$PHP_RUN" /run
+  cg=$(php_cgroup)
+  [[ -z $cg ]] || printf '%s\n' "cgroupfs:${cg%% *}" /sys/fs/cgroup
+}
+PHP_MOUNTS_SCRIPT="$PHP_DIR/mounts.sh"
 
 # Runs a command on php1: in its network namespace with its /etc overlays (ip netns exec), a mount
 # namespace of its own with php1's /srv, /var/log and /run, a UTS namespace named php1, and in its
@@ -169,9 +176,7 @@ php_run() {
   ip netns exec "$(php_ns)" unshare --uts --mount --propagation private -- /bin/sh -c '
     hostname "$1" || exit 1
     shift
-    while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 1; shift 2; done
-    shift
-    exec "$@"' sh "$LAB_PHP_HOST" "${mounts[@]}" -- "$@"
+    exec /bin/sh "$@"' sh "$LAB_PHP_HOST" "$PHP_MOUNTS_SCRIPT" "${mounts[@]}" -- "$@"
 }
 
 # The pid in a pid file when that process is alive, runs $2 (its comm starts with it) and lives in
