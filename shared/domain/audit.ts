@@ -36,6 +36,8 @@ export const auditActions = [
   'firewall.removed',
   'firewall.expired',
   'netdump.panic-captured',
+  'netdump.receiver-started',
+  'netdump.receiver-stopped',
 ] as const;
 
 export const auditActionSchema = z.enum(auditActions);
