@@ -4,7 +4,8 @@
 # workstation, 20 connections at once, nothing listening outside the lab's addresses, the web
 # heads behind feeds.lab.test as the customer servers see them, the customer's firewall, the
 # customer users with tcsh, fish and zsh login shells (and bl-chatty's noisy .bashrc), and web3's
-# MaxSessions, IPv6 on the dual-stack hosts and heads, and web2's saved rules (netfilter-persistent).
+# MaxSessions, IPv6 on the dual-stack hosts and heads, web2's saved rules (netfilter-persistent), and
+# php1, the PHP server (nginx, php-fpm, the shop, its memory cgroup).
 #   sudo bash e2e/lab/check.sh
 # Exit status 0 when every check passes. Contacts only lab addresses: a check that must fail to
 # reach db1 from the root namespace binds to the lab's bridge, so no packet can leave by eth0.
@@ -131,6 +132,8 @@ for h in "${HOSTS[@]}"; do
   [[ -n $priv ]] && want+=" $priv:$LAB_SSH_PORT"
   v6=$(addr6_of "$name" "$addr")
   [[ -n $v6 ]] && want+=" [$v6]:$LAB_SSH_PORT"
+  # php1's nginx listens on port 80 of every address of its namespace (which has only lab ones).
+  is_php_host "$name" && want+=" 0.0.0.0:80 [::]:80"
   got=$(ip netns exec "$ns" ss -Hltn | awk '{print $4}' | sort | tr '\n' ' ')
   want=$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')
   if [[ $got == "$want" ]]; then ok "$name listens only on ${got% }"; else bad "$name listens on: $got (want $want)"; fi
@@ -302,6 +305,65 @@ for h in "${HOSTS[@]}"; do
   fi
 done
 if compgen -G '/etc/iptables/rules.v*' >/dev/null; then warn "this machine has saved rules in /etc/iptables (not the lab's)"; else ok "this machine's own /etc/iptables holds no rules of the lab"; fi
+
+# 15. The PHP server php1 (e2e/lab/php): seen over ssh as a probe sees it, nginx serves the shop from
+#     its docroot (nginx -T), php-fpm's shop pool answers (its status page, from php1 only), the
+#     CLI's memory_limit is not the pool's, the site answers from the workstation with head1's feed,
+#     and everything php1 runs, sessions included, is in its memory cgroup, capped, without swap.
+PHP_ADDR=$(php_addr)
+out=$(as_key lab_root "root@$PHP_ADDR" 'nginx -T 2>/dev/null | grep -E "^\s*root " ; ls /etc/php/*/fpm/pool.d' 2>&1)
+if grep -q "root $LAB_PHP_DOCROOT;" <<<"$out" && grep -qx "$LAB_PHP_POOL.conf" <<<"$out"; then
+  ok "$LAB_PHP_HOST: nginx -T serves $LAB_PHP_DOCROOT, /etc/php has the $LAB_PHP_POOL pool (its own /etc, over ssh)"
+else
+  bad "$LAB_PHP_HOST: nginx -T / pool.d over ssh" "$out"
+fi
+out=$(as_key lab_root "root@$PHP_ADDR" "php -r 'echo ini_get(\"memory_limit\");'; echo; grep -h '^php_admin_value\[memory_limit\]' /etc/php/*/fpm/pool.d/$LAB_PHP_POOL.conf" 2>&1)
+if [[ $out == "$(php_ini_memory_limit cli)"$'\n'"php_admin_value[memory_limit] = $LAB_PHP_FPM_MEMORY_LIMIT" ]]; then
+  ok "$LAB_PHP_HOST: the CLI's memory_limit is $(php_ini_memory_limit cli), the $LAB_PHP_POOL pool's $LAB_PHP_FPM_MEMORY_LIMIT"
+else
+  bad "$LAB_PHP_HOST: memory_limit of the CLI and the pool (the lab's tests may have changed it: php/ctl.sh reset)" "$out"
+fi
+out=$(as_key lab_root "root@$PHP_ADDR" "curl -s --max-time 5 'http://127.0.0.1/fpm-status?json'" 2>&1)
+if [[ $out == *"\"pool\":\"$LAB_PHP_POOL\""* && $out == *'"process manager":"dynamic"'* ]]; then
+  ok "$LAB_PHP_HOST: php-fpm's status page answers on 127.0.0.1 (pool $LAB_PHP_POOL, dynamic)"
+else
+  bad "$LAB_PHP_HOST: php-fpm's status page from 127.0.0.1" "$out"
+fi
+code=$(curl -s -o /dev/null --max-time 5 -w '%{http_code}' "http://$PHP_ADDR/fpm-status")
+if [[ $code == 403 ]]; then ok "$LAB_PHP_HOST: the status page refuses the workstation (403)"; else bad "$LAB_PHP_HOST: /fpm-status from the workstation answers $code, not 403"; fi
+out=$(curl -s --max-time 20 -w '\n%{http_code}' "http://$PHP_ADDR/" 2>&1)
+if [[ ${out##*$'\n'} == 200 && $out == *"include ok from"* ]]; then
+  ok "$LAB_PHP_HOST: http://$PHP_ADDR/ answers 200 with the feed ($(grep -o 'include ok from [a-z0-9]*' <<<"$out" | head -1))"
+else
+  bad "$LAB_PHP_HOST: http://$PHP_ADDR/ should answer 200 with the feed (php/ctl.sh reset puts head1 first again)" "$(tail -c 400 <<<"$out")"
+fi
+cg=$(php_cgroup)
+read -r cg_limit _ <<<"$(php_cgroup_memory)"
+if [[ -n $cg && $cg_limit == "$(size_bytes "$LAB_PHP_MEMORY_MAX")" ]]; then
+  ok "$LAB_PHP_HOST: memory cgroup ${cg#* } (cgroup ${cg%% *}) capped at $LAB_PHP_MEMORY_MAX"
+else
+  bad "$LAB_PHP_HOST: memory cgroup capped at $LAB_PHP_MEMORY_MAX" "${cg:-no cgroup} limit ${cg_limit:-?}"
+fi
+if [[ ${cg%% *} == v1 && -e ${cg#* }/memory.memsw.limit_in_bytes ]]; then swap_file=memory.memsw.limit_in_bytes; swap_want=$cg_limit
+elif [[ ${cg%% *} == v2 && -e ${cg#* }/memory.swap.max ]]; then swap_file=memory.swap.max; swap_want=0
+else swap_file=''; fi
+if [[ -z $swap_file ]]; then
+  ok "$LAB_PHP_HOST: no swap accounting on this kernel ($(awk '/SwapTotal/ {print $2, $3}' /proc/meminfo) of swap)"
+elif [[ $(<"${cg#* }/$swap_file") == "$swap_want" ]]; then
+  ok "$LAB_PHP_HOST: no swap for the cgroup ($swap_file $swap_want)"
+else
+  bad "$LAB_PHP_HOST: $swap_file is $(<"${cg#* }/$swap_file"), want $swap_want"
+fi
+outside=()
+for pid in $(ip netns pids "$(php_ns)"); do
+  grep -qx "$pid" "${cg#* }/cgroup.procs" 2>/dev/null || outside+=("$pid $(cat "/proc/$pid/comm" 2>/dev/null)")
+done
+out=$(as_key lab_root "root@$PHP_ADDR" "grep -E '^[0-9]+:(memory)?:' /proc/self/cgroup | grep -v '^[0-9]*::/\$' | head -1" 2>&1)
+if ((${#outside[@]} == 0)) && [[ $out == *":/$LAB_PHP_CGROUP" ]]; then
+  ok "$LAB_PHP_HOST: every process of $(php_ns) is in the cgroup, an ssh session too ($out)"
+else
+  bad "$LAB_PHP_HOST: processes outside the cgroup: ${outside[*]:-none}; a session's cgroup: $out"
+fi
 
 echo
 if ((FAIL)); then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints each lab host (its MaxSessions, whether its sshd answers with the host key the lab gave it),
-# each web head and the HTTP status it answers on each of its ports, and each lab user (its shell).
+# each web head and the HTTP status it answers on each of its ports, php1's nginx, php-fpm and memory
+# cgroup, and each lab user (its shell).
 #   sudo bash e2e/lab/status.sh
 # Exit status 0 when every host and head answers as it should and every user is set up, 1
 # otherwise. Hosts on the workstation network (and the heads) are asked from the root namespace;
@@ -90,6 +91,38 @@ for h in "${HEADS[@]}"; do
   v6=$(addr6_of "$name" "$addr")
   [[ -n $v6 ]] && printf '%-9s %-12s %-12s\n' '' '' "$v6"
 done
+
+# The PHP server: its nginx (the shop's robots.txt from the workstation), its php-fpm (the ping page,
+# from php1 itself: the status pages answer 127.0.0.1 only), its memory cgroup (limit, use, OOM kills).
+echo
+php_bad=0
+PHP_ADDR=$(php_addr)
+if netns_exists "$(php_ns)"; then
+  pid=$(php_nginx_pid)
+  code=$(curl -s -o /dev/null --max-time 3 -w '%{http_code}' "http://$PHP_ADDR/robots.txt" 2>/dev/null)
+  [[ $code == 200 ]] || php_bad=$((php_bad + 1))
+  printf '%-9s %-12s %-12s %-10s %s\n' NGINX "$(php_ns)" "$PHP_ADDR" "${pid:+pid $pid}" "http://$PHP_ADDR/robots.txt: ${code:-no answer} (wants 200)"
+  pid=$(php_fpm_pid)
+  pong=$(php_local_get /fpm-ping 2>/dev/null)
+  [[ $pong == pong ]] || php_bad=$((php_bad + 1))
+  printf '%-9s %-12s %-12s %-10s %s\n' PHP-FPM "$(php_ns)" "$LAB_PHP_POOL pool" "${pid:+pid $pid}" "/fpm-ping from $LAB_PHP_HOST: ${pong:-no answer} (wants pong)"
+  limit=$(sed -n 's/^php_admin_value\[memory_limit\] *= *//p' "$(php_etc)/$(php_version)/fpm/pool.d/$LAB_PHP_POOL.conf" 2>/dev/null)
+  [[ $limit == "$LAB_PHP_FPM_MEMORY_LIMIT" ]] || limit+=" (lab.env says $LAB_PHP_FPM_MEMORY_LIMIT: php/ctl.sh reset)"
+  echo "          memory_limit: pool $LAB_PHP_POOL ${limit:-?}, FPM php.ini $(php_ini_memory_limit fpm), CLI $(php_ini_memory_limit cli); $LAB_FEEDS_NAME first on $LAB_PHP_HOST: $(awk -v n="$LAB_FEEDS_NAME" '$2 == n { print $1; exit }' "/etc/netns/$(php_ns)/hosts")"
+else
+  php_bad=$((php_bad + 1))
+  echo "NGINX/PHP-FPM: $LAB_PHP_HOST has no namespace"
+fi
+cg=$(php_cgroup)
+if [[ -n $cg ]]; then
+  read -r cg_limit cg_use <<<"$(php_cgroup_memory)"
+  printf '%-9s %s (cgroup %s): limit %s MiB, using %s MiB, %s processes, OOM kills %s\n' CGROUP "${cg#* }" "${cg%% *}" \
+    "$((cg_limit >> 20))" "$((cg_use >> 20))" "$(wc -l <"${cg#* }/cgroup.procs")" "$(php_oom_kills)"
+else
+  php_bad=$((php_bad + 1))
+  echo "CGROUP    none: $LAB_PHP_HOST's memory cgroup is missing (up.sh makes it)"
+fi
+
 echo "saved rules (netfilter-persistent): ${LAB_PERSISTENT_HOSTS:-none}"
 echo "$LAB_FEEDS_NAME resolves to the heads on: $LAB_FEEDS_CLIENTS"
 
@@ -121,8 +154,8 @@ done
 stray=$(existing_lab_netns | grep -vxF -f <(printf '%s\n' "$LAB_PRIV_NS"; lab_hosts "$FLEET" | cut -d'|' -f2; lab_heads | cut -d'|' -f2) || true)
 [[ -z $stray ]] || echo "namespaces not in the lab's list: $(tr '\n' ' ' <<<"$stray")"
 
-if ((down || heads_down || users_bad)); then
-  echo "Lab status: $down of ${#HOSTS[@]} hosts and $heads_down of ${#HEADS[@]} web heads not answering as they should, $users_bad of $(lab_users | wc -l) users not set up"
+if ((down || heads_down || users_bad || php_bad)); then
+  echo "Lab status: $down of ${#HOSTS[@]} hosts and $heads_down of ${#HEADS[@]} web heads not answering as they should, $users_bad of $(lab_users | wc -l) users not set up, $php_bad of 3 parts of $LAB_PHP_HOST (nginx, php-fpm, cgroup) missing"
   exit 1
 fi
-echo "Lab status: all ${#HOSTS[@]} hosts and all ${#HEADS[@]} web heads answer, all $(lab_users | wc -l) users set up"
+echo "Lab status: all ${#HOSTS[@]} hosts and all ${#HEADS[@]} web heads answer, $LAB_PHP_HOST's nginx and php-fpm answer in its cgroup, all $(lab_users | wc -l) users set up"
