@@ -1,0 +1,52 @@
+import { formatMs, headAnswer, headBodyBytes, roundSize } from '../../../shared/domain/php-findings.js';
+import type { HeadProbeResult, HeadResult } from '../../../shared/domain/php-scan.js';
+import type { BlockPrefill } from '../firewall/blockHandoff.js';
+
+/** One row of the heads table, as shown. */
+export interface HeadRow {
+  address: string;
+  status: string;
+  /** Body bytes received; over the cap shows "over". */
+  size: string;
+  capCut: boolean;
+  contentLength: string;
+  ttfb: string;
+  total: string;
+  phpPeak: string;
+  marked: boolean;
+  reasons: string;
+  head: HeadResult;
+}
+
+const dash = '—';
+
+export function headRows(probe: HeadProbeResult): HeadRow[] {
+  return probe.heads.map((head) => {
+    const f = head.fetch;
+    const php = head.php;
+    return {
+      address: head.address,
+      status: f.status === null ? (f.error ?? 'no answer') : String(f.status),
+      size: f.capped ? `over ${roundSize(f.bytes)}` : roundSize(f.bytes),
+      capCut: f.capped,
+      contentLength: f.contentLength !== null ? roundSize(f.contentLength) : f.chunked ? 'chunked' : dash,
+      ttfb: f.ttfbMs === null ? dash : formatMs(f.ttfbMs),
+      total: f.totalMs === null ? dash : `${formatMs(f.totalMs)}${f.timedOut ? ' (timed out)' : ''}`,
+      phpPeak: php === null ? dash : php.memoryExhausted ? `over ${php.memoryLimit} (exhausted)` : php.peakMemoryBytes === null ? (php.error ?? dash) : roundSize(php.peakMemoryBytes),
+      marked: head.marks.length > 0,
+      reasons: head.marks.map((m) => m.reason).join('; '),
+      head,
+    };
+  });
+}
+
+/** What "Block this head" hands the Firewall tab: the host, that address, the URL's port, and why. */
+export function blockPrefillOf(ticketId: string, serverId: number, probe: HeadProbeResult, head: HeadResult): Omit<BlockPrefill, 'seq'> {
+  const reasons = head.marks.map((m) => m.reason).join('; ');
+  return { ticketId, serverId, host: probe.host, address: head.address, port: probe.port, reason: reasons ? `${headAnswer(head)}; ${reasons}` : headAnswer(head) };
+}
+
+/** The heads of a probe that answer unlike the others, largest body first. */
+export function markedHeads(probe: HeadProbeResult): HeadResult[] {
+  return probe.heads.filter((h) => h.marks.length > 0).sort((a, b) => headBodyBytes(b) - headBodyBytes(a));
+}
