@@ -38,6 +38,14 @@ export const auditActions = [
   'netdump.panic-captured',
   'netdump.receiver-started',
   'netdump.receiver-stopped',
+  'netconsole.planned',
+  'netconsole.applied',
+  'netconsole.failed',
+  'netconsole.verified',
+  'netconsole.not-verified',
+  'netconsole.removed',
+  'netdump.remote-started',
+  'netdump.remote-stopped',
 ] as const;
 
 export const auditActionSchema = z.enum(auditActions);
