@@ -64,5 +64,14 @@ export const senderFolder = (address: string): string => address.replace(/[^0-9A
 
 /** Where a sender's datagrams of one (UTC) day go, relative to the data folder, with `/` separators. */
 export function captureFileFor(address: string, receivedAtMs: number): string {
-  return `netdump/${senderFolder(address)}/${new Date(receivedAtMs).toISOString().slice(0, 10)}${CAPTURE_EXTENSION}`;
+  const day = Math.floor(receivedAtMs / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  return `netdump/${senderFolder(address)}/${cachedDate}${CAPTURE_EXTENSION}`;
 }
+
+const DAY_MS = 86_400_000;
+let cachedDay = Number.NaN;
+let cachedDate = '';

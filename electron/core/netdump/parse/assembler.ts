@@ -50,6 +50,17 @@ interface PendingMessage {
   capture: CaptureRef | null;
 }
 
+let lastIsoMs = Number.NaN;
+let lastIso = '';
+/** Datagrams come many per millisecond: one ISO string per millisecond is enough. */
+export function isoAt(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIsoMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /** How many recent sequence numbers are remembered to tell a late or repeated datagram from a reboot. */
 const SEQ_MEMORY = 4096;
 /** CPUs' clocks differ a little; a sender's time going back by more than this means a new boot. */
@@ -216,7 +227,7 @@ export class SenderAssembler {
     const { text, dict } = parseExtendedBody(body);
     const message: NetdumpMessage = {
       sender: this.sender,
-      receivedAt: new Date(atMs).toISOString(),
+      receivedAt: isoAt(atMs),
       format: 'extended',
       facility: head.facility,
       level: head.level,
@@ -266,7 +277,7 @@ export class SenderAssembler {
     if (text === '') return;
     const message: NetdumpMessage = {
       sender: this.sender,
-      receivedAt: new Date(atMs).toISOString(),
+      receivedAt: isoAt(atMs),
       format: 'plain',
       facility: null,
       level: null,

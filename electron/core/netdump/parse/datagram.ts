@@ -32,7 +32,37 @@ const MAX_HEADER = 200;
 const NUMBER = /^\d{1,19}$/;
 const FRAGMENT = /^ncfrag=(\d{1,9})\/(\d{1,9})$/;
 
+/** Digits from `at`: the value and where they end; -1 when there are none (or too many to be a header field). */
+function digits(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  let i = at;
+  while (i < bytes.length && i - at < 16) {
+    const b = bytes[i]!;
+    if (b < 0x30 || b > 0x39) break;
+    value = value * 10 + (b - 0x30);
+    i++;
+  }
+  return i === at || i - at >= 16 ? [-1, i] : [value, i];
+}
+
+const COMMA = 0x2c;
+
+/** The common case read straight from the bytes: `<prefix>,<seq>,<usec>,<flag>;`. Null for anything else. */
+function fastHeader(bytes: Uint8Array): ExtendedDatagram | null {
+  const [prefix, a] = digits(bytes, 0);
+  if (prefix < 0 || bytes[a] !== COMMA) return null;
+  const [seq, b] = digits(bytes, a + 1);
+  if (seq < 0 || bytes[b] !== COMMA) return null;
+  const [usec, c] = digits(bytes, b + 1);
+  if (usec < 0 || bytes[c] !== COMMA) return null;
+  const flag = bytes[c + 1]!;
+  if (bytes[c + 2] !== SEMICOLON || !(flag === 0x2d || (flag >= 0x61 && flag <= 0x7a) || flag === 0x2b)) return null;
+  return { format: 'extended', release: null, facility: prefix >> 3, level: prefix & 7, seq, usec, flags: String.fromCharCode(flag), fragment: null, body: bytes.subarray(c + 3) };
+}
+
 export function parseDatagram(bytes: Uint8Array): ParsedDatagram {
+  const fast = fastHeader(bytes);
+  if (fast) return fast;
   const limit = Math.min(bytes.length, MAX_HEADER);
   let semicolon = -1;
   for (let i = 0; i < limit; i++) {

@@ -45,9 +45,13 @@ const AFTER_END = /^(RIP|RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|FS|GS|CS|DS|ES
 const PLAIN_TIME = /^(<\d>)?\[\s*\d+\.\d+\]\s?/;
 
 /** A console line without the plain format's `[  12.345678] ` time prefix (and a `<N>` level). */
-export const bareLine = (text: string): string => text.replace(PLAIN_TIME, '');
+export const bareLine = (text: string): string => (text.charCodeAt(0) === 0x5b || text.charCodeAt(0) === 0x3c ? text.replace(PLAIN_TIME, '') : text);
+
+/** Every line that can start (or explain) an event has one of these; the rest are skipped cheaply. */
+const MAY_START = /panic|fault|Oops|BUG|WARNING|Call Trace|RIP: |cut here/;
 
 export function kernelReleaseIn(line: string): string | null {
+  if (!line.includes('PID:') && !line.includes('Linux version')) return null;
   const bare = bareLine(line);
   const cpu = /(?:Not tainted|Tainted:[ A-Z]*?) +(\d[\w.+~-]*) +#/.exec(bare);
   if (cpu && CPU_LINE.test(bare)) return cpu[1]!;
@@ -79,6 +83,11 @@ export class PanicTracker {
   }
 
   line(line: TrackedLine, kernelRelease: string | null): NetdumpPanic[] {
+    if (!this.open && !MAY_START.test(line.text)) {
+      this.cutHere = null;
+      this.previous = line;
+      return [];
+    }
     const done: NetdumpPanic[] = [];
     const bare = bareLine(line.text);
     const headline = HEADLINES.find((h) => h.pattern.test(bare));

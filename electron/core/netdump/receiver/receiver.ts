@@ -6,7 +6,7 @@ import { BacklineError } from '../../../../shared/errors.js';
 import type { CaptureDelta, CapturesRepo } from '../../store/captures-repo.js';
 import { encodeRecord, captureFileFor } from '../captures/format.js';
 import { CaptureWriter, type WriteTicket } from '../captures/writer.js';
-import { SenderAssembler, defaultAssemblerOptions, type AssemblerEvent, type AssemblerOptions } from '../parse/assembler.js';
+import { SenderAssembler, defaultAssemblerOptions, isoAt, type AssemblerEvent, type AssemblerOptions } from '../parse/assembler.js';
 import { bindError } from './bind-error.js';
 
 /**
@@ -236,7 +236,7 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
   }
 
   private delta(sender: string, file: string, atMs: number): CaptureDelta {
-    const at = new Date(atMs).toISOString();
+    const at = isoAt(atMs);
     let delta = this.deltas.get(file);
     if (!delta) {
       delta = { sender, file, firstSeen: at, lastSeen: at, datagrams: 0, bytes: 0, messages: 0, lost: 0, reboots: 0, panics: 0, kernelRelease: null };
@@ -251,8 +251,7 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
       switch (event.type) {
         case 'message': {
           const { message } = event;
-          const delta = message.capture ? this.delta(message.sender, message.capture.file, Date.parse(message.receivedAt)) : null;
-          if (delta) delta.messages++;
+          if (message.capture) (this.deltas.get(message.capture.file) ?? this.delta(message.sender, message.capture.file, Date.parse(message.receivedAt))).messages++;
           this.emit('message', message);
           break;
         }
