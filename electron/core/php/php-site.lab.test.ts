@@ -54,6 +54,15 @@ describe('php1, the customer PHP server of the lab', () => {
     expect(bytesOf(site.lab.fpmMemoryLimit) * site.lab.maxChildren).toBeGreaterThan(site.lab.cgroup.memoryMax);
   });
 
+  it('writes a slow request to the pool\'s slowlog with its stack', async () => {
+    const file = site.putFile('tools/export.php', '<?php\n// A slow export.\nsleep(6);\necho "exported\\n";\n');
+    const mark = site.logMark();
+    const answer = await site.request('/tools/export.php');
+    expect(answer).toMatchObject({ status: 200, body: 'exported\n' });
+    const slow = site.logSince(mark, 'slow');
+    expect(slow).toMatch(new RegExp(`\\[pool ${site.lab.pool}\\] pid \\d+\\nscript_filename = ${file}\\n\\[0x[0-9a-f]+\\] sleep\\(\\) ${file}:3`));
+  });
+
   it('logs "Allowed memory size ... exhausted" when the feed comes from head3', async () => {
     const head3 = labHead(lab, 'head3');
     const headLogBefore = readFileSync(head3.log, 'utf8').length;
@@ -68,12 +77,12 @@ describe('php1, the customer PHP server of the lab', () => {
     const errors = site.logSince(mark, 'error');
     expect(errors).toMatch(new RegExp(`PHP Fatal error: {2}Allowed memory size of ${limit} bytes exhausted \\(tried to allocate \\d+ bytes\\) in ${site.lab.docroot}/lib/feed\\.php on line \\d+`));
     expect(errors).toMatch(new RegExp(`Allowed memory size of ${limit} bytes exhausted \\(tried to allocate \\d+ bytes\\) in ${site.lab.docroot}/news\\.php on line \\d+`));
-    // Both fetches went to head3, from php1, and read its 400 in full (64 MiB each).
+    // Both fetches went to head3, from php1; a worker that dies at its limit hangs up before the 64 MiB end.
     const headLog = readFileSync(head3.log, 'utf8').slice(headLogBefore);
     const fetches = headLog.split('\n').filter((l) => l.includes(' GET /feed.xml 400 '));
     expect(fetches).toHaveLength(2);
     for (const line of fetches) {
-      expect(line).toMatch(/ (10\.77\.0\.14|\[fd77::14\]):\d+ GET \/feed\.xml 400 67108864$/);
+      expect(line).toMatch(/ (10\.77\.0\.14|\[fd77::14\]):\d+ GET \/feed\.xml 400 (67108864|\d+ \(client went away\))$/);
     }
   });
 

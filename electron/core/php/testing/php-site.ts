@@ -5,8 +5,9 @@
  * it. Needs the lab up (`sudo bash e2e/lab/up.sh`) and root, like every lab test.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { z } from 'zod';
 import { LAB_JSON, LAB_NOT_UP } from '../../../../e2e/lab/lab.js';
 
@@ -103,6 +104,8 @@ function run(file: string, args: string[], timeoutMs: number): Promise<string> {
 /** The lab's PHP server, driven from a test. */
 export function phpSite(lab: LabPhp = readLabPhp()) {
   const ctl = (...args: string[]) => run('bash', [lab.ctl, ...args], 90_000);
+  /** Files a test put into the docroot: reset() removes them. */
+  const added = new Set<string>();
 
   /** One GET to php1's nginx from the workstation (Host: shop.lab.test). */
   const request = (path: string, options: { timeoutMs?: number; capBytes?: number } = {}): Promise<SiteResponse> =>
@@ -141,8 +144,28 @@ export function phpSite(lab: LabPhp = readLabPhp()) {
     setFpmMemoryLimit: (size: string) => ctl('memory-limit', size),
     /** feeds.lab.test resolves on php1 to these heads first (what a round-robin DNS answer starting with head3 does). */
     routeFeedsTo: (...heads: string[]) => ctl('feeds', ...heads),
-    /** Back to lab.env's php1: the pool's memory_limit, the heads' order; php-fpm and nginx running. */
-    reset: () => ctl('reset'),
+    /**
+     * Puts a file into the docroot (`lib/slow.php` is /srv/www/shop/lib/slow.php on php1), readable by
+     * the pool's user, until reset(). Returns its path on php1.
+     */
+    putFile: (relative: string, content: string): string => {
+      const local = path.resolve(lab.docrootLocal, relative);
+      if (!local.startsWith(`${lab.docrootLocal}/`)) throw new Error(`putFile: ${relative} is outside the docroot`);
+      mkdirSync(path.dirname(local), { recursive: true, mode: 0o755 });
+      writeFileSync(local, content, { mode: 0o644 });
+      added.add(local);
+      return `${lab.docroot}/${path.relative(lab.docrootLocal, local)}`;
+    },
+    /** Back to lab.env's php1: the pool's memory_limit, the heads' order, no file a test put; php-fpm and nginx running. */
+    reset: async () => {
+      for (const file of added) {
+        rmSync(file, { force: true });
+        // And the directories it made, once empty.
+        for (let dir = path.dirname(file); dir.startsWith(`${lab.docrootLocal}/`) && readdirSync(dir).length === 0; dir = path.dirname(dir)) rmdirSync(dir);
+      }
+      added.clear();
+      await ctl('reset');
+    },
     /** The memory cgroup's OOM kills so far (memory.events or, on cgroup v1, memory.oom_control). */
     oomKills: (): number => {
       const file = lab.cgroup.version === 'v2' ? `${lab.cgroup.path}/memory.events` : `${lab.cgroup.path}/memory.oom_control`;
