@@ -6,6 +6,7 @@ import { EventBus } from './events.js';
 import type { Handlers } from './handlers.js';
 import { findingHandlers } from './workspace/finding-handlers.js';
 import { firewallHandlers } from './firewall/handlers.js';
+import { createNetdump } from './netdump/handlers.js';
 import { noteHandlers } from './workspace/note-handlers.js';
 import { ticketHandlers } from './workspace/ticket-handlers.js';
 import { recordLost } from './ssh/connection-record.js';
@@ -115,6 +116,7 @@ export function createCore(options: CoreOptions): Core {
     extraDirs: options.reporting?.sharedReportDirs ?? (process.env.BACKLINE_REPORT_DIRS ?? '').split(':').filter(Boolean),
     check: (sql) => runner.check(sql),
   });
+  const netdump = createNetdump({ ws: workspace, remote, dataDir: options.dataDir, log });
   const handlers: Handlers = {
     ...workspaceHandlers(workspace, { version: options.version, shell: options.shell, dataDir: options.dataDir, user }),
     ...ticketHandlers(workspace),
@@ -125,13 +127,17 @@ export function createCore(options: CoreOptions): Core {
     ...terminalHandlers(workspace, ssh),
     ...firewallHandlers(workspace, remote),
     ...reportingHandlers({ configFile: reportingConfigFile, cacheFile, sync, library, runner, clock }),
+    ...netdump.handlers,
   };
+  // Listening again if it was on when Backline stopped; a failure is in its state, for the Netdump tab.
+  void netdump.resume().catch((error: unknown) => log('netdump receiver resume', error));
   return {
     dispatch: createDispatch(handlers, log),
     events,
     handlers,
     sessions,
     close: () => {
+      void netdump.close().catch((error: unknown) => log('netdump receiver close', error));
       sessions.closeAll();
       void sync.close();
       runner.close();

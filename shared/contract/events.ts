@@ -7,6 +7,8 @@ import { serverIdSchema, serverSchema } from '../domain/server.js';
 import { ticketIdSchema } from '../domain/ticket.js';
 import { event } from './define.js';
 import { syncStateSchema } from './reporting.js';
+import { netdumpMessageEventSchema, netdumpPanicEventSchema } from './netdump.js';
+import { receiverStateSchema } from '../domain/netdump.js';
 
 export const events = {
   'audit.appended': event({ summary: 'Something was recorded in the audit log.', payload: auditEntrySchema }),
@@ -38,5 +40,17 @@ export const events = {
   'ticket.changed': event({
     summary: 'A ticket, or something on it, changed.',
     payload: z.object({ ticketId: ticketIdSchema }),
+  }),
+  'netdump.receiver': event({
+    summary: 'The local netconsole receiver started, stopped or failed (and its counts, once a second at most while datagrams arrive).',
+    payload: receiverStateSchema,
+  }),
+  'netdump.message': event({
+    summary: 'Netconsole messages as they are parsed, batched (a few times a second at most, bounded; the capture file keeps every one).',
+    payload: netdumpMessageEventSchema,
+  }),
+  'netdump.panic': event({
+    summary: 'A kernel panic (or oops, BUG, WARNING) was captured, with its whole trace, and the tickets it was recorded on.',
+    payload: netdumpPanicEventSchema,
   }),
 };

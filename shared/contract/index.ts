@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { events } from './events.js';
 import { findingMethods } from './findings.js';
 import { firewallMethods } from './firewall.js';
+import { netdumpReceiverMethods } from './netdump.js';
 import { noteMethods } from './notes.js';
 import { reportingMethods } from './reporting.js';
 import { runMethods } from './runs.js';
@@ -25,6 +26,7 @@ export const methods = {
   ...terminalMethods,
   ...firewallMethods,
   ...reportingMethods,
+  ...netdumpReceiverMethods,
 };
 export { events };
 

@@ -18,22 +18,22 @@ const expectIssue = (schema: z.ZodType, input: unknown, path: string, message: s
 describe('netdump.receiver.start input', () => {
   const start = netdumpMethods['netdump.receiver.start'].input;
 
-  it('listens on every IPv4 address at 6666 unless told otherwise', () => {
-    expect(start.parse({})).toEqual({ address: '0.0.0.0', port: 6666 });
+  it('is told where to listen: no default opens a socket', () => {
+    expect(start.safeParse({}).error?.issues.map((i) => i.path.join('.'))).toEqual(['address', 'port']);
   });
 
   it('takes IPv4 and IPv6 addresses, canonical, brackets allowed', () => {
     expect(start.parse({ address: ' 127.0.0.1 ', port: 514 })).toEqual({ address: '127.0.0.1', port: 514 });
-    expect(start.parse({ address: '::' }).address).toBe('::');
-    expect(start.parse({ address: '[::1]' }).address).toBe('::1');
-    expect(start.parse({ address: '2001:DB8:0:0::5' }).address).toBe('2001:db8::5');
+    expect(start.parse({ address: '::', port: 6666 }).address).toBe('::');
+    expect(start.parse({ address: '[::1]', port: 6666 }).address).toBe('::1');
+    expect(start.parse({ address: '2001:DB8:0:0::5', port: 6666 }).address).toBe('2001:db8::5');
   });
 
   it.each([
-    [{ port: 0 }, 'port', 'Ports run from 1 to 65535'],
-    [{ port: 65536 }, 'port', 'Ports run from 1 to 65535'],
-    [{ port: 66.6 }, 'port', ''],
-    [{ port: '6666; reboot' }, 'port', ''],
+    [{ address: '127.0.0.1', port: 0 }, 'port', 'Ports run from 1 to 65535'],
+    [{ address: '127.0.0.1', port: 65536 }, 'port', 'Ports run from 1 to 65535'],
+    [{ address: '127.0.0.1', port: 66.6 }, 'port', ''],
+    [{ address: '127.0.0.1', port: '6666; reboot' }, 'port', ''],
     [{ address: '' }, 'address', 'Give the address to listen on'],
     [{ address: 'localhost' }, 'address', 'not an IPv4 address'],
     [{ address: '127.0.0.1:6666' }, 'address', 'not an IPv6 address'],

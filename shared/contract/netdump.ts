@@ -158,7 +158,8 @@ export type RemoteReceiver = z.output<typeof remoteReceiverSchema>;
 /** The most a page of messages holds: a capture viewer pages through the rest. */
 export const MAX_MESSAGES_PAGE = 500;
 
-export const netdumpMethods = {
+/** The local receiver and what it captured. */
+export const netdumpReceiverMethods = {
   'netdump.receiver.state': method({
     summary: 'The local netconsole receiver: listening or not, where, and what it has received since it started.',
     input: z.object({}),
@@ -166,7 +167,8 @@ export const netdumpMethods = {
   }),
   'netdump.receiver.start': method({
     summary: 'Listen for netconsole on a UDP address and port (IPv4 or IPv6); it listens again after Backline restarts until stopped.',
-    input: z.object({ address: listenAddressSchema.default('0.0.0.0'), port: portSchema.default(NETCONSOLE_DEFAULT_PORT) }),
+    // Both named, never defaulted: a socket opens on this machine only where the engineer said.
+    input: z.object({ address: listenAddressSchema, port: portSchema }),
     output: receiverStateSchema,
   }),
   'netdump.receiver.stop': method({
@@ -199,6 +201,10 @@ export const netdumpMethods = {
     input: z.object({ ticketId: ticketIdSchema.optional() }),
     output: z.array(netdumpPanicSchema),
   }),
+};
+
+/** The customer's servers: preflight, the plan, verification, the fleet, a remote receiver. */
+export const netdumpClientMethods = {
   'netdump.preflight': method({
     summary: "Read what a server needs for netconsole to the receiver: the module, configfs, route, next hop, driver, console level, crash kernel. Read-only.",
     input: z.object({ serverId: serverIdSchema, target: netdumpTargetSchema }),
@@ -289,3 +295,5 @@ export const netdumpPanicEventSchema = z.object({
   tickets: z.array(z.object({ ticketId: ticketIdSchema, serverLabel: z.string(), findingId: z.number().int().positive() })),
 });
 export type NetdumpPanicEvent = z.output<typeof netdumpPanicEventSchema>;
+
+export const netdumpMethods = { ...netdumpReceiverMethods, ...netdumpClientMethods };

@@ -1,0 +1,146 @@
+import type { NetdumpPanicEvent } from '../../../shared/contract/netdump.js';
+import { MAX_MESSAGES_PER_EVENT } from '../../../shared/contract/netdump.js';
+import type { NetdumpMessage, NetdumpPanic } from '../../../shared/domain/netdump.js';
+import { BacklineError } from '../../../shared/errors.js';
+import type { HandlerGroup } from '../handlers.js';
+import type { RemoteRunner } from '../ssh/remote.js';
+import { CapturesRepo } from '../store/captures-repo.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { readCapturePage } from './capture-page.js';
+import { NetdumpReceiver } from './receiver/receiver.js';
+import { recordPanic, systemResolver } from './receiver/record-panic.js';
+import type { Resolver } from './receiver/panic-finding.js';
+
+/** How often, at most, parsed messages (and the receiver's counts) go out to the windows. */
+const MESSAGE_BATCH_MS = 250;
+const STATE_EVERY_MS = 1000;
+
+type ReceiverMethods = 'netdump.receiver.state' | 'netdump.receiver.start' | 'netdump.receiver.stop' | 'netdump.captures.list' | 'netdump.captures.messages' | 'netdump.panics.list';
+
+export interface NetdumpOptions {
+  ws: Workspace;
+  remote: RemoteRunner;
+  /** The data folder: captures go under `<dataDir>/netdump/`. */
+  dataDir: string;
+  log: (message: string, error: unknown) => void;
+  /** How a server's host name is resolved to tell which server a sender is (default: the system's resolver). */
+  resolve?: Resolver;
+  /** The receiver's socket buffer, asked of the OS (tests keep it small). */
+  recvBufferSize?: number;
+}
+
+export interface Netdump {
+  handlers: HandlerGroup<ReceiverMethods>;
+  receiver: NetdumpReceiver;
+  /** At Backline's start: listens again if the receiver was on when Backline stopped. */
+  resume(): Promise<void>;
+  /** Backline is closing: stops listening (what is remembered stays), writes what was received. */
+  close(): Promise<void>;
+}
+
+/**
+ * Netdump's I/O: the local receiver and its captures, what the windows hear of them, and a captured
+ * panic onto the tickets whose servers sent it. Messages go out in batches (bounded; the capture file
+ * keeps every one); the receiver's counts at most once a second.
+ */
+export function createNetdump(options: NetdumpOptions): Netdump {
+  const { ws, dataDir, log } = options;
+  const captures = new CapturesRepo(ws.db);
+  const receiver = new NetdumpReceiver({ dataDir, captures, ...(options.recvBufferSize ? { recvBufferSize: options.recvBufferSize } : {}) });
+  const resolve = options.resolve ?? systemResolver;
+
+  let batch: NetdumpMessage[] = [];
+  let more = 0;
+  let batchTimer: NodeJS.Timeout | null = null;
+  let lastState = 0;
+  const flushBatch = () => {
+    batchTimer = null;
+    if (batch.length === 0 && more === 0) return;
+    ws.publish('netdump.message', { messages: batch, more });
+    batch = [];
+    more = 0;
+    if (Date.now() - lastState >= STATE_EVERY_MS) {
+      lastState = Date.now();
+      ws.publish('netdump.receiver', receiver.state());
+    }
+  };
+  receiver.onMessage((message) => {
+    if (batch.length < MAX_MESSAGES_PER_EVENT) batch.push(message);
+    else more++;
+    if (!batchTimer) {
+      batchTimer = setTimeout(flushBatch, MESSAGE_BATCH_MS);
+      batchTimer.unref();
+    }
+  });
+  receiver.onState((state) => {
+    lastState = Date.now();
+    ws.publish('netdump.receiver', state);
+  });
+  receiver.on('error', (error) => {
+    log('netdump receiver', error);
+    void receiver.stop().catch((e: unknown) => log('netdump receiver stop', e));
+  });
+
+  const panicked = async (panic: NetdumpPanic) => {
+    const { findings, servers } = await recordPanic(ws, panic, resolve);
+    const labels = new Map(servers.map((s) => [s.ticketId, s.label]));
+    const event: NetdumpPanicEvent = { panic, tickets: findings.map((f) => ({ ticketId: f.ticketId, serverLabel: labels.get(f.ticketId) ?? panic.sender, findingId: f.id })) };
+    ws.publish('netdump.panic', event);
+  };
+  receiver.onPanic((panic) => void panicked(panic).catch((error: unknown) => log(`recording the panic from ${panic.sender}`, error)));
+
+  const handlers: HandlerGroup<ReceiverMethods> = {
+    'netdump.receiver.state': () => receiver.state(),
+    'netdump.receiver.start': async (config) => {
+      const state = await receiver.start(config);
+      ws.change((tx) => tx.record({ ticketId: null, action: 'netdump.receiver-started', summary: `Netconsole receiver listening on ${config.address}:${config.port} (UDP)`, detail: { ...config, recvBufferSize: state.recvBufferSize } }));
+      return state;
+    },
+    'netdump.receiver.stop': async () => {
+      const before = receiver.state();
+      const state = await receiver.stop();
+      if (before.status === 'listening') {
+        ws.change((tx) => tx.record({ ticketId: null, action: 'netdump.receiver-stopped', summary: `Netconsole receiver on ${before.address}:${before.port} stopped`, detail: { datagrams: before.datagrams, bytes: before.bytes } }));
+      }
+      return state;
+    },
+    'netdump.captures.list': async ({ sender }) => {
+      // The index is brought up to date about once a second; a window asking now sees what was received until now.
+      await receiver.flush();
+      return sender ? captures.listForSender(sender).reverse() : captures.list();
+    },
+    'netdump.captures.messages': async ({ captureId, cursor, limit }) => {
+      const entry = captures.get(captureId);
+      if (!entry) throw new BacklineError('NOT_FOUND', `There is no capture ${captureId}.`, { hint: 'The capture list may be out of date: read it again.' });
+      // What the receiver holds for this file is written first, so the page has every datagram received.
+      await receiver.flush();
+      try {
+        return readCapturePage(dataDir, entry, cursor, limit);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new BacklineError('NOT_FOUND', `The capture file ${entry.file} is no longer in the data folder.`, { hint: 'It was moved or deleted outside Backline; its index entry remains.' });
+        }
+        throw error;
+      }
+    },
+    'netdump.panics.list': ({ ticketId }) => {
+      const stored = captures.listPanics();
+      if (!ticketId) return stored.map((s) => s.panic);
+      ws.tickets.get(ticketId);
+      const onTicket = new Set(ws.findings.listForTicket(ticketId).flatMap((f) => (typeof f.detail.panicId === 'string' ? [f.detail.panicId] : [])));
+      return stored.filter((s) => s.ticketId === ticketId || onTicket.has(s.panic.id)).map((s) => s.panic);
+    },
+  };
+
+  return {
+    handlers,
+    receiver,
+    resume: async () => {
+      await receiver.resumeIfWasOn();
+    },
+    close: async () => {
+      if (batchTimer) clearTimeout(batchTimer);
+      await receiver.close();
+    },
+  };
+}
