@@ -191,6 +191,27 @@ php_daemon_pid() { # pidfile comm-prefix
   echo "$pid"
 }
 php_fpm_pid() { php_daemon_pid "$(php_fpm_pidfile)" php-fpm; }
+
+# Whether process $1 sees this checkout's php1 (its /srv and /var/log are PHP_SRV and PHP_LOG): an
+# nginx or php-fpm that another checkout's lab started in bl-php1 sees that checkout's state/.
+php_sees_ours() {
+  [[ $(stat -Lc '%d:%i' "/proc/$1/root/srv" 2>/dev/null) == "$(stat -Lc '%d:%i' "$PHP_SRV")" ]] \
+    && [[ $(stat -Lc '%d:%i' "/proc/$1/root/var/log" 2>/dev/null) == "$(stat -Lc '%d:%i' "$PHP_LOG")" ]]
+}
+
+# nginx and php-fpm processes in php1's namespace that do not see this checkout's php1: ended, so
+# up.sh starts its own (their pid files, in the shared /run/backline-lab/php1, would pass for ours).
+php_end_foreign_daemons() {
+  local pid comm foreign=()
+  for pid in $(ip netns pids "$(php_ns)" 2>/dev/null); do
+    comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
+    [[ $comm == php-fpm* || $comm == nginx ]] || continue
+    php_sees_ours "$pid" || foreign+=("$pid")
+  done
+  ((${#foreign[@]})) || return 0
+  log "ending nginx/php-fpm in $(php_ns) that another checkout's lab started (pids ${foreign[*]})"
+  kill_pids "${foreign[@]}"
+}
 php_nginx_pid() { php_daemon_pid "$(php_nginx_pidfile)" nginx; }
 
 # Asks php1 itself (in its namespace) for a URL on its own loopback; prints the body.
@@ -250,6 +271,7 @@ php_write_config() {
 php_services_ensure() {
   local reload_fpm=${1:-0} reload_nginx=${2:-0} pid out bin i
   bin=$(php_fpm_bin)
+  php_end_foreign_daemons
   out=$(php_run "$bin" -t 2>&1) || die "php-fpm rejects $LAB_PHP_HOST's configuration: $out"
   pid=$(php_fpm_pid)
   if [[ -z $pid ]]; then
