@@ -16,9 +16,10 @@ export interface CaptureRecord {
 }
 
 export function encodeRecord(bytes: Uint8Array, receivedAtMs: number, port: number): Buffer {
-  const header = Buffer.from(`${CAPTURE_MAGIC} ${Math.round(receivedAtMs)} ${port} ${bytes.length}\n`, 'latin1');
+  const header = `${CAPTURE_MAGIC} ${Math.round(receivedAtMs)} ${port} ${bytes.length}\n`;
+  // The header is ASCII: one byte per character.
   const record = Buffer.allocUnsafe(header.length + bytes.length + 1);
-  header.copy(record, 0);
+  record.write(header, 0, 'latin1');
   record.set(bytes, header.length);
   record[record.length - 1] = 0x0a;
   return record;

@@ -13,10 +13,14 @@ interface OpenFile {
   end: number;
   queue: Buffer[];
   writing: boolean;
+  /** Waiting for the batch timer. */
+  scheduled: boolean;
   queued: number;
   written: number;
   waiters: { upTo: number; resolve: () => void; reject: (error: Error) => void }[];
 }
+
+const BATCH_MS = 10;
 
 /** A record's place in its file's queue: `drained(ticket)` waits for it. */
 export interface WriteTicket {
@@ -27,6 +31,8 @@ export interface WriteTicket {
 export class CaptureWriter {
   private readonly files = new Map<string, OpenFile>();
   private failure: Error | null = null;
+  private due: OpenFile[] = [];
+  private timer: NodeJS.Timeout | null = null;
 
   /** `root` is the data folder; files are named relative to it with `/`. */
   constructor(private readonly root: string) {}
@@ -45,11 +51,7 @@ export class CaptureWriter {
     open.end += record.length;
     open.queue.push(record);
     open.queued++;
-    if (!open.writing) {
-      open.writing = true;
-      // A turn later, so records arriving together go in one write.
-      setImmediate(() => this.writeBatch(open));
-    }
+    if (!open.writing) this.schedule(open);
     return { offset, ticket: { file, n: open.queued } };
   }
 
@@ -76,10 +78,31 @@ export class CaptureWriter {
       const path = join(this.root, ...file.split('/'));
       mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
       const fd = openSync(path, 'a', PRIVATE_FILE_MODE);
-      open = { fd, end: fstatSync(fd).size, queue: [], writing: false, queued: 0, written: 0, waiters: [] };
+      open = { fd, end: fstatSync(fd).size, queue: [], writing: false, scheduled: false, queued: 0, written: 0, waiters: [] };
       this.files.set(file, open);
     }
     return open;
+  }
+
+  /** A few milliseconds later, so a burst goes to each file in a few large writes, not one per datagram. */
+  private schedule(open: OpenFile): void {
+    if (open.scheduled) return;
+    open.scheduled = true;
+    this.due.push(open);
+    this.timer ??= setTimeout(() => this.writeDue(), BATCH_MS);
+  }
+
+  private writeDue(): void {
+    this.timer = null;
+    const due = this.due;
+    this.due = [];
+    for (const open of due) {
+      open.scheduled = false;
+      if (!open.writing && open.queue.length > 0) {
+        open.writing = true;
+        this.writeBatch(open);
+      }
+    }
   }
 
   private writeBatch(open: OpenFile): void {
@@ -96,8 +119,9 @@ export class CaptureWriter {
       const ready = open.waiters.filter((w) => w.upTo <= open.written);
       open.waiters = open.waiters.filter((w) => w.upTo > open.written);
       for (const w of ready) w.resolve();
-      if (open.queue.length > 0) this.writeBatch(open);
-      else open.writing = false;
+      open.writing = false;
+      // What came meanwhile waits for the next batch: a write call costs the same for 100 bytes or 100 KiB.
+      if (open.queue.length > 0) this.schedule(open);
     };
     write(open.fd, data, 0, data.length, null, (error, wrote) => done(error, wrote, 0));
   }

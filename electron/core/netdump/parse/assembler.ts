@@ -72,8 +72,8 @@ export class SenderAssembler {
   private lastUsec = 0;
   /** Sequence numbers counted as lost that may still arrive late (reordered). */
   private readonly missing = new Set<number>();
-  /** Recently seen sequence numbers, oldest first. */
-  private readonly seen = new Set<number>();
+  /** Recently seen sequence numbers: slot seq % SEQ_MEMORY holds seq + 1 (0: empty). */
+  private seen = new Float64Array(SEQ_MEMORY);
   private readonly fragments = new Map<string, PendingMessage>();
   private readonly panics: PanicTracker;
   /** A plain-format line not yet ended by a newline (the console splits its text at any byte). */
@@ -169,7 +169,7 @@ export class SenderAssembler {
       this.remember(seq);
       return true;
     }
-    if (this.seen.has(seq) || (seq === last && usec === this.lastUsec)) {
+    if (this.seen[seq % SEQ_MEMORY] === seq + 1 || (seq === last && usec === this.lastUsec)) {
       this.stats.duplicates++;
       return false;
     }
@@ -178,7 +178,7 @@ export class SenderAssembler {
     events.push({ type: 'reboot', sender: this.sender, lastSeq: last, seq });
     for (const panic of this.panics.finish(this.stats.kernelRelease)) this.emitPanic(panic, events);
     this.missing.clear();
-    this.seen.clear();
+    this.seen = new Float64Array(SEQ_MEMORY);
     this.advance(seq, usec);
     return true;
   }
@@ -190,8 +190,7 @@ export class SenderAssembler {
   }
 
   private remember(seq: number): void {
-    this.seen.add(seq);
-    if (this.seen.size > SEQ_MEMORY) this.seen.delete(this.seen.values().next().value!);
+    this.seen[seq % SEQ_MEMORY] = seq + 1;
   }
 
   private trimMissing(): void {

@@ -58,6 +58,7 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
   private readonly writer: CaptureWriter;
   private readonly assemblers = new Map<string, SenderAssembler>();
   private deltas = new Map<string, CaptureDelta>();
+  private readonly files = new Map<string, { day: number; file: string }>();
   private counts = { datagrams: 0, bytes: 0 };
   private tickTimer: NodeJS.Timeout | null = null;
   private indexTimer: NodeJS.Timeout | null = null;
@@ -219,7 +220,7 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
   private receive(bytes: Buffer, from: RemoteInfo): void {
     const sender = senderAddress(from.address);
     const nowMs = Date.now();
-    const file = captureFileFor(sender, nowMs);
+    const file = this.fileFor(sender, nowMs);
     // First the disk: nothing else happens to a datagram before it is queued for its capture file.
     const { offset, ticket } = this.writer.append(file, encodeRecord(bytes, nowMs, from.port));
     this.counts.datagrams++;
@@ -233,6 +234,16 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
     delta.datagrams++;
     delta.bytes += bytes.length;
     this.dispatch(assembler.feed({ bytes, receivedAtMs: nowMs, capture: { file, offset } }), ticket);
+  }
+
+  /** The sender's capture file for the day, remembered: building and hashing the name per datagram shows in a burst. */
+  private fileFor(sender: string, atMs: number): string {
+    const day = Math.floor(atMs / 86_400_000);
+    const known = this.files.get(sender);
+    if (known?.day === day) return known.file;
+    const file = captureFileFor(sender, atMs);
+    this.files.set(sender, { day, file });
+    return file;
   }
 
   private delta(sender: string, file: string, atMs: number): CaptureDelta {
@@ -282,7 +293,7 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
   /** The delta of the sender's current capture file (lost and reboots are counted where they were seen). */
   private deltaFor(sender: string): CaptureDelta {
     const nowMs = Date.now();
-    return this.delta(sender, captureFileFor(sender, nowMs), nowMs);
+    return this.delta(sender, this.fileFor(sender, nowMs), nowMs);
   }
 
   private tick(): void {
