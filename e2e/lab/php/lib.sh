@@ -234,7 +234,8 @@ php_write_config() {
   [[ -d /etc/php/$ver/fpm/pool.d ]] || die "/etc/php/$ver/fpm/pool.d is missing: run \`sudo bash e2e/lab/install.sh\`"
   [[ -f /etc/nginx/nginx.conf ]] || die "/etc/nginx/nginx.conf is missing: run \`sudo bash e2e/lab/install.sh\`"
   # A copy of Debian's configuration, made once: php1 is a server with the packages' defaults.
-  if [[ ! -d $etc_php ]]; then cp -a /etc/php "$etc_php"; PHP_FPM_CHANGED=1; fi
+  # (Made again when it lacks this PHP's version: Debian's packages moved to another PHP.)
+  if [[ ! -d $etc_php/$ver ]]; then rm -rf "$etc_php"; cp -a /etc/php "$etc_php"; PHP_FPM_CHANGED=1; fi
   if [[ ! -d $etc_nginx ]]; then cp -a /etc/nginx "$etc_nginx"; PHP_NGINX_CHANGED=1; fi
   sed -e "s|@PHP_VERSION@|$ver|g" -e "s|@MEMORY_LIMIT@|$limit|g" -e "s|@MAX_CHILDREN@|$LAB_PHP_MAX_CHILDREN|g" \
     "$PHP_DIR/pool-$LAB_PHP_POOL.conf" | write_if_changed "$etc_php/$ver/fpm/pool.d/$LAB_PHP_POOL.conf" 0644 && PHP_FPM_CHANGED=1
