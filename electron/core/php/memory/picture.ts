@@ -50,7 +50,6 @@ const KNOWN_SECTIONS = new Set([
   'fpm-conf',
   'fpm-pool-file',
   'fpm-ini-installed',
-  'meminfo-cgroup-self',
   'apache',
   'kernel',
   'log',

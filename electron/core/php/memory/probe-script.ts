@@ -63,9 +63,13 @@ done
 [ "$seen" = " " ] && { s cli-none; no "no php CLI binary was found (looked for ${CLI_NAMES.join(', ')} on PATH, /usr/bin and /usr/local/bin)"; }
 
 # PHP's processes by their command name: php CLIs, FPM masters and workers (by their title), Apache.
-isphp='$7 ~ /^(.*\\/)?(php[0-9.]*|php-fpm[0-9.]*:?|php-cgi[0-9.]*|lsphp[0-9]*|apache2|httpd)$/'
-s ps; ps -eo pid,ppid,user:32,rss,vsz,etimes,args 2>/dev/null | awk "NR==1 || $isphp" || ps -eo pid,ppid,user,rss,vsz,etime,args 2>&1 | awk "NR==1 || $isphp"
-pids=$(ps -eo pid,ppid,user,rss,vsz,etime,args 2>/dev/null | awk "NR>1 && $isphp {print \\$1}")
+# procps first; BusyBox's ps (Alpine) knows no -e, etime(s) or user:32, and its command is column 6.
+phpre='^(.*/)?(php[0-9.]*|php-fpm[0-9.]*:?|php-cgi[0-9.]*|lsphp[0-9]*|apache2|httpd)$'
+psout=$(ps -eo pid,ppid,user:32,rss,vsz,etimes,args 2>/dev/null | awk -v re="$phpre" 'NR==1 || $7 ~ re')
+# (BusyBox shows "{php-fpm8.2} php-fpm: pool www" when a process renamed itself.)
+[ -n "$psout" ] || psout=$(ps -o pid,ppid,user,rss,vsz,args 2>&1 | awk -v re="$phpre" '{ c = $6; if (c ~ /^[{]/) c = $7 } NR==1 || c ~ re')
+s ps; printf '%s\\n' "$psout"
+pids=$(printf '%s\\n' "$psout" | awk 'NR>1 {print $1}')
 s pss
 # PSS, and whether each process shares this shell's mount namespace: PHP in a container (or a lab
 # neighbour) shows in ps but its configuration is not this system's.
@@ -73,14 +77,14 @@ s pss
 
 mconfs=" "; poolfiles=""
 masters=""; selfns=$(readlink /proc/$$/ns/mnt 2>/dev/null)
-for m in $(ps -eo pid,args 2>/dev/null | awk '/php-fpm[^ ]*: master process/ && !/awk/ {print $1}'); do
+for m in $(printf '%s\\n' "$psout" | awk '/ php-fpm[^ ]*: master process/ {print $1}'); do
   n=$(asroot readlink "/proc/$m/ns/mnt" 2>/dev/null)
-  if [ -n "$n" ] && [ -n "$selfns" ] && [ "$n" != "$selfns" ]; then s fpm-elsewhere "$m"; ps -o args= -p "$m" 2>/dev/null; continue; fi
+  if [ -n "$n" ] && [ -n "$selfns" ] && [ "$n" != "$selfns" ]; then s fpm-elsewhere "$m"; tr '\\000' ' ' < "/proc/$m/cmdline" 2>/dev/null; echo; continue; fi
   masters="$masters $m"
 done
 [ -z "$masters" ] && { s fpm-none; no "no php-fpm master process is running on this system"; }
 for m in $masters; do
-  args=$(ps -o args= -p "$m" 2>/dev/null); conf=$(printf '%s\\n' "$args" | sed -n 's/.*(\\(.*\\)).*/\\1/p')
+  args=$(tr '\\000' ' ' < "/proc/$m/cmdline" 2>/dev/null | sed 's/ *$//'); conf=$(printf '%s\\n' "$args" | sed -n 's/.*(\\(.*\\)).*/\\1/p')
   bin=$(asroot readlink "/proc/$m/exe" 2>/dev/null | sed 's/ (deleted)$//')
   if [ -z "$bin" ]; then v=$(printf '%s\\n' "$conf" | sed -n 's|^/etc/php/\\([0-9.]*\\)/fpm/.*|\\1|p'); bin=$(command -v "php-fpm$v" 2>/dev/null || ls /usr/sbin/php-fpm* /usr/local/sbin/php-fpm* 2>/dev/null | head -n 1); fi
   mconfs="$mconfs$conf "
@@ -125,9 +129,10 @@ for c in $confs; do
   fi
 done
 
-s meminfo-cgroup-self; cat /proc/self/cgroup 2>&1 | head -n 20
-
-a=$(command -v apache2ctl 2>/dev/null || command -v apachectl 2>/dev/null || command -v httpd 2>/dev/null)
+# httpd is Apache's name on RHEL, and also BusyBox's small web server: only Apache's counts.
+a=$(command -v apache2ctl 2>/dev/null || command -v apachectl 2>/dev/null)
+# Nothing is run to find out: BusyBox's "httpd -v" starts a server.
+[ -z "$a" ] && [ -f /etc/httpd/conf/httpd.conf ] && [ -x /usr/sbin/httpd ] && a=/usr/sbin/httpd
 if [ -n "$a" ]; then s apache "$a"; asroot "$a" -M 2>&1 | grep -i -e php -e 'Loaded Modules' -e 'not permitted' -e denied | head -n 20; fi
 
 if command -v journalctl >/dev/null 2>&1 && [ -n "$(asroot journalctl -k -n 1 -q --no-pager 2>/dev/null)" ]; then

@@ -25,29 +25,60 @@ export function processRole(args: string): Pick<ProcessMemory, 'role' | 'pool'> 
   return { role: 'other', pool: null };
 }
 
-const PS_ROW = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/;
+/** ps sizes: procps prints KiB; BusyBox prints KiB up to 9999, then "15m", "1.2g". */
+export function parsePsSize(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)([kmgt]?)$/i.exec(text);
+  if (!match) return null;
+  const unit = (match[2] ?? '').toLowerCase();
+  const kib = Number(match[1]) * (unit === 'm' ? 1024 : unit === 'g' ? 1024 ** 2 : unit === 't' ? 1024 ** 3 : 1);
+  return Math.round(kib * 1024);
+}
 
+type Column = 'pid' | 'ppid' | 'user' | 'rss' | 'vsz' | 'elapsed' | 'args';
+const HEADERS: Record<string, Column> = { PID: 'pid', PPID: 'ppid', USER: 'user', RSS: 'rss', RSZ: 'rss', VSZ: 'vsz', VSIZE: 'vsz', ELAPSED: 'elapsed', COMMAND: 'args', CMD: 'args', ARGS: 'args' };
+
+/** Rows of `ps -o` with the columns its header names (procps or BusyBox); the command is the rest of the line. */
 export function parsePs(lines: readonly string[], section = 'ps'): { processes: ProcessMemory[]; unparsed: UnparsedLine[] } {
   const processes: ProcessMemory[] = [];
   const unparsed: UnparsedLine[] = [];
+  let columns: Column[] | null = null;
   for (const line of lines) {
-    if (/^\s*PID\s+PPID\s+USER\b/.test(line)) continue;
-    const row = PS_ROW.exec(line);
-    if (!row) {
+    const words = line.trim().split(/\s+/);
+    if (words[0] === 'PID' && words.every((w) => w in HEADERS)) {
+      columns = words.map((w) => HEADERS[w] as Column);
+      continue;
+    }
+    const fixed = columns ? columns.length - 1 : 0;
+    if (!columns || columns.at(-1) !== 'args' || words.length <= fixed) {
       unparsed.push({ section, line });
       continue;
     }
-    const [, pid = '', ppid = '', user = '', rss = '', vsz = '', elapsed = '', args = ''] = row;
+    const cells = columns;
+    const value = (column: Column) => {
+      const at = cells.indexOf(column);
+      return at < 0 ? undefined : words[at];
+    };
+    // BusyBox puts "{comm}" before a command line the process rewrote (php-fpm's "pool www").
+    const args = words.slice(fixed).join(' ').replace(/^\{[^}]*\} /, '');
+    const pid = Number(value('pid'));
+    const ppid = Number(value('ppid') ?? 0);
+    const rss = parsePsSize(value('rss') ?? '');
+    const vsz = parsePsSize(value('vsz') ?? '0');
+    if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(ppid) || rss === null || vsz === null) {
+      unparsed.push({ section, line });
+      continue;
+    }
+    const elapsed = value('elapsed');
     processes.push({
-      pid: Number(pid),
-      ppid: Number(ppid),
-      user,
-      rssBytes: Number(rss) * 1024,
-      vszBytes: Number(vsz) * 1024,
+      pid,
+      ppid,
+      user: value('user') ?? '?',
+      rssBytes: rss,
+      vszBytes: vsz,
       pssBytes: null,
-      elapsedS: parseElapsed(elapsed),
-      args: args.trim(),
-      ...processRole(args.trim()),
+      elapsedS: elapsed === undefined ? null : parseElapsed(elapsed),
+      args,
+      ...processRole(args),
     });
   }
   return { processes, unparsed };
