@@ -13,7 +13,8 @@ export async function runPreferringSudo(
   const code = first.error?.code;
   if (code !== 'SUDO_NEEDS_PASSWORD' && code !== 'SUDO_FAILED') return { result: first, statement: null };
   const second = await remote.run({ ...request, sudo: false });
-  return { result: second, statement: `sudo was refused on ${request.server.label} (${first.error!.message.replace(/\.$/, '')}): ${request.purpose.toLowerCase()} ran as ${describeUser(request.server)} without it, and reads only what that user may.` };
+  const who = describeUser(request.server);
+  return { result: second, statement: `No sudo on ${request.server.label} (${first.error!.message.replace(/\.$/, '')}): this ran as ${who} without it, and saw only what ${who} may read.` };
 }
 
 function describeUser(server: StoredServer): string {

@@ -20,11 +20,12 @@ export async function labRemote(suite: ReturnType<typeof labSuite>, on: string, 
   const host = lab.hosts.find((h) => h.name === on);
   if (!host) throw new Error(`The lab has no host ${on} (bash e2e/lab/status.sh)`);
   const user = lab.users.find((u) => u.name === as);
-  const keyFile = user ? lab.keys.find((k) => k.name === user.keys[0])!.privateKey : lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
+  const keyFile = user?.keys[0] ? lab.keys.find((k) => k.name === user.keys[0])!.privateKey : lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
   const ticketId = `TKT-${Math.floor(10000 + Math.random() * 89999)}`;
   await app.call('tickets.create', { id: ticketId, title: 'PHP eats the machine' });
-  const added = await app.call('servers.add', { ticketId, label: on, host: host.address, user: user?.name ?? 'root', auth: 'key', keyFile });
-  await connectTrusting(app, added.id);
+  const byPassword = user?.login === 'password';
+  const added = await app.call('servers.add', { ticketId, label: on, host: host.address, user: user?.name ?? 'root', ...(byPassword ? { auth: 'password' as const } : { auth: 'key' as const, keyFile }) });
+  await connectTrusting(app, added.id, byPassword ? { password: user.password! } : {});
   const db = openWorkspaceDb(join(app.dataDir, WORKSPACE_DB_FILE));
   const ws = new Workspace(db, new EventBus(), 'lab', () => new Date());
   const remote = new RemoteRunner(ws, {
