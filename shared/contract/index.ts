@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { events } from './events.js';
 import { findingMethods } from './findings.js';
 import { firewallMethods } from './firewall.js';
-import { netdumpReceiverMethods } from './netdump.js';
+import { netdumpClientMethods, netdumpReceiverMethods } from './netdump.js';
 import { noteMethods } from './notes.js';
 import { reportingMethods } from './reporting.js';
 import { runMethods } from './runs.js';
@@ -27,6 +27,7 @@ export const methods = {
   ...firewallMethods,
   ...reportingMethods,
   ...netdumpReceiverMethods,
+  ...netdumpClientMethods,
 };
 export { events };
 

@@ -257,6 +257,10 @@ export const netdumpClientMethods = {
     }),
     output: z.array(fleetRowSchema),
   }),
+};
+
+/** A receiver run on a server of the customer's network, its captures streamed back. */
+export const netdumpRemoteMethods = {
   'netdump.remote.start': method({
     summary: 'Start a netconsole receiver on a server of the customer’s network (python3, socat or rsyslog, whichever it has), for a limited time; Backline streams its captures back.',
     input: z.object({
@@ -296,4 +300,4 @@ export const netdumpPanicEventSchema = z.object({
 });
 export type NetdumpPanicEvent = z.output<typeof netdumpPanicEventSchema>;
 
-export const netdumpMethods = { ...netdumpReceiverMethods, ...netdumpClientMethods };
+export const netdumpMethods = { ...netdumpReceiverMethods, ...netdumpClientMethods, ...netdumpRemoteMethods };

@@ -1,5 +1,6 @@
 import type { NetdumpPanicEvent } from '../../../shared/contract/netdump.js';
 import { MAX_MESSAGES_PER_EVENT } from '../../../shared/contract/netdump.js';
+import { hostPort } from '../../../shared/domain/address.js';
 import type { NetdumpMessage, NetdumpPanic } from '../../../shared/domain/netdump.js';
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
@@ -7,6 +8,7 @@ import type { RemoteRunner } from '../ssh/remote.js';
 import { CapturesRepo } from '../store/captures-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { readCapturePage } from './capture-page.js';
+import { NetconsoleClient, type VerifyOptions } from './client/netconsole.js';
 import { NetdumpReceiver } from './receiver/receiver.js';
 import { recordPanic, systemResolver } from './receiver/record-panic.js';
 import type { Resolver } from './receiver/panic-finding.js';
@@ -16,6 +18,7 @@ const MESSAGE_BATCH_MS = 250;
 const STATE_EVERY_MS = 1000;
 
 type ReceiverMethods = 'netdump.receiver.state' | 'netdump.receiver.start' | 'netdump.receiver.stop' | 'netdump.captures.list' | 'netdump.captures.messages' | 'netdump.panics.list';
+type ClientMethods = 'netdump.preflight' | 'netdump.preview' | 'netdump.apply' | 'netdump.remove' | 'netdump.verify' | 'netdump.fleet.status' | 'netdump.fleet.setup';
 
 export interface NetdumpOptions {
   ws: Workspace;
@@ -30,7 +33,7 @@ export interface NetdumpOptions {
 }
 
 export interface Netdump {
-  handlers: HandlerGroup<ReceiverMethods>;
+  handlers: HandlerGroup<ReceiverMethods | ClientMethods>;
   receiver: NetdumpReceiver;
   /** At Backline's start: listens again if the receiver was on when Backline stopped. */
   resume(): Promise<void>;
@@ -89,7 +92,32 @@ export function createNetdump(options: NetdumpOptions): Netdump {
   };
   receiver.onPanic((panic) => void panicked(panic).catch((error: unknown) => log(`recording the panic from ${panic.sender}`, error)));
 
-  const handlers: HandlerGroup<ReceiverMethods> = {
+  const client = new NetconsoleClient(ws, options.remote);
+
+  /**
+   * Where a server's marker is waited for: the receiver here, when it listens on the port the servers
+   * send to. Its address is not compared: behind NAT (QEMU's user networking, a bastion's forward) the
+   * servers send to an address that is not the one it listens on. The marker is unique, so any sender
+   * counts: the address a datagram comes from is the NAT's, not the server's.
+   */
+  const receiverFor = (port: number): Pick<VerifyOptions, 'waitForMarker' | 'receiver'> => {
+    const state = receiver.state();
+    if (state.status !== 'listening' || state.port !== port) {
+      const now = state.status === 'listening' ? `it listens on ${hostPort(state.address, state.port)}` : state.status === 'failed' ? `it failed: ${state.error?.message ?? 'unknown error'}` : 'it is stopped';
+      throw new BacklineError('CONFLICT', `The marker would be sent to port ${port}, but Backline's receiver does not listen there (${now}).`, {
+        hint: `Start the receiver on port ${port} in the Netdump tab (0.0.0.0 hears every IPv4 address), then verify again.`,
+      });
+    }
+    return {
+      receiver: `the local receiver (${hostPort(state.address, state.port)})`,
+      waitForMarker: async (_sender, marker, timeoutMs) => {
+        const message = await receiver.waitForMarker(null, marker, timeoutMs);
+        return message ? { arrivedAt: message.receivedAt } : null;
+      },
+    };
+  };
+
+  const handlers: HandlerGroup<ReceiverMethods | ClientMethods> = {
     'netdump.receiver.state': () => receiver.state(),
     'netdump.receiver.start': async (config) => {
       const state = await receiver.start(config);
@@ -129,6 +157,23 @@ export function createNetdump(options: NetdumpOptions): Netdump {
       ws.tickets.get(ticketId);
       const onTicket = new Set(ws.findings.listForTicket(ticketId).flatMap((f) => (typeof f.detail.panicId === 'string' ? [f.detail.panicId] : [])));
       return stored.filter((s) => s.ticketId === ticketId || onTicket.has(s.panic.id)).map((s) => s.panic);
+    },
+    'netdump.preflight': async ({ serverId, target }) => (await client.preflight(serverId, target)).view,
+    'netdump.preview': (input) => client.preview(input),
+    'netdump.apply': ({ planId }) => client.apply(planId),
+    'netdump.remove': ({ planId }) => client.remove(planId),
+    'netdump.verify': ({ planId, level, timeoutS }) => {
+      const plan = ws.plans.get(planId);
+      if (plan.kind !== 'netconsole.target') throw new BacklineError('CONFLICT', `Plan ${planId} is not a netconsole plan.`);
+      return client.verify(planId, { ...receiverFor(plan.detail.remotePort), ...(level === undefined ? {} : { level }), timeoutMs: timeoutS * 1000 });
+    },
+    'netdump.fleet.status': ({ ticketId }) => {
+      ws.tickets.get(ticketId);
+      return client.fleetStatus(ticketId);
+    },
+    'netdump.fleet.setup': (input) => {
+      ws.tickets.get(input.ticketId);
+      return client.fleetSetup(input, receiverFor(input.target.port));
     },
   };
 
