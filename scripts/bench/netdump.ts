@@ -134,6 +134,16 @@ async function bare(): Promise<{ rate: number; received: number; ms: number }> {
   return { rate: received / (ms / 1000), received, ms };
 }
 
+/** The index writes (SQLite, synchronous = FULL) happen on the receiver's thread: how long they hold it. */
+class TimedCapturesRepo extends CapturesRepo {
+  slowestApplyMs = 0;
+  override apply(deltas: Parameters<CapturesRepo['apply']>[0]): void {
+    const start = now();
+    super.apply(deltas);
+    this.slowestApplyMs = Math.max(this.slowestApplyMs, now() - start);
+  }
+}
+
 interface BacklineRun {
   rate: number;
   received: number;
@@ -147,12 +157,13 @@ interface BacklineRun {
   panicMs: number | null;
   panic: NetdumpPanic | null;
   recvBufferSize: number | null;
+  slowestIndexMs: number;
 }
 
 async function backline(rate: number, withPanic: boolean): Promise<BacklineRun> {
   const dir = mkdtempSync(join(tmpdir(), 'backline-bench-netdump-'));
   const db = openWorkspaceDb(join(dir, 'backline.sqlite'));
-  const captures = new CapturesRepo(db);
+  const captures = new TimedCapturesRepo(db);
   const receiver = new NetdumpReceiver({ dataDir: dir, captures, recvBufferSize: RECV_BUFFER });
   const port = await freePort();
   const state = await receiver.start({ address: '127.0.0.1', port });
@@ -196,6 +207,7 @@ async function backline(rate: number, withPanic: boolean): Promise<BacklineRun> 
     panicMs: panic && sent.panicSentAt ? panicAt - sent.panicSentAt : null,
     panic,
     recvBufferSize,
+    slowestIndexMs: captures.slowestApplyMs,
   };
 }
 
@@ -212,7 +224,7 @@ console.log(
   `2. Backline receiver, senders paced at ${f(b.rate * PACE)}/s (${PACE} × bare): ${f(paced.messages)}/${f(TOTAL)} messages parsed, ${f(paced.captured)} datagrams in the capture files, lost ${f(paced.lost)} (sequence gaps seen: ${f(paced.gaps)}), ` +
     `${f(paced.rate)} messages/s = ${((paced.rate / b.rate) * 100).toFixed(0)}% of bare`,
 );
-console.log(`   panic during the load: ${p ? `"${p.title}" (${p.headlines.length} headlines, ${p.trace.length} trace lines, modules line ${p.modules?.length ?? 0} chars)` : 'NOT SEEN'}, ready ${paced.panicMs === null ? '—' : `${paced.panicMs.toFixed(1)} ms`} after its last datagram was sent`);
+console.log(`   slowest capture index update: ${paced.slowestIndexMs.toFixed(1)} ms; panic during the load: ${p ? `"${p.title}" (${p.headlines.length} headlines, ${p.trace.length} trace lines, modules line ${p.modules?.length ?? 0} chars)` : 'NOT SEEN'}, ready ${paced.panicMs === null ? '—' : `${paced.panicMs.toFixed(1)} ms`} after its last datagram was sent`);
 
 const full = await backline(0, false);
 console.log(
