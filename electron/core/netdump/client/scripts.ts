@@ -13,13 +13,15 @@ const COMMON = `PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"; export LC_ALL=C
 s() { printf '##bl:%s\\n' "$1"; }
 base=${CONFIGFS}; nc=$base/netconsole
 # wr DIR ATTR VALUE: the kernel's refusal (EINVAL, ENOTSUPP...) comes back as the shell's write error.
-wr() { e=$( { printf '%s\\n' "$3" > "$1/$2"; } 2>&1 ) || { printf 'write %s=%s: %s\\n' "$2" "$3" "$e"; return 1; }; }
+wr() { e=$( { printf '%s\\n' "$3" > "$1/$2"; } 2>&1 ) || { e=\${e:-refused (no message from the shell)}; printf 'write %s=%s: %s\\n' "$2" "$3" "$e"; return 1; }; }
 # show DIR: a target's attributes, one per line, as the preflight prints them.
 show() { for a in ${TARGET_ATTRIBUTES.join(' ')}; do [ -r "$1/$a" ] && printf '%s %s %s\\n' "\${1##*/}" "$a" "$(cat "$1/$a" 2>/dev/null)"; done; }
 # remake NAME attr=value...: a target as it was (enabled last, and only if it was).
 remake() { d=$nc/$1; shift; mkdir "$d" || return 1; en=0
   for kv in "$@"; do k=\${kv%%=*}; v=\${kv#*=}; if [ "$k" = enabled ]; then en=$v; elif [ -n "$v" ]; then wr "$d" "$k" "$v"; fi; done
   [ "$en" = 1 ] && wr "$d" enabled 1; return 0; }
+# unload MODULE: busybox's modprobe -r also tries the module's dependencies and fails on one in use, so the result is read from /proc/modules.
+unload() { modprobe -r "$1" >/dev/null 2>&1; if grep -q "^$1 " /proc/modules; then echo "could-not-unload-$1"; else echo "unloaded-$1"; fi; }
 kmsg_lines() { dmesg 2>/dev/null | wc -l; }
 new_kmsg() { dmesg 2>/dev/null | tail -n +$(( $1 + 1 )) | grep -i -E 'netconsole|netpoll|polling' | tail -n 20; }`;
 
@@ -74,9 +76,9 @@ if [ -d "$t" ]; then printf '0\\n' > "$t/enabled" 2>/dev/null; rmdir "$t" && ech
 if [ $# -gt 0 ]; then remake "$n" "$@" && echo "restored $n" || echo "could not restore $n"; fi
 s modules
 left=$(ls "$nc" 2>/dev/null | wc -l)
-if [ "$nm" = 1 ]; then if [ "$left" -eq 0 ]; then modprobe -r netconsole 2>&1 && echo unloaded-netconsole; else echo "kept-netconsole $left other target(s)"; fi; fi
+if [ "$nm" = 1 ]; then if [ "$left" -eq 0 ]; then unload netconsole; else echo "kept-netconsole $left other target(s)"; fi; fi
 if [ "$mt" = 1 ]; then if [ -z "$(ls "$base" 2>/dev/null)" ]; then umount "$base" 2>&1 && echo unmounted-configfs; else echo "kept-mount $(ls "$base" | tr '\\n' ' ')"; fi; fi
-if [ "$cf" = 1 ] && ! awk '$3 == "configfs" { f = 1 } END { exit !f }' /proc/mounts; then modprobe -r configfs 2>&1 && echo unloaded-configfs; fi
+if [ "$cf" = 1 ] && ! awk '$3 == "configfs" { f = 1 } END { exit !f }' /proc/mounts; then unload configfs; fi
 s after; for d in "$nc"/*; do [ -d "$d" ] && show "$d"; done
 s end`;
 
@@ -163,7 +165,7 @@ a, p, t = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 s = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto((t + "\\n").encode(), (a, p))' "$rip" "$rport" "$token" 2>&1; then echo "sent python3"
 elif command -v socat >/dev/null 2>&1 && { if [ $six = 1 ]; then printf '%s\\n' "$token" | socat -u - "UDP6-SENDTO:[$rip]:$rport"; else printf '%s\\n' "$token" | socat -u - "UDP4-SENDTO:$rip:$rport"; fi; } 2>&1; then echo "sent socat"
-elif command -v nc >/dev/null 2>&1 && printf '%s\\n' "$token" | nc -u -w 1 "$rip" "$rport" 2>&1; then echo "sent nc"
+elif command -v nc >/dev/null 2>&1 && printf '%s\\n' "$token" | nc -u -w 1 "$rip" "$rport" 2>/dev/null; then echo "sent nc"
 elif command -v bash >/dev/null 2>&1 && bash -c 'printf "%s\\n" "$3" > "/dev/udp/$1/$2"' backline "$rip" "$rport" "$token" 2>&1; then echo "sent bash"
 else echo "none"; fi
 s end`;
