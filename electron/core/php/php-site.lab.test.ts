@@ -63,6 +63,15 @@ describe('php1, the customer PHP server of the lab', () => {
     expect(slow).toMatch(new RegExp(`\\[pool ${site.lab.pool}\\] pid \\d+\\nscript_filename = ${file}\\n\\[0x[0-9a-f]+\\] sleep\\(\\) ${file}:3`));
   });
 
+  it('logs "server reached pm.max_children" when more requests come at once than the pool has workers', async () => {
+    // FPM's dynamic manager spawns over a few seconds (its maintenance runs once a second): the requests last long enough for it to get there.
+    site.putFile('tools/wait.php', '<?php\nsleep(5);\necho "waited\\n";\n');
+    const mark = site.logMark();
+    const answers = await site.requestMany('/tools/wait.php', site.lab.maxChildren + 4);
+    expect(answers.map((a) => a.status)).toEqual(Array<number>(site.lab.maxChildren + 4).fill(200));
+    expect(site.logSince(mark, 'fpm')).toMatch(new RegExp(`WARNING: \\[pool ${site.lab.pool}\\] server reached pm\\.max_children setting \\(${site.lab.maxChildren}\\), consider raising it`));
+  });
+
   it('logs "Allowed memory size ... exhausted" when the feed comes from head3', async () => {
     const head3 = labHead(lab, 'head3');
     const headLogBefore = readFileSync(head3.log, 'utf8').length;
