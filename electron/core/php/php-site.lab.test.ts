@@ -55,7 +55,8 @@ describe('php1, the customer PHP server of the lab', () => {
   });
 
   it('writes a slow request to the pool\'s slowlog with its stack', async () => {
-    const file = site.putFile('tools/export.php', '<?php\n// A slow export.\nsleep(6);\necho "exported\\n";\n');
+    // Past request_slowlog_timeout (5s) by more than FPM's heartbeat (a third of it), which is when the master looks.
+    const file = site.putFile('tools/export.php', '<?php\n// A slow export.\nsleep(8);\necho "exported\\n";\n');
     const mark = site.logMark();
     const answer = await site.request('/tools/export.php');
     expect(answer).toMatchObject({ status: 200, body: 'exported\n' });
@@ -87,9 +88,10 @@ describe('php1, the customer PHP server of the lab', () => {
     expect(errors).toMatch(new RegExp(`PHP Fatal error: {2}Allowed memory size of ${limit} bytes exhausted \\(tried to allocate \\d+ bytes\\) in ${site.lab.docroot}/lib/feed\\.php on line \\d+`));
     expect(errors).toMatch(new RegExp(`Allowed memory size of ${limit} bytes exhausted \\(tried to allocate \\d+ bytes\\) in ${site.lab.docroot}/news\\.php on line \\d+`));
     // Both fetches went to head3, from php1; a worker that dies at its limit hangs up before the 64 MiB end.
+    // (At least two: another engineer's tests may be fetching from head3 too, the lab is shared.)
     const headLog = readFileSync(head3.log, 'utf8').slice(headLogBefore);
     const fetches = headLog.split('\n').filter((l) => l.includes(' GET /feed.xml 400 '));
-    expect(fetches).toHaveLength(2);
+    expect(fetches.length).toBeGreaterThanOrEqual(2);
     for (const line of fetches) {
       expect(line).toMatch(/ (10\.77\.0\.14|\[fd77::14\]):\d+ GET \/feed\.xml 400 (67108864|\d+ \(client went away\))$/);
     }
