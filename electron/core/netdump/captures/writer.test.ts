@@ -26,6 +26,18 @@ describe('CaptureWriter', () => {
     await writer.close();
   });
 
+  it('closes a file whose day is over once written, and opens it again if asked', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const writer = new CaptureWriter(dir.path);
+    writer.append('netdump/h/1.ncap', Buffer.from('a\n'));
+    await writer.release('netdump/h/1.ncap');
+    expect(writer.pending).toBe(0);
+    expect(writer.append('netdump/h/1.ncap', Buffer.from('b\n')).offset).toBe(2);
+    await writer.close();
+    expect(readFileSync(join(dir.path, 'netdump', 'h', '1.ncap'), 'utf8')).toBe('a\nb\n');
+  });
+
   it('continues a file that exists, offsets counted from its end', async () => {
     const dir = tempDir();
     dirs.push(dir);

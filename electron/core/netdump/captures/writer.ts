@@ -37,6 +37,11 @@ export class CaptureWriter {
   /** `root` is the data folder; files are named relative to it with `/`. */
   constructor(private readonly root: string) {}
 
+  /** A write failed: nothing more is accepted. */
+  get broken(): boolean {
+    return this.failure !== null;
+  }
+
   /** Records waiting to be written. */
   get pending(): number {
     let count = 0;
@@ -63,6 +68,16 @@ export class CaptureWriter {
       !open || open.written >= upTo ? [] : [new Promise<void>((resolve, reject) => open.waiters.push({ upTo, resolve, reject }))],
     );
     await Promise.all(pending);
+  }
+
+  /** Writes what is queued for one file, then closes it (a sender's day is over); appending again reopens it. */
+  async release(file: string): Promise<void> {
+    const open = this.files.get(file);
+    if (!open) return;
+    await this.drained({ file, n: open.queued });
+    if (this.files.get(file) !== open || open.queued !== open.written || open.writing || open.scheduled) return;
+    this.files.delete(file);
+    closeSync(open.fd);
   }
 
   /** Writes what is queued, then closes the files. */

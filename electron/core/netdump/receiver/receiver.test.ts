@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -165,6 +165,25 @@ describe('NetdumpReceiver: bad addresses and ports', () => {
     const receiver = make();
     await expect(receiver.start({ address: '192.0.2.1', port: await freePort() })).rejects.toThrow(/192\.0\.2\.1 is not an address of this machine/);
     await expect(receiver.start({ address: 'not-an-ip', port: 6666 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('NetdumpReceiver: a capture that cannot be written', () => {
+  it('says so once, with what to do, and does not crash the process', async () => {
+    const { dir, make } = setup();
+    writeFileSync(join(dir.path, 'netdump'), 'a file where the captures folder should be');
+    const receiver = make();
+    const port = await freePort();
+    await receiver.start({ address: '127.0.0.1', port });
+    const failure = next<BacklineError>((l) => {
+      receiver.on('error', l);
+      return () => receiver.off('error', l);
+    });
+    await send(await sender(), [Buffer.from('6,1,1,-;one'), Buffer.from('6,2,2,-;two')], port, '127.0.0.1');
+    const error = await failure;
+    expect(error.message).toMatch(/^A capture file could not be written in .*: ENOTDIR/);
+    expect(error.hint).toBe('Check the free space and permissions of the data folder, then start the receiver again.');
+    expect(receiver.state().error).toMatchObject({ code: 'NETDUMP_RECEIVER_FAILED' });
   });
 });
 

@@ -55,7 +55,7 @@ const senderAddress = (address: string): string => address.replace(/^::ffff:(\d+
 export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
   private listening: Listening | null = null;
   private failed: { config: ReceiverConfig; error: BacklineError } | null = null;
-  private readonly writer: CaptureWriter;
+  private writer: CaptureWriter;
   private readonly assemblers = new Map<string, SenderAssembler>();
   private deltas = new Map<string, CaptureDelta>();
   private readonly files = new Map<string, { day: number; file: string }>();
@@ -100,6 +100,8 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
     const address = parsed.value.text;
     if (this.listening && this.listening.config.address === address && this.listening.config.port === config.port) return this.state();
     if (this.listening) await this.close();
+    // A writer that failed (disk full) stays failed; starting again starts with a fresh one.
+    if (this.writer.broken) this.writer = new CaptureWriter(this.options.dataDir);
     const family = parsed.value.family;
     const socket = createSocket({
       type: family === 'ipv6' ? 'udp6' : 'udp4',
@@ -124,7 +126,7 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
       throw problem;
     }
     socket.on('message', (bytes, from) => this.receive(bytes, from));
-    socket.on('error', (error) => this.emit('error', new BacklineError('NETDUMP_RECEIVER_FAILED', `The receiver on ${address}:${config.port} failed: ${error.message}.`)));
+    socket.on('error', (error) => this.report(new BacklineError('NETDUMP_RECEIVER_FAILED', `The receiver on ${address}:${config.port} failed: ${error.message}.`, { hint: 'Start it again; if it fails again, choose another address or port.' })));
     this.failed = null;
     this.listening = { socket, config: { address, port: config.port }, since: this.now().toISOString(), recvBufferSize: socket.getRecvBufferSize() };
     this.counts = { datagrams: 0, bytes: 0 };
@@ -222,7 +224,14 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
     const nowMs = Date.now();
     const file = this.fileFor(sender, nowMs);
     // First the disk: nothing else happens to a datagram before it is queued for its capture file.
-    const { offset, ticket } = this.writer.append(file, encodeRecord(bytes, nowMs, from.port));
+    let written;
+    try {
+      written = this.writer.append(file, encodeRecord(bytes, nowMs, from.port));
+    } catch (error) {
+      this.writeFailed(error as Error);
+      return;
+    }
+    const { offset, ticket } = written;
     this.counts.datagrams++;
     this.counts.bytes += bytes.length;
     let assembler = this.assemblers.get(sender);
@@ -243,6 +252,7 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
     if (known?.day === day) return known.file;
     const file = captureFileFor(sender, atMs);
     this.files.set(sender, { day, file });
+    if (known) void this.writer.release(known.file).catch(() => undefined);
     return file;
   }
 
@@ -282,12 +292,27 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
           const waitFor: WriteTicket | undefined = ticket ?? undefined;
           this.writer.drained(waitFor).then(
             () => this.emit('panic', panic),
-            (error: Error) => this.emit('error', new BacklineError('NETDUMP_RECEIVER_FAILED', `A capture could not be written: ${error.message}.`, { hint: 'Check the free space and permissions of the data folder.' })),
+            (error: Error) => this.writeFailed(error),
           );
           break;
         }
       }
     }
+  }
+
+  /** Said once: the owner (the handlers) stops the receiver, the state says why. */
+  private writeFailed(error: Error): void {
+    if (this.failed) return;
+    const problem = new BacklineError('NETDUMP_RECEIVER_FAILED', `A capture file could not be written in ${this.options.dataDir}: ${error.message}.`, {
+      hint: 'Check the free space and permissions of the data folder, then start the receiver again.',
+    });
+    this.failed = { config: this.listening?.config ?? { address: '0.0.0.0', port: NETCONSOLE_DEFAULT_PORT }, error: problem };
+    this.report(problem);
+  }
+
+  /** An 'error' with nobody listening would throw out of the socket's handler: then the state alone says it. */
+  private report(problem: BacklineError): void {
+    if (this.listenerCount('error') > 0) this.emit('error', problem);
   }
 
   /** The delta of the sender's current capture file (lost and reboots are counted where they were seen). */
