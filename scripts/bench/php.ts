@@ -124,8 +124,8 @@ const verdict = (ratio: number, target: number) => `${ratio.toFixed(2)}x   (targ
 
 let db: ReturnType<typeof openWorkspaceDb> | null = null;
 try {
-  await call('tickets.create', { id: 'BENCH-PHP', title: 'PHP benchmark' });
-  const added = await call('servers.add', { ticketId: 'BENCH-PHP', label: host.name, host: host.address, user: 'root', auth: 'key', keyFile: rootKey });
+  await call('tickets.create', { id: 'BENCH-12', title: 'PHP benchmark' });
+  const added = await call('servers.add', { ticketId: 'BENCH-12', label: host.name, host: host.address, user: 'root', auth: 'key', keyFile: rootKey });
   await call('servers.connect', { id: added.id, secrets: {} });
   // The runner the PHP handlers use, over this core's own session and workspace: every run audited.
   db = openWorkspaceDb(join(work, 'data', WORKSPACE_DB_FILE));
