@@ -175,6 +175,20 @@ describe('SenderAssembler timing', () => {
     expect(a.holding).toBe(false);
   });
 
+  it('closes a panic at its reboot notice (a panic timeout set: no end marker comes), or soon after it goes quiet', () => {
+    const a = new SenderAssembler('h');
+    let seq = 1;
+    const send = (text: string, ms: number) => a.feed({ bytes: Buffer.from(`0,${seq++},${ms * 1000},-;${text}`), receivedAtMs: ms, capture: null });
+    send('Kernel panic - not syncing: Fatal exception', 1000);
+    const [rebooting] = send('Rebooting in 1 seconds..', 1001).filter((e) => e.type === 'panic');
+    expect(rebooting).toMatchObject({ panic: { ended: true, lines: ['Kernel panic - not syncing: Fatal exception', 'Rebooting in 1 seconds..'] } });
+    send('Kernel panic - not syncing: VFS: Unable to mount root fs', 5000);
+    send('Kernel Offset: disabled', 5001);
+    expect(a.tick(5200)).toEqual([]);
+    const [quiet] = a.tick(5301);
+    expect(quiet).toMatchObject({ type: 'panic', panic: { ended: false, title: 'Kernel panic - not syncing: VFS: Unable to mount root fs' } });
+  });
+
   it('gives a fragmented message out as incomplete after the fragment timeout', () => {
     const a = new SenderAssembler('h');
     expect(a.feed({ bytes: Buffer.from('4,9,1,-,ncfrag=0/10;hello'), receivedAtMs: 0, capture: null })).toEqual([]);

@@ -33,7 +33,8 @@ const HEADLINES: { kind: PanicKind; pattern: RegExp }[] = [
 const SEVERITY: PanicKind[] = ['warning', 'bug', 'oops', 'general-protection', 'panic'];
 /** Lines that start a trace even without a headline before them (a hung task, a soft lockup's trace). */
 const TRACE_START = /^(Call Trace:|RIP: )/;
-const END_PANIC = /^---\[ end Kernel panic/;
+/** A panic ends with its end marker, or, with a panic timeout set (`panic=N`), with the reboot notice instead of it. */
+const END_PANIC = /^(---\[ end Kernel panic|Rebooting in \d+ seconds)/;
 const END_TRACE = /^---\[ end trace/;
 const CUT_HERE = /^-+\[ cut here \]-+$/;
 const MODULES = /^Modules linked in:/;
@@ -125,7 +126,9 @@ export class PanicTracker {
     const open = this.open;
     if (!open) return [];
     const quiet = nowMs - open.lastMs;
-    if ((open.traceEnded && quiet >= this.options.quietMs) || quiet >= this.options.idleMs) return [this.close(kernelRelease, open.traceEnded)];
+    // After a panic nothing more comes (the machine stops or reboots): a short quiet closes it.
+    const settled = open.traceEnded || open.kind === 'panic';
+    if ((settled && quiet >= this.options.quietMs) || quiet >= this.options.idleMs) return [this.close(kernelRelease, open.traceEnded)];
     return [];
   }
 
