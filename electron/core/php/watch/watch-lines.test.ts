@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { watchSampleSchema, type WatchSample } from '../../../../shared/domain/php-scan.js';
+import { tempDir } from '../../testing/temp-dir.js';
 import { initialWatchState, readWatchLine, splitLines } from './watch-lines.js';
 import { WATCH_AWK, WATCH_SCRIPT } from './watch-script.js';
 
@@ -70,8 +72,11 @@ describe('reading the memory watch', () => {
 
 describe('the watch script, run here by /bin/sh against this machine /proc', () => {
   it('streams a sample per interval, sees a php process started for the test, and stops when killed', async () => {
-    // A PHP CLI process of our own, so there is one to see whatever else runs here.
-    const php = spawn('php', ['-r', 'sleep(20);'], { stdio: 'ignore' });
+    // A process named php of our own (sleep under that name: no PHP needed here), so there is one to see.
+    const dir = tempDir('backline-watch-');
+    copyFileSync('/bin/sleep', join(dir.path, 'php'));
+    chmodSync(join(dir.path, 'php'), 0o755);
+    const php = spawn(join(dir.path, 'php'), ['20'], { stdio: 'ignore' });
     const watch = spawn('/bin/sh', ['-c', WATCH_SCRIPT, 'backline-watch', '0.5', WATCH_AWK], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let state = initialWatchState();
     let carry = '';
@@ -98,11 +103,12 @@ describe('the watch script, run here by /bin/sh against this machine /proc', () 
     } finally {
       process.kill(-watch.pid!, 'SIGTERM');
       php.kill();
+      dir.remove();
     }
     expect(unparsed).toEqual([]);
     const cli = samples.at(-1)!.groups.find((g) => g.name === 'php');
     expect(cli?.count).toBeGreaterThanOrEqual(1);
-    expect(cli!.rssBytes).toBeGreaterThan(1024 * 1024);
+    expect(cli!.rssBytes).toBeGreaterThan(100 * 1024);
     expect(samples.at(-1)!.memAvailableBytes).toBeGreaterThan(0);
     const step = samples[2]!.uptimeS - samples[1]!.uptimeS;
     expect(step).toBeGreaterThanOrEqual(0.45);
