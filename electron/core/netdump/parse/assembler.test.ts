@@ -124,6 +124,17 @@ describe('SenderAssembler: sequence numbers', () => {
     ]);
   });
 
+  it('sees a reboot to the very numbers of the boot before (a VM booting the same way), by their times', () => {
+    const a = new SenderAssembler('h');
+    const at = (seq: number, usec: number) => a.feed({ bytes: Buffer.from(`6,${seq},${usec},-;m`), receivedAtMs: 0, capture: null });
+    at(381, 11_040_295);
+    at(382, 12_486_096);
+    expect(at(381, 10_900_000).map((e) => e.type)).toEqual(['reboot', 'message']);
+    expect(at(382, 11_000_000).map((e) => e.type)).toEqual(['message']);
+    expect(at(382, 11_000_000)).toEqual([]);
+    expect(a.stats).toMatchObject({ reboots: 1, duplicates: 1, lost: 0 });
+  });
+
   it('sees a reboot whose first number is past the last one, by the sender clock going back', () => {
     const a = new SenderAssembler('h');
     const at = (seq: number, usec: number) => a.feed({ bytes: Buffer.from(`6,${seq},${usec},-;m`), receivedAtMs: 0, capture: null });

@@ -72,8 +72,9 @@ export class SenderAssembler {
   private lastUsec = 0;
   /** Sequence numbers counted as lost that may still arrive late (reordered). */
   private readonly missing = new Set<number>();
-  /** Recently seen sequence numbers: slot seq % SEQ_MEMORY holds seq + 1 (0: empty). */
-  private seen = new Float64Array(SEQ_MEMORY);
+  /** Recently seen messages: slot seq % SEQ_MEMORY holds seq + 1 (0: empty) and its time; both must match for a duplicate. */
+  private seenSeq = new Float64Array(SEQ_MEMORY);
+  private seenUsec = new Float64Array(SEQ_MEMORY);
   private readonly fragments = new Map<string, PendingMessage>();
   private readonly panics: PanicTracker;
   /** A plain-format line not yet ended by a newline (the console splits its text at any byte). */
@@ -150,35 +151,39 @@ export class SenderAssembler {
   private track(message: ExtendedDatagram, events: AssemblerEvent[]): boolean {
     const { seq, usec } = message;
     const last = this.lastSeq;
-    if (last === null || seq === last + 1) {
-      this.advance(seq, usec);
-      return true;
-    }
-    if (seq > last + 1 && usec + REBOOT_CLOCK_SLACK_USEC >= this.lastUsec) {
-      const count = seq - last - 1;
-      this.stats.lost += count;
-      for (let missing = Math.max(last + 1, seq - SEQ_MEMORY); missing < seq; missing++) this.missing.add(missing);
-      this.trimMissing();
-      events.push({ type: 'lost', sender: this.sender, count, fromSeq: last + 1, toSeq: seq - 1 });
+    if (last === null) {
       this.advance(seq, usec);
       return true;
     }
     if (seq < last && this.missing.delete(seq)) {
       // Late, not lost: the network reordered it.
       this.stats.lost--;
-      this.remember(seq);
+      this.remember(seq, usec);
       return true;
     }
-    if (this.seen[seq % SEQ_MEMORY] === seq + 1 || (seq === last && usec === this.lastUsec)) {
+    const slot = seq % SEQ_MEMORY;
+    if (this.seenSeq[slot] === seq + 1 && this.seenUsec[slot] === usec) {
       this.stats.duplicates++;
       return false;
     }
-    // A number never seen going back (or forward, with the sender's clock far back): it booted again.
-    this.stats.reboots++;
-    events.push({ type: 'reboot', sender: this.sender, lastSeq: last, seq });
-    for (const panic of this.panics.finish(this.stats.kernelRelease)) this.emitPanic(panic, events);
-    this.missing.clear();
-    this.seen = new Float64Array(SEQ_MEMORY);
+    // The sender's clock went back, or its numbers did: it booted again (a VM may boot to the same numbers).
+    if (usec + REBOOT_CLOCK_SLACK_USEC < this.lastUsec || seq <= last) {
+      this.stats.reboots++;
+      events.push({ type: 'reboot', sender: this.sender, lastSeq: last, seq });
+      for (const panic of this.panics.finish(this.stats.kernelRelease)) this.emitPanic(panic, events);
+      this.missing.clear();
+      this.seenSeq = new Float64Array(SEQ_MEMORY);
+      this.seenUsec = new Float64Array(SEQ_MEMORY);
+      this.advance(seq, usec);
+      return true;
+    }
+    if (seq > last + 1) {
+      const count = seq - last - 1;
+      this.stats.lost += count;
+      for (let missing = Math.max(last + 1, seq - SEQ_MEMORY); missing < seq; missing++) this.missing.add(missing);
+      this.trimMissing();
+      events.push({ type: 'lost', sender: this.sender, count, fromSeq: last + 1, toSeq: seq - 1 });
+    }
     this.advance(seq, usec);
     return true;
   }
@@ -186,11 +191,13 @@ export class SenderAssembler {
   private advance(seq: number, usec: number): void {
     this.lastSeq = seq;
     this.lastUsec = usec;
-    this.remember(seq);
+    this.remember(seq, usec);
   }
 
-  private remember(seq: number): void {
-    this.seen[seq % SEQ_MEMORY] = seq + 1;
+  private remember(seq: number, usec: number): void {
+    const slot = seq % SEQ_MEMORY;
+    this.seenSeq[slot] = seq + 1;
+    this.seenUsec[slot] = usec;
   }
 
   private trimMissing(): void {
