@@ -192,24 +192,32 @@ php_daemon_pid() { # pidfile comm-prefix
 }
 php_fpm_pid() { php_daemon_pid "$(php_fpm_pidfile)" php-fpm; }
 
-# Whether process $1 sees this checkout's php1 (its /srv and /var/log are PHP_SRV and PHP_LOG): an
-# nginx or php-fpm that another checkout's lab started in bl-php1 sees that checkout's state/.
-php_sees_ours() {
-  [[ $(stat -Lc '%d:%i' "/proc/$1/root/srv" 2>/dev/null) == "$(stat -Lc '%d:%i' "$PHP_SRV")" ]] \
-    && [[ $(stat -Lc '%d:%i' "/proc/$1/root/var/log" 2>/dev/null) == "$(stat -Lc '%d:%i' "$PHP_LOG")" ]]
+# Whether process $1 sees this checkout's php1: its /srv and /var/log are PHP_SRV and PHP_LOG (an
+# nginx or php-fpm that another checkout's lab started in bl-php1 sees that checkout's state/), and
+# its configuration ($2: /etc/php or /etc/nginx) is the one in /etc/netns now (not a copy since replaced).
+php_sees_ours() { # pid /etc/php|/etc/nginx
+  local pair etc
+  etc=$(php_etc)
+  [[ $2 == /etc/nginx ]] && etc=$(nginx_etc)
+  for pair in "/srv|$PHP_SRV" "/var/log|$PHP_LOG" "$2|$etc"; do
+    [[ $(stat -Lc '%d:%i' "/proc/$1/root${pair%%|*}" 2>/dev/null) == "$(stat -Lc '%d:%i' "${pair#*|}")" ]] || return 1
+  done
 }
 
-# nginx and php-fpm processes in php1's namespace that do not see this checkout's php1: ended, so
-# up.sh starts its own (their pid files, in the shared /run/backline-lab/php1, would pass for ours).
+# nginx and php-fpm processes in php1's namespace that do not see this checkout's php1 as it is
+# now: ended, so up.sh starts its own (their pid files, in the shared /run/backline-lab/php1, would
+# pass for ours, and a reload would read the old files).
 php_end_foreign_daemons() {
   local pid comm foreign=()
   for pid in $(ip netns pids "$(php_ns)" 2>/dev/null); do
     comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
-    [[ $comm == php-fpm* || $comm == nginx ]] || continue
-    php_sees_ours "$pid" || foreign+=("$pid")
+    case $comm in
+      php-fpm*) php_sees_ours "$pid" /etc/php || foreign+=("$pid") ;;
+      nginx) php_sees_ours "$pid" /etc/nginx || foreign+=("$pid") ;;
+    esac
   done
   ((${#foreign[@]})) || return 0
-  log "ending nginx/php-fpm in $(php_ns) that another checkout's lab started (pids ${foreign[*]})"
+  log "ending nginx/php-fpm in $(php_ns) that see another php1 (another checkout's lab, or /etc/netns/$(php_ns) files since replaced): pids ${foreign[*]}"
   kill_pids "${foreign[@]}"
 }
 php_nginx_pid() { php_daemon_pid "$(php_nginx_pidfile)" nginx; }
@@ -234,9 +242,11 @@ php_write_config() {
   [[ -d /etc/php/$ver/fpm/pool.d ]] || die "/etc/php/$ver/fpm/pool.d is missing: run \`sudo bash e2e/lab/install.sh\`"
   [[ -f /etc/nginx/nginx.conf ]] || die "/etc/nginx/nginx.conf is missing: run \`sudo bash e2e/lab/install.sh\`"
   # A copy of Debian's configuration, made once: php1 is a server with the packages' defaults.
-  # (Made again when it lacks this PHP's version: Debian's packages moved to another PHP.)
-  if [[ ! -d $etc_php/$ver ]]; then rm -rf "$etc_php"; cp -a /etc/php "$etc_php"; PHP_FPM_CHANGED=1; fi
-  if [[ ! -d $etc_nginx ]]; then cp -a /etc/nginx "$etc_nginx"; PHP_NGINX_CHANGED=1; fi
+  # (Completed when it lacks this PHP's version: Debian's packages moved to another PHP.) Copied
+  # into the directory, never replacing it: running sshd, nginx and php-fpm have it mounted, and a
+  # directory deleted under a mount leaves them an empty /etc/php.
+  if [[ ! -d $etc_php/$ver ]]; then mkdir -p "$etc_php"; cp -a /etc/php/. "$etc_php/"; PHP_FPM_CHANGED=1; fi
+  if [[ ! -f $etc_nginx/nginx.conf ]]; then mkdir -p "$etc_nginx"; cp -a /etc/nginx/. "$etc_nginx/"; PHP_NGINX_CHANGED=1; fi
   sed -e "s|@PHP_VERSION@|$ver|g" -e "s|@MEMORY_LIMIT@|$limit|g" -e "s|@MAX_CHILDREN@|$LAB_PHP_MAX_CHILDREN|g" \
     "$PHP_DIR/pool-$LAB_PHP_POOL.conf" | write_if_changed "$etc_php/$ver/fpm/pool.d/$LAB_PHP_POOL.conf" 0644 && PHP_FPM_CHANGED=1
   sed -e "s|@PHP_VERSION@|$ver|g" -e "s|@DOCROOT@|$LAB_PHP_DOCROOT|g" "$PHP_DIR/nginx-$LAB_PHP_POOL.conf" \
