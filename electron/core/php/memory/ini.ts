@@ -16,8 +16,8 @@ export interface IniReading {
   scannedIni: string[];
   /** The values PHP reports, as it prints them. */
   values: Partial<Record<PhpMemorySettingName, string>>;
-  /** The last ini file (in load order) that sets each setting. */
-  setBy: Partial<Record<PhpMemorySettingName, string>>;
+  /** The last ini file (in load order) that sets each setting, and the value it gives. */
+  setBy: Partial<Record<PhpMemorySettingName, { file: string; value: string }>>;
   errorLog: string | null;
   unparsed: UnparsedLine[];
 }
@@ -32,8 +32,8 @@ function emptyReading(): IniReading {
 function readSetLine(line: string, reading: IniReading): boolean {
   const set = SET_LINE.exec(line);
   if (!set) return false;
-  const [, file = '', name = ''] = set;
-  if (isSetting(name)) reading.setBy[name] = file;
+  const [, file = '', name = '', value = ''] = set;
+  if (isSetting(name)) reading.setBy[name] = { file, value: value.trim() };
   return true;
 }
 
@@ -114,17 +114,22 @@ export function sameIniValue(name: PhpMemorySettingName, a: string | null, b: st
   return normalizeIniValue(name, a) === normalizeIniValue(name, b);
 }
 
-/** The effective settings of a SAPI as its ini reading gives them. */
+/**
+ * The effective settings of a SAPI as its ini reading gives them, each with the file that set it. A value
+ * that is not what the last ini file says was set at run time: the CLI forces max_execution_time to 0
+ * whatever php.ini says, and `-d` on a command line overrides too.
+ */
 export function iniSettings(reading: IniReading): EffectiveSetting[] {
   return phpMemorySettingNames.map((name) => {
     const raw = reading.values[name];
     const value = raw === undefined ? null : normalizeIniValue(name, raw);
-    const file = reading.setBy[name] ?? null;
+    const set = reading.setBy[name];
+    const kind = set ? (sameIniValue(name, set.value, value) ? 'ini' : 'runtime') : 'default';
     return {
       name,
       value,
       bytes: name === 'memory_limit' ? parsePhpSize(value) : null,
-      source: { kind: file ? 'ini' : 'default', file },
+      source: { kind, file: kind === 'ini' ? (set?.file ?? null) : null },
     };
   });
 }

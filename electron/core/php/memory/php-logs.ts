@@ -66,6 +66,7 @@ export function parsePhpLog(lines: readonly string[], kind: PhpLogKind, path: st
   const reading = emptyReading();
   const section = `log ${path}`;
   for (const line of lines) {
+    if (line.trim() === '') continue;
     const { at, known } = stampOf(line);
     let matched = false;
     for (const match of line.matchAll(EXHAUSTED)) {
@@ -94,6 +95,8 @@ function parseSlowlog(lines: readonly string[], path: string): PhpLogReading {
   const section = `log ${path}`;
   let entry: SlowlogEntry | null = null;
   for (const line of lines) {
+    // Entries are separated by a blank line.
+    if (line.trim() === '') continue;
     const head = /^\[([^\]]+)\]\s+\[pool ([^\]]+)\] pid (\d+)\s*$/.exec(line);
     const script = /^script_filename = (.*)$/.exec(line);
     const frame = /^\[0x[0-9a-f]+\] (.*)$/.exec(line);

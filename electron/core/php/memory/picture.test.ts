@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryPictureSchema } from '../../../../shared/domain/php-memory.js';
+import { buildMemoryPicture } from './picture.js';
+import { splitProbeSections } from './sections.js';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+const readAt = '2026-12-02T01:30:00.000Z';
+
+describe('splitProbeSections', () => {
+  it('opens a section per header with its arguments, files cannot lines under it, drops blank lines', () => {
+    const { sections, before } = splitProbeSections('noise\n##bl:fpm-master 12  /etc/php.conf\nline\n\n##bl:cannot it failed\n##bl:end\n');
+    expect(before).toEqual(['noise']);
+    expect(sections).toEqual([
+      { name: 'fpm-master', args: ['12', '', '/etc/php.conf'], lines: ['line'], cannot: ['it failed'] },
+      { name: 'end', args: [], lines: [], cannot: [] },
+    ]);
+  });
+});
+
+describe('buildMemoryPicture', () => {
+  it('a server running FPM, probed as root (real): pools with their effective limits, workers, cgroup, logs, status page', () => {
+    const picture = memoryPictureSchema.parse(buildMemoryPicture(fixture('probe.fpm-running.root.txt'), readAt));
+    expect(picture.unparsed).toEqual([]);
+    expect(picture.access).toEqual({ user: 'root', root: true, sudo: false });
+    expect(picture.phpFound).toBe(true);
+    expect(picture.clis.map((c) => c.binary)).toEqual(['php']);
+
+    const master = picture.fpmMasters.find((m) => m.configPath === '/tmp/blm-fix/php-fpm.conf');
+    expect(master).toMatchObject({ binary: '/usr/sbin/php-fpm8.2', phpIni: '/etc/php/8.2/fpm/php.ini', cgroup: { version: 1, path: '/blm-fix', limitBytes: 96 * 1024 * 1024, oomKills: expect.any(Number) as unknown } });
+
+    const running = picture.pools.filter((p) => p.masterPid === master?.pid);
+    const www = running.find((p) => p.name === 'www');
+    const api = running.find((p) => p.name === 'api');
+    expect(www?.settings.find((s) => s.name === 'memory_limit')).toEqual({ name: 'memory_limit', value: '64M', bytes: 64 * 1024 * 1024, source: { kind: 'php_admin_value', file: '/tmp/blm-fix/pool.d/www.conf' } });
+    expect(www?.settings.find((s) => s.name === 'default_socket_timeout')?.source).toEqual({ kind: 'ini', file: '/etc/php/8.2/fpm/php.ini' });
+    expect(api?.settings.find((s) => s.name === 'memory_limit')?.source.kind).toBe('php_value');
+    // pm = static, 3 children: all three run; api (dynamic) starts one.
+    expect(www).toMatchObject({ pm: 'static', maxChildren: 3, statusPath: '/fpm-status', slowlog: '/tmp/blm-fix/www-slow.log', worstCaseBytes: 3 * 64 * 1024 * 1024 });
+    expect(www?.workers.count).toBe(3);
+    expect(www?.workers.pssBytes).not.toBeNull();
+    expect(api?.worstCaseBytes).toBe(2 * 256 * 1024 * 1024);
+    expect(picture.worstCaseBytes).toBe(3 * 64 * 1024 * 1024 + 2 * 256 * 1024 * 1024);
+
+    expect(picture.cliDiffers).toContainEqual({ name: 'memory_limit', cli: '-1', cliBinary: 'php', pool: 'www', poolValue: '64M' });
+    expect(picture.findings.some((f) => f.startsWith('memory_limit differs: the CLI (php) has -1, FPM pool www runs with 64M'))).toBe(true);
+    expect(picture.findings.some((f) => f.includes('exceed the memory they can have (96.0 MiB, the FPM cgroup limit)'))).toBe(true);
+
+    expect(picture.memoryExhausted).toContainEqual(expect.objectContaining({ file: '/tmp/blm-fix/site/eat.php', line: 2, limitBytes: 64 * 1024 * 1024, count: 3 }));
+    expect(picture.childSignals).toContainEqual(expect.objectContaining({ pool: 'www', signal: 'SIGKILL', count: 1 }));
+    expect(picture.maxChildrenReached).toContainEqual(expect.objectContaining({ pool: 'api', count: 1 }));
+    expect(picture.slowlog.map((s) => s.scriptFilename)).toEqual(['/tmp/blm-fix/site/slow.php']);
+    expect(picture.oomEvents.some((e) => e.memcg === '/blm-fix' && e.cgroup)).toBe(true);
+    expect(picture.fpmStatus).toHaveLength(1);
+    expect(picture.fpmStatus[0]).toMatchObject({ pool: 'www', via: 'curl', problem: null, totalProcesses: 3 });
+    expect(picture.logs.map((l) => l.path)).toEqual(expect.arrayContaining(['dmesg', '/tmp/blm-fix/fpm.log', '/tmp/blm-fix/www-error.log', '/tmp/blm-fix/www-slow.log']));
+    // php1's FPM (another mount namespace, shared pid namespace in the lab) is seen but not counted.
+    expect(picture.processes.every((p) => !p.args.includes('pool shop'))).toBe(true);
+  });
+
+  it('the same server probed by a user without sudo (real): what it could not read, said plainly', () => {
+    const picture = memoryPictureSchema.parse(buildMemoryPicture(fixture('probe.fpm-running.nobody.txt'), readAt));
+    expect(picture.unparsed).toEqual([]);
+    expect(picture.access).toEqual({ user: 'nobody', root: false, sudo: false });
+    expect(picture.couldNotCheck).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^run as nobody without root, and sudo -n does not work here/) as unknown,
+        expect.stringMatching(/^the kernel log cannot be read/) as unknown,
+        expect.stringMatching(/^PSS \(the memory a process really holds/),
+      ]) as unknown,
+    );
+    // Pools are still read from their files, and the FPM ini from the binary.
+    expect(picture.pools.find((p) => p.file === '/tmp/blm-fix/pool.d/www.conf')?.settings.find((s) => s.name === 'memory_limit')?.value).toBe('64M');
+    expect(picture.oomEvents).toEqual([]);
+  });
+
+  it('a server with no PHP at all (real: BusyBox only): says so, and is not an error', () => {
+    const picture = memoryPictureSchema.parse(buildMemoryPicture(fixture('probe.no-php.busybox.txt'), readAt));
+    expect(picture.unparsed).toEqual([]);
+    expect(picture.phpFound).toBe(false);
+    expect(picture.clis).toEqual([]);
+    expect(picture.pools).toEqual([]);
+    expect(picture.findings).toContain('No PHP was found on this server: no php CLI, no php-fpm (running or configured) and no Apache mod_php.');
+    expect(picture.couldNotCheck).toEqual(expect.arrayContaining([expect.stringMatching(/^no php CLI binary was found/) as unknown, 'no php-fpm master process is running on this system']));
+  });
+
+  it('keeps unknown sections and stray lines as unparsed', () => {
+    const picture = buildMemoryPicture('before\n##bl:access\nuid=1000 user=ann root=sudo now=1 uptime=1 host=h\n##bl:mystery x\nwhat is this\n##bl:end\n', readAt);
+    expect(picture.access).toEqual({ user: 'ann', root: false, sudo: true });
+    expect(picture.unparsed).toEqual([
+      { section: '(before the first section)', line: 'before' },
+      { section: 'mystery', line: 'what is this' },
+    ]);
+  });
+});
