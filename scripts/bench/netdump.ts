@@ -6,6 +6,7 @@
  *   2. Backline's receiver (capture files, parser, index) with the senders paced at half that rate:
  *      every message must arrive (the parser's per-sender sequence check and the capture files both say so);
  *   3. Backline's receiver with the senders at full speed, as bare was: what it sustains, and what it lost;
+ * with, as a control, the bare loop at run 2's pace (what it loses, the machine lost);
  * and, during run 2, a 21st sender sends an oops whose modules line comes in ncfrag fragments: the time
  * from its last datagram leaving to the panic event (trace extracted, bytes on disk) is measured.
  * Senders run in a worker thread so the receiver has the main thread to itself.
@@ -115,7 +116,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function bare(): Promise<{ rate: number; received: number; ms: number }> {
+async function bare(rate = 0): Promise<{ rate: number; received: number; ms: number }> {
   const port = await freePort();
   const socket = createSocket({ type: 'udp4', recvBufferSize: RECV_BUFFER });
   await new Promise<void>((r) => socket.bind(port, '127.0.0.1', r));
@@ -127,7 +128,7 @@ async function bare(): Promise<{ rate: number; received: number; ms: number }> {
     received++;
     last = now();
   });
-  await runSenders(port, 0, false);
+  await runSenders(port, rate, false);
   await settle(() => received, TOTAL);
   socket.close();
   const ms = last - first;
@@ -225,6 +226,11 @@ console.log(
     `${f(paced.rate)} messages/s = ${((paced.rate / b.rate) * 100).toFixed(0)}% of bare`,
 );
 console.log(`   slowest capture index update: ${paced.slowestIndexMs.toFixed(1)} ms; panic during the load: ${p ? `"${p.title}" (${p.headlines.length} headlines, ${p.trace.length} trace lines, modules line ${p.modules?.length ?? 0} chars)` : 'NOT SEEN'}, ready ${paced.panicMs === null ? '—' : `${paced.panicMs.toFixed(1)} ms`} after its last datagram was sent`);
+
+// The control: the bare loop at run 2's pace. Losses here too mean the machine (other processes, the
+// socket buffer's cap: net.core.rmem_max) dropped them, not Backline's work per datagram.
+const control = await bare(Math.floor(b.rate * PACE));
+console.log(`   control: bare loop at the same pace: ${f(control.received)}/${f(TOTAL)} received, lost ${f(TOTAL - control.received)}`);
 
 const full = await backline(0, false);
 console.log(
