@@ -56,15 +56,22 @@ export function createNetdump(options: NetdumpOptions): Netdump {
   let more = 0;
   let batchTimer: NodeJS.Timeout | null = null;
   let lastState = 0;
+  let stateTimer: NodeJS.Timeout | null = null;
+  const publishState = () => {
+    stateTimer = null;
+    lastState = Date.now();
+    ws.publish('netdump.receiver', receiver.state());
+  };
   const flushBatch = () => {
     batchTimer = null;
     if (batch.length === 0 && more === 0) return;
     ws.publish('netdump.message', { messages: batch, more });
     batch = [];
     more = 0;
-    if (Date.now() - lastState >= STATE_EVERY_MS) {
-      lastState = Date.now();
-      ws.publish('netdump.receiver', receiver.state());
+    // The counts follow, once a second at most, and always after the last batch.
+    if (!stateTimer) {
+      stateTimer = setTimeout(publishState, Math.max(0, lastState + STATE_EVERY_MS - Date.now()));
+      stateTimer.unref();
     }
   };
   receiver.onMessage((message) => {
@@ -185,6 +192,7 @@ export function createNetdump(options: NetdumpOptions): Netdump {
     },
     close: async () => {
       if (batchTimer) clearTimeout(batchTimer);
+      if (stateTimer) clearTimeout(stateTimer);
       await receiver.close();
     },
   };

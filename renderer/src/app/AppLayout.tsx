@@ -15,6 +15,7 @@ import { ColorSchemeToggle } from './ColorSchemeToggle.js';
 import { formatRoute, homeRoute, reportsRoute, type Route } from './route.js';
 import { useHashRoute } from './useHashRoute.js';
 import { useLiveUpdates } from './useLiveUpdates.js';
+import { useNetdumpEvents } from '../netdump/useNetdumpEvents.js';
 
 // The reports (SQL editor, charts, virtual table) load when first opened: the rest of the app starts without them.
 const ReportsPage = lazy(() => import('../reporting/ReportsPage.js').then((m) => ({ default: m.ReportsPage })));
@@ -77,6 +78,8 @@ export function AppLayout() {
 
 function Layout() {
   useLiveUpdates();
+  // A captured kernel panic is announced whichever page is open.
+  useNetdumpEvents();
   const route = useHashRoute();
   useWorkbenchShortcuts(route);
   return (
