@@ -81,8 +81,10 @@ i=0; while [ $i -lt 30 ]; do
   kill -0 "$(cat "$d/pid")" 2>/dev/null || break
   [ "$tool" = socat ] && [ $i -ge 5 ] && break
   sleep 0.1; i=$((i+1)); done
-s state; if kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running; else echo stopped; fi
+s state; if kill -0 "$(cat "$d/pid")" 2>/dev/null && ! grep -q '^bind-failed' "$d/receiver.log"; then echo running; up=1; else echo stopped; up=0; fi
 s log; tail -n 5 "$d/receiver.log" 2>/dev/null
+# A receiver that did not start leaves nothing behind (what it said is in this output, and so in the audit).
+[ $up = 0 ] && rm -rf "$d"
 s end`;
 
 export interface StartArgs {
