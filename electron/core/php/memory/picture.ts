@@ -169,12 +169,12 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
   unparsed.push(...ps.unparsed);
   const pss = parsePss(named('pss')[0]?.lines ?? []);
   unparsed.push(...pss.unparsed);
-  // PHP in another mount namespace (a container) shows in ps, but its ini and pools are not this system's.
+  // PHP in a container (another network namespace or root) shows in ps, but its ini and pools are not this system's.
   const elsewhere = ps.processes.filter((p) => pss.namespaces.get(p.pid) === 'other');
   const processes = ps.processes.filter((p) => pss.namespaces.get(p.pid) !== 'other').map((p) => ({ ...p, pssBytes: pss.pss.get(p.pid) ?? null }));
   if (elsewhere.length > 0) {
     findings.push(
-      `${elsewhere.length} PHP process${elsewhere.length === 1 ? '' : 'es'} (${elsewhere.filter((p) => p.role === 'fpm-master').length} php-fpm master${elsewhere.filter((p) => p.role === 'fpm-master').length === 1 ? '' : 's'}) run in another mount namespace, a container: ps shows them here, but their configuration and memory are not this system's and are not counted.`,
+      `${elsewhere.length} PHP process${elsewhere.length === 1 ? '' : 'es'} (${elsewhere.filter((p) => p.role === 'fpm-master').length} php-fpm master${elsewhere.filter((p) => p.role === 'fpm-master').length === 1 ? '' : 's'}) run in another network namespace or from another root (a container): ps shows them here, but their configuration and memory are not this system's and are not counted.`,
     );
   }
   const unreadablePss = processes.filter((p) => p.pssBytes === null).length;
@@ -367,6 +367,13 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
   if (oomEvents.length > 0) {
     const cgroupKills = oomEvents.filter((e) => e.cgroup).length;
     findings.push(`${oomEvents.length} OOM kill${oomEvents.length === 1 ? '' : 's'} in the kernel log${cgroupKills ? ` (${cgroupKills} by a memory cgroup's limit)` : ''}, the last of ${oomEvents.at(-1)?.process ?? '?'} at ${oomEvents.at(-1)?.atIso ?? oomEvents.at(-1)?.at ?? '?'}.`);
+    // The kernel log is the machine's: say which kills hit the FPM's own cgroup.
+    for (const master of masters) {
+      const path = master.cgroup?.path;
+      if (!path || path === '/') continue;
+      const own = oomEvents.filter((e) => e.memcg === path);
+      if (own.length > 0) findings.push(`${own.length} of them in the memory cgroup of php-fpm master ${master.pid} (${path}), the last of ${own.at(-1)?.process ?? '?'} pid ${own.at(-1)?.pid ?? '?'} with ${formatSize(own.at(-1)?.rssBytes ?? 0)} resident.`);
+    }
   }
   const groupedExhausted = groupExhausted(exhausted);
   for (const group of groupedExhausted.slice(0, 5)) {

@@ -71,15 +71,21 @@ psout=$(ps -eo pid,ppid,user:32,rss,vsz,etimes,args 2>/dev/null | awk -v re="$ph
 s ps; printf '%s\\n' "$psout"
 pids=$(printf '%s\\n' "$psout" | awk 'NR>1 {print $1}')
 s pss
-# PSS, and whether each process shares this shell's mount namespace: PHP in a container (or a lab
-# neighbour) shows in ps but its configuration is not this system's.
-[ -n "$pids" ] && asroot /bin/sh -c 'self=$(readlink /proc/$$/ns/mnt 2>/dev/null); for p; do v=$(grep "^Pss:" /proc/$p/smaps_rollup 2>/dev/null) && echo "$p $v" || echo "$p unreadable"; n=$(readlink /proc/$p/ns/mnt 2>/dev/null) || n=""; if [ -z "$n" ] || [ -z "$self" ]; then echo "$p ns=unknown"; elif [ "$n" = "$self" ]; then echo "$p ns=same"; else echo "$p ns=other"; fi; done' sh $pids
+# PSS, and whether each process is this system's: PHP in a container (or a lab neighbour sharing the
+# PID namespace) shows in ps, but runs in another network namespace or from another root, and its
+# configuration is not the one this system's files hold.
+pssout=""
+[ -n "$pids" ] && pssout=$(asroot /bin/sh -c 'net=$(readlink /proc/$$/ns/net 2>/dev/null); root=$(stat -L -c %d:%i / 2>/dev/null)
+for p; do
+  v=$(grep "^Pss:" /proc/$p/smaps_rollup 2>/dev/null) && echo "$p $v" || echo "$p unreadable"
+  n=$(readlink /proc/$p/ns/net 2>/dev/null); r=$(stat -L -c %d:%i /proc/$p/root/ 2>/dev/null)
+  if [ -z "$n" ] || [ -z "$net" ]; then echo "$p ns=unknown"; elif [ "$n" != "$net" ] || { [ -n "$r" ] && [ "$r" != "$root" ]; }; then echo "$p ns=other"; else echo "$p ns=same"; fi
+done' sh $pids)
+printf '%s\\n' "$pssout"
 
-mconfs=" "; poolfiles=""
-masters=""; selfns=$(readlink /proc/$$/ns/mnt 2>/dev/null)
+masters=""; mconfs=" "; poolfiles=""
 for m in $(printf '%s\\n' "$psout" | awk '/ php-fpm[^ ]*: master process/ {print $1}'); do
-  n=$(asroot readlink "/proc/$m/ns/mnt" 2>/dev/null)
-  if [ -n "$n" ] && [ -n "$selfns" ] && [ "$n" != "$selfns" ]; then s fpm-elsewhere "$m"; tr '\\000' ' ' < "/proc/$m/cmdline" 2>/dev/null; echo; continue; fi
+  if printf '%s\\n' "$pssout" | grep -qx "$m ns=other"; then s fpm-elsewhere "$m"; tr '\\000' ' ' < "/proc/$m/cmdline" 2>/dev/null; echo; continue; fi
   masters="$masters $m"
 done
 [ -z "$masters" ] && { s fpm-none; no "no php-fpm master process is running on this system"; }
