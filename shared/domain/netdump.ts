@@ -38,7 +38,11 @@ export const captureIndexEntrySchema = z.object({
   bytes: z.number().int().nonnegative(),
   /** Whole messages parsed (fragments reassembled count once). */
   messages: z.number().int().nonnegative(),
-  /** Messages missing from the sequence numbers (gaps). */
+  /**
+   * Sequence numbers missing (gaps): lost on the way, or never sent because their level was below the
+   * console log level (the kernel numbers every message and sends only those the level lets through, so a
+   * quiet console or a boot-time target shows gaps that are not losses).
+   */
   lost: z.number().int().nonnegative(),
   /** Sequence resets seen (the kernel started again). */
   reboots: z.number().int().nonnegative(),
