@@ -6,6 +6,7 @@ import { EventBus } from './events.js';
 import type { Handlers } from './handlers.js';
 import { findingHandlers } from './workspace/finding-handlers.js';
 import { firewallHandlers } from './firewall/handlers.js';
+import { phpHandlers } from './php/handlers.js';
 import { createNetdump } from './netdump/handlers.js';
 import { noteHandlers } from './workspace/note-handlers.js';
 import { ticketHandlers } from './workspace/ticket-handlers.js';
@@ -126,6 +127,7 @@ export function createCore(options: CoreOptions): Core {
     ...runHandlers(workspace),
     ...terminalHandlers(workspace, ssh),
     ...firewallHandlers(workspace, remote),
+    ...phpHandlers(workspace, ssh, events),
     ...reportingHandlers({ configFile: reportingConfigFile, cacheFile, sync, library, runner, clock }),
     ...netdump.handlers,
   };

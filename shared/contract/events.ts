@@ -7,6 +7,7 @@ import { serverIdSchema, serverSchema } from '../domain/server.js';
 import { ticketIdSchema } from '../domain/ticket.js';
 import { event } from './define.js';
 import { syncStateSchema } from './reporting.js';
+import { phpEvents } from './php.js';
 import { netdumpMessageEventSchema, netdumpPanicEventSchema } from './netdump.js';
 import { receiverStateSchema } from '../domain/netdump.js';
 
@@ -53,4 +54,5 @@ export const events = {
     summary: 'A kernel panic (or oops, BUG, WARNING) was captured, with its whole trace, and the tickets it was recorded on.',
     payload: netdumpPanicEventSchema,
   }),
+  ...phpEvents,
 };

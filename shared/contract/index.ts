@@ -2,8 +2,9 @@ import type { z } from 'zod';
 import { events } from './events.js';
 import { findingMethods } from './findings.js';
 import { firewallMethods } from './firewall.js';
-import { netdumpClientMethods, netdumpReceiverMethods } from './netdump.js';
+import { netdumpClientMethods, netdumpReceiverMethods, netdumpRemoteMethods } from './netdump.js';
 import { noteMethods } from './notes.js';
+import { phpMethods } from './php.js';
 import { reportingMethods } from './reporting.js';
 import { runMethods } from './runs.js';
 import { serverMethods } from './servers.js';
@@ -26,8 +27,10 @@ export const methods = {
   ...terminalMethods,
   ...firewallMethods,
   ...reportingMethods,
+  ...phpMethods,
   ...netdumpReceiverMethods,
   ...netdumpClientMethods,
+  ...netdumpRemoteMethods,
 };
 export { events };
 

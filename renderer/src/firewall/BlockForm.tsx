@@ -24,6 +24,10 @@ import {
   type BlockFormValues,
 } from './blockForm.js';
 import { useFormAction } from '../app/useFormAction.js';
+import { useLastHeadProbe } from '../php/queries.js';
+import { prefillPicks, prefillResolved, prefillValues, type BlockPrefill } from './blockHandoff.js';
+import { headAnswersByAddress } from './headAnswers.js';
+import { HeadAnswerText } from './HeadAnswerText.js';
 
 interface Props {
   ticketId: string;
@@ -34,14 +38,21 @@ interface Props {
   /** Another plan on this server applying or counting down: no second preview until it settles. */
   busyPlan: Pick<Plan, 'id' | 'status'> | null;
   onPreviewed: (plan: Plan) => void;
+  /** "Block this head" from the PHP tab: the host, that head's address picked, the URL's port. */
+  prefill?: BlockPrefill | null;
 }
 
 /** What to block: a name resolved on the server (every address listed, the engineer picks), or an address. */
-export function BlockForm({ ticketId, server, sessionPeer, canApply, busyPlan, onPreviewed }: Props) {
-  const [values, setValues] = useState<BlockFormValues>(emptyBlockForm);
+export function BlockForm({ ticketId, server, sessionPeer, canApply, busyPlan, onPreviewed, prefill = null }: Props) {
+  const [values, setValues] = useState<BlockFormValues>(() => (prefill ? prefillValues(prefill) : emptyBlockForm()));
   /** The addresses a name resolved to on the server, for the target text they were resolved for. */
-  const [resolved, setResolved] = useState<{ target: string; addresses: BlockAddress[] } | null>(null);
-  const [picked, setPicked] = useState<string[]>([]);
+  // Prefilled from a head probe: the addresses the server resolved the host to then, the head asked for picked.
+  const [resolved, setResolved] = useState<{ target: string; addresses: BlockAddress[] } | null>(() => prefillResolved(prefill));
+  const [picked, setPicked] = useState<string[]>(() => {
+    const lit = prefill ? literalAddress(prefill.host) : null;
+    if (lit) return [lit.address];
+    return prefill ? prefillPicks(prefill, prefill.addresses) : [];
+  });
   const [forceOffered, setForceOffered] = useState(false);
   /** The target's own problem (by the shared parser) shows once the engineer tried to use it, not while typing. */
   const [showTargetProblem, setShowTargetProblem] = useState(false);
@@ -54,6 +65,9 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, busyPlan, o
   const literal = literalAddress(target);
   const addresses: BlockAddress[] = literal ? [literal] : resolved && resolved.target === target ? resolved.addresses : [];
   const pickedSet = new Set(picked);
+  // What each head answered the last head probe of this host from this server (PHP tab): the bad one stands out here too.
+  const lastHeads = useLastHeadProbe(server.id, !literal && resolved && resolved.target === target ? target : null);
+  const heads = headAnswersByAddress(lastHeads.data?.probe ?? null);
 
   const previewWire = preview.error ? toWireError(preview.error) : null;
   const resolveWire = resolve.error ? toWireError(resolve.error) : null;
@@ -112,6 +126,11 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, busyPlan, o
       <form onSubmit={submit} noValidate aria-label="Block outbound traffic">
         <Stack gap="xs">
           <Title order={4}>Block outbound traffic from {server.label}</Title>
+          {prefill && (
+            <Text size="sm" role="status">
+              From the PHP tab&apos;s head probe: block <Text span ff="monospace" fw={700}>{prefill.address}</Text> behind {prefill.host} ({prefill.reason}).
+            </Text>
+          )}
           <Group gap="xs" align="flex-end" wrap="wrap">
             <TextInput
               label="Target"
@@ -179,6 +198,7 @@ export function BlockForm({ ticketId, server, sessionPeer, canApply, busyPlan, o
                       {familyNames[a.family]}
                       {!literal && !pickedSet.has(a.address) ? ' · stays reachable' : ''}
                     </Text>
+                    <HeadAnswerText view={heads.get(a.address)} />
                     {(a.address === sessionPeer || a.address === cut?.peer) && (
                       <Text size="xs" c="red" fw={600}>
                         your SSH session&apos;s address

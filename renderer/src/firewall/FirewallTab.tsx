@@ -9,6 +9,7 @@ import { workspaceRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { connectionColors } from '../servers/server.js';
 import { BlockForm } from './BlockForm.js';
+import { useBlockPrefill } from './blockHandoff.js';
 import { PlanHistory } from './PlanHistory.js';
 import { PlanPanel } from './PlanPanel.js';
 import { newerPlan, planInFlightOn } from './planView.js';
@@ -24,6 +25,8 @@ export function FirewallTab({ ticketId }: { ticketId: string }) {
   const servers = useServers(ticketId);
   const plans = usePlans(ticketId);
   const [pickedServer, setPickedServer] = useState<string | null>(null);
+  // "Block this head" from the PHP tab: its server picked, the form filled in.
+  const prefill = useBlockPrefill(ticketId, (p) => setPickedServer(String(p.serverId)));
   const [shown, setShown] = useState<Plan | null>(null);
   const planRef = useRef<HTMLDivElement>(null);
   const [scrollTo, setScrollTo] = useState<string | null>(null);
@@ -115,7 +118,8 @@ export function FirewallTab({ ticketId }: { ticketId: string }) {
             onReload={() => void probe.refetch()}
           />
           <BlockForm
-            key={server.id}
+            key={`${server.id}:${prefill?.seq ?? 0}`}
+            prefill={prefill?.serverId === server.id ? prefill : null}
             ticketId={ticketId}
             server={server}
             sessionPeer={probe.data?.sessionPeer ?? null}

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { probe } from '../../../shared/domain/php-findings.fixtures.js';
-import { BlockHandoff, prefillPicks, prefillValues } from './blockHandoff.js';
+import { BlockHandoff, prefillPicks, prefillResolved, prefillValues } from './blockHandoff.js';
 import { headAnswersByAddress } from './headAnswers.js';
 
-const request = { ticketId: 'TKT-1', serverId: 3, host: 'feeds.lab.test', address: '10.77.0.43', port: 80, reason: '400' };
+const resolved = [
+  { address: '10.77.0.41', family: 'ipv4' as const },
+  { address: '10.77.0.43', family: 'ipv4' as const },
+];
+const request = { ticketId: 'TKT-1', serverId: 3, host: 'feeds.lab.test', address: '10.77.0.43', addresses: resolved, port: 80, reason: '400' };
 
 describe('BlockHandoff', () => {
   it('keeps a request for its ticket until that ticket takes it, once', () => {
@@ -20,14 +24,13 @@ describe('BlockHandoff', () => {
 });
 
 describe('the prefilled block form', () => {
-  it('fills the host, the URL port and tcp, and picks the head if the server still resolves to it', () => {
+  it("fills the host, the URL port and tcp, lists the addresses the probe resolved, and picks the head if it is one of them", () => {
     const prefill = { ...request, seq: 1 };
     expect(prefillValues(prefill)).toMatchObject({ target: 'feeds.lab.test', port: 80, protocol: 'tcp', persist: false });
     expect(prefillValues(null)).toMatchObject({ target: '', port: '' });
-    const resolved = [
-      { address: '10.77.0.41', family: 'ipv4' as const },
-      { address: '10.77.0.43', family: 'ipv4' as const },
-    ];
+    expect(prefillResolved(prefill)).toEqual({ target: 'feeds.lab.test', addresses: resolved });
+    expect(prefillResolved({ ...prefill, addresses: [] })).toBeNull();
+    expect(prefillResolved(null)).toBeNull();
     expect(prefillPicks(prefill, resolved)).toEqual(['10.77.0.43']);
     expect(prefillPicks(prefill, resolved.slice(0, 1))).toEqual([]);
   });

@@ -13,6 +13,8 @@ export interface BlockPrefill {
   host: string;
   /** The head to block, canonical. */
   address: string;
+  /** Every address the server resolved the host to for the head probe (the form lists them all; the others stay reachable). */
+  addresses: BlockAddress[];
   /** The URL's port (its scheme's default when it names none). */
   port: number | null;
   /** Why this head: its answer, as the PHP tab showed it. */
@@ -82,7 +84,13 @@ export function prefillValues(prefill: BlockPrefill | null): BlockFormValues {
   return { ...empty, target: prefill.host, port: prefill.port ?? '', protocol: 'tcp' };
 }
 
-/** Which of the addresses the server resolved are picked: the head asked for, if the server still resolves the host to it. */
-export function prefillPicks(prefill: BlockPrefill, addresses: readonly BlockAddress[]): string[] {
+/** Which of the addresses the server resolved are picked: the head asked for, if the server resolves the host to it. */
+export function prefillPicks(prefill: Pick<BlockPrefill, 'address'>, addresses: readonly BlockAddress[]): string[] {
   return addresses.some((a) => a.address === prefill.address) ? [prefill.address] : [];
+}
+
+/** The form's resolved addresses from the prefill: the head probe's own resolution on the same server (null for an address target). */
+export function prefillResolved(prefill: BlockPrefill | null): { target: string; addresses: BlockAddress[] } | null {
+  if (!prefill || prefill.addresses.length === 0) return null;
+  return { target: prefill.host, addresses: prefill.addresses };
 }

@@ -1,3 +1,4 @@
+import { canonicalIp } from '../../../shared/domain/address.js';
 import { formatMs, headAnswer, headBodyBytes, roundSize } from '../../../shared/domain/php-findings.js';
 import type { HeadProbeResult, HeadResult } from '../../../shared/domain/php-scan.js';
 import type { BlockPrefill } from '../firewall/blockHandoff.js';
@@ -43,7 +44,15 @@ export function headRows(probe: HeadProbeResult): HeadRow[] {
 /** What "Block this head" hands the Firewall tab: the host, that address, the URL's port, and why. */
 export function blockPrefillOf(ticketId: string, serverId: number, probe: HeadProbeResult, head: HeadResult): Omit<BlockPrefill, 'seq'> {
   const reasons = head.marks.map((m) => m.reason).join('; ');
-  return { ticketId, serverId, host: probe.host, address: head.address, port: probe.port, reason: reasons ? `${headAnswer(head)}; ${reasons}` : headAnswer(head) };
+  return {
+    ticketId,
+    serverId,
+    host: probe.host,
+    address: canonicalIp(head.address) ?? head.address,
+    addresses: probe.addresses.map((a) => ({ address: canonicalIp(a.address) ?? a.address, family: a.family })),
+    port: probe.port,
+    reason: reasons ? `${headAnswer(head)}; ${reasons}` : headAnswer(head),
+  };
 }
 
 /** The heads of a probe that answer unlike the others, largest body first. */

@@ -23,6 +23,11 @@ describe('headRows', () => {
       serverId: 7,
       host: 'feeds.lab.test',
       address: '10.77.0.43',
+      addresses: [
+        { address: '10.77.0.41', family: 'ipv4' },
+        { address: '10.77.0.42', family: 'ipv4' },
+        { address: '10.77.0.43', family: 'ipv4' },
+      ],
       port: 80,
       reason: '400, over 8 MiB (the cap cut it; Content-Length 64 MiB), 900 ms; answers 400 while the others answer 200; a body over 8 MiB, the others 24 bytes',
     });

@@ -11,6 +11,7 @@ import { FindingsTab } from '../findings/FindingsTab.js';
 import { FirewallTab } from '../firewall/FirewallTab.js';
 import { NetdumpTab } from '../netdump/NetdumpTab.js';
 import { NotesTab } from '../notes/NotesTab.js';
+import { PhpTab } from '../php/PhpTab.js';
 import { ServersTab } from '../servers/ServersTab.js';
 import { TerminalPane } from '../servers/TerminalPane.js';
 import { ExportMenu } from './ExportMenu.js';
@@ -63,6 +64,7 @@ function TabContent({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) 
   if (tab === 'audit') return <AuditTab ticketId={ticketId} />;
   if (tab === 'servers') return <ServersTab ticketId={ticketId} />;
   if (tab === 'firewall') return <FirewallTab ticketId={ticketId} />;
+  if (tab === 'php') return <PhpTab ticketId={ticketId} />;
   if (tab === 'netdump') return <NetdumpTab ticketId={ticketId} />;
   if (isPlannedTab(tab)) return <PlaceholderTab tab={tab} />;
   return null;
