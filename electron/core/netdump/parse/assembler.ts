@@ -304,7 +304,7 @@ export class SenderAssembler {
     const release = kernelReleaseIn(message.text);
     if (release) this.stats.kernelRelease = release;
     // A message with embedded newlines (plain text, or escaped lines kept) is one line each for the trace.
-    for (const text of message.text.split('\n')) {
+    for (const text of message.text.includes('\n') ? message.text.split('\n') : [message.text]) {
       const line: TrackedLine = { text, at: message.receivedAt, atMs, seq: message.seq, usec: message.usec, capture: message.capture };
       for (const panic of this.panics.line(line, this.stats.kernelRelease)) this.emitPanic(panic, events);
     }
