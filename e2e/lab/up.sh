@@ -76,13 +76,15 @@ in_net() { # address cidr
 }
 in_net "$LAB_BRIDGE_ADDR" "$LAB_NET" || die "lab.env: LAB_BRIDGE_ADDR $LAB_BRIDGE_ADDR is not in $LAB_NET"
 in_net "$LAB_UNUSED_ADDR" "$LAB_NET" || die "lab.env: LAB_UNUSED_ADDR $LAB_UNUSED_ADDR is not in $LAB_NET"
-seen=" $LAB_BRIDGE_ADDR $LAB_UNUSED_ADDR "
+in_net "$LAB_FLEET_BRIDGE_ADDR" "$LAB_FLEET_NET" || die "lab.env: LAB_FLEET_BRIDGE_ADDR $LAB_FLEET_BRIDGE_ADDR is not in $LAB_FLEET_NET"
+seen=" $LAB_BRIDGE_ADDR $LAB_UNUSED_ADDR $LAB_FLEET_BRIDGE_ADDR "
 for h in "${HOSTS[@]}"; do
   IFS='|' read -r name ns addr net priv <<<"$h"
   [[ $name =~ ^[a-z][a-z0-9]{0,10}$ ]] || die "lab.env: host name '$name' must be 1-11 lower-case letters and digits"
   [[ $ns == "$LAB_NS_PREFIX"* ]] || die "lab.env: namespace $ns of $name must start with $LAB_NS_PREFIX"
   case $net in
-    public) in_net "$addr" "$LAB_NET" || die "lab.env: $name's address $addr is not in $LAB_NET" ;;
+    public) if [[ $name == fleet* ]]; then net_of=$LAB_FLEET_NET; else net_of=$LAB_NET; fi
+      in_net "$addr" "$net_of" || die "lab.env: $name's address $addr is not in $net_of" ;;
     private) in_net "$addr" "$LAB_PRIV_NET" || die "lab.env: $name's address $addr is not in $LAB_PRIV_NET" ;;
     *) die "lab.env: $name's network must be public or private, not '$net'" ;;
   esac
@@ -504,6 +506,8 @@ bridge_mac=$(mac_of "$LAB_BRIDGE_ADDR")
 [[ $(ip -o link show "$LAB_BRIDGE") == *" link/ether $bridge_mac "* ]] || ip link set "$LAB_BRIDGE" address "$bridge_mac"
 ip -4 -o addr show dev "$LAB_BRIDGE" | grep -qF " $LAB_BRIDGE_ADDR/$LAB_PREFIX " \
   || ip addr add "$LAB_BRIDGE_ADDR/$LAB_PREFIX" dev "$LAB_BRIDGE"
+ip -4 -o addr show dev "$LAB_BRIDGE" | grep -qF " $LAB_FLEET_BRIDGE_ADDR/${LAB_FLEET_NET#*/} " \
+  || ip addr add "$LAB_FLEET_BRIDGE_ADDR/${LAB_FLEET_NET#*/}" dev "$LAB_BRIDGE"
 ensure_addr6 "" "$LAB_BRIDGE" "$LAB_BRIDGE_ADDR6/$LAB_PREFIX6"
 ip link set "$LAB_BRIDGE" up
 
@@ -537,7 +541,7 @@ for h in "${HOSTS[@]}"; do
   ensure_netns "$ns" "$name"
   if [[ $net == public ]]; then
     ensure_link "" "$LAB_BRIDGE" "$(veth_public "$name")" "$ns" eth0 "$(mac_of "$addr")"
-    ensure_addr "$ns" eth0 "$addr/$LAB_PREFIX"
+    if [[ $name == fleet* ]]; then ensure_addr "$ns" eth0 "$addr/${LAB_FLEET_NET#*/}"; else ensure_addr "$ns" eth0 "$addr/$LAB_PREFIX"; fi
     v6=$(addr6_of "$name" "$addr")
     if [[ -n $v6 ]]; then
       enable_ipv6 "$ns" eth0
