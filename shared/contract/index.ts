@@ -4,7 +4,6 @@ import { findingMethods } from './findings.js';
 import { firewallMethods } from './firewall.js';
 import { netdumpClientMethods, netdumpReceiverMethods, netdumpRemoteMethods } from './netdump.js';
 import { noteMethods } from './notes.js';
-import { phpMethods } from './php.js';
 import { reportingMethods } from './reporting.js';
 import { runMethods } from './runs.js';
 import { serverMethods } from './servers.js';
@@ -27,7 +26,6 @@ export const methods = {
   ...terminalMethods,
   ...firewallMethods,
   ...reportingMethods,
-  ...phpMethods,
   ...netdumpReceiverMethods,
   ...netdumpClientMethods,
   ...netdumpRemoteMethods,

@@ -1,4 +1,4 @@
-import type { NetdumpPanicEvent } from '../../../shared/contract/netdump.js';
+import type { NetdumpPanicEvent, RemoteReceiver } from '../../../shared/contract/netdump.js';
 import { MAX_MESSAGES_PER_EVENT } from '../../../shared/contract/netdump.js';
 import { hostPort } from '../../../shared/domain/address.js';
 import type { NetdumpMessage, NetdumpPanic } from '../../../shared/domain/netdump.js';
@@ -11,6 +11,7 @@ import { readCapturePage } from './capture-page.js';
 import { NetconsoleClient, type VerifyOptions } from './client/netconsole.js';
 import { NetdumpReceiver } from './receiver/receiver.js';
 import { recordPanic, systemResolver } from './receiver/record-panic.js';
+import { RemoteReceivers } from './remote-receiver/remote-receiver.js';
 import type { Resolver } from './receiver/panic-finding.js';
 
 /** How often, at most, parsed messages (and the receiver's counts) go out to the windows. */
@@ -19,6 +20,7 @@ const STATE_EVERY_MS = 1000;
 
 type ReceiverMethods = 'netdump.receiver.state' | 'netdump.receiver.start' | 'netdump.receiver.stop' | 'netdump.captures.list' | 'netdump.captures.messages' | 'netdump.panics.list';
 type ClientMethods = 'netdump.preflight' | 'netdump.preview' | 'netdump.apply' | 'netdump.remove' | 'netdump.verify' | 'netdump.fleet.status' | 'netdump.fleet.setup';
+type RemoteMethods = 'netdump.remote.start' | 'netdump.remote.list' | 'netdump.remote.stop';
 
 export interface NetdumpOptions {
   ws: Workspace;
@@ -33,7 +35,7 @@ export interface NetdumpOptions {
 }
 
 export interface Netdump {
-  handlers: HandlerGroup<ReceiverMethods | ClientMethods>;
+  handlers: HandlerGroup<ReceiverMethods | ClientMethods | RemoteMethods>;
   receiver: NetdumpReceiver;
   /** At Backline's start: listens again if the receiver was on when Backline stopped. */
   resume(): Promise<void>;
@@ -74,14 +76,17 @@ export function createNetdump(options: NetdumpOptions): Netdump {
       stateTimer.unref();
     }
   };
-  receiver.onMessage((message) => {
+  /** Those waiting for a marker at a remote receiver (its messages arrive in fetches over SSH). */
+  const remoteWaiters = new Set<(message: NetdumpMessage) => void>();
+  const heard = (message: NetdumpMessage) => {
     if (batch.length < MAX_MESSAGES_PER_EVENT) batch.push(message);
     else more++;
     if (!batchTimer) {
       batchTimer = setTimeout(flushBatch, MESSAGE_BATCH_MS);
       batchTimer.unref();
     }
-  });
+  };
+  receiver.onMessage(heard);
   receiver.onState((state) => {
     lastState = Date.now();
     ws.publish('netdump.receiver', state);
@@ -97,7 +102,26 @@ export function createNetdump(options: NetdumpOptions): Netdump {
     const event: NetdumpPanicEvent = { panic, tickets: findings.map((f) => ({ ticketId: f.ticketId, serverLabel: labels.get(f.ticketId) ?? panic.sender, findingId: f.id })) };
     ws.publish('netdump.panic', event);
   };
-  receiver.onPanic((panic) => void panicked(panic).catch((error: unknown) => log(`recording the panic from ${panic.sender}`, error)));
+  const onPanic = (panic: NetdumpPanic) => void panicked(panic).catch((error: unknown) => log(`recording the panic from ${panic.sender}`, error));
+  receiver.onPanic(onPanic);
+
+  // A remote receiver's captures, streamed back and parsed with the same parser, go where the local one's do.
+  const remotes = new RemoteReceivers(ws, options.remote, {
+    onEvents: (_from, events) => {
+      for (const event of events) {
+        if (event.type === 'message') {
+          heard(event.message);
+          for (const waiter of remoteWaiters) waiter(event.message);
+        } else if (event.type === 'panic') onPanic(event.panic);
+      }
+    },
+  });
+  /** The remote receivers started or listed, by id: which one a verification can wait at. */
+  const known = new Map<string, RemoteReceiver>();
+  const remember = (receivers: RemoteReceiver[]) => {
+    for (const r of receivers) known.set(r.id, r);
+    return receivers;
+  };
 
   const client = new NetconsoleClient(ws, options.remote);
 
@@ -107,12 +131,32 @@ export function createNetdump(options: NetdumpOptions): Netdump {
    * servers send to an address that is not the one it listens on. The marker is unique, so any sender
    * counts: the address a datagram comes from is the NAT's, not the server's.
    */
-  const receiverFor = (port: number): Pick<VerifyOptions, 'waitForMarker' | 'receiver'> => {
+  const receiverFor = (port: number, ticketId: string): Pick<VerifyOptions, 'waitForMarker' | 'receiver'> => {
     const state = receiver.state();
+    const remoteOne = [...known.values()].find((r) => r.ticketId === ticketId && r.status === 'running' && r.port === port && Date.parse(r.endsAt) > Date.now());
+    if ((state.status !== 'listening' || state.port !== port) && remoteOne) {
+      return {
+        receiver: `the remote receiver on ${remoteOne.serverLabel} (${hostPort(remoteOne.address, remoteOne.port)})`,
+        waitForMarker: (_sender, marker, timeoutMs) =>
+          new Promise((resolve) => {
+            const waiter = (message: NetdumpMessage) => {
+              if (!message.text.includes(marker)) return;
+              done({ arrivedAt: message.receivedAt });
+            };
+            const done = (result: { arrivedAt: string } | null) => {
+              clearTimeout(timer);
+              remoteWaiters.delete(waiter);
+              resolve(result);
+            };
+            const timer = setTimeout(() => done(null), timeoutMs);
+            remoteWaiters.add(waiter);
+          }),
+      };
+    }
     if (state.status !== 'listening' || state.port !== port) {
       const now = state.status === 'listening' ? `it listens on ${hostPort(state.address, state.port)}` : state.status === 'failed' ? `it failed: ${state.error?.message ?? 'unknown error'}` : 'it is stopped';
       throw new BacklineError('CONFLICT', `The marker would be sent to port ${port}, but Backline's receiver does not listen there (${now}).`, {
-        hint: `Start the receiver on port ${port} in the Netdump tab (0.0.0.0 hears every IPv4 address), then verify again.`,
+        hint: `Start the receiver on port ${port} in the Netdump tab (0.0.0.0 hears every IPv4 address), or a remote receiver on that port, then verify again.`,
       });
     }
     return {
@@ -124,7 +168,7 @@ export function createNetdump(options: NetdumpOptions): Netdump {
     };
   };
 
-  const handlers: HandlerGroup<ReceiverMethods | ClientMethods> = {
+  const handlers: HandlerGroup<ReceiverMethods | ClientMethods | RemoteMethods> = {
     'netdump.receiver.state': () => receiver.state(),
     'netdump.receiver.start': async (config) => {
       const state = await receiver.start(config);
@@ -172,7 +216,7 @@ export function createNetdump(options: NetdumpOptions): Netdump {
     'netdump.verify': ({ planId, level, timeoutS }) => {
       const plan = ws.plans.get(planId);
       if (plan.kind !== 'netconsole.target') throw new BacklineError('CONFLICT', `Plan ${planId} is not a netconsole plan.`);
-      return client.verify(planId, { ...receiverFor(plan.detail.remotePort), ...(level === undefined ? {} : { level }), timeoutMs: timeoutS * 1000 });
+      return client.verify(planId, { ...receiverFor(plan.detail.remotePort, plan.ticketId), ...(level === undefined ? {} : { level }), timeoutMs: timeoutS * 1000 });
     },
     'netdump.fleet.status': ({ ticketId }) => {
       ws.tickets.get(ticketId);
@@ -180,7 +224,24 @@ export function createNetdump(options: NetdumpOptions): Netdump {
     },
     'netdump.fleet.setup': (input) => {
       ws.tickets.get(input.ticketId);
-      return client.fleetSetup(input, receiverFor(input.target.port));
+      return client.fleetSetup(input, receiverFor(input.target.port, input.ticketId));
+    },
+    'netdump.remote.start': async (input) => {
+      const started = await remotes.start(input);
+      remember([started]);
+      // Its files stream back every few seconds until it stops.
+      remotes.follow(started.id);
+      return started;
+    },
+    'netdump.remote.list': async ({ ticketId }) => {
+      ws.tickets.get(ticketId);
+      const listed = remember(await remotes.list(ticketId));
+      for (const r of listed) if (r.status === 'running') remotes.follow(r.id);
+      return listed;
+    },
+    'netdump.remote.stop': async ({ id }) => {
+      const [stopped] = remember([await remotes.stop(id)]);
+      return stopped!;
     },
   };
 
@@ -191,6 +252,7 @@ export function createNetdump(options: NetdumpOptions): Netdump {
       await receiver.resumeIfWasOn();
     },
     close: async () => {
+      remotes.close();
       if (batchTimer) clearTimeout(batchTimer);
       if (stateTimer) clearTimeout(stateTimer);
       await receiver.close();

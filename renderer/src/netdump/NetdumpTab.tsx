@@ -11,6 +11,7 @@ import { FleetPanel } from './FleetPanel.js';
 import { senderLabelsOf } from './netdumpView.js';
 import { PanicsPanel } from './PanicsPanel.js';
 import { ReceiverPanel } from './ReceiverPanel.js';
+import { RemotePanel } from './RemotePanel.js';
 import { ServerSetup } from './ServerSetup.js';
 import { TargetForm, type TargetFields } from './TargetForm.js';
 
@@ -48,6 +49,7 @@ export function NetdumpTab({ ticketId }: { ticketId: string }) {
           <TargetForm value={target} onChange={setTarget} />
           <ServerSetup ticketId={ticketId} servers={list} target={target} />
           <FleetPanel ticketId={ticketId} target={target} serverCount={list.length} />
+          <RemotePanel ticketId={ticketId} servers={list} />
         </>
       )}
     </Stack>
