@@ -4,6 +4,7 @@ import { findingMethods } from './findings.js';
 import { firewallMethods } from './firewall.js';
 import { netdumpClientMethods, netdumpReceiverMethods, netdumpRemoteMethods } from './netdump.js';
 import { noteMethods } from './notes.js';
+import { phpMethods } from './php.js';
 import { reportingMethods } from './reporting.js';
 import { runMethods } from './runs.js';
 import { serverMethods } from './servers.js';
@@ -26,6 +27,7 @@ export const methods = {
   ...terminalMethods,
   ...firewallMethods,
   ...reportingMethods,
+  ...phpMethods,
   ...netdumpReceiverMethods,
   ...netdumpClientMethods,
   ...netdumpRemoteMethods,
