@@ -28,6 +28,11 @@ export const SCAN_LINE_BYTES = 2000;
 /** The walk itself, run by `sh -c` under nice/ionice/timeout: passed as an argument, so nothing is quoted twice. */
 export const SCAN_WALK = String.raw`
 max_files=$1; max_bytes=$2; max_hits=$3; st=$4; sized=$5; pattern=$6; shift 6
+# Half the system's argument space per grep: a few grep processes (each compiles the pattern) instead of dozens.
+xargs_s=$(getconf ARG_MAX 2>/dev/null) || xargs_s=262144
+xargs_s=$((xargs_s / 2))
+[ "$xargs_s" -ge 65536 ] || xargs_s=65536
+[ "$xargs_s" -le 1048576 ] || xargs_s=1048576
 for d in "$@"; do
   printf '@@root %s\n' "$d"
   if [ "$sized" = 1 ]; then
@@ -47,7 +52,7 @@ done | awk -v maxf="$max_files" -v maxb="$max_bytes" -v st="$st" -v sized="$size
     if (files % 500 == 0) { printf "P %d %d\n", files, bytes >> st; fflush(st) }
   }
   END { counted(); printf "P %d %d\n", files, bytes >> st; if (stop != "") printf "S %s %s\n", stop, path >> st; close(st) }
-' | xargs -r -d '\n' grep -H -n -I -i -E -e "$pattern" -- | awk -v maxh="$max_hits" -v cut=${SCAN_LINE_BYTES} '
+' | xargs -r -s "$xargs_s" -d '\n' grep -H -n -I -i -E -e "$pattern" -- | awk -v maxh="$max_hits" -v cut=${SCAN_LINE_BYTES} '
   { n++; if (n <= maxh) { if (length($0) > cut) print "m " substr($0, 1, cut); else print "M " $0; fflush() } }
   END { print "H " n + 0 }
 '
