@@ -85,6 +85,37 @@ describe('buildMemoryPicture', () => {
     expect(picture.couldNotCheck).toEqual(expect.arrayContaining([expect.stringMatching(/^no php CLI binary was found/) as unknown, 'no php-fpm master process is running on this system']));
   });
 
+  it("the lab's php1 as bl-tcsh with sudo -n (real): the shop pool's 96M against the CLI's -1, its cgroup, its OOM kills, its errors by file:line", () => {
+    const picture = memoryPictureSchema.parse(buildMemoryPicture(fixture('probe.php1-lab.bl-tcsh.txt'), readAt));
+    expect(picture.unparsed).toEqual([]);
+    expect(picture.couldNotCheck).toEqual([]);
+    expect(picture.access).toEqual({ user: 'bl-tcsh', root: false, sudo: true });
+    const [master] = picture.fpmMasters;
+    expect(master?.cgroup).toMatchObject({ version: 1, path: '/backline-lab-php1', limitBytes: 384 * 1024 * 1024 });
+    const shop = picture.pools.find((p) => p.name === 'shop');
+    expect(shop).toMatchObject({ masterPid: master?.pid, maxChildren: 8, statusPath: '/fpm-status', worstCaseBytes: 8 * 96 * 1024 * 1024 });
+    expect(shop?.workers.count).toBe(picture.processes.filter((p) => p.pool === 'shop').length);
+    expect(picture.cliDiffers).toContainEqual({ name: 'memory_limit', cli: '-1', cliBinary: 'php', pool: 'shop', poolValue: '96M' });
+    expect(picture.fpmStatus).toEqual([expect.objectContaining({ pool: 'shop', via: 'curl', problem: null }) as unknown]);
+    expect(picture.memoryExhausted.find((e) => e.file === '/srv/www/shop/lib/feed.php')?.limitBytes).toBe(96 * 1024 * 1024);
+    expect(picture.oomEvents.some((e) => e.memcg === '/backline-lab-php1')).toBe(true);
+    expect(picture.findings.some((f) => /^\d+ of them in the memory cgroup of php-fpm master \d+ \(\/backline-lab-php1\)/.test(f))).toBe(true);
+  });
+
+  it("the lab's web1 as bl-tcsh (real): FPM installed, not running; php1's FPM in the shared ps is another system's", () => {
+    const picture = memoryPictureSchema.parse(buildMemoryPicture(fixture('probe.web1-lab.bl-tcsh.txt'), readAt));
+    expect(picture.unparsed).toEqual([]);
+    expect(picture.fpmMasters).toEqual([]);
+    expect(picture.processes).toEqual([]);
+    expect(picture.couldNotCheck).toEqual(['no php-fpm master process is running on this system']);
+    expect(picture.findings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\d+ PHP processes \(1 php-fpm master\) run in another network namespace or root/) as unknown,
+        'php-fpm is configured (pool www) but no php-fpm master process is running.',
+      ]),
+    );
+  });
+
   it('keeps unknown sections and stray lines as unparsed', () => {
     const picture = buildMemoryPicture('before\n##bl:access\nuid=1000 user=ann root=sudo now=1 uptime=1 host=h\n##bl:mystery x\nwhat is this\n##bl:end\n', readAt);
     expect(picture.access).toEqual({ user: 'ann', root: false, sudo: true });

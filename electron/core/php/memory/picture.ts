@@ -190,6 +190,7 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
     const pid = Number(section.args[0]);
     const binary = section.args[1] || null;
     const configPath = section.args.slice(2).join(' ') || null;
+    // The master's title; older probes also printed `php-fpm -v`'s first line.
     const versionLine = section.lines.find((l) => /^PHP \d/.test(l)) ?? null;
     for (const line of section.lines) if (!/^php-fpm/.test(line) && line !== versionLine) unparsed.push({ section: `fpm-master ${pid}`, line });
     const cgroupSection = sections.find((s) => s.name === 'fpm-cgroup' && s.args[0] === String(pid));
@@ -203,7 +204,8 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
       masterInis.set(pid, reading);
       phpIni = reading.loadedIni;
     }
-    return { pid, binary, version: /^PHP (\d+\.\d+\.\d+\S*)/.exec(versionLine ?? '')?.[1] ?? null, configPath, phpIni, cgroup: cgroup.cgroup };
+    const version = /^PHP (\d+\.\d+\.\d+\S*)/.exec(versionLine ?? '')?.[1] ?? masterInis.get(pid)?.version ?? null;
+    return { pid, binary, version, configPath, phpIni, cgroup: cgroup.cgroup };
   });
 
   // The FPM configuration on disk, one group per php-fpm.conf with its pool files.
