@@ -116,6 +116,39 @@ describe('netconsole client on Debian’s kernel under QEMU', () => {
     await app.call('netdump.receiver.stop', {});
   }, 120_000);
 
+  it('kept across reboot only if asked: the module option and modules-load.d files, removed with the target', async () => {
+    const app = suite.open({ connectTimeoutMs: 10_000 });
+    const server = await vmServer(app, 'TKT-60004');
+    const port = await freeUdpPort();
+    const plan = await app.call('netdump.preview', { ticketId: 'TKT-60004', serverId: server.id, target: { address: '10.0.2.2', port }, persist: true });
+    // This VM runs no systemd: the plan says what that means for persistence.
+    expect(plan.warnings.join(' ')).toContain('does not run systemd');
+    const applied = await app.call('netdump.apply', { planId: plan.id });
+    expect(applied.kind === 'netconsole.target' && applied.detail.setup?.persistedFiles).toEqual(['/etc/modprobe.d/backline-netconsole.conf', '/etc/modules-load.d/backline-netconsole.conf']);
+    expect(inVm('cat /etc/modprobe.d/backline-netconsole.conf')).toContain(`options netconsole netconsole=+6665@10.0.2.15/eth0,${port}@10.0.2.2/52:55:0a:00:02:02`);
+    await app.call('netdump.remove', { planId: plan.id });
+    expect(inVm('ls /etc/modprobe.d/backline-netconsole.conf /etc/modules-load.d/backline-netconsole.conf 2>&1; true')).toContain('No such file');
+  }, 120_000);
+
+  it('the fleet: every server of the ticket at once, each with its own state', async () => {
+    const app = suite.open({ connectTimeoutMs: 10_000 });
+    const vm = await vmServer(app, 'TKT-60005');
+    const web1 = await app.call('servers.add', { ticketId: 'TKT-60005', label: 'web1', host: '10.77.0.11', user: 'root', auth: 'key', keyFile: suite.lab.keys.find((k) => k.name === 'lab_root')!.privateKey });
+    await connectTrusting(app, web1.id);
+    const port = await freeUdpPort();
+    await app.call('netdump.receiver.start', { address: '127.0.0.1', port });
+    const rows = await app.call('netdump.fleet.setup', { ticketId: 'TKT-60005', target: { address: '10.0.2.2', port }, persist: false });
+    const vmRow = rows.find((r) => r.serverId === vm.id);
+    const webRow = rows.find((r) => r.serverId === web1.id);
+    expect(vmRow).toMatchObject({ label: 'vm', preflight: 'ok', planStatus: 'confirmed', verified: 'passed', verdict: 'arrived', error: null });
+    // web1 is a lab namespace on this machine's kernel: no netconsole module, so said, and nothing changed there.
+    expect(webRow).toMatchObject({ label: 'web1', preflight: 'problems', planId: null, verified: 'not-run' });
+    expect(webRow?.error).toContain('netconsole cannot be set up on web1');
+    expect((await app.call('netdump.fleet.status', { ticketId: 'TKT-60005' })).find((r) => r.serverId === vm.id)?.verified).toBe('passed');
+    await app.call('netdump.remove', { planId: vmRow!.planId! });
+    await app.call('netdump.receiver.stop', {});
+  }, 120_000);
+
   it('a panic (sysrq-c) reaches the receiver with its trace', async () => {
     const app = suite.open({ connectTimeoutMs: 10_000 });
     const server = await vmServer(app, 'TKT-60003');
