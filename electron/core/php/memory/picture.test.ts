@@ -110,7 +110,7 @@ describe('buildMemoryPicture', () => {
     expect(picture.couldNotCheck).toEqual(['no php-fpm master process is running on this system']);
     expect(picture.findings).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^\d+ PHP processes \(1 php-fpm master\) run in another network namespace or root/) as unknown,
+        expect.stringMatching(/^\d+ PHP processes \(1 php-fpm master\) run in another network namespace or from another root \(a container\)/) as unknown,
         'php-fpm is configured (pool www) but no php-fpm master process is running.',
       ]),
     );
