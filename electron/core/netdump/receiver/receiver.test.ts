@@ -139,6 +139,22 @@ describe('NetdumpReceiver on loopback', () => {
     expect(got.headlines).toHaveLength(3);
   });
 
+  it('takes a boot-time replay burst (399 datagrams sent at once, recorded from a real kernel) without losing one', async () => {
+    const { captures, make } = setup();
+    const receiver = make();
+    const port = await freePort();
+    await receiver.start({ address: '127.0.0.1', port });
+    const datagrams = fixtureRecords('recorded/boot-extended-panic.ncap');
+    const from = await sender();
+    const panic = next<NetdumpPanic>((l) => receiver.onPanic(l));
+    // All queued at once, as the kernel replays its log: no waiting for each send.
+    await Promise.all(datagrams.map((d) => new Promise<void>((resolve, reject) => from.send(d, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())))));
+    await panic;
+    await receiver.flush();
+    expect(receiver.state().datagrams).toBe(datagrams.length);
+    expect(captures.list()[0]).toMatchObject({ datagrams: datagrams.length, messages: datagrams.length, panics: 1, reboots: 0 });
+  });
+
   it('waitForMarker gives null when the marker does not come', async () => {
     const { make } = setup();
     const receiver = make();
