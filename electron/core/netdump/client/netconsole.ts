@@ -57,8 +57,8 @@ export class NetconsoleClient {
     const server = this.ws.servers.get(serverId);
     const purpose = 'Reading what netconsole needs';
     let result = await this.remote.run({ server, argv: preflightArgv(target.address), sudo: 'unless-root', purpose, timeoutMs: 30_000, viaStdin: true });
-    if (result.error) throw result.error;
-    const refused = sudoRefused(result);
+    const refused = result.error?.code === 'SUDO_NEEDS_PASSWORD' || result.error?.code === 'SUDO_FAILED' || (!result.error && sudoRefused(result));
+    if (result.error && !refused) throw result.error;
     // Without sudo the probe still reads most things; the root check says what is missing.
     if (refused) result = await this.remote.runOk({ server, argv: preflightArgv(target.address), sudo: false, purpose: `${purpose} (without sudo)`, timeoutMs: 30_000, viaStdin: true });
     else if (result.exitCode !== 0) {
