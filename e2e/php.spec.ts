@@ -31,6 +31,17 @@ test('from the memory picture to head3 blocked and the findings on the ticket', 
   await expect(page.getByRole('alert').filter({ hasText: 'The CLI and FPM differ' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'FPM pools' }).getByRole('row').filter({ hasText: 'shop' })).toBeVisible();
 
+  // A live chart of the workers' memory from one long-running command, saved to the ticket when stopped.
+  const watchPanel = page.getByRole('region', { name: 'Memory watch' });
+  await watchPanel.getByRole('combobox', { name: 'Every' }).click();
+  await page.getByRole('option', { name: '1 s', exact: true }).click();
+  await watchPanel.getByRole('button', { name: 'Start watch' }).click();
+  await expect(watchPanel.getByRole('status')).toContainText(/Watching php1 every 1 s .*: [3-9]\d* samples; now \d+ PHP processes/, { timeout: 20_000 });
+  await expect(watchPanel.getByRole('figure', { name: 'Chart: PHP memory over time' })).toBeVisible();
+  await expect(watchPanel.getByText('memory_limit 96M (shop)')).toBeVisible();
+  await watchPanel.getByRole('button', { name: 'Stop watch' }).click();
+  await expect(watchPanel.getByRole('status')).toContainText('the samples are saved as a note in the Notes tab');
+
   // The include, found under the docroot nginx -T names.
   await page.getByRole('button', { name: 'Find remote includes' }).click();
   const includes = page.getByRole('table', { name: 'Remote includes found' });

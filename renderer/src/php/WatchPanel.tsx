@@ -70,7 +70,7 @@ export function WatchPanel({ ticketId, server }: { ticketId: string; server: Ser
   };
 
   const points = watchPoints(samples);
-  const lines = referenceLines(samples, picture ?? null);
+  const { lines, offScale } = referenceLines(samples, picture ?? null);
   const top = Math.max(0, ...points.map((p) => p.php), ...lines.map((l) => l.y)) * 1.05;
   const last = samples.at(-1);
 
@@ -128,6 +128,11 @@ export function WatchPanel({ ticketId, server }: { ticketId: string; server: Ser
             yAxisLabel="MiB"
             tooltipAnimationDuration={0}
           />
+          {offScale.length > 0 && (
+            <Text size="xs" c="dimmed">
+              Off this scale: {offScale.join(', ')}.
+            </Text>
+          )}
         </figure>
       ) : (
         !watch && (

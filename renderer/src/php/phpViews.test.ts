@@ -64,12 +64,27 @@ describe('watchChart', () => {
       { time: '09:12:00', php: 30, largest: 10 },
       { time: '09:12:01', php: 300, largest: 100 },
     ]);
-    expect(referenceLines(samples, picture())).toEqual([
-      { y: 128, label: 'memory_limit 128M', color: 'orange.6' },
-      { y: 1024, label: 'RAM 1 GiB', color: 'red.6' },
-      { y: 512, label: 'cgroup limit 512 MiB', color: 'grape.6' },
-    ]);
-    expect(referenceLines([], null)).toEqual([]);
+    expect(referenceLines(samples, picture())).toEqual({
+      lines: [
+        { y: 128, label: 'memory_limit 128M (www)', color: 'orange.6' },
+        { y: 512, label: 'cgroup limit 512 MiB', color: 'grape.6' },
+        { y: 1024, label: 'RAM 1 GiB', color: 'red.6' },
+      ],
+      offScale: [],
+    });
+    expect(referenceLines([], null)).toEqual({ lines: [], offScale: [] });
+  });
+
+  it('draws one memory_limit line per value, naming its pools, and leaves a far larger RAM off the scale', () => {
+    const shop = pool({ name: 'shop', settings: [{ name: 'memory_limit', value: '96M', bytes: 96 * MiB, source: { kind: 'php_admin_value', file: null } }] });
+    const big = { ...sample(0, 60 * MiB), memTotalBytes: 24 * 1024 * MiB, cgroups: [] };
+    expect(referenceLines([big], picture({ pools: [shop, pool(), pool({ name: 'admin' })] }))).toEqual({
+      lines: [
+        { y: 96, label: 'memory_limit 96M (shop)', color: 'orange.6' },
+        { y: 128, label: 'memory_limit 128M (www, admin)', color: 'orange.6' },
+      ],
+      offScale: ['RAM 24 GiB'],
+    });
   });
 });
 

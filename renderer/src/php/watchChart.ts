@@ -30,18 +30,32 @@ export interface ReferenceLine {
 }
 
 /**
- * The lines the workers' memory is read against: a worker's memory_limit (from the memory picture, the
- * pools' largest), the machine's memory, and the PHP cgroup's limit where there is one.
+ * The lines the workers' memory is read against: each pool's memory_limit (a worker's own bound), the PHP
+ * cgroup's limit where there is one, and the machine's memory. A line far above everything else (the RAM
+ * of a big machine) would squash the workers to the floor: it is left off the chart and said in `offScale`.
  */
-export function referenceLines(samples: readonly WatchSample[], picture: MemoryPicture | null): ReferenceLine[] {
+export function referenceLines(samples: readonly WatchSample[], picture: MemoryPicture | null): { lines: ReferenceLine[]; offScale: string[] } {
   const lines: ReferenceLine[] = [];
-  const limits = (picture?.pools ?? []).flatMap((p) => p.settings.filter((s) => s.name === 'memory_limit' && s.bytes !== null).map((s) => ({ bytes: s.bytes!, value: s.value })));
-  const limit = limits.sort((a, b) => b.bytes - a.bytes)[0];
-  if (limit) lines.push({ y: mib(limit.bytes), label: `memory_limit ${limit.value ?? roundSize(limit.bytes)}`, color: 'orange.6' });
+  const byLimit = new Map<number, { value: string | null; pools: string[] }>();
+  for (const pool of picture?.pools ?? []) {
+    const limit = pool.settings.find((s) => s.name === 'memory_limit' && s.bytes !== null);
+    if (!limit?.bytes) continue;
+    const entry = byLimit.get(limit.bytes) ?? { value: limit.value, pools: [] };
+    entry.pools.push(pool.name);
+    byLimit.set(limit.bytes, entry);
+  }
+  for (const [bytes, { value, pools }] of [...byLimit].sort((a, b) => a[0] - b[0])) {
+    lines.push({ y: mib(bytes), label: `memory_limit ${value ?? roundSize(bytes)} (${pools.join(', ')})`, color: 'orange.6' });
+  }
   const last = samples.at(-1);
   const total = last?.memTotalBytes ?? picture?.memory?.totalBytes ?? null;
-  if (total !== null) lines.push({ y: mib(total), label: `RAM ${roundSize(total)}`, color: 'red.6' });
   const cgroup = last?.cgroups.find((c) => c.maxBytes !== null);
   if (cgroup?.maxBytes != null && cgroup.maxBytes !== total) lines.push({ y: mib(cgroup.maxBytes), label: `cgroup limit ${roundSize(cgroup.maxBytes)}`, color: 'grape.6' });
-  return lines;
+  const offScale: string[] = [];
+  if (total !== null) {
+    const scale = Math.max(0, ...samples.map((s) => mib(s.rssBytes)), ...lines.map((l) => l.y));
+    if (scale === 0 || mib(total) <= 4 * scale) lines.push({ y: mib(total), label: `RAM ${roundSize(total)}`, color: 'red.6' });
+    else offScale.push(`RAM ${roundSize(total)}`);
+  }
+  return { lines, offScale };
 }
