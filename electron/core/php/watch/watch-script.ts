@@ -4,7 +4,8 @@
  * /proc/PID/stat (the name in parentheses, the RSS in pages), and for PHP's processes their cmdline
  * (FPM names its pool there: `php-fpm: pool www`) and, once per group, their memory cgroup with its
  * usage and limit (cgroup v1 `memory:` or v2 `0::`). A process that ends between the glob and the
- * read is skipped (getline, never a failed open). Stopped by the runner killing its process group.
+ * read is skipped (getline, never a failed open). Stopped by the runner killing its process group, or
+ * by itself when its output goes nowhere (the connection was lost), so it never loops on unread.
  *
  * Argument: the interval in seconds. Output, one block per sample:
  *   S <epoch seconds> <uptime seconds>
@@ -85,8 +86,8 @@ LC_ALL=C; export LC_ALL
 interval=$1; program=$2
 page=$(getconf PAGESIZE 2>/dev/null) || page=4096
 [ -n "$page" ] || page=4096
-while :; do
-  awk -v page="$page" "$program" /proc/[0-9]*/stat
+# awk fails (SIGPIPE) once nobody reads the output: Backline's connection is gone, so the loop ends too.
+while awk -v page="$page" "$program" /proc/[0-9]*/stat; do
   sleep "$interval" || exit 0
 done
 `;

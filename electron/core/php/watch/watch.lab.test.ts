@@ -58,8 +58,42 @@ describe('the memory watch on php1', () => {
     expect(last.memAvailableBytes).toBeGreaterThan(0);
     expect(seen[2]!.uptimeS - seen[1]!.uptimeS).toBeGreaterThan(0.8);
     // Killed with its process group on the server, not left looping.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(watchProcessesOnPhp1()).toEqual([]);
+    expect(await gone(runningDuring)).toEqual([]);
     expect(audit()[0]!.summary).toContain('Watching PHP memory every 1 s');
   });
+
+  it('ends on the server by itself when the connection is lost mid-watch', async () => {
+    const { app, remote, server, close } = await labRemote(suite, 'php1', 'bl-tcsh');
+    closers.push(close);
+    const abort = new AbortController();
+    let running: number[] = [];
+    let samples = 0;
+    const result = await watchMemory(remote, server, {
+      intervalS: 1,
+      signal: abort.signal,
+      onSample: () => {
+        samples++;
+        if (samples === 2) {
+          running = watchProcessesOnPhp1();
+          // The connection goes (as when the laptop sleeps): no kill can reach the server.
+          void app.call('servers.disconnect', { id: server.id });
+        }
+      },
+    });
+    expect(running.length).toBeGreaterThanOrEqual(1);
+    expect(result.stopped).toBe('error');
+    expect(result.samples.length).toBeGreaterThanOrEqual(2);
+    expect(result.statements[0]).toMatch(/^The memory watch on php1 stopped: /);
+    expect(await gone(running)).toEqual([]);
+  });
 });
+
+/** Waits (up to 8 s) for the given processes to end; returns the ones still there. */
+async function gone(pids: number[]): Promise<number[]> {
+  for (let i = 0; i < 40; i++) {
+    const left = watchProcessesOnPhp1().filter((pid) => pids.includes(pid));
+    if (left.length === 0) return [];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return watchProcessesOnPhp1().filter((pid) => pids.includes(pid));
+}
