@@ -11,16 +11,24 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-for tool in apt-get apt-cache dpkg dpkg-deb dpkg-query busybox dropbear dropbearkey ssh-keygen ldd gzip sha256sum; do
+for tool in apt-get apt-cache dpkg dpkg-deb dpkg-query flock busybox dropbear dropbearkey ssh-keygen ldd gzip sha256sum; do
   command -v "$tool" >/dev/null || vm_die "$tool is missing: run \`sudo bash e2e/lab/install.sh\` (it installs busybox-static, dropbear-bin, qemu-system-x86)"
 done
 
 mkdir -p "$VM_STATE"
+# One build at a time (two tests, or two helpers, booting VMs at once).
+exec 8>"$VM_STATE/build.lock"
+flock -w 600 8 || vm_die "another build.sh holds $VM_STATE/build.lock for over 10 minutes"
 
 # --- the kernel package ---------------------------------------------------------------------------
 package=${VM_KERNEL_PACKAGE:-}
 if [[ -z $package ]]; then
-  package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+  kernel_package() { apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'; }
+  package=$(kernel_package)
+  if [[ -z $package && $EUID -eq 0 ]]; then
+    vm_log "apt does not know linux-image-amd64 yet: apt-get update"
+    apt-get update -qq && package=$(kernel_package)
+  fi
   [[ -n $package ]] || vm_die "apt does not know linux-image-amd64's kernel package: run \`sudo apt-get update\`, then build.sh again"
 fi
 version=${package#linux-image-}
