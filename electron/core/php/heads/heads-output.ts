@@ -174,8 +174,8 @@ function fetchFromPhp(php: PhpStreamFetch, context: HeadsContext): HeadFetch {
   };
 }
 
-function noFetch(why: string): HeadFetch {
-  return { via: 'curl', status: null, statusLine: null, contentLength: null, chunked: false, bytes: 0, capped: false, ttfbMs: null, totalMs: null, timedOut: false, error: why };
+function noFetch(via: HeadFetcher, why: string): HeadFetch {
+  return { via, status: null, statusLine: null, contentLength: null, chunked: false, bytes: 0, capped: false, ttfbMs: null, totalMs: null, timedOut: false, error: why };
 }
 
 export function readHeads(stdout: string, context: HeadsContext): HeadsReading {
@@ -236,9 +236,9 @@ export function readHeads(stdout: string, context: HeadsContext): HeadsReading {
     const skip = block.lines.find((l) => l.what === 'skip');
     let fetch: HeadFetch;
     if (fetcher === 'curl') fetch = readCurl(block.lines, context);
-    else if (fetcher === 'wget') fetch = skip ? noFetch(skip.rest) : readWget(block.lines, context);
+    else if (fetcher === 'wget') fetch = skip ? noFetch('wget', skip.rest) : readWget(block.lines, context);
     else if (fetcher === 'php' && php) fetch = fetchFromPhp(php, context);
-    else fetch = noFetch('no tool on the server could fetch it');
+    else fetch = noFetch(fetcher ?? 'curl', 'no tool on the server could fetch it');
     const known = new Set(['curl', 'curl-exit', 'bytes', 'header', 'said', 'wget-exit', 'elapsed-ns', 'skip']);
     for (const l of block.lines) if (!known.has(l.what) && !l.what.startsWith('php-')) unparsed.push(`${MARK}${l.what} ${l.rest}`);
     heads.push({ address: block.address, family, fetch, php });
