@@ -79,7 +79,7 @@ WANTED_MODULES=(configfs netconsole virtio_pci virtio_net e1000)
 inputs=$(
   cat "$VM_DIR/build.sh" "$VM_DIR/lib.sh" "$VM_DIR/rcS" "$VM_DIR/inittab" "$VM_KEY.pub" "$VM_STATE/host_key.pub"
   echo "$package"
-  dpkg-query -W -f='${Package} ${Version}\n' busybox-static dropbear-bin libc6
+  dpkg-query -W -f='${Package} ${Version}\n' busybox-static dropbear-bin bash libc6
 )
 stamp=$(sha256sum <<<"$inputs" | cut -c1-16)
 initrd=$VM_STATE/initrd-$version-$stamp.img
@@ -100,12 +100,16 @@ if [[ ! -f $initrd ]]; then
   done < <(busybox --list-full)
   ln -sf /bin/busybox "$root/init"
 
-  # dropbear and the libraries it links.
-  cp /usr/sbin/dropbear "$root/usr/sbin/dropbear"
-  while read -r lib; do
-    mkdir -p "$root/$(dirname "$lib")"
-    cp -L "$lib" "$root/$lib"
-  done < <(ldd /usr/sbin/dropbear | grep -oE '/[^ ]+\.so[^ ]*')
+  # dropbear, and bash (root's shell on Debian; busybox's nc cannot send UDP, bash's /dev/udp can),
+  # with the libraries they link, from this machine's Debian packages.
+  for binary in /usr/sbin/dropbear /bin/bash; do
+    rm -f "$root/$binary"
+    cp "$binary" "$root/$binary"
+    while read -r lib; do
+      mkdir -p "$root/$(dirname "$lib")"
+      cp -L "$lib" "$root/$lib"
+    done < <(ldd "$binary" | grep -oE '/[^ ]+\.so[^ ]*')
+  done
   [[ -e $root/lib64 ]] || ln -s usr/lib64 "$root/lib64" 2>/dev/null || true
 
   # The modules and what they depend on, at their place in the tree; then busybox's depmod.
@@ -124,13 +128,13 @@ if [[ ! -f $initrd ]]; then
 
   # Root logs in with the lab's key; a shell account like a server's.
   cat >"$root/etc/passwd" <<'EOF'
-root:x:0:0:root:/root:/bin/sh
+root:x:0:0:root:/root:/bin/bash
 nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
 EOF
   printf 'root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' >"$root/etc/shadow"
   chmod 0640 "$root/etc/shadow"
   printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' >"$root/etc/group"
-  printf '/bin/sh\n/bin/ash\n' >"$root/etc/shells"
+  printf '/bin/sh\n/bin/ash\n/bin/bash\n' >"$root/etc/shells"
   printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files\n' >"$root/etc/nsswitch.conf"
   echo vm1 >"$root/etc/hostname"
   printf '127.0.0.1\tlocalhost\n127.0.1.1\tvm1\n::1\tlocalhost\n' >"$root/etc/hosts"
