@@ -62,6 +62,24 @@ describe('nginx -T', () => {
   });
 });
 
+describe('nginx includes', () => {
+  it("follows a server's include (relative to nginx's prefix, globs too) to the fastcgi_pass in a snippet", () => {
+    const parsed = parseNginxDump(
+      [
+        '# configuration file /etc/nginx/nginx.conf:',
+        'http { include /etc/nginx/sites-enabled/*; }',
+        '# configuration file /etc/nginx/sites-enabled/shop:',
+        'server { server_name shop; root /srv/shop; location ~ \\.php$ { include snippets/php-*.conf; } }',
+        '# configuration file /etc/nginx/snippets/php-fpm.conf:',
+        'fastcgi_pass unix:/run/php/php8.2-fpm.sock;',
+        '',
+      ].join('\n'),
+    );
+    expect(parsed.unparsed).toEqual([]);
+    expect(parsed.servers).toMatchObject([{ serverNames: ['shop'], fastcgiPass: ['unix:/run/php/php8.2-fpm.sock'], roots: [{ path: '/srv/shop', file: '/etc/nginx/sites-enabled/shop', line: 1 }] }]);
+  });
+});
+
 describe('apache2ctl -S', () => {
   it('reads the vhosts, aliases and main DocumentRoot of a real openSUSE listing', () => {
     const dump = parseApacheVhosts(fixture('apache-S.opensuse-vhosts.txt'));
