@@ -121,6 +121,6 @@ export function parseEvidenceOutput(output: string, name: string): EvidenceOutpu
     routeLines: sections.get('route') ?? [],
     neighLines: sections.get('neigh') ?? [],
     printkLines: sections.get('printk') ?? [],
-    udp: { tool: sent ? sent.slice('sent '.length) : null, sent: sent !== undefined, said: sent ? null : udp.filter((l) => l !== 'none').join(' ') || (udp.includes('none') ? 'no python3, socat, nc or bash' : null) },
+    udp: { tool: sent ? sent.slice('sent '.length) : null, sent: sent !== undefined, said: sent ? null : (udp.find((l) => /Operation not permitted/i.test(l)) ?? (udp.filter((l) => l !== 'none').join(' ') || (udp.includes('none') ? 'no python3, socat, nc or bash' : null))) },
   };
 }

@@ -66,6 +66,12 @@ describe('diagnose', () => {
     expect(d.message).toContain('(socat) did not arrive either');
   });
 
+  it("the server's own firewall refusing the test datagram proves nothing about netconsole (it sends below netfilter), and says so", () => {
+    const d = diagnose(detail, evidence({ udp: { tool: null, sent: false, arrived: null, said: 'PermissionError: [Errno 1] Operation not permitted' } }));
+    expect(d.verdict).toBe('unknown');
+    expect(d.message).toContain("the server's own firewall refuses UDP to 10.0.2.2:6666 from user space");
+  });
+
   it('user space arrives, the kernel does not: the netpoll path, said as unknown with what it means', () => {
     const d = diagnose(detail, evidence());
     expect(d.verdict).toBe('unknown');
