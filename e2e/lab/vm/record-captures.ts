@@ -83,6 +83,10 @@ const scenarios: Record<string, Scenario> = {
       kmsg('<3>backline-marker-passes-err-2'),
     ],
   },
+  'extended-sysrq-backtrace-then-panic': {
+    about: 'extended=1; sysrq-l (a backtrace of the running CPU: a Call Trace that is not a crash) between two markers; then sysrq-c',
+    setup: (port: number) => [dynamicTarget(port, true), kmsg('<2>backline-marker-before-backtrace'), 'echo l >/proc/sysrq-trigger', 'sleep 1', kmsg('<2>backline-marker-after-backtrace')],
+  },
   'e1000-extended-sysrq-panic': {
     about: 'as extended-sysrq-panic, with an e1000 NIC instead of virtio-net',
     nic: 'e1000',
