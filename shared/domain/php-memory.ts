@@ -231,8 +231,8 @@ export type FpmStatusProcess = z.output<typeof fpmStatusProcessSchema>;
 
 export const fpmStatusSchema = z.object({
   pool: z.string(),
-  /** How it was fetched: the pool's socket with cgi-fcgi, or the web server on 127.0.0.1. */
-  via: z.enum(['cgi-fcgi', 'curl']).nullable(),
+  /** How it was fetched: the pool's socket (the probe's FastCGI client in PHP, or cgi-fcgi), or the web server on 127.0.0.1. */
+  via: z.enum(['cgi-fcgi', 'curl', 'php-fcgi']).nullable(),
   /** Null when it was read; else why not, in plain words. */
   problem: z.string().nullable(),
   processManager: z.string().nullable(),

@@ -20,10 +20,15 @@ describe('parseFpmStatus', () => {
     expect(status.processes.length).toBeGreaterThan(0);
   });
 
-  it('says why, in words, when the answer is not the JSON (a 502 page, a curl error)', () => {
+  it('says why, in words, when no way gave the JSON (a 502 page, a curl error), and takes the first way that did', () => {
     const page = parseFpmStatus('shop', ['via curl', '<html>', '<head><title>502 Bad Gateway</title></head>', '<body>', '<center><h1>502 Bad Gateway</h1></center>', '</body>', '</html>']);
-    expect(page.problem).toBe('The status page of pool shop did not answer with FPM\'s JSON (fetched with curl): 502 Bad Gateway 502 Bad Gateway');
+    expect(page.problem).toBe("The status page of pool shop did not answer with FPM's JSON (with curl: 502 Bad Gateway 502 Bad Gateway).");
     expect(page.processes).toEqual([]);
-    expect(parseFpmStatus('shop', ['via curl', 'curl: (7) Failed to connect to 127.0.0.1 port 80 after 0 ms: Connection refused']).problem).toContain('Connection refused');
+    const none = parseFpmStatus('shop', ['via php-fcgi', 'fcgi: cannot connect to /run/php/php8.2-fpm-shop.sock: Permission denied', 'via curl', 'curl: (7) Failed to connect to 127.0.0.1 port 80 after 0 ms: Connection refused']);
+    expect(none.problem).toBe(
+      "The status page of pool shop did not answer with FPM's JSON (with php-fcgi: fcgi: cannot connect to /run/php/php8.2-fpm-shop.sock: Permission denied; with curl: curl: (7) Failed to connect to 127.0.0.1 port 80 after 0 ms: Connection refused).",
+    );
+    const second = parseFpmStatus('www', ['via php-fcgi', 'Status: 404 Not Found', 'Content-type: text/html; charset=UTF-8', '', 'File not found.', 'via curl', json]);
+    expect(second).toMatchObject({ via: 'curl', problem: null });
   });
 });

@@ -52,8 +52,11 @@ describe('buildMemoryPicture', () => {
     expect(picture.maxChildrenReached).toContainEqual(expect.objectContaining({ pool: 'api', count: 1 }));
     expect(picture.slowlog.map((s) => s.scriptFilename)).toEqual(['/tmp/blm-fix/site/slow.php']);
     expect(picture.oomEvents.some((e) => e.memcg === '/blm-fix' && e.cgroup)).toBe(true);
-    expect(picture.fpmStatus).toHaveLength(1);
-    expect(picture.fpmStatus[0]).toMatchObject({ pool: 'www', via: 'curl', problem: null, totalProcesses: 3 });
+    // Both pools' status pages, through their own sockets (a Unix socket and 127.0.0.1:9001): nginx exposes only www's.
+    expect(picture.fpmStatus.map((s) => [s.pool, s.via, s.problem, s.totalProcesses])).toEqual([
+      ['api', 'php-fcgi', null, expect.any(Number) as unknown],
+      ['www', 'php-fcgi', null, 3],
+    ]);
     expect(picture.logs.map((l) => l.path)).toEqual(expect.arrayContaining(['dmesg', '/tmp/blm-fix/fpm.log', '/tmp/blm-fix/www-error.log', '/tmp/blm-fix/www-slow.log']));
     // php1's FPM (another mount namespace, shared pid namespace in the lab) is seen but not counted.
     expect(picture.processes.every((p) => !p.args.includes('pool shop'))).toBe(true);
@@ -73,6 +76,11 @@ describe('buildMemoryPicture', () => {
     // Pools are still read from their files, and the FPM ini from the binary.
     expect(picture.pools.find((p) => p.file === '/tmp/blm-fix/pool.d/www.conf')?.settings.find((s) => s.name === 'memory_limit')?.value).toBe('64M');
     expect(picture.oomEvents).toEqual([]);
+    // www's socket is www-data's: the PHP client is refused, and nginx's status location answers instead.
+    expect(picture.fpmStatus.map((s) => [s.pool, s.via, s.problem])).toEqual([
+      ['api', 'php-fcgi', null],
+      ['www', 'curl', null],
+    ]);
   });
 
   it('a server with no PHP at all (real: BusyBox only): says so, and is not an error', () => {
@@ -96,7 +104,7 @@ describe('buildMemoryPicture', () => {
     expect(shop).toMatchObject({ masterPid: master?.pid, maxChildren: 8, statusPath: '/fpm-status', worstCaseBytes: 8 * 96 * 1024 * 1024 });
     expect(shop?.workers.count).toBe(picture.processes.filter((p) => p.pool === 'shop').length);
     expect(picture.cliDiffers).toContainEqual({ name: 'memory_limit', cli: '-1', cliBinary: 'php', pool: 'shop', poolValue: '96M' });
-    expect(picture.fpmStatus).toEqual([expect.objectContaining({ pool: 'shop', via: 'curl', problem: null }) as unknown]);
+    expect(picture.fpmStatus).toEqual([expect.objectContaining({ pool: 'shop', via: 'php-fcgi', problem: null }) as unknown]);
     expect(picture.memoryExhausted.find((e) => e.file === '/srv/www/shop/lib/feed.php')?.limitBytes).toBe(96 * 1024 * 1024);
     expect(picture.oomEvents.some((e) => e.memcg === '/backline-lab-php1')).toBe(true);
     expect(picture.findings.some((f) => /^\d+ of them in the memory cgroup of php-fpm master \d+ \(\/backline-lab-php1\)/.test(f))).toBe(true);

@@ -171,7 +171,7 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
   unparsed.push(...pss.unparsed);
   // PHP in a container (another network namespace or root) shows in ps, but its ini and pools are not this system's.
   const elsewhere = ps.processes.filter((p) => pss.namespaces.get(p.pid) === 'other');
-  const processes = ps.processes.filter((p) => pss.namespaces.get(p.pid) !== 'other').map((p) => ({ ...p, pssBytes: pss.pss.get(p.pid) ?? null }));
+  const processes = ps.processes.filter((p) => pss.namespaces.get(p.pid) !== 'other' && !pss.gone.has(p.pid)).map((p) => ({ ...p, pssBytes: pss.pss.get(p.pid) ?? null }));
   if (elsewhere.length > 0) {
     findings.push(
       `${elsewhere.length} PHP process${elsewhere.length === 1 ? '' : 'es'} (${elsewhere.filter((p) => p.role === 'fpm-master').length} php-fpm master${elsewhere.filter((p) => p.role === 'fpm-master').length === 1 ? '' : 's'}) run in another network namespace or from another root (a container): ps shows them here, but their configuration and memory are not this system's and are not counted.`,

@@ -28,6 +28,29 @@ const CLI_INI_CODE = [
   "foreach (array_filter(array_map('trim', explode(',', (string) php_ini_scanned_files()))) as $f) echo 'scanned=', $f, PHP_EOL;",
 ].join(' ');
 
+/**
+ * A FastCGI client in PHP (php -r CODE -- LISTEN PATH): asks a pool for its status page through the pool's
+ * own socket, as cgi-fcgi would, with the php CLI most FPM servers have. Bounded to 1 MB and 10 s.
+ */
+const FCGI_STATUS_CODE = String.raw`$l = $argv[1]; $p = $argv[2];
+$a = $l[0] == "/" ? "unix://$l" : "tcp://" . (preg_match("/^\d+$/", $l) ? "127.0.0.1:$l" : $l);
+$s = @stream_socket_client($a, $en, $es, 5);
+if (!$s) { echo "fcgi: cannot connect to $l: $es\n"; exit(1); }
+stream_set_timeout($s, 10);
+$rec = function ($t, $c) { return pack("CCnnCx", 1, $t, 1, strlen($c), 0) . $c; };
+$len = function ($n) { return $n < 128 ? chr($n) : pack("N", $n | 0x80000000); };
+$kv = "";
+foreach (["SCRIPT_NAME" => $p, "SCRIPT_FILENAME" => $p, "REQUEST_URI" => "$p?json&full", "REQUEST_METHOD" => "GET", "QUERY_STRING" => "json&full"] as $k => $v) $kv .= $len(strlen($k)) . $len(strlen($v)) . $k . $v;
+fwrite($s, $rec(1, pack("nCx5", 1, 0)) . $rec(4, $kv) . $rec(4, "") . $rec(5, ""));
+$o = "";
+while (strlen($o) < 1000000 && ($h = fread($s, 8)) !== false && strlen($h) == 8) {
+  $u = unpack("Cv/Ct/nid/nlen/Cpad", $h); $n = $u["len"] + $u["pad"]; $c = "";
+  while (strlen($c) < $n && !feof($s)) $c .= fread($s, $n - strlen($c));
+  if ($u["t"] == 6) $o .= substr($c, 0, $u["len"]);
+  if ($u["t"] == 3) break;
+}
+echo $o;`;
+
 // Kernel messages of the OOM killer across versions (2.6 to 6.x), memcg and global.
 const OOM_PATTERN = 'Out of memory|Killed process|oom-kill:|invoked oom-killer|Memory cgroup out of memory|oom_reaper|killed as a result of limit of';
 
@@ -57,7 +80,7 @@ for n in ${CLI_NAMES.join(' ')}; do
   for p in $(command -v "$n" 2>/dev/null) /usr/bin/$n /usr/local/bin/$n; do
     [ -x "$p" ] && [ -f "$p" ] || continue
     r=$(readlink -f "$p" 2>/dev/null || echo "$p"); case $seen in *" $r "*) continue;; esac; seen="$seen$r "
-    s cli "$n" "$p"
+    s cli "$n" "$p"; phpcli=\${phpcli:-$p}
     out=$("$p" -r "${CLI_INI_CODE.replace(/["$\\`]/g, (c) => `\\${c}`)}" 2>&1)
     printf '%s\\n' "$out"; iniset $(printf '%s\\n' "$out" | sed -n -e 's/^loaded=//p' -e 's/^scanned=//p')
   done
@@ -79,7 +102,8 @@ s pss
 pssout=""
 [ -n "$pids" ] && pssout=$(asroot /bin/sh -c 'net=$(readlink /proc/$$/ns/net 2>/dev/null); root=$(stat -L -c %d:%i / 2>/dev/null)
 for p; do
-  v=$(grep "^Pss:" /proc/$p/smaps_rollup 2>/dev/null) && echo "$p $v" || echo "$p unreadable"
+  [ -d /proc/$p ] || { echo "$p gone"; continue; }
+  v=$(grep "^Pss:" /proc/$p/smaps_rollup 2>/dev/null) && echo "$p $v" || { [ -d /proc/$p ] && echo "$p unreadable" || { echo "$p gone"; continue; }; }
   n=$(readlink /proc/$p/ns/net 2>/dev/null); r=$(stat -L -c %d:%i /proc/$p/root/ 2>/dev/null)
   if [ -z "$n" ] || [ -z "$net" ]; then echo "$p ns=unknown"; elif [ "$n" != "$net" ] || { [ -n "$r" ] && [ "$r" != "$root" ]; }; then echo "$p ns=other"; else echo "$p ns=same"; fi
 done' sh $pids)
@@ -175,15 +199,24 @@ printf '%s\\n' "$logs" | while read -r kind f; do
   asroot test -r "$f" 2>/dev/null || no "log $f is not readable by $(id -un 2>/dev/null)$( [ "$R" = none ] && echo ' without sudo')"
 done
 
-# FPM status pages: through the pool's own socket with cgi-fcgi, else the web server on 127.0.0.1.
+# FPM status pages: through the pool's own socket (a FastCGI client in PHP, or cgi-fcgi), else the web server on 127.0.0.1.
 [ -n "$masters" ] && for f in $poolfiles; do cat "$f" 2>/dev/null; done \\
   | sed -e 's/^.*NOTICE: //' -e 's/^[[:space:]]*//' | awk '/^;/ {next} /^\\[/ {pool=$0; gsub(/[][]/, "", pool)} /^listen[[:space:]]*=/ {sub(/^listen[[:space:]]*=[[:space:]]*/, ""); listen[pool]=$0} /^pm.status_path[[:space:]]*=/ {sub(/^pm.status_path[[:space:]]*=[[:space:]]*/, ""); if ($0 != "undefined" && !seen[pool]++) print pool, listen[pool], $0}' | while read -r pool listen sp; do
   s fpm-status "$pool" "$listen" "$sp"
-  if command -v cgi-fcgi >/dev/null 2>&1; then
-    echo "via cgi-fcgi"; asroot env SCRIPT_NAME="$sp" SCRIPT_FILENAME="$sp" REQUEST_METHOD=GET QUERY_STRING='json&full' timeout 10 cgi-fcgi -bind -connect "$listen" 2>&1 | head -c 1000000
-  elif command -v curl >/dev/null 2>&1; then
-    echo "via curl"; curl -sS -m 10 --max-filesize 1000000 -H 'Host: localhost' "http://127.0.0.1$sp?json&full" 2>&1 | head -c 1000000
-  else no "the status page of pool $pool ($sp) cannot be fetched: neither cgi-fcgi nor curl is installed"; fi
+  # Each way in turn until one answers with the JSON; every attempt is printed under its "via" line.
+  got=""
+  if [ -n "\${phpcli:-}" ]; then
+    out=$(asroot "$phpcli" -n -r '${FCGI_STATUS_CODE}' -- "$listen" "$sp" 2>&1 | head -c 1000000); echo "via php-fcgi"; printf '%s\\n' "$out"
+    case $out in *'{"pool"'*) got=1;; esac
+  fi
+  if [ -z "$got" ] && command -v cgi-fcgi >/dev/null 2>&1; then
+    out=$(asroot env SCRIPT_NAME="$sp" SCRIPT_FILENAME="$sp" REQUEST_METHOD=GET QUERY_STRING='json&full' timeout 10 cgi-fcgi -bind -connect "$listen" 2>&1 | head -c 1000000); echo "via cgi-fcgi"; printf '%s\\n' "$out"
+    case $out in *'{"pool"'*) got=1;; esac
+  fi
+  if [ -z "$got" ] && command -v curl >/dev/null 2>&1; then
+    echo "via curl"; curl -sS -m 10 --max-filesize 1000000 -H 'Host: localhost' "http://127.0.0.1$sp?json&full" 2>&1 | head -c 1000000; echo
+  fi
+  [ -n "\${phpcli:-}" ] || command -v cgi-fcgi >/dev/null 2>&1 || command -v curl >/dev/null 2>&1 || no "the status page of pool $pool ($sp) cannot be fetched: no php CLI, cgi-fcgi or curl here"
 done
 s end
 `;

@@ -57,7 +57,8 @@ describe('ps fields', () => {
 
 describe('parsePss', () => {
   it('reads PSS in bytes, unreadable ones, and the namespace of each process', () => {
-    const { pss, namespaces, unparsed } = parsePss(['3770 Pss:                1476 kB', '3770 ns=other', '3771 unreadable', '3771 ns=unknown', 'what']);
+    const { pss, namespaces, gone, unparsed } = parsePss(['3770 Pss:                1476 kB', '3770 ns=other', '3771 unreadable', '3771 ns=unknown', '3772 gone', 'what']);
+    expect([...gone]).toEqual([3772]);
     expect([...pss]).toEqual([
       [3770, 1476 * 1024],
       [3771, null],

@@ -87,14 +87,21 @@ export function parsePs(lines: readonly string[], section = 'ps'): { processes: 
 export type Namespace = 'same' | 'other' | 'unknown';
 
 /**
- * `PID Pss:  1524 kB` or `PID unreadable`, and `PID ns=same|other|unknown` (whether the process shares
+ * `PID Pss:  1524 kB`, `PID unreadable` or `PID gone`, and `PID ns=same|other|unknown` (whether the process shares
  * the probe's mount namespace: PHP in a container shows in ps, but is not this system's PHP).
  */
-export function parsePss(lines: readonly string[], section = 'pss'): { pss: Map<number, number | null>; namespaces: Map<number, Namespace>; unparsed: UnparsedLine[] } {
+export function parsePss(lines: readonly string[], section = 'pss'): { pss: Map<number, number | null>; namespaces: Map<number, Namespace>; gone: Set<number>; unparsed: UnparsedLine[] } {
   const pss = new Map<number, number | null>();
   const namespaces = new Map<number, Namespace>();
+  /** Processes that ended between ps and this read (a php -r of a cron job, another probe). */
+  const gone = new Set<number>();
   const unparsed: UnparsedLine[] = [];
   for (const line of lines) {
+    const ended = /^(\d+) gone$/.exec(line.trim());
+    if (ended) {
+      gone.add(Number(ended[1]));
+      continue;
+    }
     const read = /^(\d+) Pss:\s+(\d+ kB)$/.exec(line.trim());
     const unreadable = /^(\d+) unreadable$/.exec(line.trim());
     const ns = /^(\d+) ns=(same|other|unknown)$/.exec(line.trim());
@@ -103,5 +110,5 @@ export function parsePss(lines: readonly string[], section = 'pss'): { pss: Map<
     else if (ns) namespaces.set(Number(ns[1]), ns[2] as Namespace);
     else unparsed.push({ section, line });
   }
-  return { pss, namespaces, unparsed };
+  return { pss, namespaces, gone, unparsed };
 }
