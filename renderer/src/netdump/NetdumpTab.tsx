@@ -1,14 +1,14 @@
 import './netdump.css';
 import { Alert, Anchor, Loader, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
-import { NETCONSOLE_DEFAULT_PORT } from '../../../shared/domain/netdump.js';
 import { describeError } from '../../../shared/errors.js';
 import { usePlans, useServers } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
 import { workspaceRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { FleetPanel } from './FleetPanel.js';
-import { senderLabelsOf } from './netdumpView.js';
+import { defaultTarget, netconsolePlans, senderLabelsOf } from './netdumpView.js';
+import { useReceiverState } from './queries.js';
 import { PanicsPanel } from './PanicsPanel.js';
 import { ReceiverPanel } from './ReceiverPanel.js';
 import { RemotePanel } from './RemotePanel.js';
@@ -23,7 +23,9 @@ import { TargetForm, type TargetFields } from './TargetForm.js';
 export function NetdumpTab({ ticketId }: { ticketId: string }) {
   const servers = useServers(ticketId);
   const plans = usePlans(ticketId);
-  const [target, setTarget] = useState<TargetFields>({ address: '', port: NETCONSOLE_DEFAULT_PORT, persist: false });
+  const receiver = useReceiverState();
+  const [edited, setTarget] = useState<TargetFields | null>(null);
+  const target = edited ?? defaultTarget(netconsolePlans(plans.data), receiver.data?.port ?? null);
   const list = servers.data ?? [];
   const labels = senderLabelsOf(list, plans.data);
 

@@ -16,12 +16,16 @@ import { useNow } from '../app/useNow.js';
 import { timeLeft } from './netdumpView.js';
 import { netdumpKeys } from './queries.js';
 
-/** A ticket's remote receivers; read again every 10 s while one runs (its files stream back). */
-export function useRemoteReceivers(ticketId: string) {
+/**
+ * A ticket's remote receivers, read from their servers (one audited command on each connected server),
+ * so only once asked for; then again every 10 s while one runs (its files stream back).
+ */
+export function useRemoteReceivers(ticketId: string, enabled: boolean) {
   const client = useClient();
   return useQuery({
     queryKey: netdumpKeys.remotes(ticketId),
     queryFn: () => client.invoke('netdump.remote.list', { ticketId }),
+    enabled,
     refetchInterval: (query) => (query.state.data?.some((r) => r.status === 'running') ? 10_000 : false),
   });
 }
@@ -78,7 +82,8 @@ function RemoteRow({ receiver, now, onChanged }: { receiver: RemoteReceiver; now
  */
 export function RemotePanel({ ticketId, servers }: { ticketId: string; servers: readonly Server[] }) {
   const queryClient = useQueryClient();
-  const remotes = useRemoteReceivers(ticketId);
+  const [listing, setListing] = useState(false);
+  const remotes = useRemoteReceivers(ticketId, listing);
   const start = useFormAction('netdump.remote.start');
   const [serverId, setServerId] = useState<string | null>(null);
   const [port, setPort] = useState<number | string>(NETCONSOLE_DEFAULT_PORT);
@@ -120,11 +125,20 @@ export function RemotePanel({ ticketId, servers }: { ticketId: string; servers: 
             loading={start.isPending}
             onClick={() => {
               if (!chosen) return;
-              void start.run({ ticketId, serverId: chosen.id, port: Number(port), minutes: Number(minutes) }).then((r) => r && refresh());
+              void start.run({ ticketId, serverId: chosen.id, port: Number(port), minutes: Number(minutes) }).then((r) => {
+                if (!r) return;
+                setListing(true);
+                refresh();
+              });
             }}
           >
             Start remote receiver
           </Button>
+          {!listing && (
+            <Button size="xs" variant="subtle" disabled={connected.length === 0} onClick={() => setListing(true)}>
+              Look for running ones
+            </Button>
+          )}
         </Group>
         {wire && (
           <Alert color="red" variant="light" p="xs" title={wire.message} role="alert">

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetRow, PreflightCheck } from '../../../shared/contract/netdump.js';
 import type { CaptureIndexEntry, NetdumpMessage, ReceiverState } from '../../../shared/domain/netdump.js';
 import type { NetconsoleTargetPlan, Plan } from '../../../shared/domain/plan.js';
-import { currentPlanFor, fleetSummary, messageLine, netconsolePlans, senderLabelsOf, orderedChecks, preflightVerdict, receiverHeadline, senderRows, timeLeft, verificationView } from './netdumpView.js';
+import { currentPlanFor, defaultTarget, fleetSummary, messageLine, netconsolePlans, senderLabelsOf, orderedChecks, preflightVerdict, receiverHeadline, senderRows, timeLeft, verificationView } from './netdumpView.js';
 
 const capture = (over: Partial<CaptureIndexEntry>): CaptureIndexEntry => ({
   id: 1,
@@ -129,5 +129,14 @@ describe('currentPlanFor', () => {
     expect(currentPlanFor(2, plans)?.id).toBe('p9');
     expect(currentPlanFor(3, plans)).toBeNull();
     expect(netconsolePlans([plan('p4', 1, 'removed'), { id: 'p5', kind: 'firewall.block' } as unknown as Plan]).map((p) => p.id)).toEqual(['p4']);
+  });
+});
+
+describe('defaultTarget', () => {
+  it("is the newest plan's target, else the receiver's port and no address", () => {
+    const plan = { id: 'p1', kind: 'netconsole.target', detail: { remoteIp: '10.0.2.2', remotePort: 33599, persist: true } } as unknown as NetconsoleTargetPlan;
+    expect(defaultTarget([plan], 6666)).toEqual({ address: '10.0.2.2', port: 33599, persist: true });
+    expect(defaultTarget([], 514)).toEqual({ address: '', port: 514, persist: false });
+    expect(defaultTarget([], null)).toEqual({ address: '', port: 6666, persist: false });
   });
 });

@@ -1,6 +1,6 @@
 import type { FleetRow, PreflightCheck, Verification } from '../../../shared/contract/netdump.js';
 import { canonicalIp, hostPort } from '../../../shared/domain/address.js';
-import { kernelLevels, type CaptureIndexEntry, type NetdumpMessage, type NetdumpPanic, type ReceiverState } from '../../../shared/domain/netdump.js';
+import { kernelLevels, NETCONSOLE_DEFAULT_PORT, type CaptureIndexEntry, type NetdumpMessage, type NetdumpPanic, type ReceiverState } from '../../../shared/domain/netdump.js';
 import type { NetconsoleTargetPlan, Plan } from '../../../shared/domain/plan.js';
 import type { Server } from '../../../shared/domain/server.js';
 
@@ -118,6 +118,16 @@ export function netconsolePlans(plans: readonly Plan[] | undefined): NetconsoleT
 export function currentPlanFor(serverId: number, plans: readonly NetconsoleTargetPlan[]): NetconsoleTargetPlan | null {
   const own = plans.filter((p) => p.serverId === serverId);
   return own.find((p) => p.status === 'confirmed' || p.status === 'applying') ?? own[0] ?? null;
+}
+
+/**
+ * Where the servers send, until the engineer types it: the target of the ticket's newest netconsole plan
+ * (so leaving the tab and coming back keeps it), else the receiver's port and no address.
+ */
+export function defaultTarget(plans: readonly NetconsoleTargetPlan[], receiverPort: number | null): { address: string; port: number; persist: boolean } {
+  const newest = plans[0];
+  if (newest) return { address: newest.detail.remoteIp, port: newest.detail.remotePort, persist: newest.detail.persist };
+  return { address: '', port: receiverPort ?? NETCONSOLE_DEFAULT_PORT, persist: false };
 }
 
 /** A netconsole plan is in place once applied and read back (`confirmed`: it has no confirmation window). */
