@@ -44,7 +44,7 @@ fi
 s printk; cat /proc/sys/kernel/printk 2>&1
 s cmdline; cat /proc/cmdline 2>&1
 s crash; echo "size $(cat /sys/kernel/kexec_crash_size 2>/dev/null || echo -)"; echo "loaded $(cat /sys/kernel/kexec_crash_loaded 2>/dev/null || echo -)"
-s kdump; for u in kdump-tools kdump; do st=$(systemctl is-active "$u" 2>/dev/null) && printf '%s %s\\n' "$u" "$st"; [ -n "$st" ] && [ "$st" != unknown ] && [ "$st" != inactive ] || true; done
+s kdump; for u in kdump-tools kdump; do st=$(systemctl is-active "$u" 2>/dev/null); case $st in active|activating|failed) printf '%s %s\\n' "$u" "$st";; esac; done
 s persisted; grep -l -s netconsole /etc/modprobe.d/*.conf /etc/modules-load.d/*.conf /etc/modules 2>/dev/null
 s which; for b in ${UDP_SENDERS.join(' ')} modprobe mount ethtool systemctl; do p=$(command -v "$b" 2>/dev/null) || p=-; printf '%s %s\\n' "$b" "$p"; done
 s dmesg; dmesg 2>/dev/null | grep -i -E 'netconsole|netpoll|polling' | tail -n 20
