@@ -6,6 +6,7 @@
  */
 import dgram from 'node:dgram';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTrusting, labCore, type LabApp } from './lab-core.js';
@@ -85,6 +86,17 @@ printf '<2>%s\\n' "$5" >/dev/kmsg`,
       expect(received.find((d) => d.includes(marker))).toMatch(new RegExp(`^10,\\d+,\\d+,-;${marker}\\n$`));
     } finally {
       socket.close();
+    }
+  }, 60_000);
+
+  it('refuses a port on this machine that is taken, saying which, before booting anything', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      await expect(bootVm({ port })).rejects.toThrow(`port ${port} on this machine is taken already`);
+    } finally {
+      taken.close();
     }
   }, 60_000);
 
