@@ -7,7 +7,7 @@ describe('draftFindings', () => {
     const [summary] = draftFindings(all);
     expect(summary).toMatchObject({ key: 'summary', kind: 'cause', severity: 'high' });
     expect(summary!.title).toBe(
-      'feeds.lab.test 10.77.0.43 answers 400 with a body over 64 MiB; PHP fetch peak 180 MiB; memory_limit 128M × 10 workers (pool www) = 1.3 GiB > 1 GiB RAM; 3 OOM kills since 09:12 (cgroup limit)',
+      'feeds.lab.test 10.77.0.43 answers 400 with a 64 MiB body; PHP fetch peak 180 MiB; memory_limit 128M × 10 workers (pool www) = 1.3 GiB > 1 GiB RAM; 3 OOM kills since 09:12 (cgroup limit)',
     );
   });
 
@@ -30,6 +30,14 @@ describe('draftFindings', () => {
     expect(drafts.find((d) => d.key.startsWith('exhausted'))!.title).toContain('PHP ran out of its 128 MiB memory_limit 12 times in /var/www/site/index.php:5');
     expect(drafts.find((d) => d.key.startsWith('cli'))!.title).toContain('memory_limit -1; the FPM pool www runs with 128M');
     for (const d of drafts) expect(d.title.length).toBeLessThanOrEqual(300);
+  });
+
+  it("says a head's IPv4 and IPv6 addresses once when they answer alike, and a body whose size was not said as over the cap", () => {
+    const bad = probe.heads[2]!;
+    const twice = { ...probe, heads: [...probe.heads, { ...bad, address: 'fd77::43', family: 'ipv6' as const }] };
+    expect(draftFindings({ ...all, memory: null, scan: null, heads: [twice] })[0]!.title).toBe('feeds.lab.test 10.77.0.43 and fd77::43 answer 400 with a 64 MiB body; PHP fetch peak 180 MiB');
+    const unsaid = { ...probe, heads: [...probe.heads.slice(0, 2), { ...bad, php: null, fetch: { ...bad.fetch, contentLength: null, chunked: true } }] };
+    expect(draftFindings({ ...all, memory: null, scan: null, heads: [unsaid] })[0]!.title).toBe('feeds.lab.test 10.77.0.43 answers 400 with a body over 8 MiB');
   });
 
   it('says nothing it did not measure', () => {

@@ -64,14 +64,40 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function headSentence(probe: HeadProbeResult, head: HeadResult): string {
+/** The size of a head's body in words: "a 64 MiB body" (its Content-Length, when the cap cut the read), "a body over 8 MiB" (cut, size unsaid). */
+function bodyWords(head: HeadResult): string {
+  const f = head.fetch;
+  if (f.capped && f.contentLength === null) return `a body over ${roundSize(f.bytes)}`;
+  return `a ${roundSize(headBodyBytes(head))} body`;
+}
+
+/** What a head did, without naming it: "answers 400 with a 64 MiB body; PHP fetch peak 180 MiB". */
+function headAnswerWords(head: HeadResult, plural = false): string {
   const f = head.fetch;
   const parts: string[] = [];
-  if (f.status !== null) parts.push(`answers ${f.status}${f.bytes > 0 ? ` with a ${f.capped ? 'body over ' : ''}${roundSize(headBodyBytes(head))}${f.capped ? '' : ' body'}` : ''}`);
-  else parts.push(`gives no answer${f.error ? ` (${f.error})` : ''}`);
+  if (f.status !== null) parts.push(`${plural ? 'answer' : 'answers'} ${f.status}${f.bytes > 0 ? ` with ${bodyWords(head)}` : ''}`);
+  else parts.push(`${plural ? 'give' : 'gives'} no answer${f.error ? ` (${f.error})` : ''}`);
   if (head.php?.peakMemoryBytes != null) parts.push(`PHP fetch peak ${roundSize(head.php.peakMemoryBytes)}`);
   if (head.php?.memoryExhausted) parts.push(`PHP ran out of its ${head.php.memoryLimit} memory_limit reading it`);
-  return `${probe.host} ${head.address} ${parts.join('; ')}`;
+  return parts.join('; ');
+}
+
+function headSentence(probe: HeadProbeResult, head: HeadResult): string {
+  return `${probe.host} ${head.address} ${headAnswerWords(head)}`;
+}
+
+/** The marked heads of a probe in one clause per answer: a head's IPv4 and IPv6 addresses answering alike are said once. */
+function storyOf(probe: HeadProbeResult): string[] {
+  const byAnswer = new Map<string, string[]>();
+  for (const head of probe.heads.filter((h) => h.marks.length > 0)) {
+    const key = headAnswerWords(head, true);
+    byAnswer.set(key, [...(byAnswer.get(key) ?? []), head.address]);
+  }
+  return [...byAnswer].map(([words, addresses]) => {
+    if (addresses.length > 1) return `${probe.host} ${addresses.join(' and ')} ${words}`;
+    const head = probe.heads.find((h) => h.address === addresses[0])!;
+    return headSentence(probe, head);
+  });
 }
 
 /** The heads table, as evidence: one line per address, the marked ones with their reasons. */
@@ -135,10 +161,10 @@ export function draftFindings(measured: Measured): FindingDraft[] {
   const story: string[] = [];
 
   for (const probe of measured.heads) {
+    story.push(...storyOf(probe));
     const marked = probe.heads.filter((h) => h.marks.length > 0);
     for (const head of marked) {
       const sentence = headSentence(probe, head);
-      story.push(sentence);
       drafts.push({
         key: `head:${probe.url}:${head.address}`,
         kind: 'cause',
