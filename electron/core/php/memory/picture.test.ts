@@ -124,6 +124,32 @@ describe('buildMemoryPicture', () => {
     );
   });
 
+  it('a RHEL-style server (hand-written from real formats): mod_php, FPM logging to syslog, swap in use, a global OOM kill', () => {
+    const picture = memoryPictureSchema.parse(buildMemoryPicture(fixture('probe.rhel-modphp-syslog.hand.txt'), readAt));
+    expect(picture.unparsed).toEqual([]);
+    expect(picture.apache).toEqual({ found: true, modPhp: 'php7_module' });
+    expect(picture.processes.filter((p) => p.role === 'apache')).toHaveLength(3);
+    expect(picture.phpTotal).toEqual({ count: 5, rssBytes: (21104 + 187320 + 201004 + 12240 + 30112) * 1024, pssBytes: (9120 + 160222 + 171180 + 4010 + 20011) * 1024 });
+    expect(picture.fpmMasters[0]?.cgroup?.limitBytes).toBeNull();
+    const www = picture.pools.find((p) => p.name === 'www');
+    expect(www).toMatchObject({ pm: 'ondemand', maxChildren: 50, worstCaseBytes: 50 * 128 * 1024 * 1024 });
+    expect(picture.cliDiffers).toEqual([{ name: 'max_execution_time', cli: '0', cliBinary: 'php', pool: 'www', poolValue: '30' }]);
+    expect(picture.couldNotCheck).toEqual(
+      expect.arrayContaining([
+        'FPM (/etc/php-fpm.conf) logs to syslog: its children killed by a signal and "server reached pm.max_children" were not read.',
+        'Pool www sends PHP\'s errors to syslog: its "Allowed memory size" errors were not read.',
+      ]),
+    );
+    expect(picture.findings).toEqual(
+      expect.arrayContaining([
+        "PHP's 5 processes hold 441.2 MiB RSS (356.0 MiB PSS) of MemTotal 1.9 GiB; MemAvailable 305.5 MiB; swap 512.0 MiB used of 1024.0 MiB.",
+        'All pools at their worst (6.3 GiB) exceed the memory they can have (1.9 GiB, MemTotal): the OOM killer, not memory_limit, decides what happens.',
+      ]),
+    );
+    expect(picture.oomEvents).toEqual([expect.objectContaining({ pid: 929, process: 'httpd', cgroup: false, atIso: '2026-12-01T09:12:41.000Z' }) as unknown]);
+    expect(picture.memoryExhausted).toEqual([expect.objectContaining({ file: '/var/www/html/lib/feed.php', line: 18, count: 1 }) as unknown]);
+  });
+
   it('keeps unknown sections and stray lines as unparsed', () => {
     const picture = buildMemoryPicture('before\n##bl:access\nuid=1000 user=ann root=sudo now=1 uptime=1 host=h\n##bl:mystery x\nwhat is this\n##bl:end\n', readAt);
     expect(picture.access).toEqual({ user: 'ann', root: false, sudo: true });

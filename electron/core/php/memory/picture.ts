@@ -222,20 +222,22 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
   }
 
   const pools: FpmPool[] = [];
-  const fpmErrorLogs = new Map<string, string>();
   for (const group of groups) {
     const config = parseFpmConfig(group.files);
     unparsed.push(...config.unparsed);
     const master = masters.find((m) => m.configPath === group.conf) ?? null;
     const ini = (master ? masterInis.get(master.pid) : null) ?? group.installedIni;
+    // The probe reads log files; a log sent to syslog is in the journal or /var/log/syslog, not read here.
     const errorLog = config.global.get('error_log');
-    if (errorLog) fpmErrorLogs.set(group.conf, errorLog);
+    if (errorLog && !errorLog.startsWith('/')) couldNotCheck.push(`FPM (${group.conf}) logs to ${errorLog === 'syslog' ? 'syslog' : `"${errorLog}", relative to its prefix`}: its children killed by a signal and "server reached pm.max_children" were not read.`);
     if (!ini && config.pools.length > 0) {
       couldNotCheck.push(`The php.ini of the FPM configured in ${group.conf} could not be read (its php-fpm binary was not found or did not answer -i): its pools' effective settings show only their own php_value overrides.`);
     }
     const base = ini ? iniSettings(ini) : phpMemorySettingNames.map((name): EffectiveSetting => ({ name, value: null, bytes: null, source: { kind: 'default', file: null } }));
     for (const pool of config.pools) {
       const settings = overriddenSettings(base, pool);
+      const poolLog = poolOverride(pool, 'error_log')?.value;
+      if (poolLog && !poolLog.startsWith('/')) couldNotCheck.push(`Pool ${pool.name} sends PHP's errors to ${poolLog === 'syslog' ? 'syslog' : `"${poolLog}"`}: its "Allowed memory size" errors were not read.`);
       const workers = master ? processes.filter((p) => p.role === 'fpm-worker' && p.pool === pool.name && p.ppid === master.pid) : [];
       const d = (key: string) => pool.directives.get(key) ?? null;
       const maxChildren = intOf(pool.directives.get('pm.max_children'));
@@ -358,6 +360,12 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
     } else if (limit?.value === '-1') {
       findings.push(`Pool ${pool.name} has no memory_limit (-1): one request can take all the memory there is.`);
     }
+  }
+  if (memory && phpTotal.count > 0) {
+    const swapUsed = memory.swapTotalBytes - memory.swapFreeBytes;
+    findings.push(
+      `PHP's ${phpTotal.count} process${phpTotal.count === 1 ? '' : 'es'} hold ${formatSize(phpTotal.rssBytes)} RSS${phpTotal.pssBytes !== null ? ` (${formatSize(phpTotal.pssBytes)} PSS)` : ''} of MemTotal ${formatSize(memory.totalBytes)}; MemAvailable ${memory.availableBytes === null ? 'unknown' : formatSize(memory.availableBytes)}; ${memory.swapTotalBytes === 0 ? 'no swap' : `swap ${formatSize(swapUsed)} used of ${formatSize(memory.swapTotalBytes)}`}.`,
+    );
   }
   if (worstCaseBytes !== null && memory) {
     const cgroupLimits = masters.map((m) => m.cgroup?.limitBytes).filter((n): n is number => typeof n === 'number');
