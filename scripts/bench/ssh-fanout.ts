@@ -4,14 +4,19 @@
  * Backline's own warm connections, all measured in this run. The bare runs show Backline's overhead over
  * its library, and the cost of carrying the command past the login shell (a fixed /bin/sh wrapper, the
  * argv in single quotes) against the sh-quoted text Backline sent before. Needs `bash e2e/lab/up.sh --fleet 20`.
+ * Where Backline's time goes: the runner alone on the same connections (execOnClient, no audit), and
+ * the time the workspace's SQLite transactions (synchronous=FULL: the run's history and each server's
+ * audit entry, durable before the result is returned) hold the event loop during each measured run.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Client } from 'ssh2';
 import { readLab } from '../../e2e/lab/lab.js';
 import { createCore } from '../../electron/core/core.js';
+import { execOnClient } from '../../electron/core/ssh/remote-exec.js';
 import { runnerRequest } from '../../electron/core/ssh/runner-script.js';
 import { commandLine } from '../../electron/core/ssh/shell-quote.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
@@ -29,6 +34,32 @@ const home = join(work, 'home');
 mkdirSync(join(home, '.ssh'), { recursive: true });
 // Host keys known in advance for both sides, so neither measures a question nobody answers.
 writeFileSync(join(home, '.ssh', 'known_hosts'), fleet.flatMap((h) => h.hostKeys.map((k) => `${h.address} ${k.publicKey}`)).join('\n') + '\n');
+
+/** Time spent inside SQLite transactions (better-sqlite3 runs them synchronously on this thread). */
+const sqlite = { ms: 0, commits: 0 };
+{
+  type Transaction = (...args: unknown[]) => unknown;
+  const proto = Database.prototype as unknown as { transaction: (this: unknown, fn: Transaction) => Transaction };
+  const original = proto.transaction;
+  proto.transaction = function (this: unknown, fn: Transaction): Transaction {
+    const run = original.call(this, fn);
+    return (...args: unknown[]) => {
+      const start = performance.now();
+      try {
+        return run(...args);
+      } finally {
+        sqlite.ms += performance.now() - start;
+        sqlite.commits++;
+      }
+    };
+  };
+}
+/** Runs `work`, returning its time and the SQLite transaction time and commits within it. */
+async function timedSqlite(work: () => Promise<unknown>): Promise<{ ms: number; sqliteMs: number; commits: number }> {
+  const before = { ...sqlite };
+  const ms = await timed(work);
+  return { ms, sqliteMs: sqlite.ms - before.ms, commits: sqlite.commits - before.commits };
+}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -94,9 +125,19 @@ try {
   const ids = servers.map((s) => s.id);
   const clients = async () =>
     Promise.all(ids.map(async (id) => (await core.sessions.session(id, () => { throw new Error('not connected'); })).connection.client));
-  const bare = async (text: string, stdin?: string) => {
-    const all = await clients();
+  const bare = async (text: string, stdin?: string, count = ids.length) => {
+    const all = (await clients()).slice(0, count);
     await Promise.all(all.map((client) => bareExec(client, text, stdin)));
+  };
+  /** The runner on the same connections, without RemoteRunner's audit and history (what remote.run adds on top). */
+  const runnerOnly = async (count: number) => {
+    const all = (await clients()).slice(0, count);
+    await Promise.all(
+      all.map(async (client) => {
+        const result = await execOnClient(client, COMMAND, { sudo: false, timeoutMs: 60_000, output: { headBytes: 256 * 1024, tailBytes: 256 * 1024 } });
+        if (result.exitCode !== 0) throw new Error(`runner: exit ${result.exitCode} ${result.error?.message ?? ''}`);
+      }),
+    );
   };
   const disconnectAll = async () => {
     for (const id of ids) await call('servers.disconnect', { id });
@@ -121,14 +162,27 @@ try {
     ssh2Bare: [] as number[],
     ssh2OldText: [] as number[],
     ssh2Runner: [] as number[],
+    ssh2BareOne: [] as number[],
+    runnerOnlyOne: [] as number[],
+    runnerOnlyFan: [] as number[],
+    sqliteOne: [] as number[],
+    sqliteFan: [] as number[],
+    commitsOne: [] as number[],
+    commitsFan: [] as number[],
   };
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved, so a noisy moment on this shared machine hits both sides alike.
     sample.opensshCold.push(await timed(() => Promise.all(fleet.slice(0, 20).map((h) => openssh(h.address)))));
     await disconnectAll();
     sample.backlineCold.push(await timed(() => fanOut(ids)));
-    sample.backlineWarm.push(await timed(() => fanOut(ids)));
-    sample.backlineOne.push(await timed(() => fanOut([ids[0]!])));
+    const warm = await timedSqlite(() => fanOut(ids));
+    sample.backlineWarm.push(warm.ms);
+    sample.sqliteFan.push(warm.sqliteMs);
+    sample.commitsFan.push(warm.commits);
+    const one = await timedSqlite(() => fanOut([ids[0]!]));
+    sample.backlineOne.push(one.ms);
+    sample.sqliteOne.push(one.sqliteMs);
+    sample.commitsOne.push(one.commits);
     sample.opensshOne.push(await timed(() => openssh(fleet[0]!.address)));
     sample.opensshWarm.push(await timed(() => Promise.all(fleet.slice(0, 20).map((h) => openssh(h.address, control(h.address))))));
     sample.opensshWarmOne.push(await timed(() => openssh(fleet[0]!.address, control(fleet[0]!.address))));
@@ -136,6 +190,9 @@ try {
     sample.ssh2Bare.push(await timed(() => bare(COMMAND.join(' '))));
     sample.ssh2OldText.push(await timed(() => bare(OLD_TEXT)));
     sample.ssh2Runner.push(await timed(() => bare(runner.execText, runner.stdin)));
+    sample.ssh2BareOne.push(await timed(() => bare(COMMAND.join(' '), undefined, 1)));
+    sample.runnerOnlyOne.push(await timed(() => runnerOnly(1)));
+    sample.runnerOnlyFan.push(await timed(() => runnerOnly(ids.length)));
   }
 
   const m = Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, median(v)])) as Record<keyof typeof sample, number>;
@@ -151,6 +208,11 @@ try {
   row('ssh2 bare: exec `hostname` on the same 20 warm connections', m.ssh2Bare);
   row('ssh2: the sh-quoted text Backline sent before (same 20)', m.ssh2OldText);
   row('ssh2: the runner script, past the login shell (same 20)', m.ssh2Runner);
+  row('ssh2 bare: exec `hostname` on one warm connection', m.ssh2BareOne);
+  row('runner without audit (execOnClient): one server', m.runnerOnlyOne);
+  row('runner without audit (execOnClient): the same 20', m.runnerOnlyFan);
+  row(`SQLite transactions in the warm one (${m.commitsOne} commits)`, m.sqliteOne);
+  row(`SQLite transactions in the warm fan-out (${m.commitsFan} commits)`, m.sqliteFan);
   const warmRatio = m.backlineWarm / m.backlineOne;
   const coldRatio = m.backlineCold / m.opensshCold;
   console.log('');
@@ -159,6 +221,14 @@ try {
   const wrapperRatio = m.ssh2Runner / m.ssh2OldText;
   console.log(`login-shell-proof runner ÷ the text sent before   ${wrapperRatio.toFixed(3)}x   (target ≤ 1.05x: ${wrapperRatio <= 1.05 ? 'met' : 'NOT met'})`);
   console.log(`Backline warm fan-out ÷ bare ssh2 exec            ${(m.backlineWarm / m.ssh2Bare).toFixed(2)}x   (what Backline adds over its library: runner, audit, events)`);
+  const target = (name: string, ratio: number, limit: number) =>
+    console.log(`${name.padEnd(48)} ${ratio.toFixed(2)}x   (target ≤ ${limit}x: ${ratio <= limit ? 'met' : 'NOT met'})`);
+  console.log('');
+  target('warm one command ÷ OpenSSH ControlMaster one', m.backlineOne / m.opensshWarmOne, 1.0);
+  target('warm fan-out ÷ OpenSSH ControlMaster fan-out', m.backlineWarm / m.opensshWarm, 0.5);
+  target('warm one command ÷ bare ssh2 exec', m.backlineOne / m.ssh2BareOne, 1.2);
+  target('warm fan-out ÷ bare ssh2 exec', m.backlineWarm / m.ssh2Bare, 1.2);
+  console.log(`the runner alone ÷ bare: one ${(m.runnerOnlyOne / m.ssh2BareOne).toFixed(2)}x, fan-out ${(m.runnerOnlyFan / m.ssh2Bare).toFixed(2)}x; SQLite holds the thread ${((m.sqliteOne / m.backlineOne) * 100).toFixed(0)}% of the warm one, ${((m.sqliteFan / m.backlineWarm) * 100).toFixed(0)}% of the warm fan-out`);
   console.log(`for comparison, OpenSSH's own warm fan-out ÷ its one round trip: ${(m.opensshWarm / m.opensshWarmOne).toFixed(2)}x`);
   console.log(`(all ${ids.length} lab servers share this machine's ${availableParallelism()} cores, so their sshd work queues up: see the README)`);
 } finally {

@@ -3,6 +3,7 @@ import type { ClientChannel } from 'ssh2';
 import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
 import { BoundedOutput } from './bounded-output.js';
+import { TerminalBatcher } from './output-batcher.js';
 import { transcriptNote } from './transcript.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -14,6 +15,8 @@ interface OpenTerminal {
   transcript: BoundedOutput;
   /** The screen's recent output, for a window that shows this terminal again (after a reload). */
   recent: RecentOutput;
+  /** Coalesces the shell's output into terminal.output events (output-batcher.ts). */
+  output: TerminalBatcher;
   openedAt: string;
   where: string;
   closing: Promise<number | null> | null;
@@ -71,6 +74,8 @@ export function terminalHandlers(
     if (!terminal) return Promise.resolve(null);
     terminal.closing ??= (async () => {
       open.delete(terminalId);
+      // Output still pending reaches the window before the terminal is said to have ended.
+      terminal.output.flush();
       await terminal.transcript.finish();
       const result = terminal.transcript.result();
       const note = ws.change((tx) => {
@@ -108,16 +113,20 @@ export function terminalHandlers(
         channel,
         transcript: new BoundedOutput({ headBytes: 1024 * 1024, tailBytes: 1024 * 1024, spillFile: `${ssh.runsDir}/${terminalId}.transcript` }),
         recent: new RecentOutput(),
+        // What the window was sent, and nothing else, is what a window coming back replays: the offsets agree.
+        output: new TerminalBatcher((bytes) => {
+          const offset = terminal.recent.total;
+          terminal.recent.push(bytes);
+          ws.publish('terminal.output', { terminalId, data: bytes.toString('utf8'), offset });
+        }),
         openedAt: ws.now(),
         where: whereOf(ssh, server),
         closing: null,
       };
       open.set(terminalId, terminal);
       const onData = (chunk: Buffer) => {
-        const offset = terminal.recent.total;
         terminal.transcript.write(chunk);
-        terminal.recent.push(chunk);
-        ws.publish('terminal.output', { terminalId, data: chunk.toString('utf8'), offset });
+        terminal.output.push(chunk);
       };
       channel.on('data', onData);
       channel.stderr.on('data', onData);
