@@ -50,7 +50,7 @@ interface Listening {
 }
 
 /** `::ffff:10.0.2.15` (an IPv4 sender on a `::` socket) is the IPv4 sender 10.0.2.15. */
-const senderAddress = (address: string): string => address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+const senderAddress = (address: string): string => (address.length > 7 && address.charCodeAt(0) === 0x3a ? address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1') : address);
 
 export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
   private listening: Listening | null = null;
