@@ -66,9 +66,18 @@ export interface LabVm {
 
 let count = 0;
 const running = new Map<string, number>();
+/** Is this pid still the QEMU of that VM (and not a process that reused the pid since)? */
+const isQemuOf = (name: string, pid: number): boolean => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(`/run/${name}/qemu.pid`);
+  } catch {
+    return false;
+  }
+};
 // A test run that ends without stop() must not leave QEMU running: it daemonized, so nothing else ends it.
 process.once('exit', () => {
-  for (const pid of running.values()) {
+  for (const [name, pid] of running) {
+    if (!isQemuOf(name, pid)) continue;
     try {
       process.kill(pid);
     } catch {
@@ -89,14 +98,6 @@ function freePort(): Promise<number> {
   });
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 interface Boot {
   pid: number;
@@ -127,13 +128,23 @@ async function up(name: string, port: number, options: BootVmOptions): Promise<B
 /** Boots a lab VM and resolves when root can log in over SSH. */
 export async function bootVm(options: BootVmOptions = {}): Promise<LabVm> {
   const name = `t${process.pid}-${++count}`;
-  const port = options.port ?? (await freePort());
+  let port = options.port ?? (await freePort());
   let current = options;
-  let boot = await up(name, port, current);
+  let boot: Boot;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      boot = await up(name, port, current);
+      break;
+    } catch (error) {
+      // A free port found here can be taken by another test before QEMU binds it: try another one.
+      if (options.port !== undefined || attempt >= 3 || !String(error).includes('is taken already')) throw error;
+      port = await freePort();
+    }
+  }
   const env = readFileSync(join(stateDir, 'vm.env'), 'utf8');
   const kernelVersion = /^VM_VERSION=(.+)$/m.exec(env)?.[1] ?? 'unknown';
   const consoleLog = join(stateDir, 'run', name, 'console.log');
-  const isRunning = () => alive(boot.pid);
+  const isRunning = () => isQemuOf(name, boot.pid);
 
   return {
     host: '127.0.0.1',
