@@ -7,23 +7,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTrusting, labSuite, type LabApp } from '../../testing/lab-core.js';
+import { bootVm, type LabVm } from '../../testing/vm.js';
 
 const suite = labSuite('backline-nd-client-');
-const ROOT = join(import.meta.dirname, '../../../..');
-const VM_NAME = `ndc-lab-${process.pid}`;
 
-const freeTcpPort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 const freeUdpPort = () =>
   new Promise<number>((resolve) => {
     const socket = createSocket('udp4');
@@ -33,24 +22,21 @@ const freeUdpPort = () =>
     });
   });
 
-let sshPort = 0;
+let vm: LabVm;
 /** A command in the VM as root, over plain ssh (to look at what Backline did, not through it). */
 const inVm = (command: string): string =>
-  execFileSync('ssh', ['-i', join(ROOT, 'e2e/lab/state/keys/lab_root'), '-p', String(sshPort), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', 'root@127.0.0.1', command], { encoding: 'utf8' });
+  execFileSync('ssh', ['-i', vm.keyFile, '-p', String(vm.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', 'root@127.0.0.1', command], { encoding: 'utf8' });
 
 beforeAll(async () => {
-  sshPort = await freeTcpPort();
-  const out = execFileSync('bash', [join(ROOT, 'e2e/lab/vm/up.sh'), '--name', VM_NAME, '--port', String(sshPort)], { encoding: 'utf8', timeout: 170_000 });
-  if (!/port=\d+ pid=\d+/.test(out)) throw new Error(`the VM did not come up: ${out}`);
-}, 180_000);
-afterAll(() => {
-  execFileSync('bash', [join(ROOT, 'e2e/lab/vm/down.sh'), '--name', VM_NAME], { encoding: 'utf8' });
+  vm = await bootVm();
+}, 200_000);
+afterAll(async () => {
+  await vm.stop();
 });
 
 async function vmServer(app: LabApp, ticketId: string) {
   await app.call('tickets.create', { id: ticketId, title: 'Fleet keeps panicking, nothing captured' });
-  const keyFile = suite.lab.keys.find((k) => k.name === 'lab_root')!.privateKey;
-  const server = await app.call('servers.add', { ticketId, label: 'vm', host: '127.0.0.1', port: sshPort, user: 'root', auth: 'key', keyFile });
+  const server = await app.call('servers.add', { ticketId, label: 'vm', host: vm.host, port: vm.port, user: vm.user, auth: 'key', keyFile: vm.keyFile });
   await connectTrusting(app, server.id);
   return server;
 }
@@ -171,4 +157,23 @@ describe('netconsole client on Debian’s kernel under QEMU', () => {
     expect(panics[0]?.trace.length).toBeGreaterThan(3);
     await app.call('netdump.receiver.stop', {});
   }, 120_000);
+
+  it('booted quiet (console level 4): the marker goes at 3 and arrives; at 4 it is filtered, and said so', async () => {
+    await vm.waitForExit(30_000);
+    await vm.bootAgain({ quiet: true });
+    const app = suite.open({ connectTimeoutMs: 10_000 });
+    const server = await vmServer(app, 'TKT-60006');
+    const port = await freeUdpPort();
+    await app.call('netdump.receiver.start', { address: '127.0.0.1', port });
+    const preflight = await app.call('netdump.preflight', { serverId: server.id, target: { address: '10.0.2.2', port } });
+    expect(preflight.checks.find((c) => c.id === 'printk')).toMatchObject({ status: 'warning', statement: expect.stringContaining('Console log level 4') as unknown });
+    const plan = await app.call('netdump.preview', { ticketId: 'TKT-60006', serverId: server.id, target: { address: '10.0.2.2', port }, persist: false });
+    await app.call('netdump.apply', { planId: plan.id });
+    expect(await app.call('netdump.verify', { planId: plan.id, timeoutS: 10 })).toMatchObject({ verdict: 'arrived', level: 3 });
+    const filtered = await app.call('netdump.verify', { planId: plan.id, level: 4, timeoutS: 3 });
+    expect(filtered).toMatchObject({ verdict: 'level-filtered', ok: false });
+    expect(filtered.evidence).toContain('printk: 4 4 1 7; marker at level 4');
+    await app.call('netdump.remove', { planId: plan.id });
+    await app.call('netdump.receiver.stop', {});
+  }, 240_000);
 });
