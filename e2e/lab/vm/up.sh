@@ -65,6 +65,10 @@ cmdline="console=ttyS0 panic=1 bl.ip=10.0.2.15/24 bl.gw=10.0.2.2"
 
 rm -rf "$run"
 mkdir -p "$run"
+# Tests boot VMs under names of their own: run directories of stopped VMs go after an hour.
+while read -r old; do
+  vm_pid "$old" >/dev/null || rm -rf "$old"
+done < <(find "$VM_RUN" -mindepth 1 -maxdepth 1 -type d -mmin +60)
 echo "$port" >"$run/port"
 echo "$cmdline" >"$run/cmdline"
 printf '[127.0.0.1]:%s %s\n' "$port" "$(<"$VM_HOST_KEY_PUB")" >"$run/known_hosts"
