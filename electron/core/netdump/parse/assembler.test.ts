@@ -200,6 +200,24 @@ describe('SenderAssembler timing', () => {
     expect(quiet).toMatchObject({ type: 'panic', panic: { ended: false, title: 'Kernel panic - not syncing: VFS: Unable to mount root fs' } });
   });
 
+  it('gives a trace without a headline, explained by the line before its CPU and hardware lines, closed at its end', () => {
+    const a = new SenderAssembler('h');
+    let seq = 1;
+    const send = (text: string, ms: number) => a.feed({ bytes: Buffer.from(`3,${seq++},${ms * 1000},-;${text}`), receivedAtMs: ms, capture: null });
+    send('watchdog: hung_task: something odd on cpu 1', 1000);
+    send('CPU: 1 PID: 42 Comm: kworker/1:0 Not tainted 6.1.0-57-amd64 #1', 1001);
+    send('Hardware name: QEMU Standard PC', 1002);
+    send('Call Trace:', 1003);
+    send(' <TASK>', 1004);
+    send(' schedule+0x1/0x2', 1005);
+    send(' </TASK>', 1006);
+    const [done] = send('eth0: link up', 1007).filter((e) => e.type === 'panic');
+    expect(done).toMatchObject({
+      panic: { kind: 'warning', title: 'watchdog: hung_task: something odd on cpu 1', ended: true, kernelRelease: '6.1.0-57-amd64', trace: ['Call Trace:', ' <TASK>', ' schedule+0x1/0x2', ' </TASK>'] },
+    });
+    expect((done as { panic: { lines: string[] } }).panic.lines).toHaveLength(7);
+  });
+
   it('gives a fragmented message out as incomplete after the fragment timeout', () => {
     const a = new SenderAssembler('h');
     expect(a.feed({ bytes: Buffer.from('4,9,1,-,ncfrag=0/10;hello'), receivedAtMs: 0, capture: null })).toEqual([]);

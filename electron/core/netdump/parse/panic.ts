@@ -29,6 +29,8 @@ const HEADLINES: { kind: PanicKind; pattern: RegExp }[] = [
   { kind: 'oops', pattern: /^Oops\b/ },
   { kind: 'bug', pattern: /(^|: )BUG: |^kernel BUG at / },
   { kind: 'warning', pattern: /^WARNING: CPU: / },
+  // A hung task, an RCU stall: `INFO: task x blocked for more than 120 seconds.`, `rcu: INFO: rcu_sched detected stalls`.
+  { kind: 'warning', pattern: /^(\w+: )?INFO: / },
 ];
 const SEVERITY: PanicKind[] = ['warning', 'bug', 'oops', 'general-protection', 'panic'];
 /** Lines that start a trace even without a headline before them (a hung task, a soft lockup's trace). */
@@ -42,14 +44,14 @@ const CPU_LINE = /^CPU: \d+ (UID: \d+ )?PID: \d+/;
 const HARDWARE = /^Hardware name: /;
 const REGISTER = /^(RIP|RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|FS|GS|CS|DS|ES|CR[0-4]|DR[0-7]|Code|PKRU|EFLAGS)\s*:/;
 /** What a panic prints after its trace ended, still part of it. */
-const AFTER_END = /^(RIP|RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|FS|GS|CS|DS|ES|CR[0-4]|DR[0-7]|Code|PKRU|Kernel Offset|Rebooting in|Fixing recursive fault)/;
+const AFTER_END = /^(RIP|RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|FS|GS|CS|DS|ES|CR[0-4]|DR[0-7]|Code|PKRU|Kernel Offset|Rebooting in|Fixing recursive fault|Modules linked in:|---\[ end trace)/;
 const PLAIN_TIME = /^(<\d>)?\[\s*\d+\.\d+\]\s?/;
 
 /** A console line without the plain format's `[  12.345678] ` time prefix (and a `<N>` level). */
 export const bareLine = (text: string): string => (text.charCodeAt(0) === 0x5b || text.charCodeAt(0) === 0x3c ? text.replace(PLAIN_TIME, '') : text);
 
 /** Every line that can start (or explain) an event has one of these; the rest are skipped cheaply. */
-const MAY_START = /panic|fault|Oops|BUG|WARNING|Call Trace|RIP: |cut here/;
+const MAY_START = /panic|fault|Oops|BUG|WARNING|INFO: |Call Trace|RIP: |cut here/;
 
 export function kernelReleaseIn(line: string): string | null {
   if (!line.includes('PID:') && !line.includes('Linux version')) return null;
@@ -64,14 +66,25 @@ interface OpenEvent {
   kind: PanicKind;
   headlines: string[];
   lines: TrackedLine[];
+  /** The trace's end (`</TASK>`, `---[ end trace`) came: only what a dump prints after it still belongs. */
   traceEnded: boolean;
+  /** Started by a bare `Call Trace:`/`RIP:` with no headline: a later headline is an event of its own. */
+  headless: boolean;
+  /** A backtrace someone asked for (sysrq-l, an NMI backtrace): not a fault, given out as nothing. */
+  requested: boolean;
   lastMs: number;
 }
+
+/** Lines a dump prints between its explanation and its trace (looked back over for a headline-less trace). */
+const CONTEXT = /^(CPU: \d+ |Hardware name: |Workqueue: |task:\S+ +state:)/;
+const REQUESTED = /^(sysrq: |NMI backtrace for cpu )/;
+const RECENT = 6;
 
 export class PanicTracker {
   private open: OpenEvent | null = null;
   private cutHere: TrackedLine | null = null;
-  private previous: TrackedLine | null = null;
+  /** The last few lines, newest last: what explains a trace that comes with no headline. */
+  private readonly recent: TrackedLine[] = [];
 
   constructor(
     private readonly sender: string,
@@ -86,7 +99,7 @@ export class PanicTracker {
   line(line: TrackedLine, kernelRelease: string | null): NetdumpPanic[] {
     if (!this.open && !MAY_START.test(line.text)) {
       this.cutHere = null;
-      this.previous = line;
+      this.remember(line);
       return [];
     }
     const done: NetdumpPanic[] = [];
@@ -94,30 +107,27 @@ export class PanicTracker {
     const headline = HEADLINES.find((h) => h.pattern.test(bare));
     const open = this.open;
     if (open) {
-      const continues = !open.traceEnded || headline !== undefined || AFTER_END.test(bare) || END_PANIC.test(bare);
+      const continues = !open.traceEnded || (headline !== undefined && !open.headless) || AFTER_END.test(bare) || END_PANIC.test(bare);
       if (continues) {
         this.add(open, line, bare, headline?.kind);
-        if (END_PANIC.test(bare)) done.push(this.close(kernelRelease, true));
-        else if (END_TRACE.test(bare)) open.traceEnded = true;
-        this.previous = line;
+        if (END_PANIC.test(bare)) done.push(...this.close(kernelRelease, true));
+        else if (END_TRACE.test(bare) || /^\s*<\/TASK>/.test(bare)) open.traceEnded = true;
+        this.remember(line);
         return done;
       }
-      done.push(this.close(kernelRelease, true));
+      done.push(...this.close(kernelRelease, true));
     }
     if (headline || TRACE_START.test(bare)) {
-      const first = this.cutHere && this.previous === this.cutHere ? [this.cutHere] : [];
-      const event: OpenEvent = { kind: headline?.kind ?? 'warning', headlines: [], lines: first, traceEnded: false, lastMs: line.atMs };
-      // A trace with no headline of its own is explained by the line before it (a hung task, a lockup).
-      if (!headline && this.previous && !CUT_HERE.test(bareLine(this.previous.text))) {
-        event.lines.push(this.previous);
-        event.headlines.push(bareLine(this.previous.text));
-      }
+      const event: OpenEvent = { kind: headline?.kind ?? 'warning', headlines: [], lines: [], traceEnded: false, headless: !headline, requested: false, lastMs: line.atMs };
+      const before = this.recent.at(-1);
+      if (headline && this.cutHere && before === this.cutHere) event.lines.push(this.cutHere);
+      if (!headline) this.explain(event);
       this.open = event;
       this.add(event, line, bare, headline?.kind);
-      if (END_PANIC.test(bare)) done.push(this.close(kernelRelease, true));
+      if (END_PANIC.test(bare)) done.push(...this.close(kernelRelease, true));
     }
     this.cutHere = CUT_HERE.test(bare) ? line : null;
-    this.previous = line;
+    this.remember(line);
     return done;
   }
 
@@ -128,13 +138,34 @@ export class PanicTracker {
     const quiet = nowMs - open.lastMs;
     // After a panic nothing more comes (the machine stops or reboots): a short quiet closes it.
     const settled = open.traceEnded || open.kind === 'panic';
-    if ((settled && quiet >= this.options.quietMs) || quiet >= this.options.idleMs) return [this.close(kernelRelease, open.traceEnded)];
+    if ((settled && quiet >= this.options.quietMs) || quiet >= this.options.idleMs) return this.close(kernelRelease, open.traceEnded);
     return [];
   }
 
   /** Closes whatever is open (the sender rebooted, the receiver stops). */
   finish(kernelRelease: string | null): NetdumpPanic[] {
-    return this.open ? [this.close(kernelRelease, this.open.traceEnded)] : [];
+    return this.open ? this.close(kernelRelease, this.open.traceEnded) : [];
+  }
+
+  /**
+   * A trace with no headline of its own (a hung task's, a lockup's, a requested backtrace) is explained
+   * by the line before the CPU and hardware lines that precede it; those lines belong to it too.
+   */
+  private explain(event: OpenEvent): void {
+    const taken: TrackedLine[] = [];
+    let at = this.recent.length - 1;
+    while (at >= 0 && CONTEXT.test(bareLine(this.recent[at]!.text))) taken.unshift(this.recent[at--]!);
+    const why = at >= 0 ? this.recent[at]! : null;
+    if (why && !CUT_HERE.test(bareLine(why.text))) taken.unshift(why);
+    event.lines.push(...taken);
+    const title = taken[0] ? bareLine(taken[0].text) : null;
+    if (title) event.headlines.push(title);
+    event.requested = title !== null && REQUESTED.test(title);
+  }
+
+  private remember(line: TrackedLine): void {
+    this.recent.push(line);
+    if (this.recent.length > RECENT) this.recent.shift();
   }
 
   private add(event: OpenEvent, line: TrackedLine, bare: string, kind: PanicKind | undefined): void {
@@ -146,10 +177,11 @@ export class PanicTracker {
     }
   }
 
-  private close(kernelRelease: string | null, ended: boolean): NetdumpPanic {
+  private close(kernelRelease: string | null, ended: boolean): NetdumpPanic[] {
     const event = this.open!;
     this.open = null;
-    return extractPanic(this.sender, event.kind, event.headlines, event.lines, kernelRelease, ended);
+    if (event.requested) return [];
+    return [extractPanic(this.sender, event.kind, event.headlines, event.lines, kernelRelease, ended)];
   }
 }
 

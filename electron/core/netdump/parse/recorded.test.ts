@@ -25,7 +25,7 @@ function replay(name: string) {
 /** What every sysrq-c panic of this kernel carries, whatever the format or the NIC. */
 function expectSysrqPanic(panic: NetdumpPanic) {
   expect(panic).toMatchObject({ kind: 'panic', title: 'Kernel panic - not syncing: sysrq triggered crash', ended: true, modules: null, kernelRelease: '6.1.0-57-amd64' });
-  expect(panic.cpu).toMatch(/^CPU: 0 PID: \d+ Comm: sh Not tainted 6\.1\.0-57-amd64 #1 +Debian 6\.1\.192-3$/);
+  expect(panic.cpu).toMatch(/^CPU: 0 PID: \d+ Comm: (sh|bash) Not tainted 6\.1\.0-57-amd64 #1 +Debian 6\.1\.192-3$/);
   expect(panic.hardware).toBe('Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014');
   expect(panic.trace[0]).toBe('Call Trace:');
   expect(panic.trace[1]).toBe(' <TASK>');
@@ -54,6 +54,20 @@ describe('recorded captures from Debian 6.1 under QEMU', () => {
     expect(panics).toHaveLength(1);
     expectSysrqPanic(panics[0]!);
     expect(assembler.stats).toMatchObject({ lost: 0, reboots: 0 });
+  });
+
+  it('a backtrace someone asked for (sysrq-l) is not a fault: only the panic after it is given out, with its own CPU line and trace', () => {
+    const { messages, panics, assembler } = replay('extended-sysrq-backtrace-then-panic.ncap');
+    expect(messages.map((m) => m.text).filter((t) => t.startsWith('backline-marker'))).toEqual(['backline-marker-before-backtrace', 'backline-marker-after-backtrace']);
+    expect(messages.filter((m) => m.text === 'Call Trace:')).toHaveLength(2);
+    expect(panics).toHaveLength(1);
+    const panic = panics[0]!;
+    expectSysrqPanic(panic);
+    expect(panic.headlines).toEqual(['Kernel panic - not syncing: sysrq triggered crash']);
+    expect(panic.lines[0]).toBe('Kernel panic - not syncing: sysrq triggered crash');
+    expect(panic.trace).not.toContain(' nmi_cpu_backtrace.cold+0x32/0x79');
+    expect(panic.cpu).toMatch(/ Comm: bash /);
+    expect(assembler.stats).toMatchObject({ lost: 0, panics: 1 });
   });
 
   it('a message longer than a datagram: two ncfrag fragments made whole again', () => {
