@@ -1,12 +1,22 @@
-import type { FpmPool, MemoryPicture, PhpMemorySettingName } from '../../../shared/domain/php-memory.js';
-import { phpMemorySettingNames } from '../../../shared/domain/php-memory.js';
+import { z } from 'zod';
+import type { EffectiveSetting, FpmPool, MemoryPicture, PhpMemorySettingName } from '../../../shared/domain/php-memory.js';
+import { effectiveSettingSchema, phpMemorySettingNames } from '../../../shared/domain/php-memory.js';
 import { roundSize } from '../../../shared/domain/php-findings.js';
 
 /** One column of the effective settings: a CLI binary or an FPM pool. */
 export interface SettingColumn {
   key: string;
   label: string;
-  sapi: 'cli' | 'fpm';
+  sapi: 'cli' | 'fpm' | 'apache';
+}
+
+const settingsList = z.array(effectiveSettingSchema);
+
+/** mod_php's own settings, where the probe read them (newer probes do): a SAPI the site may run under too. */
+export function modPhpSettings(picture: MemoryPicture): EffectiveSetting[] | null {
+  if (!picture.apache.modPhp) return null;
+  const parsed = settingsList.safeParse((picture.apache as Record<string, unknown>).settings);
+  return parsed.success && parsed.data.length > 0 ? parsed.data : null;
 }
 
 export interface SettingRow {
@@ -21,17 +31,20 @@ export interface SettingRow {
 
 /** The effective settings side by side, CLI first, then each pool; rows where the SAPIs differ are flagged. */
 export function settingsTable(picture: MemoryPicture): { columns: SettingColumn[]; rows: SettingRow[] } {
+  const apache = modPhpSettings(picture);
   const columns: SettingColumn[] = [
     ...picture.clis.map((c) => ({ key: `cli:${c.path}`, label: `CLI ${c.binary}${c.version ? ` ${c.version}` : ''}`, sapi: 'cli' as const })),
     ...picture.pools.map((p) => ({ key: `fpm:${p.name}:${p.masterPid ?? ''}`, label: `FPM pool ${p.name}`, sapi: 'fpm' as const })),
+    ...(apache ? [{ key: 'apache', label: `Apache ${picture.apache.modPhp ?? 'mod_php'}`, sapi: 'apache' as const }] : []),
   ];
-  const settingsOf = [...picture.clis.map((c) => c.settings), ...picture.pools.map((p) => p.settings)];
+  const settingsOf = [...picture.clis.map((c) => c.settings), ...picture.pools.map((p) => p.settings), ...(apache ? [apache] : [])];
   const rows = phpMemorySettingNames.map((name) => {
     const found = settingsOf.map((settings) => settings.find((s) => s.name === name) ?? null);
     const values = found.map((s) => s?.value ?? null);
     const sources = found.map((s) => (s ? [s.source.kind, s.source.file].filter(Boolean).join(' ') : null));
     const cli = values.filter((_, i) => columns[i]?.sapi === 'cli');
-    const fpm = values.filter((_, i) => columns[i]?.sapi === 'fpm');
+    // What the site runs under: FPM pools, or Apache's mod_php.
+    const fpm = values.filter((_, i) => columns[i]?.sapi !== 'cli');
     const differs = picture.cliDiffers.some((d) => d.name === name) || (cli.length > 0 && fpm.length > 0 && cli.some((c) => fpm.some((f) => f !== c)));
     return { name, values, sources, differs };
   });

@@ -48,6 +48,16 @@ describe('memoryView', () => {
     expect(cliTrap(picture({ cliDiffers: [] }))).toBeNull();
   });
 
+  it("adds Apache's mod_php as a column where the probe read its settings", () => {
+    const p = picture({ pools: [], cliDiffers: [] });
+    const withApache = { ...p, apache: { found: true, modPhp: 'php_module', settings: [{ name: 'memory_limit' as const, value: '256M', bytes: 256 * MiB, source: { kind: 'ini' as const, file: '/etc/php/8.2/apache2/php.ini' } }] } };
+    const clis = [{ binary: 'php', path: '/usr/bin/php', version: null, banner: null, loadedIni: null, scannedIni: [], settings: [{ name: 'memory_limit' as const, value: '-1', bytes: null, source: { kind: 'ini' as const, file: null } }] }];
+    const { columns, rows } = settingsTable({ ...withApache, clis });
+    expect(columns.map((c) => c.label)).toEqual(['CLI php', 'Apache php_module']);
+    expect(rows.find((r) => r.name === 'memory_limit')).toMatchObject({ values: ['-1', '256M'], differs: true });
+    expect(settingsTable({ ...p, clis }).columns.map((c) => c.label)).toEqual(['CLI php']);
+  });
+
   it('says the worst case per pool against the machine, and when it cannot', () => {
     expect(worstCases(picture())).toEqual([{ pool: 'www', text: 'Pool www: memory_limit 128M × 10 workers = 1.3 GiB > 1 GiB RAM', over: true }]);
     const unlimited = pool({ worstCaseBytes: null, settings: [{ name: 'memory_limit', value: '-1', bytes: null, source: { kind: 'ini', file: null } }] });
