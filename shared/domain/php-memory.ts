@@ -279,6 +279,11 @@ export const memoryPictureSchema = z.object({
     found: z.boolean(),
     /** The mod_php module loaded ("php_module", "php7_module"), else null. */
     modPhp: z.string().nullable(),
+    /**
+     * With mod_php: its settings as its own ini files set them (PHP's defaults where none does). Apache's
+     * php_value lines in a vhost can still override them per site; those are not read.
+     */
+    settings: z.array(effectiveSettingSchema).optional(),
   }),
   cliDiffers: z.array(cliDifferenceSchema),
   processes: z.array(processMemorySchema),

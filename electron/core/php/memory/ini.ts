@@ -133,3 +133,21 @@ export function iniSettings(reading: IniReading): EffectiveSetting[] {
     };
   });
 }
+
+/** PHP's built-in defaults (php.ini-development's comments), for a SAPI whose ini files set nothing. */
+export const PHP_DEFAULTS: Record<PhpMemorySettingName, string> = {
+  memory_limit: '128M',
+  max_execution_time: '30',
+  default_socket_timeout: '60',
+  allow_url_fopen: 'On',
+  allow_url_include: 'Off',
+};
+
+/** A SAPI read only from its ini files (mod_php: PHP cannot be asked as Apache's SAPI from a shell). */
+export function iniFileSettings(reading: IniReading): EffectiveSetting[] {
+  return phpMemorySettingNames.map((name) => {
+    const set = reading.setBy[name];
+    const value = normalizeIniValue(name, set?.value ?? PHP_DEFAULTS[name]);
+    return { name, value, bytes: name === 'memory_limit' ? parsePhpSize(value) : null, source: set ? { kind: 'ini', file: set.file } : { kind: 'default', file: null } };
+  });
+}

@@ -127,7 +127,14 @@ describe('buildMemoryPicture', () => {
   it('a RHEL-style server (hand-written from real formats): mod_php, FPM logging to syslog, swap in use, a global OOM kill', () => {
     const picture = memoryPictureSchema.parse(buildMemoryPicture(fixture('probe.rhel-modphp-syslog.hand.txt'), readAt));
     expect(picture.unparsed).toEqual([]);
-    expect(picture.apache).toEqual({ found: true, modPhp: 'php7_module' });
+    expect(picture.apache).toMatchObject({ found: true, modPhp: 'php7_module' });
+    expect(picture.apache.settings?.map((x) => [x.name, x.value, x.source.kind])).toEqual([
+      ['memory_limit', '256M', 'ini'],
+      ['max_execution_time', '30', 'default'],
+      ['default_socket_timeout', '60', 'default'],
+      ['allow_url_fopen', 'On', 'ini'],
+      ['allow_url_include', 'Off', 'default'],
+    ]);
     expect(picture.processes.filter((p) => p.role === 'apache')).toHaveLength(3);
     expect(picture.phpTotal).toEqual({ count: 5, rssBytes: (21104 + 187320 + 201004 + 12240 + 30112) * 1024, pssBytes: (9120 + 160222 + 171180 + 4010 + 20011) * 1024 });
     expect(picture.fpmMasters[0]?.cgroup?.limitBytes).toBeNull();

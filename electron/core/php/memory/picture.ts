@@ -18,7 +18,7 @@ import { phpMemorySettingNames } from '../../../../shared/domain/php-memory.js';
 import { formatSize } from '../../../../shared/domain/size.js';
 import { parseFpmConfig, poolOverride, type FpmConfigFile, type PoolConfig } from './fpm-config.js';
 import { parseFpmStatus } from './fpm-status.js';
-import { iniSettings, normalizeIniValue, parseCliIni, parseFpmInfo, sameIniValue, type IniReading } from './ini.js';
+import { iniFileSettings, iniSettings, normalizeIniValue, parseCliIni, parseFpmInfo, sameIniValue, type IniReading } from './ini.js';
 import { parseKernelOom, type KernelClock } from './kernel-oom.js';
 import { parseCgroup, parseMeminfo } from './machine.js';
 import { parsePhpLog, type ChildSignalAt, type ExhaustedAt, type PhpLogKind } from './php-logs.js';
@@ -51,6 +51,7 @@ const KNOWN_SECTIONS = new Set([
   'fpm-pool-file',
   'fpm-ini-installed',
   'apache',
+  'apache-ini',
   'kernel',
   'log',
   'fpm-status',
@@ -275,6 +276,12 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
   // Apache and mod_php.
   const apacheSection = named('apache')[0];
   const modPhp = apacheSection?.lines.map((l) => /^\s*(php\d*_module)\b/.exec(l)?.[1]).find(Boolean) ?? null;
+  for (const line of apacheSection?.lines ?? []) {
+    if (/not permitted|denied/i.test(line)) couldNotCheck.push(`Apache's loaded modules could not be listed (${line.trim().slice(0, 200)}): whether it runs mod_php is unknown.`);
+  }
+  const apacheIniSection = named('apache-ini')[0];
+  const apacheIni = apacheIniSection ? parseCliIni(apacheIniSection.lines, 'apache-ini') : null;
+  if (apacheIni) unparsed.push(...apacheIni.unparsed);
 
   // The kernel's OOM kills.
   const oomEvents: OomEvent[] = [];
@@ -397,7 +404,7 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
     clis,
     fpmMasters: masters,
     pools,
-    apache: { found: apacheSection !== undefined, modPhp },
+    apache: { found: apacheSection !== undefined, modPhp, ...(apacheIni ? { settings: iniFileSettings(apacheIni) } : {}) },
     cliDiffers,
     processes,
     phpTotal,

@@ -164,7 +164,15 @@ done
 a=$(command -v apache2ctl 2>/dev/null || command -v apachectl 2>/dev/null)
 # Nothing is run to find out: BusyBox's "httpd -v" starts a server.
 [ -z "$a" ] && [ -f /etc/httpd/conf/httpd.conf ] && [ -x /usr/sbin/httpd ] && a=/usr/sbin/httpd
-if [ -n "$a" ]; then s apache "$a"; asroot "$a" -M 2>&1 | grep -i -e php -e 'Loaded Modules' -e 'not permitted' -e denied | head -n 20; fi
+if [ -n "$a" ]; then
+  mods=$(asroot "$a" -M 2>&1 | grep -i -e php -e 'Loaded Modules' -e 'not permitted' -e denied | head -n 20)
+  s apache "$a"; printf '%s\\n' "$mods"
+  # mod_php reads its own php.ini (Debian: /etc/php/X.Y/apache2/, RHEL: /etc/php.ini and /etc/php.d): which files set what.
+  if printf '%s\\n' "$mods" | grep -q '^ *php[0-9]*_module'; then
+    s apache-ini
+    if ls /etc/php/*/apache2/php.ini >/dev/null 2>&1; then iniset /etc/php/*/apache2/php.ini /etc/php/*/apache2/conf.d/*.ini; else iniset /etc/php.ini /etc/php.d/*.ini; fi
+  fi
+fi
 
 if command -v journalctl >/dev/null 2>&1 && [ -n "$(asroot journalctl -k -n 1 -q --no-pager 2>/dev/null)" ]; then
   s kernel journal; asroot journalctl _TRANSPORT=kernel -S -30d -o short-iso --no-pager -q 2>&1 | grep -E '${OOM_PATTERN}|^(Failed|No journal|Hint)' | tail -n ${KERNEL_TAIL_LINES}
