@@ -23,6 +23,9 @@ require_root
 # The lab is no longer up as soon as teardown starts.
 rm -f "$LAB_JSON"
 
+# 0. The lab's VMs (Debian's kernel under QEMU, vm/): they are not in a namespace, but they are the lab's.
+bash "$LAB_DIR/vm/down.sh" || true
+
 # 1. sshd listeners by pid file, then any left by their config path under state/.
 pids=()
 for pidfile in "$STATE"/*/sshd.pid; do
