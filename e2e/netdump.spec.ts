@@ -165,6 +165,13 @@ test('set up netconsole on a real kernel, prove the path with a marker, crash it
   await page.getByRole('tab', { name: 'Findings' }).click();
   await expect(page.getByRole('article', { name: new RegExp(`^netconsole from vm1 \\(eth0, virtio_net\\) to ${vm.receiverAddressFromGuest.replaceAll('.', '\\.')}:${port} verified at`) })).toBeVisible();
 
+  // The fleet: every server of the ticket set up and proven at once (here the one, already in place: proven again).
+  await page.getByRole('tab', { name: 'Netdump' }).click();
+  const fleet = page.getByRole('region', { name: 'Fleet setup' });
+  await fleet.getByRole('button', { name: 'Set up and verify all' }).click();
+  await expect(fleet.getByRole('status', { name: 'Fleet summary' })).toHaveText('1 of 1 server proven (marker arrived), 1 set up.', { timeout: 60_000 });
+  await expect(fleet.getByRole('row', { name: 'vm1' })).toContainText('passed');
+
   // The crash, from the Servers tab's command bar: the session dies with the kernel.
   await page.getByRole('tab', { name: 'Servers' }).click();
   await page.getByRole('group', { name: 'Run on' }).getByText('vm1', { exact: true }).click();
