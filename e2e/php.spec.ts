@@ -98,3 +98,38 @@ test('from the memory picture to head3 blocked and the findings on the ticket', 
   await page.getByRole('tab', { name: 'Audit' }).click();
   for (const action of ['ssh.exec', 'firewall.confirmed', 'firewall.removed', 'finding.added', 'note.created'] as const) await expect(auditCell(page, action).first()).toBeVisible();
 });
+
+test('bad input and missing things are said plainly, never an empty panel', async ({ page, backline }) => {
+  test.setTimeout(90_000);
+  await backline.open(page);
+  await createTicket(page, 'TKT-51210', 'Typed wrong', 'Acme');
+  await attachLabServer(page, lab, 'php1');
+  await page.getByRole('tab', { name: 'PHP' }).click();
+
+  // A relative docroot is refused before anything runs; one that does not exist is reported as missing.
+  const docroots = page.getByRole('textbox', { name: 'Docroots' });
+  await docroots.fill('srv/www');
+  await expect(page.getByText('"srv/www" is not an absolute path: a docroot starts with /.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Find remote includes' })).toBeDisabled();
+  await docroots.fill('/srv/www/nothing-here');
+  await page.getByRole('button', { name: 'Find remote includes' }).click();
+  const includes = page.getByRole('region', { name: 'Remote includes' });
+  await expect(includes.getByText('/srv/www/nothing-here: missing')).toBeVisible({ timeout: 30_000 });
+  await expect(includes.getByText('No PHP line reading a literal remote URL was found in what was scanned.')).toBeVisible();
+
+  // A URL that is not http(s) is refused at the field; nothing runs on the server.
+  await page.getByRole('textbox', { name: 'URL the site fetches' }).fill('ftp://feeds.lab.test/feed.xml');
+  await page.getByRole('button', { name: 'Probe heads' }).click();
+  await expect(page.getByText('Only http and https URLs can be probed, not ftp.')).toBeVisible();
+  // A host the server cannot resolve: said, with no table of heads.
+  await page.getByRole('textbox', { name: 'URL the site fetches' }).fill('http://nowhere.lab.test/feed.xml');
+  await page.getByRole('button', { name: 'Probe heads' }).click();
+  const heads = page.getByRole('region', { name: 'Heads' });
+  await expect(heads.getByText(/nowhere\.lab\.test (does not resolve|could not be resolved) on php1/).first()).toBeVisible({ timeout: 30_000 });
+  await expect(heads.getByRole('table')).toHaveCount(0);
+
+  // Drafting before anything stands out says so.
+  await expect(page.getByRole('button', { name: 'Draft findings' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Draft findings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Nothing measured so far stands out' })).toBeVisible();
+});
