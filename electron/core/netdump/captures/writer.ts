@@ -20,7 +20,7 @@ interface OpenFile {
   waiters: { upTo: number; resolve: () => void; reject: (error: Error) => void }[];
 }
 
-const BATCH_MS = 10;
+const BATCH_MS = 20;
 
 /** A record's place in its file's queue: `drained(ticket)` waits for it. */
 export interface WriteTicket {

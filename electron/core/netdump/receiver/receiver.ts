@@ -27,7 +27,7 @@ export interface ReceiverOptions {
   recvBufferSize?: number;
   /** How often held fragments and quiet panics are looked at. */
   tickMs?: number;
-  /** How often the capture index is brought up to date. */
+  /** How often the capture index is brought up to date (each update is a synchronous SQLite commit on this thread). */
   indexMs?: number;
   assembler?: AssemblerOptions;
 }
@@ -131,7 +131,7 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
     this.listening = { socket, config: { address, port: config.port }, since: this.now().toISOString(), recvBufferSize: socket.getRecvBufferSize() };
     this.counts = { datagrams: 0, bytes: 0 };
     this.tickTimer = setInterval(() => this.tick(), this.options.tickMs ?? 100);
-    this.indexTimer = setInterval(() => this.saveIndex(), this.options.indexMs ?? 1000);
+    this.indexTimer = setInterval(() => this.saveIndex(), this.options.indexMs ?? 2000);
     this.options.captures.saveReceiverConfig({ enabled: true, address, port: config.port }, this.now().toISOString());
     const state = this.state();
     this.emit('state', state);
