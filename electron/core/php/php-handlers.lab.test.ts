@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../../shared/contract/index.js';
 import { connectTrusting, labSuite } from '../testing/lab-core.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const suite = labSuite('backline-php-home-');
 
@@ -121,5 +122,28 @@ describe('php.watch on php1', () => {
     // Started again once the first has ended.
     const again = await call('php.watch.start', { serverId: server.id, intervalS: 2 });
     await call('php.watch.stop', { watchId: again.watchId });
+  });
+
+  it('is stopped when Backline shuts down, its samples saved before the store closes', async () => {
+    const data = tempDir('backline-php-data-');
+    try {
+      const first = suite.open({ dataDir: data.path, keepaliveIntervalS: 2, connectTimeoutMs: 5000 });
+      await first.call('tickets.create', { id: 'TKT-51206', title: 'Shutdown mid-watch' });
+      const server = await first.call('servers.add', { ticketId: 'TKT-51206', label: 'php1', host: host('php1').address, user: 'root', auth: 'key', keyFile: rootKey() });
+      await connectTrusting(first, server.id);
+      let samples = 0;
+      first.core.events.subscribe((event) => {
+        if (event === 'php.watch.sample') samples++;
+      });
+      await first.call('php.watch.start', { serverId: server.id, intervalS: 1 });
+      await expect.poll(() => samples, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      first.core.close();
+      const again = suite.open({ dataDir: data.path });
+      const notes = await again.call('notes.list', { ticketId: 'TKT-51206' });
+      expect(notes.map((n) => n.title)).toEqual([expect.stringMatching(/^Memory watch on php1: /) as unknown]);
+      expect(notes[0]!.body).toContain('stopped when the connection to the server closed');
+    } finally {
+      data.remove();
+    }
   });
 });
