@@ -22,8 +22,8 @@ test('a bad ticket id is said once, beside the field', async ({ page, backline }
   await dialog.getByLabel('Ticket id').fill('ticket 5');
   await dialog.getByLabel('Title').fill('Whatever');
   await dialog.getByRole('button', { name: 'Create ticket' }).click();
-  await expect(dialog.getByText('Ticket ids look like TKT-48213: letters, a dash, then digits.')).toBeVisible();
-  await expect(page.getByText(/Ticket ids look like TKT-48213/)).toHaveCount(1);
+  await expect(dialog.getByText('Ticket ids are RT numbers like 48213, or look like TKT-48213: letters, a dash, then digits.')).toBeVisible();
+  await expect(page.getByText(/Ticket ids are RT numbers like 48213/)).toHaveCount(1);
   await expect(page.getByText('Backline could not do that')).toHaveCount(0);
 });
 

@@ -130,7 +130,7 @@ test.describe('the browser shell is a locked door', () => {
       error: {
         code: 'VALIDATION_FAILED',
         issues: expect.arrayContaining([
-          { path: 'id', message: 'Ticket ids look like TKT-48213: letters, a dash, then digits.' },
+          { path: 'id', message: 'Ticket ids are RT numbers like 48213, or look like TKT-48213: letters, a dash, then digits.' },
           { path: 'title', message: 'Give the ticket a title.' },
         ]) as unknown,
       },

@@ -39,7 +39,7 @@ test.describe('a ticket workspace', () => {
     await dialog.getByLabel('Ticket id').fill('ticket 5');
     await dialog.getByLabel('Title').fill('Whatever');
     await dialog.getByRole('button', { name: 'Create ticket' }).click();
-    await expect(dialog.getByText('Ticket ids look like TKT-48213: letters, a dash, then digits.')).toBeVisible();
+    await expect(dialog.getByText('Ticket ids are RT numbers like 48213, or look like TKT-48213: letters, a dash, then digits.')).toBeVisible();
     await page.keyboard.press('Escape');
     await expect(page.getByRole('cell', { name: 'TICKET 5' })).toHaveCount(0);
   });

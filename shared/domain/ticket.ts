@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
-/** Ticket ids as the ticket system writes them: a letter prefix, a dash, digits (TKT-48213). */
+/**
+ * Ticket ids as the ticket system writes them: RT's plain numbers (48213), or, for workspaces made
+ * before Backline spoke to RT, a letter prefix, a dash, digits (TKT-48213).
+ */
 export const ticketIdSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z][A-Z0-9]{1,9}-\d{1,10}$/, 'Ticket ids look like TKT-48213: letters, a dash, then digits.');
+  .regex(/^(?:[A-Z][A-Z0-9]{1,9}-)?\d{1,10}$/, 'Ticket ids are RT numbers like 48213, or look like TKT-48213: letters, a dash, then digits.');
 export type TicketId = z.output<typeof ticketIdSchema>;
 
 export const ticketStatuses = ['open', 'waiting', 'escalated', 'resolved', 'closed'] as const;

@@ -12,6 +12,11 @@ describe('parseHash', () => {
     expect(parseHash('#/t/tkt-48213')).toEqual({ name: 'workspace', ticketId: 'TKT-48213', tab: 'notes' });
   });
 
+  it("opens a workspace named by RT's plain ticket number", () => {
+    expect(parseHash('#/t/48213/findings')).toEqual({ name: 'workspace', ticketId: '48213', tab: 'findings' });
+    expect(parseHash('#/t/48213x')).toEqual({ name: 'invalid-ticket', raw: '48213x' });
+  });
+
   it('selects a known tab and falls back to notes for an unknown one', () => {
     expect(parseHash('#/t/TKT-1/audit')).toEqual({ name: 'workspace', ticketId: 'TKT-1', tab: 'audit' });
     expect(parseHash('#/t/TKT-1/bogus')).toEqual({ name: 'workspace', ticketId: 'TKT-1', tab: 'notes' });
