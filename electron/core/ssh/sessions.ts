@@ -9,6 +9,34 @@ export type ConnectionState = Server['connection'];
 
 const SESSION_RETRIES = 6;
 
+/**
+ * Handshakes in flight at once, by default. Each costs both ends CPU (key exchange, signatures, the
+ * server forking its session): a fan-out to 200 new servers starting all at once makes them compete
+ * for the cores and each take longer; queued, they finish sooner in total. A queued handshake's
+ * connect timeout starts when it leaves the queue.
+ */
+export const HANDSHAKE_CONCURRENCY = 16;
+
+/** At most `limit` tasks at once; the others wait their turn, first come first served. */
+export class Concurrency {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(public limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.active <= this.limit ? this.waiting.shift() : undefined;
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
 export interface Secrets {
   password?: string | undefined;
   passphrase?: string | undefined;
@@ -24,6 +52,8 @@ export interface SessionsDeps {
   options: ConnectOptions;
   /** Channels per connection; below sshd's default MaxSessions of 10, leaving room for a kill channel. */
   channelsPerConnection: number;
+  /** Handshakes at once ({@link HANDSHAKE_CONCURRENCY} by default). */
+  handshakeConcurrency?: number;
   onStateChange(serverId: number, state: ConnectionState): void;
 }
 
@@ -36,8 +66,12 @@ export class SshSessions {
   private readonly sessions = new Map<number, Session>();
   private readonly connecting = new Map<number, Promise<Session>>();
   private readonly secrets = new Map<number, Secrets>();
+  /** New connections' handshakes, bounded (readable and settable, for benchmarks). */
+  readonly handshakes: Concurrency;
 
-  constructor(private readonly deps: SessionsDeps) {}
+  constructor(private readonly deps: SessionsDeps) {
+    this.handshakes = new Concurrency(deps.handshakeConcurrency ?? HANDSHAKE_CONCURRENCY);
+  }
 
   state(serverId: number): ConnectionState {
     if (this.connecting.has(serverId)) return 'connecting';
@@ -63,7 +97,8 @@ export class SshSessions {
     if (current?.state === 'connected') return current;
     const pending = this.connecting.get(serverId);
     if (pending) return pending;
-    const attempt = this.open(serverId, hops());
+    const route = hops();
+    const attempt = this.handshakes.run(() => this.open(serverId, route));
     this.connecting.set(serverId, attempt);
     this.deps.onStateChange(serverId, 'connecting');
     try {
