@@ -19,7 +19,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../shared/contrac
 import { formatSize } from '../../shared/domain/size.js';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 200);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CAT_BYTES = 50 * 1024 * 1024;
 
 const lab = readLab();
