@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { decodeCapture } from '../electron/core/netdump/captures/format.js';
 import { bootVm, type LabVm } from '../electron/core/testing/vm.js';
 import { expect, test } from './fixtures.js';
+import { attachServer, connect, labHost } from './commands-steps.js';
 import { auditCell, createTicket } from './steps.js';
 
 /**
@@ -98,6 +100,58 @@ test('the receiver in the browser: a port in use is said plainly; a crash sent t
   await page.getByRole('tab', { name: 'Audit' }).click();
   // The receiver is not one ticket's (its start and stop are in the audit log without a ticket); the panic is this ticket's.
   await expect(auditCell(page, 'netdump.panic-captured')).toBeVisible();
+});
+
+/** A kernel crash as netconsole sends it in the extended format, from web1's network namespace and netconsole's port. */
+function crashFromWeb1(to: string, port: number): void {
+  const lines = [
+    '0,901,5000100,-;Kernel panic - not syncing: Fatal exception in quota code\n',
+    '4,902,5000200,-;CPU: 1 PID: 4242 Comm: repquota Not tainted 6.1.0-57-amd64 #1  Debian 6.1.158-1\n',
+    '4,903,5000300,-;Call Trace:\n',
+    '4,904,5000400,-; <TASK>\n',
+    '4,905,5000500,-; dquot_transfer+0x1a2/0x2f0\n',
+    '4,906,5000600,-; panic+0x118/0x2ee\n',
+    '4,907,5000700,-; </TASK>\n',
+    '0,908,5000800,-;---[ end Kernel panic - not syncing: Fatal exception in quota code ]---\n',
+  ];
+  const script = 'import socket, sys\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind((sys.argv[1], 6665))\nfor d in sys.argv[4:]: s.sendto(d.encode(), (sys.argv[2], int(sys.argv[3])))';
+  const web1 = labHost('web1');
+  execFileSync('ip', ['netns', 'exec', web1.namespace, '/usr/bin/python3', '-c', script, web1.address, to, String(port), ...lines]);
+}
+
+test('a remote receiver on the bastion: started for a time, a crash of web1 streamed back onto the ticket, stopped', async ({ page, backline }) => {
+  test.setTimeout(120_000);
+  await backline.open(page);
+  await createTicket(page, 'TKT-51003', 'web1 cannot reach the workstation by UDP', 'Acme');
+  await attachServer(page, 'web1');
+  await attachServer(page, 'bastion');
+  await connect(page, 'bastion');
+
+  await page.getByRole('tab', { name: 'Netdump' }).click();
+  const remote = page.getByRole('region', { name: 'Remote receivers' });
+  await remote.getByRole('combobox', { name: 'On server' }).click();
+  await page.getByRole('option', { name: 'bastion', exact: true }).click();
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  await remote.getByRole('textbox', { name: 'Port' }).fill(String(port));
+  await remote.getByRole('textbox', { name: 'Minutes' }).fill('5');
+  await remote.getByRole('button', { name: 'Start remote receiver' }).click();
+  const row = remote.getByRole('row', { name: 'Remote receiver on bastion' });
+  await expect(row).toContainText(`0.0.0.0:${port}`, { timeout: 30_000 });
+  await expect(row).toContainText('python3');
+  await expect(row).toContainText('running');
+  await expect(row).toContainText(/[45] min left/);
+
+  crashFromWeb1(labHost('bastion').address, port);
+  // Streamed back over SSH within seconds, parsed with the same parser: the ticket's server web1 sent it.
+  const notice = page.getByRole('alert').filter({ hasText: 'Kernel panic captured from web1' });
+  await expect(notice).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('region', { name: 'Trace of Kernel panic - not syncing: Fatal exception in quota code' })).toContainText('dquot_transfer+0x1a2/0x2f0');
+
+  await row.getByRole('button', { name: 'Stop' }).click();
+  await expect(row).toContainText('stopped', { timeout: 30_000 });
+  await expect(row).toContainText(`${labHost('web1').address}: 8 messages`);
+  await notice.getByRole('button', { name: 'open the finding' }).click();
+  await expect(page.getByRole('article', { name: 'Kernel panic - not syncing: Fatal exception in quota code' })).toBeVisible();
 });
 
 async function attachVm(page: Page, vm: LabVm, label: string): Promise<void> {
