@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { kernelAnswer } from './apply.js';
 import { diagnose, type VerifyEvidence } from './diagnose.js';
 import { fleetRow } from './netconsole.js';
+import { netpollSupport } from './netpoll.js';
 
 const detail = { target: 'backline-tkt-1', devName: 'eth0', remoteIp: '10.0.2.2', remotePort: 6666, remoteMac: '52:55:0a:00:02:02', gateway: null, driver: 'virtio_net' };
 const enabled = { name: 'backline-tkt-1', attrs: { enabled: '1', dev_name: 'eth0', remote_ip: '10.0.2.2', remote_port: '6666', remote_mac: '52:55:0a:00:02:02' } };
@@ -90,5 +91,15 @@ describe('fleetRow', () => {
   it('a failure is kept on its row', () => {
     const preflight = { serverId: 1, target: { address: '10.0.2.2', port: 6666 }, at: '2026-12-02T01:00:00.000Z', canApply: false, checks: [], route: null, driver: null, kernelRelease: null, unparsed: [] };
     expect(fleetRow({ id: 1, label: 'web1' }, preflight, null, 'SSH_CONNECT_FAILED')).toMatchObject({ preflight: 'failed', error: 'SSH_CONNECT_FAILED' });
+  });
+});
+
+describe('netpollSupport', () => {
+  it('says what each verdict rests on', () => {
+    expect(netpollSupport('virtio_net')).toEqual({ support: 'good', basis: "virtio_net: a panic was captured whole through it here (Debian 12's kernel under QEMU)." });
+    expect(netpollSupport('ixgbe').basis).toContain('NAPI driver');
+    expect(netpollSupport('wireguard')).toMatchObject({ support: 'bad' });
+    expect(netpollSupport('someth1ng')).toMatchObject({ support: 'unknown' });
+    expect(netpollSupport(null).support).toBe('unknown');
   });
 });
