@@ -185,14 +185,15 @@ export function createNetdump(options: NetdumpOptions): Netdump {
     },
     'netdump.captures.list': async ({ sender }) => {
       // The index is brought up to date about once a second; a window asking now sees what was received until now.
-      await receiver.flush();
+      // (A capture that could not be written stops the receiver and is logged; the index is listed as it stands.)
+      await receiver.flush().catch(() => undefined);
       return sender ? captures.listForSender(sender).reverse() : captures.list();
     },
     'netdump.captures.messages': async ({ captureId, cursor, limit }) => {
       const entry = captures.get(captureId);
       if (!entry) throw new BacklineError('NOT_FOUND', `There is no capture ${captureId}.`, { hint: 'The capture list may be out of date: read it again.' });
       // What the receiver holds for this file is written first, so the page has every datagram received.
-      await receiver.flush();
+      await receiver.flush().catch(() => undefined);
       try {
         return readCapturePage(dataDir, entry, cursor, limit);
       } catch (error) {
