@@ -7,7 +7,7 @@ const resolved = [
   { address: '10.77.0.41', family: 'ipv4' as const },
   { address: '10.77.0.43', family: 'ipv4' as const },
 ];
-const request = { ticketId: 'TKT-1', serverId: 3, host: 'feeds.lab.test', address: '10.77.0.43', addresses: resolved, port: 80, reason: '400' };
+const request = { ticketId: 'TKT-1', serverId: 3, host: 'feeds.lab.test', address: '10.77.0.43', addresses: resolved, alsoMarked: [], port: 80, reason: '400' };
 
 describe('BlockHandoff', () => {
   it('keeps a request for its ticket until that ticket takes it, once', () => {
@@ -33,6 +33,13 @@ describe('the prefilled block form', () => {
     expect(prefillResolved(null)).toBeNull();
     expect(prefillPicks(prefill, resolved)).toEqual(['10.77.0.43']);
     expect(prefillPicks(prefill, resolved.slice(0, 1))).toEqual([]);
+  });
+
+  it("picks the head's other addresses that answered the same bad way, so the block leaves it no way round", () => {
+    const dual = [...resolved, { address: 'fd77::41', family: 'ipv6' as const }, { address: 'fd77::43', family: 'ipv6' as const }];
+    expect(prefillPicks({ address: '10.77.0.43', alsoMarked: ['fd77::43'] }, dual)).toEqual(['10.77.0.43', 'fd77::43']);
+    // An address the server no longer resolves the host to is not picked.
+    expect(prefillPicks({ address: '10.77.0.43', alsoMarked: ['fd77::99'] }, dual)).toEqual(['10.77.0.43']);
   });
 });
 

@@ -15,6 +15,11 @@ export interface BlockPrefill {
   address: string;
   /** Every address the server resolved the host to for the head probe (the form lists them all; the others stay reachable). */
   addresses: BlockAddress[];
+  /**
+   * The other addresses that answered the same bad way (the same head's other family, usually): picked too,
+   * or the site would go on reaching the head over them, and they would be "checked to still answer".
+   */
+  alsoMarked: string[];
   /** The URL's port (its scheme's default when it names none). */
   port: number | null;
   /** Why this head: its answer, as the PHP tab showed it. */
@@ -84,9 +89,10 @@ export function prefillValues(prefill: BlockPrefill | null): BlockFormValues {
   return { ...empty, target: prefill.host, port: prefill.port ?? '', protocol: 'tcp' };
 }
 
-/** Which of the addresses the server resolved are picked: the head asked for, if the server resolves the host to it. */
-export function prefillPicks(prefill: Pick<BlockPrefill, 'address'>, addresses: readonly BlockAddress[]): string[] {
-  return addresses.some((a) => a.address === prefill.address) ? [prefill.address] : [];
+/** Which of the addresses the server resolved are picked: the head asked for and those that answered like it, if the server resolves the host to them. */
+export function prefillPicks(prefill: Pick<BlockPrefill, 'address' | 'alsoMarked'>, addresses: readonly BlockAddress[]): string[] {
+  const wanted = new Set([prefill.address, ...prefill.alsoMarked]);
+  return addresses.filter((a) => wanted.has(a.address)).map((a) => a.address);
 }
 
 /** The form's resolved addresses from the prefill: the head probe's own resolution on the same server (null for an address target). */

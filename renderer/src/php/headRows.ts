@@ -50,9 +50,16 @@ export function blockPrefillOf(ticketId: string, serverId: number, probe: HeadPr
     host: probe.host,
     address: canonicalIp(head.address) ?? head.address,
     addresses: probe.addresses.map((a) => ({ address: canonicalIp(a.address) ?? a.address, family: a.family })),
+    alsoMarked: probe.heads.filter((other) => other !== head && answersAlike(other, head)).map((other) => canonicalIp(other.address) ?? other.address),
     port: probe.port,
     reason: reasons ? `${headAnswer(head)}; ${reasons}` : headAnswer(head),
   };
+}
+
+/** Two marked heads that answered the same way: the same status and the same kinds of difference (one head's IPv4 and IPv6 addresses). */
+function answersAlike(a: HeadResult, b: HeadResult): boolean {
+  const kinds = (h: HeadResult) => h.marks.map((m) => m.kind).sort().join(',');
+  return a.marks.length > 0 && b.marks.length > 0 && a.fetch.status === b.fetch.status && kinds(a) === kinds(b);
 }
 
 /** The heads of a probe that answer unlike the others, largest body first. */

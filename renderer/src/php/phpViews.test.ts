@@ -5,6 +5,20 @@ import { cliTrap, memoryLine, settingsTable, worstCases } from './memoryView.js'
 import { typedDocroots } from './scanView.js';
 import { referenceLines, watchPoints } from './watchChart.js';
 
+describe('blockPrefillOf on a dual-stack head', () => {
+  it("also picks the head's IPv6 address that answered the same bad way, not the good heads'", () => {
+    const bad = probe.heads[2]!;
+    const good = probe.heads[0]!;
+    const dual = {
+      ...probe,
+      addresses: [...probe.addresses, { address: 'fd77::41', family: 'ipv6' as const }, { address: 'fd77::43', family: 'ipv6' as const }],
+      heads: [...probe.heads, { ...good, address: 'fd77::41', family: 'ipv6' as const }, { ...bad, address: 'fd77::43', family: 'ipv6' as const }],
+    };
+    expect(blockPrefillOf('TKT-1', 7, dual, bad).alsoMarked).toEqual(['fd77::43']);
+    expect(blockPrefillOf('TKT-1', 7, dual, dual.heads[4]!).alsoMarked).toEqual(['10.77.0.43']);
+  });
+});
+
 describe('headRows', () => {
   it('shows each head as the table does, the cap cut and the bad one marked', () => {
     const rows = headRows(probe);
@@ -28,6 +42,7 @@ describe('headRows', () => {
         { address: '10.77.0.42', family: 'ipv4' },
         { address: '10.77.0.43', family: 'ipv4' },
       ],
+      alsoMarked: [],
       port: 80,
       reason: '400, over 8 MiB (the cap cut it; Content-Length 64 MiB), 900 ms; answers 400 while the others answer 200; a body over 8 MiB, the others 24 bytes',
     });
