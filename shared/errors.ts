@@ -43,6 +43,12 @@ export const errorCodes = {
   SYNC_FAILED: { status: 502, message: 'The sync of the reporting cache stopped.' },
   INTERNAL: { status: 500, message: 'Backline hit an unexpected problem.' },
   NETDUMP_RECEIVER_FAILED: { status: 409, message: 'The netconsole receiver could not listen on this address and port.' },
+  TICKET_SYSTEM_NOT_CONFIGURED: { status: 409, message: 'No ticket system is set up: give RT’s address and a token in the settings.' },
+  TICKET_SYSTEM_UNREACHABLE: { status: 502, message: 'The ticket system could not be reached.' },
+  TICKET_SYSTEM_REFUSED: { status: 502, message: 'The ticket system refused the request (token or rights).' },
+  TICKET_SYSTEM_TICKET_MISSING: { status: 404, message: 'The ticket system has no such ticket, or does not let you see it.' },
+  TICKET_SYSTEM_NOT_RT: { status: 502, message: 'The address given does not answer like Request Tracker.' },
+  TICKET_SYSTEM_FAILED: { status: 502, message: 'The ticket system could not do that.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -46,6 +46,13 @@ export const auditActions = [
   'netconsole.removed',
   'netdump.remote-started',
   'netdump.remote-stopped',
+  'rt.settings-changed',
+  'rt.linked',
+  'rt.refreshed',
+  'rt.post-queued',
+  'rt.posted',
+  'rt.post-failed',
+  'rt.post-cancelled',
 ] as const;
 
 export const auditActionSchema = z.enum(auditActions);
