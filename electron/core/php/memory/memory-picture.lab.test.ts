@@ -76,10 +76,11 @@ describe('the PHP memory picture on web1 (PHP installed, no FPM running)', () =>
 
 describe.skipIf(!php1Up)('the PHP memory picture on php1 (nginx + php-fpm in a memory cgroup)', () => {
   let site: PhpSite | null = null;
+  // ctl.sh waits for the lab's lock, which an up.sh of another test run may hold for a while.
   afterEach(async () => {
     await site?.reset();
     site = null;
-  });
+  }, 180_000);
 
   it('reports the CLI and the FPM memory_limit, the pools and their workers, the cgroup limit and the worst case', async () => {
     const lab = readLabPhp();
@@ -135,5 +136,32 @@ describe.skipIf(!php1Up)('the PHP memory picture on php1 (nginx + php-fpm in a m
     expect(feed).toMatchObject({ limitBytes: 96 * 1024 * 1024, logs: [lab.logs.error.server] });
     expect(feed?.triedBytes).toBeGreaterThan(0);
     expect(seen.findings.some((f) => f.includes(`"Allowed memory size of ${96 * 1024 * 1024} bytes exhausted" at ${feedFile}:`))).toBe(true);
-  });
+  }, 180_000);
+
+  it('with a memory_limit above what the cgroup allows, reports the cgroup OOM kill: the kernel line, the FPM child killed, the counter', async () => {
+    const lab = readLabPhp();
+    site = phpSite(lab);
+    await site.setFpmMemoryLimit('512M');
+    await site.routeFeedsTo('head3');
+    const app = await setup('TKT-61004', 'php1');
+    const first = await picture(app);
+    const killsBefore = first.fpmMasters[0]?.cgroup?.oomKills ?? 0;
+    const before = site.oomKills();
+    for (let round = 0; round < 3 && site.oomKills() === before; round++) await site.requestMany('/', 4);
+    expect(site.oomKills()).toBeGreaterThan(before);
+
+    const seen = await picture(app);
+    const master = seen.fpmMasters[0];
+    expect(master?.cgroup?.oomKills).toBeGreaterThan(killsBefore);
+    expect(seen.pools.find((p) => p.name === lab.pool)?.settings.find((x) => x.name === 'memory_limit')?.value).toBe('512M');
+    // The child FPM saw die on SIGKILL is the process the kernel killed in php1's cgroup.
+    const signal = seen.childSignals.find((c) => c.pool === lab.pool && c.signal === 'SIGKILL');
+    const cgroupPath = master?.cgroup?.path ?? '?';
+    const kills = seen.oomEvents.filter((e) => e.memcg === cgroupPath && e.cgroup);
+    expect(kills.some((e) => signal?.pids.includes(e.pid ?? -1) === true)).toBe(true);
+    const kill = kills.find((e) => signal?.pids.includes(e.pid ?? -1) === true);
+    expect(kill).toMatchObject({ constraint: 'CONSTRAINT_MEMCG', process: expect.stringMatching(/^php-fpm/) as unknown });
+    expect(kill?.rssBytes).toBeGreaterThan(0);
+    expect(seen.findings.some((f) => f.startsWith(`${kills.length} of them in the memory cgroup of php-fpm master ${master?.pid ?? '?'} (${cgroupPath})`))).toBe(true);
+  }, 180_000);
 });
