@@ -1,4 +1,3 @@
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { parseIpAddress } from '../../../../shared/domain/address.js';
 import { NETCONSOLE_DEFAULT_PORT, receiverConfigSchema, type NetdumpMessage, type NetdumpPanic, type ReceiverConfig, type ReceiverState } from '../../../../shared/domain/netdump.js';
@@ -8,6 +7,7 @@ import { encodeRecord, captureFileFor } from '../captures/format.js';
 import { CaptureWriter, type WriteTicket } from '../captures/writer.js';
 import { SenderAssembler, defaultAssemblerOptions, isoAt, type AssemblerEvent, type AssemblerOptions } from '../parse/assembler.js';
 import { bindError } from './bind-error.js';
+import { BindFailure, openSocket, type ArrivedDatagram, type OpenSocket } from './socket-worker.js';
 
 /**
  * The netconsole receiver: a UDP socket on a chosen address and port. Every datagram is appended to its
@@ -43,7 +43,7 @@ export interface ReceiverEvents {
 }
 
 interface Listening {
-  socket: Socket;
+  socket: OpenSocket;
   config: ReceiverConfig;
   since: string;
   recvBufferSize: number;
@@ -102,33 +102,24 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
     if (this.listening) await this.close();
     // A writer that failed (disk full) stays failed; starting again starts with a fresh one.
     if (this.writer.broken) this.writer = new CaptureWriter(this.options.dataDir);
-    const family = parsed.value.family;
-    const socket = createSocket({
-      type: family === 'ipv6' ? 'udp6' : 'udp4',
-      // `::` hears IPv4 senders too (as ::ffff:a.b.c.d).
-      ipv6Only: false,
-      reuseAddr: false,
-      recvBufferSize: this.options.recvBufferSize ?? DEFAULT_RECEIVE_BUFFER,
-    });
+    let socket: OpenSocket;
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind({ address, port: config.port, exclusive: true }, () => {
-          socket.off('error', reject);
-          resolve();
-        });
-      });
+      socket = await openSocket(
+        { family: parsed.value.family, address, port: config.port, recvBufferSize: this.options.recvBufferSize ?? DEFAULT_RECEIVE_BUFFER },
+        (datagrams) => {
+          for (const datagram of datagrams) this.receive(datagram);
+        },
+        (message) => this.report(new BacklineError('NETDUMP_RECEIVER_FAILED', `The receiver on ${address}:${config.port} failed: ${message}.`, { hint: 'Start it again; if it fails again, choose another address or port.' })),
+      );
     } catch (error) {
-      socket.close();
-      const problem = bindError(error as NodeJS.ErrnoException, address, config.port);
+      const failure = error instanceof BindFailure ? Object.assign(new Error(error.message), { code: error.code }) : (error as Error);
+      const problem = bindError(failure, address, config.port);
       this.failed = { config: { address, port: config.port }, error: problem };
       this.emit('state', this.state());
       throw problem;
     }
-    socket.on('message', (bytes, from) => this.receive(bytes, from));
-    socket.on('error', (error) => this.report(new BacklineError('NETDUMP_RECEIVER_FAILED', `The receiver on ${address}:${config.port} failed: ${error.message}.`, { hint: 'Start it again; if it fails again, choose another address or port.' })));
     this.failed = null;
-    this.listening = { socket, config: { address, port: config.port }, since: this.now().toISOString(), recvBufferSize: socket.getRecvBufferSize() };
+    this.listening = { socket, config: { address, port: config.port }, since: this.now().toISOString(), recvBufferSize: socket.recvBufferSize };
     this.counts = { datagrams: 0, bytes: 0 };
     this.tickTimer = setInterval(() => this.tick(), this.options.tickMs ?? 100);
     this.indexTimer = setInterval(() => this.saveIndex(), this.options.indexMs ?? 2000);
@@ -170,7 +161,8 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.indexTimer) clearInterval(this.indexTimer);
     this.tickTimer = this.indexTimer = null;
-    if (listening) await new Promise<void>((resolve) => listening.socket.close(() => resolve()));
+    // Every datagram the socket read is handed over (and appended) before this goes on.
+    if (listening) await listening.socket.close();
     for (const assembler of this.assemblers.values()) this.dispatch(assembler.finish(), null);
     await this.writer.drained();
     // Panics given out above wait for the disk; let them go before the index is saved.
@@ -219,14 +211,13 @@ export class NetdumpReceiver extends EventEmitter<ReceiverEvents> {
     });
   }
 
-  private receive(bytes: Buffer, from: RemoteInfo): void {
-    const sender = senderAddress(from.address);
-    const nowMs = Date.now();
+  private receive({ bytes, address, port, receivedAtMs: nowMs }: ArrivedDatagram): void {
+    const sender = senderAddress(address);
     const file = this.fileFor(sender, nowMs);
     // First the disk: nothing else happens to a datagram before it is queued for its capture file.
     let written;
     try {
-      written = this.writer.append(file, encodeRecord(bytes, nowMs, from.port));
+      written = this.writer.append(file, encodeRecord(bytes, nowMs, port));
     } catch (error) {
       this.writeFailed(error as Error);
       return;
