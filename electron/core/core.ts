@@ -12,6 +12,7 @@ import { noteHandlers } from './workspace/note-handlers.js';
 import { ticketHandlers } from './workspace/ticket-handlers.js';
 import { recordLost } from './ssh/connection-record.js';
 import { serverHandlers } from './ssh/server-handlers.js';
+import { snippetsHandlers } from './workspace/snippets-handlers.js';
 import { RemoteRunner } from './ssh/remote.js';
 import { runHandlers } from './ssh/run-handlers.js';
 import type { SshDeps } from './ssh/ssh-deps.js';
@@ -30,6 +31,7 @@ import { SecretVault, type Encryptor } from './ssh/secret-vault.js';
 import { SshSessions } from './ssh/sessions.js';
 import { openWorkspaceDb } from './store/database.js';
 import { Workspace } from './workspace/workspace.js';
+import { createTicketSystem } from './tickets/handlers.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -118,6 +120,7 @@ export function createCore(options: CoreOptions): Core {
     check: (sql) => runner.check(sql),
   });
   const netdump = createNetdump({ ws: workspace, remote, dataDir: options.dataDir, log });
+  const ticketSystem = createTicketSystem({ ws: workspace, dataDir: options.dataDir, encryptor: options.encryptor, log });
   const handlers: Handlers = {
     ...workspaceHandlers(workspace, { version: options.version, shell: options.shell, dataDir: options.dataDir, user }),
     ...ticketHandlers(workspace),
@@ -130,9 +133,12 @@ export function createCore(options: CoreOptions): Core {
     ...phpHandlers(workspace, ssh, events),
     ...reportingHandlers({ configFile: reportingConfigFile, cacheFile, sync, library, runner, clock }),
     ...netdump.handlers,
+    ...snippetsHandlers(workspace, user),
   };
   // Listening again if it was on when Backline stopped; a failure is in its state, for the Netdump tab.
   void netdump.resume().catch((error: unknown) => log('netdump receiver resume', error));
+  // Posts a Backline before this one left queued (or mid-send) go out now, each once.
+  ticketSystem.resume();
   return {
     dispatch: createDispatch(handlers, log),
     events,
@@ -140,6 +146,7 @@ export function createCore(options: CoreOptions): Core {
     sessions,
     close: () => {
       void netdump.close().catch((error: unknown) => log('netdump receiver close', error));
+      ticketSystem.close();
       sessions.closeAll();
       void sync.close();
       runner.close();

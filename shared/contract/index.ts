@@ -8,9 +8,11 @@ import { phpMethods } from './php.js';
 import { reportingMethods } from './reporting.js';
 import { runMethods } from './runs.js';
 import { serverMethods } from './servers.js';
+import { snippetsMethods } from './snippets.js';
 import { terminalMethods } from './terminals.js';
 import { ticketMethods } from './tickets.js';
 import { workspaceMethods } from './workspace.js';
+import { ticketSystemMethods } from './tickets-system.js';
 
 /**
  * The one contract between the renderer and the main side. The renderer's client, the Electron IPC
@@ -31,6 +33,8 @@ export const methods = {
   ...netdumpReceiverMethods,
   ...netdumpClientMethods,
   ...netdumpRemoteMethods,
+  ...ticketSystemMethods,
+  ...snippetsMethods,
 };
 export { events };
 
