@@ -5,13 +5,22 @@
  * indexes, in the order the sync writes them (rows preloaded in memory 200k at a time; only the
  * inserts are timed; 50k rows per transaction), and against psql COPY piped into sqlite3's
  * .import. The sync's time is all of it: reading PostgreSQL, its bookkeeping, pruning (the shipped
- * config's), and the ticket_spans rebuild, none of which the bare loop does. Also prints
- * time-travel and reflection latency.
+ * config's), and the ticket_spans rebuild, none of which the bare loop does. Then, on the synced
+ * cache: an incremental sync after 1% of the tickets changed (touched tickets, a status event each,
+ * new comments for 1% of the comments; the worker-thread writer, as the app syncs), the shipped
+ * queue-at report at three moments, time travel and reflection latency. The rows the incremental
+ * step adds to the source are deleted again afterwards.
  *
- *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell] [--reader copy|cursor] [--prune-all]
+ *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell]
+ *       [--reader copy|cursor] [--prune-all] [--main-db backline_reporting] [--archive-db backline_reporting_archive]
+ *       [--json FILE] [--compare FILE]
+ *
+ * --json writes the figures of this run; --compare reads another run's and prints how each figure
+ * grew against how the rows grew (e.g. 1M tickets against 5M).
  */
 import { execSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openReadableCache, openWritableCache } from '../../electron/core/reporting/cache/database.js';
@@ -20,6 +29,10 @@ import { syncAll } from '../../electron/core/reporting/sync/engine.js';
 import { standardConfig } from '../../electron/core/reporting/sync/standard-sources.js';
 import { WorkerSink } from '../../electron/core/reporting/sync/worker-sink.js';
 import { InProcessSink, type CacheSink } from '../../electron/core/reporting/sync/writer.js';
+import { ReportLibrary } from '../../electron/core/reporting/reports/library.js';
+import { bindArgs } from '../../electron/core/reporting/reports/params.js';
+import { runReport } from '../../electron/core/reporting/reports/statement.js';
+import pg from 'pg';
 
 const { values } = parseArgs({
   options: {
@@ -29,11 +42,15 @@ const { values } = parseArgs({
     'skip-shell': { type: 'boolean', default: false },
     reader: { type: 'string', default: 'copy' },
     'prune-all': { type: 'boolean', default: false },
+    'main-db': { type: 'string', default: 'backline_reporting' },
+    'archive-db': { type: 'string', default: 'backline_reporting_archive' },
+    json: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 const server = process.env.BACKLINE_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
 const dbUrl = (name: string) => Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-const shipped = standardConfig(dbUrl('backline_reporting'), dbUrl('backline_reporting_archive'));
+const shipped = standardConfig(dbUrl(values['main-db']), dbUrl(values['archive-db']));
 // --prune-all: also prune the two histories (status events, comments), to see what that costs.
 const config = values['prune-all'] ? { sources: shipped.sources.map((s) => ({ ...s, tables: s.tables.map((t) => ({ ...t, prune: true })) })) } : shipped;
 const fresh = (name: string) => {
@@ -67,30 +84,6 @@ if (!values['skip-worker']) {
   syncedFile = file;
 }
 if (!syncedFile) throw new Error('nothing synced to take the rows from');
-
-// Report latencies on the synced cache (read-only connection, warm): the indexes the reports rely on.
-{
-  const db = openReadableCache(syncedFile);
-  const median = (fn: () => unknown) => {
-    const times: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      const started = performance.now();
-      fn();
-      times.push(performance.now() - started);
-    }
-    return times.sort((a, b) => a - b)[7]?.toFixed(1);
-  };
-  const activeAt = db.prepare(ACTIVE_AT_PER_TEAM_SQL);
-  for (const at of ['2023-02-14T10:00:00.000000Z', '2024-01-09T15:30:00.000000Z', '2026-11-17T09:00:00.000000Z']) {
-    console.log(`time travel, active tickets per team at ${at}: ${median(() => activeAt.all({ at }))} ms (median of 15)`);
-  }
-  const reflection = db.prepare(`
-    SELECT substr(at, 1, 10) AS day, count(DISTINCT ticket_id) AS tickets, count(*) AS comments, sum(points) AS points,
-           avg(points = 0.5) AS half_point_share
-    FROM comments WHERE tech_id = $tech AND at >= $from AND at < $to GROUP BY day ORDER BY day`);
-  console.log(`reflection, one tech, 90 days per day: ${median(() => reflection.all({ tech: 17, from: '2026-08-20T00:00:00Z', to: '2026-11-18T00:00:00Z' }))} ms (median of 15)`);
-  db.close();
-}
 
 // The bare loop: the same rows in the order the sync writes them (each source's tables in turn,
 // ordered by watermark then key), the same schema and indexes, plain INSERTs in 50k-row transactions.
@@ -161,7 +154,95 @@ if (!values['skip-shell']) {
   figures.shell = rows / (ms / 1000);
   console.log(`psql COPY | sqlite3 .import: ${rows} rows in ${(ms / 1000).toFixed(1)} s = ${Math.round(figures.shell)} rows/s`);
 }
+// Incremental: 1% of the tickets touched (updated_at moves), one status event each, and new
+// comments as many as 1% of the comments, synced into the cache just made, as the app does it.
+{
+  const main = new pg.Client({ connectionString: dbUrl(values['main-db']) });
+  await main.connect();
+  try {
+    const [maxEvent, maxComment] = (await main.query<{ e: string; c: string }>('SELECT (SELECT max(id) FROM ticket_status_events) AS e, (SELECT max(id) FROM comments) AS c')).rows.map((r) => [r.e, r.c])[0] ?? [];
+    const touched = (await main.query("UPDATE tickets SET subject = subject WHERE id % 100 = 0")).rowCount ?? 0;
+    const events = (await main.query("INSERT INTO ticket_status_events (ticket_id, status, at, source) SELECT id, 'escalated', now(), 'web' FROM tickets WHERE id % 100 = 0")).rowCount ?? 0;
+    const comments = (await main.query("INSERT INTO comments (ticket_id, tech_id, at, points, body) SELECT ticket_id, tech_id, now(), points, body FROM comments WHERE id % 100 = 0")).rowCount ?? 0;
+    try {
+      const sink = new WorkerSink(syncedFile);
+      const started = performance.now();
+      const result = await syncAll(config, sink, {});
+      const ms = performance.now() - started;
+      await sink.close();
+      figures.incrementalMs = ms;
+      console.log(`incremental sync, 1% changed (${touched} tickets touched, ${events} status events, ${comments} comments): ${result.rows} rows in ${(ms / 1000).toFixed(2)} s (worker-thread writer, counting first)`);
+    } finally {
+      await main.query('DELETE FROM ticket_status_events WHERE id > $1', [maxEvent]);
+      await main.query('DELETE FROM comments WHERE id > $1', [maxComment]);
+    }
+  } finally {
+    await main.end();
+  }
+}
+
+// Report latencies on the synced cache (read-only connection, warm): the indexes the reports rely on.
+{
+  const db = openReadableCache(syncedFile);
+  const median = (fn: () => unknown) => {
+    const times: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const started = performance.now();
+      fn();
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[7]?.toFixed(1);
+  };
+  const activeAt = db.prepare(ACTIVE_AT_PER_TEAM_SQL);
+  for (const at of ['2023-02-14T10:00:00.000000Z', '2024-01-09T15:30:00.000000Z', '2026-11-17T09:00:00.000000Z']) {
+    console.log(`time travel, active tickets per team at ${at}: ${median(() => activeAt.all({ at }))} ms (median of 15)`);
+  }
+  const reflection = db.prepare(`
+    SELECT substr(at, 1, 10) AS day, count(DISTINCT ticket_id) AS tickets, count(*) AS comments, sum(points) AS points,
+           avg(points = 0.5) AS half_point_share
+    FROM comments WHERE tech_id = $tech AND at >= $from AND at < $to GROUP BY day ORDER BY day`);
+  console.log(`reflection, one tech, 90 days per day: ${median(() => reflection.all({ tech: 17, from: '2026-08-20T00:00:00Z', to: '2026-11-18T00:00:00Z' }))} ms (median of 15)`);
+  // The shipped queue-at report, as the report process runs it (without the hop to that process).
+  const library = new ReportLibrary({ savedDir: join(tmpdir(), 'backline-bench-reports-unused') });
+  const queueAt = library.get('queue-at');
+  let worst = 0;
+  for (const at of ['2023-02-14 10:00', '2024-01-09 15:30', '2026-11-17 09:00']) {
+    const bound = bindArgs(queueAt.params, { at });
+    const ms = Number(median(() => runReport(db, queueAt.sql, bound, { maxRows: 200_000, maxBytes: 64 * 1024 * 1024, maxCellBytes: 256 * 1024 })));
+    worst = Math.max(worst, ms);
+    console.log(`queue-at report at ${at}: ${ms.toFixed(1)} ms (median of 15)`);
+  }
+  figures.queueAtMs = worst;
+  figures.tickets = db.prepare('SELECT count(*) FROM tickets').pluck().get() as number;
+  db.close();
+}
+
 for (const key of ['inProcess', 'worker', 'shell'] as const) {
   const rate = figures[key];
-  if (rate !== undefined) console.log(`  ${key}: ${((rate / figures.bare) * 100).toFixed(0)}% of the bare loop`);
+  if (rate !== undefined) console.log(`  ${key}: ${((rate / (figures.bare ?? NaN)) * 100).toFixed(0)}% of the bare loop`);
+}
+if (figures.shell !== undefined) {
+  for (const key of ['inProcess', 'worker'] as const) {
+    const rate = figures[key];
+    if (rate !== undefined) console.log(`  ${key}: ${(rate / figures.shell).toFixed(2)}x the psql | sqlite3 pipeline`);
+  }
+}
+figures.rows = total;
+if (values.json) writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
+if (values.compare) {
+  // Growth: rates should stay flat (linear time); latencies flat or growing less than the rows.
+  const before = JSON.parse(readFileSync(values.compare, 'utf8')) as Record<string, number>;
+  const grew = (a: number | undefined, b: number | undefined) => (a && b ? `${(b / a).toFixed(2)}x` : '-');
+  console.log(`growth from ${values.compare} (${before.tickets} tickets, ${before.rows} rows) to this run (${figures.tickets} tickets, ${total} rows): rows ${grew(before.rows, total)}`);
+  const labels: Record<string, string> = {
+    inProcess: 'sync rate, in-process (rows/s)',
+    worker: 'sync rate, worker (rows/s)',
+    bare: 'bare loop rate (rows/s)',
+    shell: 'psql | sqlite3 rate (rows/s)',
+    incrementalMs: 'incremental 1% (ms)',
+    queueAtMs: 'queue-at, slowest moment (ms)',
+  };
+  for (const [key, label] of Object.entries(labels)) {
+    if (figures[key] !== undefined && before[key] !== undefined) console.log(`  ${label}: ${Math.round(before[key])} -> ${Math.round(figures[key])} = ${grew(before[key], figures[key])}`);
+  }
 }

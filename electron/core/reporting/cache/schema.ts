@@ -1,8 +1,8 @@
 import type { CacheTable } from '../../../../shared/contract/reporting.js';
 import type { ReadableCache } from './database.js';
 
-/** Tables the sync keeps for itself: where each table stopped, how fresh each source is, what waits for a rebuild. */
-export const BOOKKEEPING_TABLES: readonly string[] = ['sync_state', 'freshness', 'derived_state'];
+/** Tables the sync keeps for itself: where each table stopped, how fresh each source is, what waits for a rebuild, indexes dropped during a load. */
+export const BOOKKEEPING_TABLES: readonly string[] = ['sync_state', 'freshness', 'derived_state', 'deferred_indexes'];
 
 interface ColumnRow {
   name: string;

@@ -16,7 +16,7 @@ export const SHORT_SPAN_DAYS = 30;
 export const DELETE_SPANS_SQL = `DELETE FROM ticket_spans WHERE ticket_id IN (SELECT value FROM json_each($tickets))`;
 /** ...then this. */
 export const INSERT_SPANS_SQL = `
-  INSERT INTO ticket_spans (ticket_id, opened_at, closed_at)
+  INSERT INTO ticket_spans (ticket_id, opened_at, closed_at, team_id)
   WITH ev AS (
     SELECT ticket_id, at, status = 'closed' AS is_close,
            lag(status = 'closed', 1, 1) OVER (PARTITION BY ticket_id ORDER BY at, status = 'closed') AS after_close
@@ -24,7 +24,8 @@ export const INSERT_SPANS_SQL = `
     WHERE ticket_id IN (SELECT value FROM json_each($tickets))
   )
   SELECT ev.ticket_id, ev.at,
-         (SELECT min(c.at) FROM ticket_status_events c WHERE c.ticket_id = ev.ticket_id AND c.status = 'closed' AND c.at >= ev.at)
+         (SELECT min(c.at) FROM ticket_status_events c WHERE c.ticket_id = ev.ticket_id AND c.status = 'closed' AND c.at >= ev.at),
+         (SELECT t.team_id FROM tickets t WHERE t.id = ev.ticket_id)
   FROM ev
   WHERE NOT ev.is_close AND ev.after_close`;
 
@@ -36,9 +37,10 @@ export const INSERT_SPANS_SQL = `
  * the index's (ticket_id, at) order is all the window needs.
  */
 export const REBUILD_SPANS_SQL = `
-  INSERT INTO ticket_spans (ticket_id, opened_at, closed_at)
+  INSERT INTO ticket_spans (ticket_id, opened_at, closed_at, team_id)
   SELECT m.ticket_id, m.at,
-         (SELECT min(c.at) FROM ticket_status_events c WHERE c.ticket_id = m.ticket_id AND c.status = 'closed' AND c.at >= m.at)
+         (SELECT min(c.at) FROM ticket_status_events c WHERE c.ticket_id = m.ticket_id AND c.status = 'closed' AND c.at >= m.at),
+         (SELECT t.team_id FROM tickets t WHERE t.id = m.ticket_id)
   FROM (
     SELECT ticket_id, at, max(status <> 'closed') AS has_open,
            lag(max(status = 'closed'), 1, 1) OVER (PARTITION BY ticket_id ORDER BY at) AS after_close
@@ -48,20 +50,30 @@ export const REBUILD_SPANS_SQL = `
   WHERE m.has_open AND m.after_close`;
 
 /**
- * Tickets active at $at, counted per team. Short spans are found by a range scan over the
+ * The team of the spans of the tickets whose ids are given as a JSON array in $tickets, from
+ * `tickets` (after a batch of tickets landed): only spans whose team changed are written.
+ */
+export const UPDATE_SPAN_TEAMS_SQL = `
+  UPDATE ticket_spans SET team_id = (SELECT t.team_id FROM tickets t WHERE t.id = ticket_spans.ticket_id)
+  WHERE ticket_id IN (SELECT value FROM json_each($tickets))
+    AND team_id IS NOT (SELECT t.team_id FROM tickets t WHERE t.id = ticket_spans.ticket_id)`;
+
+/**
+ * Tickets active at $at, counted per team (each span carries its ticket's team; spans of tickets
+ * the cache does not have are left out). Short spans are found by a range scan over the
  * SHORT_SPAN_DAYS before $at; long-lived (and still open) spans through their own partial index.
  */
 export const ACTIVE_AT_PER_TEAM_SQL = `
-  SELECT t.team_id, count(*) AS active
+  SELECT s.team_id, count(*) AS active
   FROM (
-    SELECT ticket_id FROM ticket_spans
+    SELECT team_id FROM ticket_spans
      WHERE opened_at > strftime('%Y-%m-%dT%H:%M:%fZ', $at, '-${SHORT_SPAN_DAYS} days') AND opened_at <= $at
        AND (closed_at IS NULL OR closed_at > $at)
     UNION ALL
-    SELECT ticket_id FROM ticket_spans
+    SELECT team_id FROM ticket_spans
      WHERE long_lived = 1 AND opened_at <= strftime('%Y-%m-%dT%H:%M:%fZ', $at, '-${SHORT_SPAN_DAYS} days')
        AND (closed_at IS NULL OR closed_at > $at)
   ) AS s
-  JOIN tickets t ON t.id = s.ticket_id
-  GROUP BY t.team_id
-  ORDER BY t.team_id`;
+  WHERE s.team_id IS NOT NULL
+  GROUP BY s.team_id
+  ORDER BY s.team_id`;

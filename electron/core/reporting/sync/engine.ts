@@ -180,11 +180,12 @@ async function syncSource(config: SyncConfig, source: SourceConfig, sink: CacheS
       await copyRange(context, start, start === null ? 'complete' : 'after');
       const rows = context.rows;
       let pruned: number | null = null;
-      if (start === null && table.prune) {
+      if (start === null) {
         try {
-          pruned = (await sink.request({ kind: 'tableDone', source: source.name, table: table.name, at: now() })).pruned;
+          const reply = await sink.request({ kind: 'tableDone', source: source.name, table: table.name, at: now() });
+          if (table.prune) pruned = reply.pruned;
         } catch (error) {
-          throw cacheWriteError(error, `pruning "${table.name}" of source "${source.name}"`, { source: source.name, table: table.name });
+          throw cacheWriteError(error, `${table.prune ? 'pruning' : 'indexing'} "${table.name}" of source "${source.name}"`, { source: source.name, table: table.name });
         }
       }
       done.push({ table: table.name, rows, reread, pruned });
@@ -320,7 +321,14 @@ async function copyRange(context: TableContext, start: Position | null, range: '
         positionIndexes = orderOf(table).map((c) => fields.indexOf(c));
         const trackKeys = range === 'complete' && table.prune === true;
         try {
-          await sink.request({ kind: 'columns', source: source.name, table: table.name, columns: fields, ...(trackKeys ? { trackKeys, sharedWith: context.sharedWith } : {}) });
+          await sink.request({
+            kind: 'columns',
+            source: source.name,
+            table: table.name,
+            columns: fields,
+            complete: range === 'complete',
+            ...(trackKeys ? { trackKeys, sharedWith: context.sharedWith } : {}),
+          });
         } catch (error) {
           throw cacheWriteError(error, `preparing "${table.name}" of source "${source.name}"`, where);
         }

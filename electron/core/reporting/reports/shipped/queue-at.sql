@@ -9,17 +9,18 @@
 WITH
   -- Spans of at most 30 days are found by a range scan over the 30 days before the moment, longer
   -- and still-open ones through their own partial index (see cache/spans.ts). The split point keeps
-  -- :at's microseconds so that both branches agree on it to the digit.
+  -- :at's microseconds so that both branches agree on it to the digit. Each span carries its
+  -- ticket's team (NULL when the cache lacks the ticket), so the count comes from the indexes alone.
   split (at) AS (SELECT strftime('%Y-%m-%dT%H:%M:%S', :at, '-30 days') || substr(:at, 20)),
   active AS (
-    SELECT s.ticket_id FROM ticket_spans AS s, split
+    SELECT s.team_id FROM ticket_spans AS s, split
      WHERE s.opened_at > split.at AND s.opened_at <= :at AND (s.closed_at IS NULL OR s.closed_at > :at)
     UNION ALL
-    SELECT s.ticket_id FROM ticket_spans AS s, split
+    SELECT s.team_id FROM ticket_spans AS s, split
      WHERE s.long_lived = 1 AND s.opened_at <= split.at AND (s.closed_at IS NULL OR s.closed_at > :at)
   ),
   per_team AS (
-    SELECT t.team_id, count(*) AS active FROM active AS a JOIN tickets AS t ON t.id = a.ticket_id GROUP BY t.team_id
+    SELECT a.team_id, count(*) AS active FROM active AS a WHERE a.team_id IS NOT NULL GROUP BY a.team_id
   ),
   picked AS (
     SELECT id AS team_id FROM teams

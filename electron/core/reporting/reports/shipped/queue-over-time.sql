@@ -23,34 +23,36 @@ WITH RECURSIVE
     SELECT id AS team_id FROM teams
      WHERE :team IS NULL OR id IN (SELECT team_id FROM team_names WHERE name = :team COLLATE NOCASE)
   ),
-  -- Active at the first noon (as in queue-at: short spans by range, long-lived ones by their index).
+  -- Active at the first noon (as in queue-at: short spans by range, long-lived ones by their index;
+  -- each span carries its ticket's team, NULL when the cache lacks the ticket).
   at_start AS (
-    SELECT s.ticket_id FROM ticket_spans AS s, bounds AS b
+    SELECT s.team_id FROM ticket_spans AS s, bounds AS b
      WHERE s.opened_at > b.split AND s.opened_at <= b.t0 AND (s.closed_at IS NULL OR s.closed_at > b.t0)
     UNION ALL
-    SELECT s.ticket_id FROM ticket_spans AS s, bounds AS b
+    SELECT s.team_id FROM ticket_spans AS s, bounds AS b
      WHERE s.long_lived = 1 AND s.opened_at <= b.split AND (s.closed_at IS NULL OR s.closed_at > b.t0)
   ),
   -- +1 when a span opens after the first noon, -1 when one closes after it; a change at x counts
   -- from the first noon at or after x.
-  changes (ticket_id, at, delta) AS (
-    SELECT s.ticket_id, s.opened_at, 1 FROM ticket_spans AS s, bounds AS b
+  changes (team_id, at, delta) AS (
+    SELECT s.team_id, s.opened_at, 1 FROM ticket_spans AS s, bounds AS b
      WHERE s.opened_at > b.t0 AND s.opened_at <= b.t1
     UNION ALL
-    SELECT s.ticket_id, s.closed_at, -1 FROM ticket_spans AS s, bounds AS b
+    SELECT s.team_id, s.closed_at, -1 FROM ticket_spans AS s, bounds AS b
      WHERE s.opened_at > b.split AND s.opened_at <= b.t1 AND s.closed_at > b.t0 AND s.closed_at <= b.t1
     UNION ALL
-    SELECT s.ticket_id, s.closed_at, -1 FROM ticket_spans AS s, bounds AS b
+    SELECT s.team_id, s.closed_at, -1 FROM ticket_spans AS s, bounds AS b
      WHERE s.long_lived = 1 AND s.opened_at <= b.split AND s.closed_at > b.t0 AND s.closed_at <= b.t1
   ),
   start_per_team AS (
-    SELECT t.team_id, count(*) AS active FROM at_start AS a JOIN tickets AS t ON t.id = a.ticket_id GROUP BY t.team_id
+    SELECT a.team_id, count(*) AS active FROM at_start AS a WHERE a.team_id IS NOT NULL GROUP BY a.team_id
   ),
   delta_per_day AS (
-    SELECT t.team_id,
+    SELECT c.team_id,
            CASE WHEN substr(c.at, 12) <= '12:00:00.000000Z' THEN substr(c.at, 1, 10) ELSE date(c.at, '+1 day') END AS day,
            sum(c.delta) AS delta
-    FROM changes AS c JOIN tickets AS t ON t.id = c.ticket_id
+    FROM changes AS c
+    WHERE c.team_id IS NOT NULL
     GROUP BY 1, 2
   )
 SELECT d.day,
