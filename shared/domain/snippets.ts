@@ -47,8 +47,11 @@ export interface SnippetEntry {
 
 export interface SnippetStore {
   tickets: ReadonlyMap<string, { title: string }>;
-  /** Findings still in the store (a withdrawn one is absent). */
-  findings: ReadonlyMap<number, { severity: string; title: string; status: FindingStatus }>;
+  /**
+   * Findings still in the store (a withdrawn one is absent). SQLite gives a withdrawn finding's id to
+   * the next one, so an entry only takes a finding made on its ticket at its instant.
+   */
+  findings: ReadonlyMap<number, { ticketId: string; createdAt: string; severity: string; title: string; status: FindingStatus }>;
   notes: ReadonlyMap<number, { title: string }>;
 }
 
@@ -136,9 +139,15 @@ export function buildSnippets(input: { from: string; to: string; actor: string; 
   };
 }
 
+/** The finding an entry added, if it is still in the store. */
+function findingOf(entry: SnippetEntry, store: SnippetStore) {
+  const finding = store.findings.get(Number(entry.detail.findingId));
+  return finding && finding.ticketId === entry.ticketId && finding.createdAt === entry.at ? finding : undefined;
+}
+
 function importance(work: TicketWork, store: SnippetStore): number {
   const found = work.entries.found.reduce((total, entry) => {
-    const finding = store.findings.get(Number(entry.detail.findingId));
+    const finding = findingOf(entry, store);
     return total + (finding ? (severityWeight[severityRank(finding.severity)] ?? 1) : 1);
   }, 0);
   const changed = work.entries.changed.reduce((total, entry) => total + 3 + (changeWords[entry.action]?.rank ?? 0), 0);
@@ -170,7 +179,7 @@ function ticketSnippet(work: TicketWork, store: SnippetStore): TicketSnippet {
 
 function foundLines(entries: SnippetEntry[], store: SnippetStore): string[] {
   const lines = entries.map((entry) => {
-    const finding = store.findings.get(Number(entry.detail.findingId));
+    const finding = findingOf(entry, store);
     if (!finding) return { rank: -1, at: entry.at, text: `${entry.summary} (withdrawn since)` };
     const status = finding.status === 'superseded' ? ' (since superseded)' : '';
     return { rank: severityRank(finding.severity), at: entry.at, text: `${finding.severity}: ${finding.title}${status}` };

@@ -68,9 +68,11 @@ function ticketTitles(ws: Workspace, ids: Set<string>): SnippetStore['tickets'] 
 
 function findingsOf(ws: Workspace, ids: Set<number>): SnippetStore['findings'] {
   const rows = ws.db
-    .prepare<[string], { id: number; severity: string; title: string; status: FindingStatus }>('SELECT id, severity, title, status FROM findings WHERE id IN (SELECT value FROM json_each(?))')
+    .prepare<[string], { id: number; ticket_id: string; created_at: string; severity: string; title: string; status: FindingStatus }>(
+      'SELECT id, ticket_id, created_at, severity, title, status FROM findings WHERE id IN (SELECT value FROM json_each(?))',
+    )
     .all(JSON.stringify([...ids]));
-  return new Map(rows.map((row) => [row.id, { severity: row.severity, title: row.title, status: row.status }]));
+  return new Map(rows.map((row) => [row.id, { ticketId: row.ticket_id, createdAt: row.created_at, severity: row.severity, title: row.title, status: row.status }]));
 }
 
 function noteTitles(ws: Workspace, ids: Set<number>): SnippetStore['notes'] {
