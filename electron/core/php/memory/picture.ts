@@ -277,7 +277,9 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
   const apacheSection = named('apache')[0];
   const modPhp = apacheSection?.lines.map((l) => /^\s*(php\d*_module)\b/.exec(l)?.[1]).find(Boolean) ?? null;
   for (const line of apacheSection?.lines ?? []) {
-    if (/not permitted|denied/i.test(line)) couldNotCheck.push(`Apache's loaded modules could not be listed (${line.trim().slice(0, 200)}): whether it runs mod_php is unknown.`);
+    if (/^\s*(php\d*_module\b|Loaded Modules:)/.test(line)) continue;
+    if (!/not permitted|denied/i.test(line)) unparsed.push({ section: 'apache', line });
+    else couldNotCheck.push(`Apache's loaded modules could not be listed (${line.trim().slice(0, 200)}): whether it runs mod_php is unknown.`);
   }
   const apacheIniSection = named('apache-ini')[0];
   const apacheIni = apacheIniSection ? parseCliIni(apacheIniSection.lines, 'apache-ini') : null;
