@@ -213,7 +213,7 @@ function runLines(entries: SnippetEntry[]): string[] {
 function notedLines(entries: SnippetEntry[], store: SnippetStore): string[] {
   const byNote = new Map<string, { title: string; started: boolean; saves: number; at: string }>();
   for (const entry of entries) {
-    const key = String(entry.detail.noteId ?? entry.id);
+    const key = typeof entry.detail.noteId === 'number' ? `note-${entry.detail.noteId}` : `entry-${entry.id}`;
     const stored = store.notes.get(Number(entry.detail.noteId));
     const note = byNote.get(key) ?? { title: stored?.title ?? quoted(entry.summary) ?? entry.summary, started: false, saves: 0, at: entry.at };
     if (entry.action === 'note.created') note.started = true;
