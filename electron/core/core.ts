@@ -134,6 +134,7 @@ export function createCore(options: CoreOptions): Core {
     ...reportingHandlers({ configFile: reportingConfigFile, cacheFile, sync, library, runner, clock }),
     ...netdump.handlers,
     ...snippetsHandlers(workspace, user),
+    ...ticketSystem.handlers,
   };
   // Listening again if it was on when Backline stopped; a failure is in its state, for the Netdump tab.
   void netdump.resume().catch((error: unknown) => log('netdump receiver resume', error));

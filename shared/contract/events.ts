@@ -10,6 +10,7 @@ import { syncStateSchema } from './reporting.js';
 import { phpEvents } from './php.js';
 import { netdumpMessageEventSchema, netdumpPanicEventSchema } from './netdump.js';
 import { receiverStateSchema } from '../domain/netdump.js';
+import { ticketSystemEvents } from './tickets-system.js';
 
 export const events = {
   'audit.appended': event({ summary: 'Something was recorded in the audit log.', payload: auditEntrySchema }),
@@ -55,4 +56,5 @@ export const events = {
     payload: netdumpPanicEventSchema,
   }),
   ...phpEvents,
+  ...ticketSystemEvents,
 };
