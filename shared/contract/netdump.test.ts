@@ -65,7 +65,7 @@ describe('where the customer servers send (preflight, preview, fleet)', () => {
     [{ target: { address: '' } }, 'target.address', 'Give the receiver’s address'],
     [{ target: { address: '10.0.2.2', port: 0 } }, 'target.port', 'Ports run from 1 to 65535'],
     [{ target: { address: '10.0.2.2', port: 70000 } }, 'target.port', 'Ports run from 1 to 65535'],
-    [{ ticketId: 'TKT-1; reboot' }, 'ticketId', 'Ticket ids look like'],
+    [{ ticketId: 'TKT-1; reboot' }, 'ticketId', 'Ticket ids'],
     [{ serverId: -1 }, 'serverId', ''],
     [{ persist: 'yes' }, 'persist', ''],
   ])('refuses %j at %s', (overrides, path, message) => expectIssue(preview, { ...base, ...overrides }, path, message));
