@@ -19,6 +19,7 @@ import { createCore } from '../../electron/core/core.js';
 import { execOnClient } from '../../electron/core/ssh/remote-exec.js';
 import { runnerRequest } from '../../electron/core/ssh/runner-script.js';
 import { commandLine } from '../../electron/core/ssh/shell-quote.js';
+import { timedSqlite } from './sqlite-time.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -35,30 +36,30 @@ mkdirSync(join(home, '.ssh'), { recursive: true });
 // Host keys known in advance for both sides, so neither measures a question nobody answers.
 writeFileSync(join(home, '.ssh', 'known_hosts'), fleet.flatMap((h) => h.hostKeys.map((k) => `${h.address} ${k.publicKey}`)).join('\n') + '\n');
 
-/** Time spent inside SQLite transactions (better-sqlite3 runs them synchronously on this thread). */
-const sqlite = { ms: 0, commits: 0 };
-{
-  type Transaction = (...args: unknown[]) => unknown;
-  const proto = Database.prototype as unknown as { transaction: (this: unknown, fn: Transaction) => Transaction };
-  const original = proto.transaction;
-  proto.transaction = function (this: unknown, fn: Transaction): Transaction {
-    const run = original.call(this, fn);
-    return (...args: unknown[]) => {
-      const start = performance.now();
-      try {
-        return run(...args);
-      } finally {
-        sqlite.ms += performance.now() - start;
-        sqlite.commits++;
-      }
-    };
-  };
+/**
+ * What a durable commit costs on this disk, as the workspace makes them (WAL, synchronous=FULL): `count`
+ * audit-sized rows in one transaction each, against the same rows in one transaction.
+ */
+function commitCost(dir: string, count: number): { each: number; one: number } {
+  const db = new Database(join(dir, 'commit-cost.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE entries (id INTEGER PRIMARY KEY, detail TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO entries (detail) VALUES (?)');
+  const detail = JSON.stringify({ argv: COMMAND, stdout: 'fleet01\n', padding: 'x'.repeat(1500) });
+  const each = timedSync(() => {
+    for (let i = 0; i < count; i++) db.transaction(() => insert.run(detail))();
+  });
+  const one = timedSync(() => db.transaction(() => {
+    for (let i = 0; i < count; i++) insert.run(detail);
+  })());
+  db.close();
+  return { each, one };
 }
-/** Runs `work`, returning its time and the SQLite transaction time and commits within it. */
-async function timedSqlite(work: () => Promise<unknown>): Promise<{ ms: number; sqliteMs: number; commits: number }> {
-  const before = { ...sqlite };
-  const ms = await timed(work);
-  return { ms, sqliteMs: sqlite.ms - before.ms, commits: sqlite.commits - before.commits };
+function timedSync(work: () => unknown): number {
+  const start = performance.now();
+  work();
+  return performance.now() - start;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -169,6 +170,8 @@ try {
     sqliteFan: [] as number[],
     commitsOne: [] as number[],
     commitsFan: [] as number[],
+    commitEach: [] as number[],
+    commitOne: [] as number[],
   };
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved, so a noisy moment on this shared machine hits both sides alike.
@@ -193,6 +196,9 @@ try {
     sample.ssh2BareOne.push(await timed(() => bare(COMMAND.join(' '), undefined, 1)));
     sample.runnerOnlyOne.push(await timed(() => runnerOnly(1)));
     sample.runnerOnlyFan.push(await timed(() => runnerOnly(ids.length)));
+    const commits = commitCost(work, ids.length + 2);
+    sample.commitEach.push(commits.each);
+    sample.commitOne.push(commits.one);
   }
 
   const m = Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, median(v)])) as Record<keyof typeof sample, number>;
@@ -213,6 +219,8 @@ try {
   row('runner without audit (execOnClient): the same 20', m.runnerOnlyFan);
   row(`SQLite transactions in the warm one (${m.commitsOne} commits)`, m.sqliteOne);
   row(`SQLite transactions in the warm fan-out (${m.commitsFan} commits)`, m.sqliteFan);
+  row(`this disk: ${ids.length + 2} audit-sized rows, one durable commit each`, m.commitEach);
+  row(`this disk: the same ${ids.length + 2} rows in one durable commit`, m.commitOne);
   const warmRatio = m.backlineWarm / m.backlineOne;
   const coldRatio = m.backlineCold / m.opensshCold;
   console.log('');

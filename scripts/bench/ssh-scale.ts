@@ -3,7 +3,8 @@
  * Backline cold (new connections, handshakes bounded by SshSessions' concurrency) and warm (reused
  * sessions), against OpenSSH: N × `ssh` started at once, and `xargs -P` with the same bound as Backline's
  * handshakes; all in one run. Also Backline's memory: RSS and heap with N idle connections against
- * none, per connection (after a full GC), and the cold 200 with the handshakes unbounded, to show
+ * none, per connection (after a full GC), bare ssh2 exec on the same warm connections and the time
+ * SQLite's durable commits held the thread in the warm fan-out, and the cold 200 with the handshakes unbounded, to show
  * what the bound buys on this machine. Needs `bash e2e/lab/up.sh --fleet 200`; run with
  * `node --expose-gc --import tsx` (the npm script does) so the memory figures are after a GC.
  */
@@ -14,6 +15,8 @@ import { join } from 'node:path';
 import { readLab } from '../../e2e/lab/lab.js';
 import { createCore } from '../../electron/core/core.js';
 import { HANDSHAKE_CONCURRENCY } from '../../electron/core/ssh/sessions.js';
+import type { Client } from 'ssh2';
+import { timedSqlite } from './sqlite-time.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
 
 const SIZES = [20, 50, 100, 200];
@@ -68,6 +71,21 @@ async function fanOut(ids: number[]): Promise<void> {
   if (failed.length > 0) throw new Error(`${failed.length} failed, first ${failed[0]!.label}: ${failed[0]!.error?.message ?? `exit ${failed[0]!.exitCode}`}`);
 }
 
+/** One exec straight on ssh2 (the floor under any runner); resolves when the channel closes with exit 0. */
+function bareExec(client: Client): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.exec(COMMAND.join(' '), (error, channel) => {
+      if (error) return reject(error);
+      let code: number | null = null;
+      channel.on('exit', (exit: number | null) => (code = exit));
+      channel.on('close', () => (code === 0 ? resolve() : reject(new Error(`bare exec: exit ${code}`))));
+      channel.resume();
+      channel.stderr.resume();
+      channel.end();
+    });
+  });
+}
+
 async function memory(): Promise<{ rss: number; heap: number }> {
   for (let i = 0; i < 3; i++) {
     gc?.();
@@ -83,6 +101,13 @@ try {
   for (const host of fleet.slice(0, Math.max(...sizes))) {
     ids.push((await call('servers.add', { ticketId: 'BENCH-3', label: host.name, host: host.address, user: 'root', auth: 'key', keyFile: rootKey })).id);
   }
+  // Before any connection: what N connections add is measured from here (an upper bound: the JIT's
+  // and SQLite's own growth while they ran count too, and RSS rarely shrinks).
+  const idle = await memory();
+  const bare = async (n: number) => {
+    const clients = await Promise.all(ids.slice(0, n).map(async (id) => (await core.sessions.session(id, () => { throw new Error('not connected'); })).connection.client));
+    await Promise.all(clients.map(bareExec));
+  };
   const disconnectAll = async () => {
     for (const id of ids) if (core.sessions.state(id) !== 'disconnected') await call('servers.disconnect', { id });
   };
@@ -90,18 +115,22 @@ try {
   await fanOut(ids.slice(0, 20));
   await opensshParallel(20);
   await disconnectAll();
-  const idle = await memory();
 
-  const rows: { n: number; cold: number; warm: number; parallel: number; xargs: number; rssPer: number; heapPer: number }[] = [];
+  const rows: { n: number; cold: number; warm: number; bare: number; sqliteMs: number; commits: number; parallel: number; xargs: number; rssPer: number; heapPer: number }[] = [];
   for (const n of sizes) {
     const parallel = await timed(() => opensshParallel(n));
     const xargs = await timed(() => opensshXargs(n, HANDSHAKE_CONCURRENCY));
     await disconnectAll();
     const cold = await timed(() => fanOut(ids.slice(0, n)));
-    const warm: number[] = [];
-    for (let i = 0; i < WARM_ROUNDS; i++) warm.push(await timed(() => fanOut(ids.slice(0, n))));
+    const warm: Awaited<ReturnType<typeof timedSqlite>>[] = [];
+    const bares: number[] = [];
+    for (let i = 0; i < WARM_ROUNDS; i++) {
+      warm.push(await timedSqlite(() => fanOut(ids.slice(0, n))));
+      bares.push(await timed(() => bare(n)));
+    }
+    const typical = warm.find((w) => w.ms === median(warm.map((x) => x.ms)))!;
     const connected = await memory();
-    rows.push({ n, cold, warm: median(warm), parallel, xargs, rssPer: (connected.rss - idle.rss) / n, heapPer: (connected.heap - idle.heap) / n });
+    rows.push({ n, cold, warm: typical.ms, bare: median(bares), sqliteMs: typical.sqliteMs, commits: typical.commits, parallel, xargs, rssPer: (connected.rss - idle.rss) / n, heapPer: (connected.heap - idle.heap) / n });
     await disconnectAll();
   }
   const largest = Math.max(...sizes);
@@ -113,12 +142,16 @@ try {
   const ms = (value: number) => `${value.toFixed(0)} ms`.padStart(9);
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`.padStart(9);
   console.log(`\n\`${COMMAND.join(' ')}\` on N lab servers (${new Date().toISOString()}); Backline's handshakes ${HANDSHAKE_CONCURRENCY} at once, xargs -P ${HANDSHAKE_CONCURRENCY}; warm: median of ${WARM_ROUNDS}; ${gc ? 'memory after a full GC' : 'memory WITHOUT a GC (run with node --expose-gc)'}\n`);
-  console.log(`${'N'.padStart(4)} ${'Backline cold'.padStart(14)} ${'Backline warm'.padStart(14)} ${'N × ssh'.padStart(10)} ${'xargs -P'.padStart(10)} ${'RSS/conn'.padStart(10)} ${'heap/conn'.padStart(10)}`);
-  for (const r of rows) console.log(`${String(r.n).padStart(4)} ${ms(r.cold).padStart(14)} ${ms(r.warm).padStart(14)} ${ms(r.parallel).padStart(10)} ${ms(r.xargs).padStart(10)} ${kib(r.rssPer).padStart(10)} ${kib(r.heapPer).padStart(10)}`);
+  console.log(`${'N'.padStart(4)} ${'Backline cold'.padStart(14)} ${'Backline warm'.padStart(14)} ${'of it SQLite'.padStart(20)} ${'bare ssh2'.padStart(10)} ${'N × ssh'.padStart(10)} ${'xargs -P'.padStart(10)} ${'RSS/conn'.padStart(10)} ${'heap/conn'.padStart(10)}`);
+  for (const r of rows) {
+    const sql = `${ms(r.sqliteMs).trim()} (${r.commits} commits)`;
+    console.log(`${String(r.n).padStart(4)} ${ms(r.cold).padStart(14)} ${ms(r.warm).padStart(14)} ${sql.padStart(20)} ${ms(r.bare).padStart(10)} ${ms(r.parallel).padStart(10)} ${ms(r.xargs).padStart(10)} ${kib(r.rssPer).padStart(10)} ${kib(r.heapPer).padStart(10)}`);
+  }
   const last = rows.at(-1)!;
   console.log('');
   console.log(`cold ${largest} with handshakes unbounded: ${ms(unbounded).trim()} (bounded to ${HANDSHAKE_CONCURRENCY}: ${ms(last.cold).trim()})`);
   console.log(`warm fan-out to ${largest}: ${ms(last.warm).trim()}   (target < 1 s${largest === 200 ? '' : ' at 200'}: ${last.warm < 1000 ? 'met' : 'NOT met'})`);
+  console.log(`warm fan-out to ${largest} ÷ bare ssh2 exec on the same connections: ${(last.warm / last.bare).toFixed(2)}x; SQLite (the run's history and one durable audit commit per server) held the thread ${((last.sqliteMs / last.warm) * 100).toFixed(0)}% of it`);
   console.log(`RSS per idle connection at ${largest}: ${kib(last.rssPer).trim()}   (target < 2 MB: ${last.rssPer < 2 * 1024 * 1024 ? 'met' : 'NOT met'})`);
   console.log(`cold ${largest}: Backline ÷ ${largest} × ssh ${(last.cold / last.parallel).toFixed(2)}x, ÷ xargs -P ${HANDSHAKE_CONCURRENCY} ${(last.cold / last.xargs).toFixed(2)}x`);
   console.log(`(the ${fleet.length} lab sshd and this process share this machine's ${availableParallelism()} cores)`);
