@@ -134,6 +134,8 @@ export function openSocket(options: SocketOptions, onDatagrams: (datagrams: Arri
           break;
       }
     });
+    // A worker that died (never answering 'closed') must not leave close() waiting forever.
+    worker.on('exit', () => closed?.());
     worker.on('error', (error) => {
       if (!settled) {
         settled = true;
