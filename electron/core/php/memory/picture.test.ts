@@ -157,6 +157,30 @@ describe('buildMemoryPicture', () => {
     expect(picture.memoryExhausted).toEqual([expect.objectContaining({ file: '/var/www/html/lib/feed.php', line: 18, count: 1 }) as unknown]);
   });
 
+  it("counts the workers of a pool with chroot = (another root) as this system's, when their master is", () => {
+    const output = [
+      '##bl:ps',
+      '  PID  PPID USER                               RSS    VSZ ELAPSED COMMAND',
+      '  100     1 root                              8000 200000     500 php-fpm: master process (/etc/php/8.2/fpm/php-fpm.conf)',
+      '  101   100 www-data                         20000 210000     500 php-fpm: pool jail',
+      '  200     1 root                              8000 200000     500 php-fpm: master process (/etc/php/8.2/fpm/php-fpm.conf)',
+      '  201   200 www-data                         20000 210000     500 php-fpm: pool www',
+      '##bl:pss',
+      '100 Pss: 1000 kB',
+      '100 ns=same',
+      '101 Pss: 2000 kB',
+      '101 ns=other',
+      '200 Pss: 1000 kB',
+      '200 ns=other',
+      '201 Pss: 2000 kB',
+      '201 ns=other',
+      '##bl:end',
+    ].join('\n');
+    const picture = buildMemoryPicture(output, readAt);
+    expect(picture.processes.map((p) => p.pid)).toEqual([100, 101]);
+    expect(picture.findings[0]).toMatch(/^2 PHP processes \(1 php-fpm master\) run in another network namespace/);
+  });
+
   it('keeps unknown sections and stray lines as unparsed', () => {
     const picture = buildMemoryPicture('before\n##bl:access\nuid=1000 user=ann root=sudo now=1 uptime=1 host=h\n##bl:mystery x\nwhat is this\n##bl:end\n', readAt);
     expect(picture.access).toEqual({ user: 'ann', root: false, sudo: true });

@@ -171,8 +171,11 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
   const pss = parsePss(named('pss')[0]?.lines ?? []);
   unparsed.push(...pss.unparsed);
   // PHP in a container (another network namespace or root) shows in ps, but its ini and pools are not this system's.
-  const elsewhere = ps.processes.filter((p) => pss.namespaces.get(p.pid) === 'other');
-  const processes = ps.processes.filter((p) => pss.namespaces.get(p.pid) !== 'other' && !pss.gone.has(p.pid)).map((p) => ({ ...p, pssBytes: pss.pss.get(p.pid) ?? null }));
+  // A pool with `chroot =` runs its workers from another root: a worker of this system's master is this system's.
+  const isOther = (p: ProcessMemory) =>
+    pss.namespaces.get(p.pid) === 'other' && !(p.role === 'fpm-worker' && ps.processes.some((m) => m.pid === p.ppid && m.role === 'fpm-master' && pss.namespaces.get(m.pid) !== 'other'));
+  const elsewhere = ps.processes.filter(isOther);
+  const processes = ps.processes.filter((p) => !isOther(p) && !pss.gone.has(p.pid)).map((p) => ({ ...p, pssBytes: pss.pss.get(p.pid) ?? null }));
   if (elsewhere.length > 0) {
     findings.push(
       `${elsewhere.length} PHP process${elsewhere.length === 1 ? '' : 'es'} (${elsewhere.filter((p) => p.role === 'fpm-master').length} php-fpm master${elsewhere.filter((p) => p.role === 'fpm-master').length === 1 ? '' : 's'}) run in another network namespace or from another root (a container): ps shows them here, but their configuration and memory are not this system's and are not counted.`,
