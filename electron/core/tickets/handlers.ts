@@ -84,7 +84,10 @@ export function createTicketSystem(deps: TicketSystemDeps): TicketSystem {
     return cached.connector;
   };
 
-  const outbox = new Outbox({ ws, repo, connector, policy: deps.policy ?? defaultBackoff, log: deps.log });
+  // BACKLINE_RT_OUTBOX_BASE_MS shortens the first backoff (tests, the benchmark); the doubling and the cap stay.
+  const baseMs = Number(env.BACKLINE_RT_OUTBOX_BASE_MS);
+  const policy = deps.policy ?? (baseMs > 0 ? { ...defaultBackoff, baseMs } : defaultBackoff);
+  const outbox = new Outbox({ ws, repo, connector, policy, log: deps.log });
 
   const settings = (): TicketSystemSettings => {
     const stored = settingsRepo.get();
@@ -161,7 +164,7 @@ export function createTicketSystem(deps: TicketSystemDeps): TicketSystem {
         });
       });
       cached = null;
-      outbox.kick();
+      outbox.tryNow();
       return settings();
     },
     'ticketSystem.test': async () => {
@@ -173,22 +176,27 @@ export function createTicketSystem(deps: TicketSystemDeps): TicketSystem {
         return { ok: false, kind: baseUrl() === null ? 'not-configured' : 'no-token', message: error.message, hint: error.hint ?? '', status: null };
       }
       const result = await rt.test();
-      if (result.ok) outbox.kick();
+      if (result.ok) outbox.tryNow();
       return result;
     },
     'ticketSystem.open': async ({ number }) => {
       const remote = await connector().getTicket(number, ws.now());
       const result = apply(workspaceFor(number), remote);
-      outbox.kick();
+      outbox.tryNow();
       return { ...result, remote };
     },
     'ticketSystem.refresh': async ({ ticketId }) => {
       ws.tickets.get(ticketId);
       const remote = await connector().getTicket(numberOf(ticketId), ws.now());
+      outbox.tryNow();
       return { ticket: apply(ticketId, remote).ticket, remote };
     },
     'ticketSystem.remote': ({ ticketId }) => rtTickets.find(ticketId),
-    'ticketSystem.myTickets': async ({ limit }) => (await connector().myOpenTickets(limit)).map((line) => ({ ...line, workspace: workspaceFor(line.number) })),
+    'ticketSystem.myTickets': async ({ limit }) => {
+      const lines = await connector().myOpenTickets(limit);
+      outbox.tryNow();
+      return lines.map((line) => ({ ...line, workspace: workspaceFor(line.number) }));
+    },
     'ticketSystem.post': (input) => {
       ws.tickets.get(input.ticketId);
       const number = numberOf(input.ticketId);

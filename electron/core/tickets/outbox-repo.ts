@@ -166,6 +166,11 @@ export class OutboxRepo {
     return row?.at ?? null;
   }
 
+  /** RT answers again (or its settings changed): every queued post is due now, whatever its backoff said. */
+  dueNow(now: string): number {
+    return this.db.prepare("UPDATE rt_outbox SET next_attempt_at = ? WHERE state = 'queued' AND next_attempt_at > ?").run(now, now).changes;
+  }
+
   /** Marks a try: the count goes up before the request leaves, so a crash mid-send is known at restart. */
   beginAttempt(id: string, now: string): StoredPost {
     this.db.prepare("UPDATE rt_outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?").run(now, id);

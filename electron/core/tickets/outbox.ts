@@ -83,6 +83,13 @@ export class Outbox {
       });
   }
 
+  /** RT answered (a test, a fetch) or its settings changed: what waits out a backoff goes now. */
+  tryNow(): void {
+    if (this.closed) return;
+    this.deps.repo.dueNow(this.deps.ws.now());
+    this.kick();
+  }
+
   /** Resolves once nothing is being sent (for tests and shutdown). */
   async idle(): Promise<void> {
     while (this.draining) await this.draining;
