@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Finding } from '../../../shared/domain/finding.js';
 import { ConfirmModal } from '../app/ConfirmModal.js';
 import { formatDateTime } from '../app/formatTime.js';
+import { PostToTicket } from '../rt/PostToTicket.js';
 import { formatDetailValue, severityColor } from './findingForm.js';
 
 export function FindingCard({ finding, onWithdraw, withdrawing }: { finding: Finding; onWithdraw: () => void; withdrawing: boolean }) {
@@ -32,6 +33,7 @@ export function FindingCard({ finding, onWithdraw, withdrawing }: { finding: Fin
             <Text size="xs" c="dimmed" ff="monospace">
               {formatDateTime(finding.createdAt)}
             </Text>
+            <PostToTicket ticketId={finding.ticketId} item={{ kind: 'finding', id: finding.id }} title={finding.title} hasEvidence={finding.evidence.length > 0} />
             <Button
               variant="subtle"
               color="red"

@@ -5,6 +5,7 @@ import { describeError } from '../../../shared/errors.js';
 import { useInvoke, useNotes } from '../api/queries.js';
 import { toWireError } from '../app/errors.js';
 import { formatDateTime } from '../app/formatTime.js';
+import { PostToTicket } from '../rt/PostToTicket.js';
 import { NoteEditor } from './NoteEditor.js';
 
 /**
@@ -67,6 +68,8 @@ export function NotesTab({ ticketId }: { ticketId: string }) {
             />
           ))
         )}
+        {/* Posting needs a saved note: the selected one, once it exists. */}
+        {selected && <PostToTicket ticketId={ticketId} item={{ kind: 'note', id: selected.id }} title={selected.title} />}
       </Stack>
       <NoteEditor key={`${selection.session}`} ticketId={ticketId} note={selected} onCreated={adoptCreated} />
     </Group>

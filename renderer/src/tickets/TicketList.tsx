@@ -5,6 +5,13 @@ import { useSearch, useTickets } from '../api/queries.js';
 import { describeError } from '../../../shared/errors.js';
 import { toWireError } from '../app/errors.js';
 import { newTicketModal } from './newTicketModalState.js';
+import { OutboxDrawer } from '../rt/OutboxDrawer.js';
+import { outboxPanel, rtSettingsPanel } from '../rt/panels.js';
+import { RtSettingsModal } from '../rt/RtSettingsModal.js';
+import { useOutboxLive } from '../rt/rtApi.js';
+import { RtTickets } from './RtTickets.js';
+import { SnippetsDrawer } from './SnippetsDrawer.js';
+import { snippetsPanel } from './snippetsPanel.js';
 import { SearchHits } from './SearchHits.js';
 import { TicketTable } from './TicketTable.js';
 
@@ -38,6 +45,7 @@ export function TicketList() {
 
   // "/" jumps to search, as in most tools engineers live in; ignored while typing in a field.
   useHotkeys([['/', () => searchRef.current?.focus()]]);
+  useOutboxLive();
 
   return (
     <Stack gap="sm">
@@ -54,8 +62,23 @@ export function TicketList() {
           rightSection={search.isFetching ? <Loader size={12} /> : <Kbd size="xs">/</Kbd>}
           w={460}
         />
-        {(tickets.data?.length ?? 0) > 0 && <Button onClick={newTicketModal.open}>New ticket</Button>}
+        <Group gap="xs">
+          <Button variant="default" onClick={snippetsPanel.open}>
+            Snippets
+          </Button>
+          <Button variant="default" onClick={outboxPanel.open}>
+            Outbox
+          </Button>
+          <Button variant="default" onClick={rtSettingsPanel.open}>
+            RT settings
+          </Button>
+          {(tickets.data?.length ?? 0) > 0 && <Button onClick={newTicketModal.open}>New ticket</Button>}
+        </Group>
       </Group>
+      <RtTickets />
+      <SnippetsDrawer />
+      <OutboxDrawer />
+      <RtSettingsModal />
       {searching ? (
         search.error ? (
           <Alert color="red" title="Search failed">

@@ -1,0 +1,4 @@
+import { createFlag } from '../app/flag.js';
+
+/** The Snippets drawer, opened from the ticket list's header. */
+export const snippetsPanel = createFlag();
