@@ -15,7 +15,7 @@ import type {
   UnparsedLine,
 } from '../../../../shared/domain/php-memory.js';
 import { phpMemorySettingNames } from '../../../../shared/domain/php-memory.js';
-import { formatSize } from '../../../../shared/domain/size.js';
+import { memoryFindings } from './findings.js';
 import { parseFpmConfig, poolOverride, type FpmConfigFile, type PoolConfig } from './fpm-config.js';
 import { parseFpmStatus } from './fpm-status.js';
 import { iniFileSettings, iniSettings, normalizeIniValue, parseCliIni, parseFpmInfo, sameIniValue, type IniReading } from './ini.js';
@@ -358,50 +358,7 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
   const memory = meminfo.memory;
   const phpFound = clis.length > 0 || masters.length > 0 || pools.length > 0 || modPhp !== null || phpProcesses.some((p) => p.role !== 'apache');
 
-  // What stands out, said plainly.
-  if (!phpFound) findings.push('No PHP was found on this server: no php CLI, no php-fpm (running or configured) and no Apache mod_php.');
-  if (masters.length === 0 && pools.length > 0) findings.push(`php-fpm is configured (${pools.map((p) => `pool ${p.name}`).join(', ')}) but no php-fpm master process is running.`);
-  for (const difference of cliDiffers.filter((d) => d.name === 'memory_limit')) {
-    findings.push(`memory_limit differs: the CLI (${difference.cliBinary}) has ${difference.cli}, FPM pool ${difference.pool} runs with ${difference.poolValue}. \`php -i\` on the command line does not show what the site runs with.`);
-  }
-  for (const pool of running) {
-    const limit = pool.settings.find((s) => s.name === 'memory_limit');
-    if (pool.worstCaseBytes !== null) {
-      const against = [memory ? `MemTotal ${formatSize(memory.totalBytes)}` : null, masters.find((m) => m.pid === pool.masterPid)?.cgroup?.limitBytes ? `the cgroup limit ${formatSize(masters.find((m) => m.pid === pool.masterPid)?.cgroup?.limitBytes ?? 0)}` : null].filter(Boolean);
-      findings.push(`Pool ${pool.name}: memory_limit ${limit?.value ?? '?'} × pm.max_children ${pool.maxChildren ?? '?'} = ${formatSize(pool.worstCaseBytes)} at worst${against.length ? ` (against ${against.join(' and ')})` : ''}; ${pool.workers.count} worker${pool.workers.count === 1 ? ' now holds' : 's now hold'} ${formatSize(pool.workers.rssBytes)} RSS.`);
-    } else if (limit?.value === '-1') {
-      findings.push(`Pool ${pool.name} has no memory_limit (-1): one request can take all the memory there is.`);
-    }
-  }
-  if (memory && phpTotal.count > 0) {
-    const swapUsed = memory.swapTotalBytes - memory.swapFreeBytes;
-    findings.push(
-      `PHP's ${phpTotal.count} process${phpTotal.count === 1 ? '' : 'es'} hold ${formatSize(phpTotal.rssBytes)} RSS${phpTotal.pssBytes !== null ? ` (${formatSize(phpTotal.pssBytes)} PSS)` : ''} of MemTotal ${formatSize(memory.totalBytes)}; MemAvailable ${memory.availableBytes === null ? 'unknown' : formatSize(memory.availableBytes)}; ${memory.swapTotalBytes === 0 ? 'no swap' : `swap ${formatSize(swapUsed)} used of ${formatSize(memory.swapTotalBytes)}`}.`,
-    );
-  }
-  if (worstCaseBytes !== null && memory) {
-    const cgroupLimits = masters.map((m) => m.cgroup?.limitBytes).filter((n): n is number => typeof n === 'number');
-    const cap = Math.min(memory.totalBytes, ...cgroupLimits);
-    if (worstCaseBytes > cap) {
-      findings.push(`All pools at their worst (${formatSize(worstCaseBytes)}) exceed the memory they can have (${formatSize(cap)}${cgroupLimits.length && cap < memory.totalBytes ? ', the FPM cgroup limit' : ', MemTotal'}): the OOM killer, not memory_limit, decides what happens.`);
-    }
-  }
-  if (oomEvents.length > 0) {
-    const cgroupKills = oomEvents.filter((e) => e.cgroup).length;
-    findings.push(`${oomEvents.length} OOM kill${oomEvents.length === 1 ? '' : 's'} in the kernel log${cgroupKills ? ` (${cgroupKills} by a memory cgroup's limit)` : ''}, the last of ${oomEvents.at(-1)?.process ?? '?'} at ${oomEvents.at(-1)?.atIso ?? oomEvents.at(-1)?.at ?? '?'}.`);
-    // The kernel log is the machine's: say which kills hit the FPM's own cgroup.
-    for (const master of masters) {
-      const path = master.cgroup?.path;
-      if (!path || path === '/') continue;
-      const own = oomEvents.filter((e) => e.memcg === path);
-      if (own.length > 0) findings.push(`${own.length} of them in the memory cgroup of php-fpm master ${master.pid} (${path}), the last of ${own.at(-1)?.process ?? '?'} pid ${own.at(-1)?.pid ?? '?'} with ${formatSize(own.at(-1)?.rssBytes ?? 0)} resident.`);
-    }
-  }
   const groupedExhausted = groupExhausted(exhausted);
-  for (const group of groupedExhausted.slice(0, 5)) {
-    findings.push(`${group.count}× "Allowed memory size of ${group.limitBytes} bytes exhausted" at ${group.file}:${group.line} (tried to allocate up to ${formatSize(group.triedBytes)})${group.last ? `, last at ${group.last}` : ''}.`);
-  }
-
   return {
     readAt,
     access: { user: access.user, root: access.root, sudo: access.sudo },
@@ -423,7 +380,7 @@ export function buildMemoryPicture(output: string, readAt: string): MemoryPictur
     logs,
     fpmStatus,
     couldNotCheck: [...new Set(couldNotCheck)],
-    findings,
+    findings: [...findings, ...memoryFindings({ phpFound, masters, pools, cliDiffers, memory, phpTotal, worstCaseBytes, oomEvents, memoryExhausted: groupedExhausted })],
     unparsed,
   };
 }
