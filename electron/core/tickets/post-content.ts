@@ -34,7 +34,7 @@ function subjectLine(title: string, postId: string): string {
 
 /** A file name RT and mail clients accept: the label's letters, digits, dots and dashes. */
 export function attachmentName(label: string, index: number): string {
-  const base = label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || `evidence-${index + 1}`;
+  const base = label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || `evidence-${index + 1}`;
   return /\.[A-Za-z0-9]{1,5}$/.test(base) ? base : `${base}.txt`;
 }
 
