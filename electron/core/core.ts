@@ -22,6 +22,7 @@ import { reportingHandlers, requireSourceConfig } from './reporting/handlers.js'
 import { REPORTING_DB_FILE } from './reporting/cache/database.js';
 import { ReportLibrary } from './reporting/reports/library.js';
 import { ReportRunner } from './reporting/reports/runner.js';
+import type { ReportProcessLauncher } from './reporting/reports/report-process.js';
 import { SyncController } from './reporting/sync-controller.js';
 import { WorkerSink } from './reporting/sync/worker-sink.js';
 import { sha256Fingerprint } from './ssh/fingerprint.js';
@@ -52,6 +53,8 @@ export interface CoreOptions {
     sharedReportDirs?: string[];
     /** Rows per sync transaction (BACKLINE_SYNC_BATCH_ROWS); the engine's default otherwise. */
     batchRows?: number;
+    /** What starts report processes: a Node child by default; Electron's utilityProcess in the desktop app. */
+    reportProcess?: ReportProcessLauncher;
   };
 }
 
@@ -113,7 +116,7 @@ export function createCore(options: CoreOptions): Core {
     ...(batchRows ? { batchRows } : {}),
     log,
   });
-  const runner = new ReportRunner({ cacheFile });
+  const runner = new ReportRunner({ cacheFile, ...(options.reporting?.reportProcess ? { launcher: options.reporting.reportProcess } : {}) });
   const library = new ReportLibrary({
     savedDir: join(options.dataDir, 'reports'),
     extraDirs: options.reporting?.sharedReportDirs ?? (process.env.BACKLINE_REPORT_DIRS ?? '').split(':').filter(Boolean),

@@ -8,7 +8,7 @@ import { checkLookups, type LookupRequest } from './lookups.js';
 import { prepareReport, runReport, type StepResult } from './statement.js';
 
 /**
- * The report process (forked by ReportRunner): holds one read-only cache connection and runs one
+ * The report process (started by ReportRunner, see report-process.ts): holds one read-only cache connection and runs one
  * request at a time. It is killed, not asked, when a report runs too long or is cancelled.
  *
  * Every request starts from the connection's state as opened: settings a report could have changed
@@ -29,7 +29,22 @@ export type RunnerReply =
   | { kind: 'done'; id: number; ok: true; value: StepResult | { columns: string[] } | CacheTable[]; ms: number; retire: boolean }
   | { kind: 'done'; id: number; ok: false; error: WireError; retire: boolean };
 
-const send = (reply: RunnerReply) => process.send?.(reply);
+/** Electron's parentPort in a utilityProcess; the IPC channel in a Node child process. */
+interface ParentPortLike {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+const parentPort = (process as { parentPort?: ParentPortLike }).parentPort;
+
+const send = (reply: RunnerReply): void => {
+  if (parentPort) parentPort.postMessage(reply);
+  else process.send?.(reply);
+};
+
+const onRequest = (listener: (request: RunnerRequest) => void): void => {
+  if (parentPort) parentPort.on('message', (event) => listener(event.data as RunnerRequest));
+  else process.on('message', (request: RunnerRequest) => listener(request));
+};
 
 function toWire(error: unknown): WireError {
   if (error instanceof BacklineError) return error.toWire();
@@ -65,7 +80,7 @@ function handle(db: ReadableCache, request: RunnerRequest): StepResult | { colum
 
 function serve(db: ReadableCache): void {
   const known = connectionState(db);
-  process.on('message', (request: RunnerRequest) => {
+  onRequest((request) => {
     const started = performance.now();
     const before = restoreConnectionState(db, known);
     if (before.length) {
@@ -87,13 +102,16 @@ function serve(db: ReadableCache): void {
   send({ kind: 'ready' });
 }
 
-// When Backline goes away the report process goes too.
+// When Backline goes away the report process goes too (a utility process is ended by Electron itself).
 process.on('disconnect', () => process.exit(0));
 try {
   serve(open(process.argv[2] ?? ''));
 } catch (error) {
-  // Exit once the reply is out: the runner reads it, then sees the exit.
   const reply: RunnerReply = { kind: 'failed', error: toWire(error) };
-  if (process.send) process.send(reply, undefined, {}, () => process.exit(0));
+  if (parentPort) {
+    // The runner ends this process once it has read the reply; should it not, leave anyway.
+    parentPort.postMessage(reply);
+    setTimeout(() => process.exit(0), 5000);
+  } else if (process.send) process.send(reply, undefined, {}, () => process.exit(0)); // exit once the reply is out
   else process.exit(1);
 }

@@ -1,10 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CacheTable } from '../../../../shared/contract/reporting.js';
 import type { ReportLimits, ReportResult } from '../../../../shared/domain/report.js';
 import { BacklineError } from '../../../../shared/errors.js';
+import { childReportProcess, reportProcessEntry, type ReportProcess, type ReportProcessLauncher } from './report-process.js';
 import type { RunnerReply, RunnerRequest } from './runner-process.js';
 import type { LookupRequest } from './lookups.js';
 import type { BoundValue } from './params.js';
@@ -33,6 +31,8 @@ export interface ReportRunnerOptions {
   maxCellBytes?: number;
   /** How many report processes may run at once. */
   processes?: number;
+  /** What starts a report process: a Node child by default, Electron's utilityProcess in the desktop app. */
+  launcher?: ReportProcessLauncher;
 }
 
 export interface RunRequest {
@@ -64,19 +64,11 @@ interface Job {
 }
 
 interface Child {
-  proc: ChildProcess;
+  proc: ReportProcess;
   ready: boolean;
   job: Job | null;
   /** The end of its stderr, to explain a process that could not start or crashed. */
   stderr: string;
-}
-
-/** The built app runs runner-process.js; from TypeScript sources (tests, tsx scripts) the .ts through tsx. */
-function processEntry(): { file: string; execArgv: string[] } {
-  const built = new URL('./runner-process.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return { file: fileURLToPath(built), execArgv: [] };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { file: fileURLToPath(new URL('./runner-process.ts', import.meta.url)), execArgv: ['--import', tsx] };
 }
 
 export class ReportRunner {
@@ -86,6 +78,7 @@ export class ReportRunner {
   private readonly maxBytes: number;
   private readonly maxCellBytes: number;
   private readonly processes: number;
+  private readonly launcher: ReportProcessLauncher;
   private readonly children: Child[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -98,6 +91,7 @@ export class ReportRunner {
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.maxCellBytes = options.maxCellBytes ?? 256 * 1024;
     this.processes = Math.max(1, options.processes ?? 2);
+    this.launcher = options.launcher ?? childReportProcess;
   }
 
   /** Runs one report. Rejects with a BacklineError: REPORT_TIMEOUT, CANCELLED, REPORT_SQL_ERROR, REPORT_READ_ONLY, ... */
@@ -227,28 +221,21 @@ export class ReportRunner {
   }
 
   private spawn(): void {
-    const entry = processEntry();
-    const proc = fork(entry.file, [this.cacheFile], {
-      execArgv: entry.execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const proc = this.launcher(reportProcessEntry(this.cacheFile));
     const child: Child = { proc, ready: false, job: null, stderr: '' };
     this.children.push(child);
-    proc.stderr?.setEncoding('utf8');
-    proc.stderr?.on('data', (chunk: string) => (child.stderr = (child.stderr + chunk).slice(-2000)));
-    proc.on('message', (reply: RunnerReply) => {
+    proc.onStderr((chunk) => (child.stderr = (child.stderr + chunk).slice(-2000)));
+    proc.onMessage((reply: RunnerReply) => {
       if (reply.kind === 'ready') {
         child.ready = true;
         this.pump();
       } else if (reply.kind === 'failed') {
         // The cache could not be opened: every waiting run would meet the same.
-        this.drop(child);
+        this.kill(child);
         this.rejectQueued(BacklineError.fromWire(reply.error));
       } else this.finish(child, reply);
     });
-    proc.on('error', () => undefined); // the exit that follows says it
-    proc.on('exit', (code, signal) => {
+    proc.onExit((code, signal) => {
       const known = this.children.includes(child);
       this.drop(child);
       if (!known) return;
@@ -275,18 +262,11 @@ export class ReportRunner {
 
   private kill(child: Child): void {
     this.drop(child);
-    child.proc.kill('SIGKILL');
+    child.proc.kill();
   }
 
   /** An idle process must not keep Node alive (tests, scripts); a busy one must. */
   private setRef(child: Child): void {
-    const channel = child.proc.channel as { ref(): void; unref(): void } | undefined;
-    if (child.job || !child.ready) {
-      child.proc.ref();
-      channel?.ref();
-    } else {
-      child.proc.unref();
-      channel?.unref();
-    }
+    child.proc.setRef(Boolean(child.job) || !child.ready);
   }
 }
