@@ -7,7 +7,7 @@ import { openWorkspaceDb, type Db } from '../store/database.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { findingHandlers } from './finding-handlers.js';
 import { noteHandlers } from './note-handlers.js';
-import { snippetsHandlers } from './snippets-handlers.js';
+import { execFromSummary, snippetsHandlers } from './snippets-handlers.js';
 import { ticketHandlers } from './ticket-handlers.js';
 import { Workspace } from './workspace.js';
 
@@ -141,5 +141,14 @@ describe('snippets.report', () => {
     const parsed = snippetsMethods['snippets.report'].input.safeParse({ from: '2026-11-30T00:00:00.000Z', to: '2026-11-16T00:00:00.000Z' });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(['to']);
+  });
+});
+
+describe('execFromSummary', () => {
+  it('reads the server and outcome from the summary the runner writes', () => {
+    expect(execFromSummary('web1 (bl-deploy@10.77.0.11:22) sudo: Firewall probe: /bin/sh -c … → exit 0 in 0.3 s')).toEqual({ server: 'web1', exitCode: 0, error: null });
+    expect(execFromSummary('db1 (root@10.77.0.30:22 via bastion): grep -c x → exit 1 in 0.1 s')).toEqual({ server: 'db1', exitCode: 1, error: null });
+    expect(execFromSummary('web2 (root@web2:22): uptime → REMOTE_TIMEOUT in 30.0 s')).toEqual({ server: 'web2', exitCode: null, error: 'REMOTE_TIMEOUT' });
+    expect(execFromSummary('web2 (root@web2:22): sleep 9 → exit SIGKILL in 1.0 s')).toEqual({ server: 'web2', exitCode: null, error: 'ended by SIGKILL' });
   });
 });
