@@ -18,7 +18,6 @@ import { openWorkspaceDb } from '../../electron/core/store/database.js';
 import { tempDir } from '../../electron/core/testing/temp-dir.js';
 import { readSnippetSource, withReportReader } from '../../electron/core/workspace/snippets-handlers.js';
 import { Workspace } from '../../electron/core/workspace/workspace.js';
-import type { MethodInput, MethodName } from '../../shared/contract/index.js';
 import type { OutboxPost, ticketSystemMethods } from '../../shared/contract/tickets-system.js';
 import { buildSnippets } from '../../shared/domain/snippets.js';
 import type { z } from 'zod';
