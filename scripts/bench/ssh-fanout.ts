@@ -44,7 +44,7 @@ function commitCost(dir: string, count: number): { each: number; one: number } {
   const db = new Database(join(dir, 'commit-cost.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE entries (id INTEGER PRIMARY KEY, detail TEXT NOT NULL)');
+  db.exec('DROP TABLE IF EXISTS entries; CREATE TABLE entries (id INTEGER PRIMARY KEY, detail TEXT NOT NULL)');
   const insert = db.prepare('INSERT INTO entries (detail) VALUES (?)');
   const detail = JSON.stringify({ argv: COMMAND, stdout: 'fleet01\n', padding: 'x'.repeat(1500) });
   const each = timedSync(() => {
