@@ -76,6 +76,22 @@ describe('web host', () => {
     expect(page.headers['set-cookie']).toBeUndefined();
   });
 
+  it('lets the browser keep a hashed asset for good, with the same security headers, and never stores the page', async () => {
+    mkdirSync(join(dir.path, 'renderer', 'assets'));
+    writeFileSync(join(dir.path, 'renderer', 'assets', 'index-CpNdxetv.js'), 'export {};');
+    const asset = await send('/assets/index-CpNdxetv.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect(asset.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(asset.headers['x-content-type-options']).toBe('nosniff');
+    expect((await send('/')).headers['cache-control']).toBe('no-store');
+    expect((await send('/t/TKT-1')).headers['cache-control']).toBe('no-store');
+    // Under a foreign Host nothing is served, cacheable or not.
+    const rebound = await send('/assets/index-CpNdxetv.js', { headers: { Host: `rebind.example:${host.port}` } });
+    expect(rebound.status).toBe(403);
+    expect(rebound.headers['cache-control']).toBe('no-store');
+  });
+
   it('never redirects, so a token in the query leads nowhere (was: /.//evil.example/?token=… redirected to //evil.example/)', async () => {
     for (const path of [`/.//evil.example/?token=${host.token}`, `//evil.example/?token=${host.token}`, `/\\evil.example/?token=${host.token}`, `/?token=${host.token}`]) {
       const reply = await send(path);

@@ -100,7 +100,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new BacklineError('UNKNOWN_METHOD', `${req.method ?? ''} is not served here.`);
       const file = await readRendererFile(options.rendererDir, url.pathname);
       if (!file) throw new BacklineError('NOT_FOUND', `${url.pathname} is not part of Backline.`);
-      send(res, 200, file.type, file.body);
+      send(res, 200, file.type, file.body, { 'Cache-Control': file.cacheControl });
     } catch (error) {
       const wire = error instanceof BacklineError ? error.toWire() : new BacklineError('INTERNAL').toWire();
       if (!(error instanceof BacklineError)) console.error('[backline] web host:', error);

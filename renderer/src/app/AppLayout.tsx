@@ -1,24 +1,88 @@
 import { ActionIcon, Anchor, AppShell, Button, Group, Kbd, Loader, Text, Title, Tooltip } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { useHotkeys } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTicket } from '../api/queries.js';
 import { CommandPalette } from '../palette/CommandPalette.js';
 import { FreshnessBanner } from '../reporting/FreshnessBanner.js';
 import { NewTicketModal } from '../tickets/NewTicketModal.js';
 import { TicketList } from '../tickets/TicketList.js';
 import { MissingWorkspace } from '../workspace/MissingWorkspace.js';
+// Its type only: the code is loaded on demand (below).
+import type { Workspace as WorkspaceView } from '../workspace/Workspace.js';
 import { ShortcutsOverlay, shortcutsOverlay } from '../workspace/ShortcutsOverlay.js';
 import { useWorkbenchShortcuts } from '../workspace/useWorkbenchShortcuts.js';
 import { WorkbenchProvider } from '../workspace/workbench.js';
-import { Workspace } from '../workspace/Workspace.js';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
-import { formatRoute, homeRoute, reportsRoute, type Route } from './route.js';
+import { createFlag } from './flag.js';
+import { formatRoute, homeRoute, reportsRoute, type Route, type WorkspaceTab } from './route.js';
 import { useHashRoute } from './useHashRoute.js';
 import { useLiveUpdates } from './useLiveUpdates.js';
 import { useNetdumpEvents } from '../netdump/useNetdumpEvents.js';
 
 // The reports (SQL editor, charts, virtual table) load when first opened: the rest of the app starts without them.
 const ReportsPage = lazy(() => import('../reporting/ReportsPage.js').then((m) => ({ default: m.ReportsPage })));
+
+// The workspace and its tabs (firewall, PHP with its charts, netdump, Markdown preview...) are not on the
+// first screen, the ticket list: they load after it, while the engineer reads it (see useWorkspacePreload).
+let loadedWorkspace: typeof WorkspaceView | null = null;
+const loadWorkspace = () => import('../workspace/Workspace.js').then((m) => (loadedWorkspace = m.Workspace));
+const LazyWorkspace = lazy(() => loadWorkspace().then((component) => ({ default: component })));
+
+/**
+ * Once loaded, the workspace renders directly: React.lazy would still suspend once, and React holds a
+ * revealed fallback back for a while (300 ms) before the content replaces it.
+ */
+function Workspace(props: { ticketId: string; tab: WorkspaceTab }) {
+  const Loaded = loadedWorkspace;
+  if (Loaded) return <Loaded {...props} />;
+  return (
+    <Suspense fallback={<Loader size="sm" />}>
+      <LazyWorkspace {...props} />
+    </Suspense>
+  );
+}
+
+/**
+ * Fetches the workspace's code once the first screen is up and the browser idle, so that opening a
+ * ticket does not wait for it; a route straight to a workspace loads it at once anyway.
+ */
+function useWorkspacePreload(): void {
+  useEffect(() => {
+    const preload = () => void loadWorkspace().catch(() => undefined);
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(preload, { timeout: 2_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const timer = setTimeout(preload, 500);
+    return () => clearTimeout(timer);
+  }, []);
+}
+
+/** Whether the command palette has been asked for yet in this window. */
+const paletteWanted = createFlag();
+
+/** Opens the command palette, mounting it first if this is the first time: use this, not spotlight.open() alone. */
+export function openPalette(): void {
+  paletteWanted.open();
+  spotlight.open();
+}
+
+/** The palette's shortcut before it is mounted; once mounted, the palette's own (the same keys) takes over. */
+const paletteShortcut: Parameters<typeof useHotkeys>[0] = [['mod + K', openPalette]];
+const noShortcut: Parameters<typeof useHotkeys>[0] = [];
+
+/**
+ * The command palette is mounted the first time it is asked for (Ctrl/Cmd+K or the Commands button):
+ * mounted, it fetches the reports and more for its actions, which the first screen does not show. It
+ * opens at once on mounting: spotlight's open state is in its store, which the palette reads.
+ */
+function PaletteOnDemand({ route }: { route: Route }) {
+  const mounted = paletteWanted.useValue();
+  // No ignored tags, as the palette's own: Ctrl/Cmd+K works while typing in a note too.
+  useHotkeys(mounted ? noShortcut : paletteShortcut, []);
+  return mounted ? <CommandPalette route={route} /> : null;
+}
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -80,6 +144,7 @@ function Layout() {
   useLiveUpdates();
   // A captured kernel panic is announced whichever page is open.
   useNetdumpEvents();
+  useWorkspacePreload();
   const route = useHashRoute();
   useWorkbenchShortcuts(route);
   return (
@@ -99,7 +164,7 @@ function Layout() {
             {route.name === 'workspace' && <CurrentTicket ticketId={route.ticketId} />}
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <Button variant="default" onClick={() => spotlight.open()} rightSection={<Kbd size="xs">{isMac ? '⌘' : 'Ctrl'} K</Kbd>}>
+            <Button variant="default" onClick={openPalette} rightSection={<Kbd size="xs">{isMac ? '⌘' : 'Ctrl'} K</Kbd>}>
               Commands
             </Button>
             <Tooltip label="Keyboard shortcuts (?)">
@@ -117,7 +182,7 @@ function Layout() {
       </AppShell.Main>
       <NewTicketModal />
       <ShortcutsOverlay />
-      <CommandPalette route={route} />
+      <PaletteOnDemand route={route} />
     </AppShell>
   );
 }
