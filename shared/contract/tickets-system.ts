@@ -102,11 +102,24 @@ export const remoteTicketSummarySchema = z.object({
 });
 export type RemoteTicketSummary = z.output<typeof remoteTicketSummarySchema>;
 
+/** A file posted with a text: its name as RT shows it, its type, and its content as text. */
+export const postAttachmentSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  type: z.string().trim().max(100).default('text/plain'),
+  content: z.string().max(8 * 1024 * 1024),
+});
+
 /** What is posted: a finding, a note, or a text Backline made (the snippets report). */
 export const postItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('finding'), id: findingIdSchema }),
   z.object({ kind: z.literal('note'), id: noteIdSchema }),
-  z.object({ kind: z.literal('text'), title: z.string().trim().min(1).max(200), body: z.string().max(1024 * 1024) }),
+  z.object({
+    kind: z.literal('text'),
+    title: z.string().trim().min(1).max(200),
+    body: z.string().max(1024 * 1024),
+    /** Files to attach (a capture, the memory chart's samples as CSV); their total is bounded like evidence. */
+    attachments: z.array(postAttachmentSchema).max(20).default([]),
+  }),
 ]);
 export type PostItem = z.output<typeof postItemSchema>;
 

@@ -140,7 +140,7 @@ export function createTicketSystem(deps: TicketSystemDeps): TicketSystem {
   const build = (ticketId: string, input: { item: Parameters<HandlerGroup<'ticketSystem.post'>['ticketSystem.post']>[0]['item']; mode: 'comment' | 'reply'; format: 'html' | 'text'; attachEvidence: boolean }): BuiltPost => {
     const options = { postId: newPostId(), mode: input.mode, format: input.format };
     const { item } = input;
-    if (item.kind === 'text') return textPost(item.title, item.body, options, 'Backline');
+    if (item.kind === 'text') return textPost(item.title, item.body, options, 'Backline', item.attachments);
     const owned = item.kind === 'finding' ? ws.findings.get(item.id) : ws.notes.get(item.id);
     if (owned.ticketId !== ticketId) throw new BacklineError('NOT_FOUND', `That ${item.kind} belongs to ${owned.ticketId}, not ${ticketId}.`);
     return item.kind === 'finding' ? findingPost(ws.findings.get(item.id), { ...options, attachEvidence: input.attachEvidence }) : notePost(ws.notes.get(item.id), options);

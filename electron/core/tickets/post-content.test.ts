@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/domain/finding.js';
-import { attachmentName, findingPost, newPostId, notePost } from './post-content.js';
+import { attachmentName, findingPost, newPostId, notePost, textPost } from './post-content.js';
 
 const finding: Finding = {
   id: 4,
@@ -53,5 +53,10 @@ describe('post content', () => {
     const note = notePost({ id: 1, ticketId: '7', title: 'Timeline', body: '# 09:00\nrestart', revision: 1, createdAt: '', updatedAt: '' }, { postId: 'bl-2', mode: 'comment', format: 'text' });
     expect(note.outgoing.content).toContain('# 09:00\nrestart');
     expect(note.outgoing.subject).toBe('Note: Timeline [bl-2]');
+  });
+
+  it('attaches the files given with a text (the memory chart samples)', () => {
+    const built = textPost('Memory samples', 'see file', { postId: 'bl-3', mode: 'comment', format: 'html' }, 'Backline', [{ name: 'memory samples.csv', type: 'text/csv', content: 't,rss\n0,12\n' }]);
+    expect(built.outgoing.attachments.map((a) => [a.name, a.type, a.content.toString()])).toEqual([['memory-samples.csv', 'text/csv', 't,rss\n0,12\n']]);
   });
 });

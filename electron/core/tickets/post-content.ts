@@ -84,14 +84,15 @@ export function findingPost(finding: Finding, options: PostOptions & { attachEvi
 }
 
 /** A note, or a text Backline made (the snippets report): Markdown sent as it is, or kept as preformatted HTML. */
-export function textPost(title: string, markdown: string, options: PostOptions, label = 'Note'): BuiltPost {
+export function textPost(title: string, markdown: string, options: PostOptions, label = 'Note', files: readonly { name: string; type: string; content: string }[] = []): BuiltPost {
   const end = footer(options);
+  const attachments = files.map((file, index) => ({ name: attachmentName(file.name, index), type: file.type || 'text/plain', content: Buffer.from(file.content, 'utf8') }));
   const content =
     options.format === 'html'
       ? `<p><b>${escapeHtml(label)}:</b> ${escapeHtml(title)}</p><div style="white-space:pre-wrap">${escapeHtml(markdown)}</div>${end.html}`
       : `${label}: ${title}\n\n${markdown}\n${end.text}`;
   return bounded(
-    { postId: options.postId, mode: options.mode, subject: subjectLine(`${label}: ${title}`, options.postId), contentType: options.format === 'html' ? 'text/html' : 'text/plain', content, attachments: [] },
+    { postId: options.postId, mode: options.mode, subject: subjectLine(`${label}: ${title}`, options.postId), contentType: options.format === 'html' ? 'text/html' : 'text/plain', content, attachments },
     title,
   );
 }
