@@ -106,25 +106,52 @@ const changeWords: Record<string, { label: string; rank: number }> = {
   'firewall.expired': { label: 'Expired', rank: 1 },
 };
 
-interface TicketWork {
+/**
+ * Commands counted already (the handler groups a year of `ssh.exec` entries in SQL rather than
+ * carrying each out): per ticket and server, within the period.
+ */
+export interface RunTally {
   ticketId: string | null;
-  entries: Record<SnippetCategory, SnippetEntry[]>;
+  server: string;
+  runs: number;
+  failed: number;
   lastAt: string;
 }
 
-export function buildSnippets(input: { from: string; to: string; actor: string; entries: readonly SnippetEntry[]; store: SnippetStore }): SnippetsReport {
+interface TicketWork {
+  ticketId: string | null;
+  entries: Record<Exclude<SnippetCategory, 'run'>, SnippetEntry[]>;
+  runs: Map<string, { runs: number; failed: number }>;
+  runCount: number;
+  lastAt: string;
+}
+
+export function buildSnippets(input: { from: string; to: string; actor: string; entries: readonly SnippetEntry[]; runs?: readonly RunTally[]; store: SnippetStore }): SnippetsReport {
   const byTicket = new Map<string | null, TicketWork>();
+  const workOf = (ticketId: string | null, at: string): TicketWork => {
+    let work = byTicket.get(ticketId);
+    if (!work) {
+      work = { ticketId, entries: { found: [], changed: [], noted: [] }, runs: new Map(), runCount: 0, lastAt: at };
+      byTicket.set(ticketId, work);
+    }
+    if (at > work.lastAt) work.lastAt = at;
+    return work;
+  };
+  const tally = (work: TicketWork, server: string, runs: number, failed: number) => {
+    const counted = work.runs.get(server) ?? { runs: 0, failed: 0 };
+    counted.runs += runs;
+    counted.failed += failed;
+    work.runs.set(server, counted);
+    work.runCount += runs;
+  };
   for (const entry of input.entries) {
     const category = snippetCategoryOf(entry.action);
     if (!category || entry.at < input.from || entry.at >= input.to) continue;
-    let work = byTicket.get(entry.ticketId);
-    if (!work) {
-      work = { ticketId: entry.ticketId, entries: { found: [], changed: [], run: [], noted: [] }, lastAt: entry.at };
-      byTicket.set(entry.ticketId, work);
-    }
-    work.entries[category].push(entry);
-    if (entry.at > work.lastAt) work.lastAt = entry.at;
+    const work = workOf(entry.ticketId, entry.at);
+    if (category === 'run') tally(work, serverOf(entry), 1, failed(entry) ? 1 : 0);
+    else work.entries[category].push(entry);
   }
+  for (const counted of input.runs ?? []) if (counted.runs > 0) tally(workOf(counted.ticketId, counted.lastAt), counted.server, counted.runs, counted.failed);
   const scored = [...byTicket.values()].map((work) => ({ snippet: ticketSnippet(work, input.store), score: importance(work, input.store) }));
   // Most important first; work on no ticket last; equal weight: the most recent first.
   scored.sort((a, b) => Number(a.snippet.ticketId === null) - Number(b.snippet.ticketId === null) || b.score - a.score || b.snippet.lastAt.localeCompare(a.snippet.lastAt));
@@ -153,7 +180,7 @@ function importance(work: TicketWork, store: SnippetStore): number {
   const changed = work.entries.changed.reduce((total, entry) => total + 3 + (changeWords[entry.action]?.rank ?? 0), 0);
   const noted = new Set(work.entries.noted.map((entry) => String(entry.detail.noteId))).size * 2;
   // Commands say the least on their own: a long session weighs like a finding, not like fifty.
-  const run = Math.min(work.entries.run.length, 40) * 0.1;
+  const run = Math.min(work.runCount, 40) * 0.1;
   return found + changed + noted + run;
 }
 
@@ -161,17 +188,17 @@ function ticketSnippet(work: TicketWork, store: SnippetStore): TicketSnippet {
   const title = work.ticketId === null ? 'Not on a ticket' : (store.tickets.get(work.ticketId)?.title ?? '(workspace no longer in the store)');
   const sections: SnippetSection[] = [];
   const add = (category: SnippetCategory, lines: string[]) => {
-    const count = work.entries[category].length;
+    const count = category === 'run' ? work.runCount : work.entries[category].length;
     if (count > 0) sections.push({ category, count, lines: lines.slice(0, SNIPPET_LINES), more: Math.max(0, lines.length - SNIPPET_LINES) });
   };
   add('found', foundLines(work.entries.found, store));
   add('changed', changedLines(work.entries.changed));
-  add('run', runLines(work.entries.run));
+  add('run', runLines(work.runs));
   add('noted', notedLines(work.entries.noted, store));
   return {
     ticketId: work.ticketId,
     title,
-    counts: { found: work.entries.found.length, changed: work.entries.changed.length, run: work.entries.run.length, noted: work.entries.noted.length },
+    counts: { found: work.entries.found.length, changed: work.entries.changed.length, run: work.runCount, noted: work.entries.noted.length },
     sections,
     lastAt: work.lastAt,
   };
@@ -196,15 +223,9 @@ function changedLines(entries: SnippetEntry[]): string[] {
 
 const failed = (entry: SnippetEntry) => (entry.detail.error !== null && entry.detail.error !== undefined) || (typeof entry.detail.exitCode === 'number' ? entry.detail.exitCode !== 0 : entry.detail.exitCode !== undefined);
 
-function runLines(entries: SnippetEntry[]): string[] {
-  const byServer = new Map<string, { runs: number; failed: number }>();
-  for (const entry of entries) {
-    const server = typeof entry.detail.server === 'string' ? entry.detail.server : (entry.summary.split(' (')[0] ?? '?');
-    const tally = byServer.get(server) ?? { runs: 0, failed: 0 };
-    tally.runs += 1;
-    if (failed(entry)) tally.failed += 1;
-    byServer.set(server, tally);
-  }
+const serverOf = (entry: SnippetEntry) => (typeof entry.detail.server === 'string' ? entry.detail.server : (entry.summary.split(' (')[0] ?? '?'));
+
+function runLines(byServer: ReadonlyMap<string, { runs: number; failed: number }>): string[] {
   return [...byServer.entries()]
     .sort(([a, x], [b, y]) => y.runs - x.runs || a.localeCompare(b))
     .map(([server, { runs, failed: bad }]) => `${server}: ${plural(runs, 'command')}${bad ? `, ${bad} failed` : ''}`);

@@ -7,7 +7,7 @@ import { openWorkspaceDb, type Db } from '../store/database.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { findingHandlers } from './finding-handlers.js';
 import { noteHandlers } from './note-handlers.js';
-import { execFromSummary, snippetsHandlers } from './snippets-handlers.js';
+import { execFromSummary, readSnippetSource, snippetsHandlers } from './snippets-handlers.js';
 import { ticketHandlers } from './ticket-handlers.js';
 import { Workspace } from './workspace.js';
 
@@ -145,10 +145,35 @@ describe('snippets.report', () => {
 });
 
 describe('execFromSummary', () => {
+  const summaries = [
+    'web1 (bl-deploy@10.77.0.11:22) sudo: Firewall probe: /bin/sh -c … → exit 0 in 0.3 s',
+    'db1 (root@10.77.0.30:22 via bastion): grep -c x → exit 1 in 0.1 s',
+    'web2 (root@web2:22): uptime → REMOTE_TIMEOUT in 30.0 s',
+    'web2 (root@web2:22): sleep 9 → exit SIGKILL in 1.0 s',
+    'web2 (root@web2:22): echo "a → exit 0 in 1 s" → exit 0 in 0.1 s',
+  ];
   it('reads the server and outcome from the summary the runner writes', () => {
-    expect(execFromSummary('web1 (bl-deploy@10.77.0.11:22) sudo: Firewall probe: /bin/sh -c … → exit 0 in 0.3 s')).toEqual({ server: 'web1', exitCode: 0, error: null });
-    expect(execFromSummary('db1 (root@10.77.0.30:22 via bastion): grep -c x → exit 1 in 0.1 s')).toEqual({ server: 'db1', exitCode: 1, error: null });
-    expect(execFromSummary('web2 (root@web2:22): uptime → REMOTE_TIMEOUT in 30.0 s')).toEqual({ server: 'web2', exitCode: null, error: 'REMOTE_TIMEOUT' });
-    expect(execFromSummary('web2 (root@web2:22): sleep 9 → exit SIGKILL in 1.0 s')).toEqual({ server: 'web2', exitCode: null, error: 'ended by SIGKILL' });
+    expect(summaries.map(execFromSummary)).toEqual([
+      { server: 'web1', exitCode: 0, error: null },
+      { server: 'db1', exitCode: 1, error: null },
+      { server: 'web2', exitCode: null, error: 'REMOTE_TIMEOUT' },
+      { server: 'web2', exitCode: null, error: 'ended by SIGKILL' },
+      { server: 'web2', exitCode: 0, error: null },
+    ]);
+  });
+  it('and the SQL that counts commands for the report reads them the same way', async () => {
+    const { db, me, at } = setup();
+    await ticketHandlers(me)['tickets.create']({ id: '1', title: 'x', customer: '', status: 'open' }, ctx);
+    at('2026-11-20T10:00:00Z');
+    for (const summary of summaries) me.change((tx) => tx.record({ ticketId: '1', action: 'ssh.exec', summary, detail: {} }));
+    const { runs } = readSnippetSource(db, 'esc', '2026-11-20T00:00:00.000Z', '2026-11-21T00:00:00.000Z');
+    const expected = new Map<string, { runs: number; failed: number }>();
+    for (const read of summaries.map(execFromSummary)) {
+      const tally = expected.get(read.server) ?? { runs: 0, failed: 0 };
+      tally.runs += 1;
+      if (read.error !== null || read.exitCode !== 0) tally.failed += 1;
+      expected.set(read.server, tally);
+    }
+    expect(new Map(runs.map((run) => [run.server, { runs: run.runs, failed: run.failed }]))).toEqual(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { buildSnippets, snippetActionList, type SnippetEntry, type SnippetStore } from '../../../shared/domain/snippets.js';
+import { buildSnippets, snippetActionList, type RunTally, type SnippetEntry, type SnippetStore } from '../../../shared/domain/snippets.js';
 import type { FindingStatus } from '../../../shared/domain/finding.js';
 import Database from 'better-sqlite3';
 import type { HandlerGroup } from '../handlers.js';
@@ -15,14 +15,16 @@ interface EntryRow {
   note_id: number | null;
 }
 
-const actionsPlaceholders = snippetActionList.map(() => '?').join(', ');
+const entryActions = snippetActionList.filter((action) => action !== 'ssh.exec');
+const actionsPlaceholders = entryActions.map(() => '?').join(', ');
 
 /**
- * Only what the report reads leaves SQLite. An `ssh.exec` entry carries up to 16 KiB of output in its
- * detail: parsing that JSON for a year of commands was most of the report's time (3 s for 45,000), so a
- * command's server and outcome are read from its summary, which the runner writes in one fixed shape
- * (`label (where)[ sudo]: … → exit N | ERROR_CODE in S s`); only findings' and notes' small details
- * are parsed.
+ * Only what the report reads leaves SQLite. Commands are most of a year's log (45,000 of 60,000 entries
+ * in the benchmark), each with up to 16 KiB of output in its detail: parsing those details took 3 s
+ * and carrying each row out into JavaScript most of the rest, so commands are counted in SQL per
+ * ticket and server, from their summary, which the runner writes in one fixed shape
+ * (`label (where)[ sudo]: … → exit N | ERROR_CODE in S s`; see execFromSummary, its reading in JS,
+ * which the tests hold to the same answers). Only findings' and notes' small details are parsed.
  */
 const entriesSql = `
   SELECT id, ticket_id, at, action, summary,
@@ -31,6 +33,30 @@ const entriesSql = `
   FROM audit_log
   WHERE id >= ? AND id < ? AND actor = ? AND at >= ? AND at < ? AND action IN (${actionsPlaceholders})
   ORDER BY id`;
+
+const runsSql = `
+  SELECT ticket_id, server, count(*) AS runs, sum(failed) AS failed, max(at) AS last_at
+  FROM (
+    SELECT ticket_id, at,
+           CASE WHEN instr(summary, ' (') > 1 THEN substr(summary, 1, instr(summary, ' (') - 1) ELSE summary END AS server,
+           CASE WHEN summary GLOB '* → exit 0 in *' THEN 0 WHEN summary GLOB '* → * in *' THEN 1 ELSE 0 END AS failed
+    FROM audit_log
+    WHERE id >= ? AND id < ? AND actor = ? AND at >= ? AND at < ? AND action = 'ssh.exec'
+  )
+  GROUP BY ticket_id, server`;
+
+const execOutcome = / → (?:exit (-?\d+)|exit (\S+)|([A-Z][A-Z0-9_]*)) in [\d.]+ s$/;
+
+/** The server and outcome of a command from its audit summary, as runsSql reads it; an unrecognised summary counts as run, not failed. */
+export function execFromSummary(summary: string): { server: string; exitCode: number | null; error: string | null } {
+  const server = summary.indexOf(' (') > 0 ? summary.slice(0, summary.indexOf(' (')) : summary;
+  const outcome = execOutcome.exec(summary);
+  if (!outcome) return { server, exitCode: 0, error: null };
+  if (outcome[1] !== undefined) return { server, exitCode: Number(outcome[1]), error: null };
+  // A signal or "?" instead of an exit code: it did not end well.
+  if (outcome[2] !== undefined) return { server, exitCode: null, error: `ended by ${outcome[2]}` };
+  return { server, exitCode: null, error: outcome[3] ?? 'failed' };
+}
 
 /** Slack around the period when looking for it by id: a clock set back by up to this much loses nothing. */
 const CLOCK_SLACK_MS = 24 * 3600 * 1000;
@@ -57,24 +83,15 @@ function firstIdFrom(db: Db, at: string): number {
 
 const shifted = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
 
-const execOutcome = / → (?:exit (-?\d+)|exit (\S+)|([A-Z][A-Z0-9_]*)) in [\d.]+ s$/;
-
-/** The server and outcome of a command from its audit summary; an unrecognised summary counts as run, not failed. */
-export function execFromSummary(summary: string): { server: string; exitCode: number | null; error: string | null } {
-  const server = summary.slice(0, Math.max(0, summary.indexOf(' ('))) || summary.split(':')[0] || '?';
-  const outcome = execOutcome.exec(summary);
-  if (!outcome) return { server, exitCode: 0, error: null };
-  if (outcome[1] !== undefined) return { server, exitCode: Number(outcome[1]), error: null };
-  // A signal or "?" instead of an exit code: it did not end well.
-  if (outcome[2] !== undefined) return { server, exitCode: null, error: `ended by ${outcome[2]}` };
-  return { server, exitCode: null, error: outcome[3] ?? 'failed' };
-}
-
 /** Reads one actor's entries in the period and what the store holds of the findings and notes they name. */
-export function readSnippetSource(db: Db, actor: string, from: string, to: string): { entries: SnippetEntry[]; store: SnippetStore } {
+export function readSnippetSource(db: Db, actor: string, from: string, to: string): { entries: SnippetEntry[]; runs: RunTally[]; store: SnippetStore } {
   const firstId = firstIdFrom(db, shifted(from, -CLOCK_SLACK_MS));
   const endId = firstIdFrom(db, shifted(to, CLOCK_SLACK_MS));
-  const rows = db.prepare<unknown[], EntryRow>(entriesSql).all(firstId, endId, actor, from, to, ...snippetActionList);
+  const rows = db.prepare<unknown[], EntryRow>(entriesSql).all(firstId, endId, actor, from, to, ...entryActions);
+  const runs = db
+    .prepare<unknown[], { ticket_id: string | null; server: string; runs: number; failed: number; last_at: string }>(runsSql)
+    .all(firstId, endId, actor, from, to)
+    .map((row): RunTally => ({ ticketId: row.ticket_id, server: row.server, runs: row.runs, failed: row.failed, lastAt: row.last_at }));
   const entries: SnippetEntry[] = rows.map((row) => ({
     id: row.id,
     ticketId: row.ticket_id,
@@ -84,7 +101,6 @@ export function readSnippetSource(db: Db, actor: string, from: string, to: strin
     detail: {
       ...(row.finding_id !== null ? { findingId: row.finding_id } : {}),
       ...(row.note_id !== null ? { noteId: row.note_id } : {}),
-      ...(row.action === 'ssh.exec' ? execFromSummary(row.summary) : {}),
     },
   }));
   const ticketIds = new Set<string>();
@@ -95,7 +111,8 @@ export function readSnippetSource(db: Db, actor: string, from: string, to: strin
     if (row.finding_id !== null) findingIds.add(row.finding_id);
     if (row.note_id !== null) noteIds.add(row.note_id);
   }
-  return { entries, store: { tickets: ticketTitles(db, ticketIds), findings: findingsOf(db, findingIds), notes: noteTitles(db, noteIds) } };
+  for (const run of runs) if (run.ticketId !== null) ticketIds.add(run.ticketId);
+  return { entries, runs, store: { tickets: ticketTitles(db, ticketIds), findings: findingsOf(db, findingIds), notes: noteTitles(db, noteIds) } };
 }
 
 // json_each over a JSON array of ids: one statement whatever the number of ids.
