@@ -222,7 +222,7 @@ export const ticketSystemMethods = {
   }),
   'ticketSystem.outbox.list': method({
     summary: 'Posts, newest first: of one ticket, or all not yet posted.',
-    input: z.object({ ticketId: ticketIdSchema.optional(), pendingOnly: z.boolean().default(false) }),
+    input: z.object({ ticketId: ticketIdSchema.optional(), pendingOnly: z.boolean().default(false), limit: z.number().int().min(1).max(5000).default(500) }),
     output: z.array(outboxPostSchema),
   }),
   'ticketSystem.outbox.retry': method({

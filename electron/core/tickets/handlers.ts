@@ -214,7 +214,7 @@ export function createTicketSystem(deps: TicketSystemDeps): TicketSystem {
         ...(built.refusal !== null ? { failedWith: built.refusal } : {}),
       });
     },
-    'ticketSystem.outbox.list': ({ ticketId, pendingOnly }) => repo.list({ ticketId, pendingOnly }).map(({ outgoing: _outgoing, ...post }) => post),
+    'ticketSystem.outbox.list': ({ ticketId, pendingOnly, limit }) => repo.list({ ticketId, pendingOnly, limit }).map(({ outgoing: _outgoing, ...post }) => post),
     'ticketSystem.outbox.retry': ({ id }) => outbox.retry(id),
     'ticketSystem.outbox.cancel': ({ id }) => outbox.cancel(id),
   };

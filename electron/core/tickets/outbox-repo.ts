@@ -138,7 +138,7 @@ export class OutboxRepo {
     return post;
   }
 
-  list(filter: { ticketId?: string | undefined; pendingOnly?: boolean }): StoredPost[] {
+  list(filter: { ticketId?: string | undefined; pendingOnly?: boolean; limit?: number }): StoredPost[] {
     const where: string[] = [];
     const args: string[] = [];
     if (filter.ticketId !== undefined) {
@@ -146,7 +146,7 @@ export class OutboxRepo {
       args.push(filter.ticketId);
     }
     if (filter.pendingOnly) where.push("state IN ('queued', 'sending', 'failed')");
-    const sql = `SELECT * FROM rt_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC`;
+    const sql = `SELECT * FROM rt_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ${Math.max(1, Math.trunc(filter.limit ?? 500))}`;
     return this.db.prepare<string[], Row>(sql).all(...args).map(toPost);
   }
 
