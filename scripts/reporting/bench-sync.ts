@@ -11,7 +11,7 @@
  * queue-at report at three moments, time travel and reflection latency. The rows the incremental
  * step adds to the source are deleted again afterwards.
  *
- *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell]
+ *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell] [--skip-bare]
  *       [--reader copy|cursor] [--prune-all] [--main-db backline_reporting] [--archive-db backline_reporting_archive]
  *       [--json FILE] [--compare FILE]
  *
@@ -40,6 +40,7 @@ const { values } = parseArgs({
     'skip-inprocess': { type: 'boolean', default: false },
     'skip-worker': { type: 'boolean', default: false },
     'skip-shell': { type: 'boolean', default: false },
+    'skip-bare': { type: 'boolean', default: false },
     reader: { type: 'string', default: 'copy' },
     'prune-all': { type: 'boolean', default: false },
     'main-db': { type: 'string', default: 'backline_reporting' },
@@ -61,10 +62,14 @@ const fresh = (name: string) => {
 
 async function timedSync(label: string, file: string, sink: () => CacheSink): Promise<{ rows: number; rate: number }> {
   const s = sink();
+  const cpu = process.cpuUsage();
   const result = await syncAll(config, s, { full: true, countFirst: false, reader: values.reader === 'cursor' ? 'cursor' : 'copy' });
   await s.close();
   const rate = result.rows / (result.ms / 1000);
-  console.log(`${label} (${values.reader} reader): ${result.rows} rows in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(rate)} rows/s (${file})`);
+  // CPU time of this process (all its threads; not PostgreSQL's): steadier than wall time on a busy machine.
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  console.log(`${label} (${values.reader} reader): ${result.rows} rows in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(rate)} rows/s, ${cpuSeconds.toFixed(1)} s of CPU here (${file})`);
   return { rows: result.rows, rate };
 }
 
@@ -73,54 +78,64 @@ let syncedFile: string | undefined;
 if (!values['skip-inprocess']) {
   const file = fresh('sync-inprocess.sqlite');
   const db = openWritableCache(file);
-  figures.inProcess = (await timedSync('sync, in-process writer', file, () => new InProcessSink(db))).rate;
+  const synced = await timedSync('sync, in-process writer', file, () => new InProcessSink(db));
+  figures.inProcess = synced.rate;
+  figures.rows = synced.rows;
   db.close();
   syncedFile = file;
 }
 if (!values['skip-worker']) {
   const file = fresh('sync-worker.sqlite');
   openWritableCache(file).close();
-  figures.worker = (await timedSync('sync, worker-thread writer', file, () => new WorkerSink(file))).rate;
+  const synced = await timedSync('sync, worker-thread writer', file, () => new WorkerSink(file));
+  figures.worker = synced.rate;
+  figures.rows = synced.rows;
   syncedFile = file;
 }
 if (!syncedFile) throw new Error('nothing synced to take the rows from');
 
 // The bare loop: the same rows in the order the sync writes them (each source's tables in turn,
 // ordered by watermark then key), the same schema and indexes, plain INSERTs in 50k-row transactions.
-const from = openReadableCache(syncedFile);
-const to = openWritableCache(fresh('bare-loop.sqlite'));
-let insertMs = 0;
 let total = 0;
-for (const source of config.sources) {
-  for (const table of source.tables) {
-    const names = from.prepare(`SELECT name FROM pragma_table_info('${table.name}')`).pluck().all() as string[];
-    const columns = names.map((c) => `"${c}"`);
-    const origin = names.includes('origin');
-    const insert = to.prepare(`INSERT INTO ${table.name} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-    const insertMany = to.transaction((rows: unknown[][]) => {
-      for (const row of rows) insert.run(...row);
-    });
-    const order = [table.watermark, ...table.key.filter((k) => k !== table.watermark)].map((c) => `"${c}"`).join(', ');
-    const read = from.prepare(`SELECT ${columns.join(', ')} FROM ${table.name}${origin ? ' WHERE origin = ?' : ''} ORDER BY ${order}`).raw();
-    let chunk: unknown[][] = [];
-    const flush = () => {
-      const started = performance.now();
-      for (let i = 0; i < chunk.length; i += 50_000) insertMany(chunk.slice(i, i + 50_000));
-      insertMs += performance.now() - started;
-      total += chunk.length;
-      chunk = [];
-    };
-    for (const row of (origin ? read.iterate(source.name) : read.iterate()) as IterableIterator<unknown[]>) {
-      chunk.push(row);
-      if (chunk.length >= 200_000) flush();
+if (!values['skip-bare']) {
+  const from = openReadableCache(syncedFile);
+  const to = openWritableCache(fresh('bare-loop.sqlite'));
+  let insertMs = 0;
+  let insertCpu = 0;
+  for (const source of config.sources) {
+    for (const table of source.tables) {
+      const names = from.prepare(`SELECT name FROM pragma_table_info('${table.name}')`).pluck().all() as string[];
+      const columns = names.map((c) => `"${c}"`);
+      const origin = names.includes('origin');
+      const insert = to.prepare(`INSERT INTO ${table.name} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      const insertMany = to.transaction((rows: unknown[][]) => {
+        for (const row of rows) insert.run(...row);
+      });
+      const order = [table.watermark, ...table.key.filter((k) => k !== table.watermark)].map((c) => `"${c}"`).join(', ');
+      const read = from.prepare(`SELECT ${columns.join(', ')} FROM ${table.name}${origin ? ' WHERE origin = ?' : ''} ORDER BY ${order}`).raw();
+      let chunk: unknown[][] = [];
+      const flush = () => {
+        const started = performance.now();
+        const cpu = process.cpuUsage();
+        for (let i = 0; i < chunk.length; i += 50_000) insertMany(chunk.slice(i, i + 50_000));
+        insertMs += performance.now() - started;
+        const used = process.cpuUsage(cpu);
+        insertCpu += (used.user + used.system) / 1e6;
+        total += chunk.length;
+        chunk = [];
+      };
+      for (const row of (origin ? read.iterate(source.name) : read.iterate()) as IterableIterator<unknown[]>) {
+        chunk.push(row);
+        if (chunk.length >= 200_000) flush();
+      }
+      flush();
     }
-    flush();
   }
+  from.close();
+  to.close();
+  figures.bare = total / (insertMs / 1000);
+  console.log(`bare better-sqlite3 insert loop: ${total} rows in ${(insertMs / 1000).toFixed(1)} s = ${Math.round(figures.bare)} rows/s, ${insertCpu.toFixed(1)} s of CPU`);
 }
-from.close();
-to.close();
-figures.bare = total / (insertMs / 1000);
-console.log(`bare better-sqlite3 insert loop: ${total} rows in ${(insertMs / 1000).toFixed(1)} s = ${Math.round(figures.bare)} rows/s`);
 // The shell baseline: psql COPY ... TO STDOUT (CSV) piped into sqlite3's .import, same tables and schema.
 if (!values['skip-shell']) {
   const file = fresh('shell-import.sqlite');
@@ -167,11 +182,17 @@ if (!values['skip-shell']) {
     try {
       const sink = new WorkerSink(syncedFile);
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const result = await syncAll(config, sink, {});
       const ms = performance.now() - started;
+      const used = process.cpuUsage(cpu);
       await sink.close();
       figures.incrementalMs = ms;
-      console.log(`incremental sync, 1% changed (${touched} tickets touched, ${events} status events, ${comments} comments): ${result.rows} rows in ${(ms / 1000).toFixed(2)} s (worker-thread writer, counting first)`);
+      figures.incrementalCpuMs = (used.user + used.system) / 1000;
+      console.log(
+        `incremental sync, 1% changed (${touched} tickets touched, ${events} status events, ${comments} comments): ${result.rows} rows in ${(ms / 1000).toFixed(2)} s, ` +
+          `${(figures.incrementalCpuMs / 1000).toFixed(2)} s of CPU here (worker-thread writer, counting first)`,
+      );
     } finally {
       await main.query('DELETE FROM ticket_status_events WHERE id > $1', [maxEvent]);
       await main.query('DELETE FROM comments WHERE id > $1', [maxComment]);
@@ -206,13 +227,19 @@ if (!values['skip-shell']) {
   const library = new ReportLibrary({ savedDir: join(tmpdir(), 'backline-bench-reports-unused') });
   const queueAt = library.get('queue-at');
   let worst = 0;
+  let worstCpu = 0;
   for (const at of ['2023-02-14 10:00', '2024-01-09 15:30', '2026-11-17 09:00']) {
     const bound = bindArgs(queueAt.params, { at });
+    const cpu = process.cpuUsage();
     const ms = Number(median(() => runReport(db, queueAt.sql, bound, { maxRows: 200_000, maxBytes: 64 * 1024 * 1024, maxCellBytes: 256 * 1024 })));
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000 / 15;
     worst = Math.max(worst, ms);
-    console.log(`queue-at report at ${at}: ${ms.toFixed(1)} ms (median of 15)`);
+    worstCpu = Math.max(worstCpu, cpuMs);
+    console.log(`queue-at report at ${at}: ${ms.toFixed(1)} ms (median of 15), ${cpuMs.toFixed(1)} ms of CPU per run (mean)`);
   }
   figures.queueAtMs = worst;
+  figures.queueAtCpuMs = worstCpu;
   figures.tickets = db.prepare('SELECT count(*) FROM tickets').pluck().get() as number;
   db.close();
 }
@@ -227,20 +254,21 @@ if (figures.shell !== undefined) {
     if (rate !== undefined) console.log(`  ${key}: ${(rate / figures.shell).toFixed(2)}x the psql | sqlite3 pipeline`);
   }
 }
-figures.rows = total;
 if (values.json) writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
 if (values.compare) {
   // Growth: rates should stay flat (linear time); latencies flat or growing less than the rows.
   const before = JSON.parse(readFileSync(values.compare, 'utf8')) as Record<string, number>;
   const grew = (a: number | undefined, b: number | undefined) => (a && b ? `${(b / a).toFixed(2)}x` : '-');
-  console.log(`growth from ${values.compare} (${before.tickets} tickets, ${before.rows} rows) to this run (${figures.tickets} tickets, ${total} rows): rows ${grew(before.rows, total)}`);
+  console.log(`growth from ${values.compare} (${before.tickets} tickets, ${before.rows} rows) to this run (${figures.tickets} tickets, ${figures.rows} rows): rows ${grew(before.rows, figures.rows)}`);
   const labels: Record<string, string> = {
     inProcess: 'sync rate, in-process (rows/s)',
     worker: 'sync rate, worker (rows/s)',
     bare: 'bare loop rate (rows/s)',
     shell: 'psql | sqlite3 rate (rows/s)',
     incrementalMs: 'incremental 1% (ms)',
+    incrementalCpuMs: 'incremental 1%, CPU here (ms)',
     queueAtMs: 'queue-at, slowest moment (ms)',
+    queueAtCpuMs: 'queue-at, slowest moment, CPU (ms)',
   };
   for (const [key, label] of Object.entries(labels)) {
     if (figures[key] !== undefined && before[key] !== undefined) console.log(`  ${label}: ${Math.round(before[key])} -> ${Math.round(figures[key])} = ${grew(before[key], figures[key])}`);
