@@ -19,6 +19,7 @@ import { tempDir } from '../../electron/core/testing/temp-dir.js';
 import { readSnippetSource, withReportReader } from '../../electron/core/workspace/snippets-handlers.js';
 import { Workspace } from '../../electron/core/workspace/workspace.js';
 import type { OutboxPost, ticketSystemMethods } from '../../shared/contract/tickets-system.js';
+import { findingSeverities } from '../../shared/domain/finding.js';
 import { buildSnippets } from '../../shared/domain/snippets.js';
 import type { z } from 'zod';
 
@@ -52,7 +53,7 @@ function snippetsBench(): void {
         ws.tickets.create({ id, title: `Customer ${t}: site slow`, customer: `c${t}`, status: 'open' }, new Date(yearStart).toISOString());
         for (let i = 0; i < 6; i++) {
           const when = at(t, i);
-          const finding = ws.findings.add({ ticketId: id, kind: 'cause', severity: (['info', 'low', 'medium', 'high', 'critical'] as const)[i % 5], title: `Finding ${i} on ${id}`, detail: {}, evidence: [] }, when);
+          const finding = ws.findings.add({ ticketId: id, kind: 'cause', severity: findingSeverities[i % 5] ?? 'info', title: `Finding ${i} on ${id}`, detail: {}, evidence: [] }, when);
           insert.run(id, when, 'esc', 'finding.added', `cause: ${finding.title}`, JSON.stringify({ findingId: finding.id }));
           entries++;
         }
