@@ -138,9 +138,11 @@ export const postStates = ['queued', 'sending', 'posted', 'failed', 'cancelled']
 export const postStateSchema = z.enum(postStates);
 export type PostState = z.output<typeof postStateSchema>;
 
+/** Backline's own id for a post (`bl-` and 16 hex digits): RT keeps it in the post's subject, so a resend can find it. */
+export const postIdSchema = z.string().regex(/^bl-[0-9a-f]{16}$/, 'A post id looks like bl-0123456789abcdef.');
+
 export const outboxPostSchema = z.object({
-  /** Backline's own id for the post (a UUID); RT keeps it in the post, so a resend can find it. */
-  id: z.string(),
+  id: postIdSchema,
   ticketId: ticketIdSchema,
   /** RT ticket number posted to. */
   remoteNumber: z.string(),
@@ -227,12 +229,12 @@ export const ticketSystemMethods = {
   }),
   'ticketSystem.outbox.retry': method({
     summary: 'Send a queued or failed post now.',
-    input: z.object({ id: z.string() }),
+    input: z.object({ id: postIdSchema }),
     output: outboxPostSchema,
   }),
   'ticketSystem.outbox.cancel': method({
     summary: 'Cancel a post not yet in RT (checked against RT first when a send was in flight).',
-    input: z.object({ id: z.string() }),
+    input: z.object({ id: postIdSchema }),
     output: outboxPostSchema,
   }),
 };
