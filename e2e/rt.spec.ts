@@ -77,4 +77,12 @@ test('open a workspace from my RT tickets, add a finding, post it, see the link'
   const attachments = await rt(`/transaction/${transaction}/attachments?fields=Filename`);
   const names = ((attachments.body as { items?: { Filename?: string }[] }).items ?? []).map((item) => item.Filename ?? '');
   expect(names.some((name) => name.includes('php'))).toBe(true);
+
+  // Snippets: this week's work names the ticket and the finding.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tickets' }).click();
+  await page.getByRole('button', { name: 'Snippets' }).click();
+  const snippets = page.getByRole('dialog', { name: 'Snippets: my work' });
+  const mineThisWeek = snippets.getByLabel(`Snippets for ${number}`);
+  await expect(mineThisWeek.getByText('Found (1)')).toBeVisible();
+  await expect(mineThisWeek.getByText(`info: ${title}`)).toBeVisible();
 });
