@@ -65,7 +65,10 @@ export interface Core {
   handlers: Handlers;
   /** The live SSH connections, for benchmarks that measure below the contract (ssh2 on the same connections). */
   sessions: SshSessions;
+  /** Closes everything at once (tests, a start that failed): what the netdump receiver still holds may miss the index. */
   close(): void;
+  /** Closes at exit: the netdump receiver writes and indexes everything it received before the store closes. */
+  shutdown(): Promise<void>;
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -143,6 +146,13 @@ export function createCore(options: CoreOptions): Core {
   void netdump.resume().catch((error: unknown) => log('netdump receiver resume', error));
   // Posts a Backline before this one left queued (or mid-send) go out now, each once.
   ticketSystem.resume();
+  const closeRest = () => {
+    ticketSystem.close();
+    sessions.closeAll();
+    void sync.close();
+    runner.close();
+    db.close();
+  };
   return {
     dispatch: createDispatch(handlers, log),
     events,
@@ -150,11 +160,15 @@ export function createCore(options: CoreOptions): Core {
     sessions,
     close: () => {
       void netdump.close().catch((error: unknown) => log('netdump receiver close', error));
-      ticketSystem.close();
-      sessions.closeAll();
-      void sync.close();
-      runner.close();
-      db.close();
+      closeRest();
+    },
+    shutdown: async () => {
+      try {
+        await netdump.close();
+      } catch (error) {
+        log('netdump receiver close', error);
+      }
+      closeRest();
     },
   };
 }

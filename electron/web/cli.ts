@@ -20,10 +20,11 @@ export async function runBrowserShell(argv: string[]): Promise<void> {
   console.log(`${READY_PREFIX}${host.url}`);
   console.log(`Workspace data: ${dataDir}`);
   const stop = (): void => {
-    void host.close().finally(() => {
-      core.close();
-      process.exit(0);
-    });
+    // The netdump receiver writes and indexes what it holds before the store closes.
+    void host
+      .close()
+      .then(() => core.shutdown())
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

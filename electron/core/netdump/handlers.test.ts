@@ -133,6 +133,27 @@ describe('the receiver through the contract', () => {
     expect(await app.failure('netdump.captures.messages', { captureId: 99 })).toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('at exit, indexes every datagram received before the store closes (shutdown, not close)', async () => {
+    const dir = tempDir();
+    try {
+      const port = await freePort();
+      const first = open(dir.path);
+      await first.call('netdump.receiver.start', { address: '127.0.0.1', port });
+      const message = first.next('netdump.message');
+      await send([Buffer.from('6,1,1,-;one'), Buffer.from('6,2,2,-;two')], port);
+      await message;
+      opened.splice(0);
+      await first.core.shutdown();
+
+      const second = open(dir.path);
+      const [capture] = await second.call('netdump.captures.list', {});
+      expect(capture).toMatchObject({ sender: '127.0.0.1', datagrams: 2 });
+      await second.call('netdump.receiver.stop', {});
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('listens again after Backline restarts if it was on, and not once stopped', async () => {
     const dir = tempDir();
     try {
