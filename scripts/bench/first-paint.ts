@@ -96,12 +96,18 @@ async function visit(page: Page, url: string): Promise<Visit> {
   })()`);
 }
 
+interface Open {
+  ms: number;
+  /** Scripts and styles fetched while opening (code that was not loaded yet). */
+  code: string[];
+}
+
 /**
  * Clicks ticket `id`'s row in the list and waits, in the page, for its workspace: the note's body in the
  * editor, then the frame after it. Measured inside the page so Playwright's round trips are not in it.
  */
-async function openTicket(page: Page, id: string): Promise<number> {
-  return await page.evaluate<number>(`new Promise((resolve, reject) => {
+async function openTicket(page: Page, id: string): Promise<Open> {
+  return await page.evaluate<Open>(`new Promise((resolve, reject) => {
     const id = ${JSON.stringify(id)};
     const row = [...document.querySelectorAll('table[aria-label="Tickets"] tbody tr')].find((tr) => tr.textContent.includes(id));
     if (!row) return reject(new Error('No row for ' + id + ' in the ticket list.'));
@@ -110,7 +116,10 @@ async function openTicket(page: Page, id: string): Promise<number> {
       const note = document.querySelector('textarea[aria-label="Note"]');
       return note !== null && note.value.startsWith('# Ticket') && document.body.textContent.includes(id);
     };
-    const finish = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start), 0));
+    // What the open had to fetch besides contract calls: code not preloaded.
+    const fetched = () => performance.getEntriesByType('resource')
+      .filter((e) => e.startTime >= start && /\\.(js|css)$/.test(e.name)).map((e) => new URL(e.name).pathname);
+    const finish = () => requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - start, code: fetched() }), 0));
     const observer = new MutationObserver(() => { if (ready()) { observer.disconnect(); finish(); } });
     observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
     setTimeout(() => { observer.disconnect(); reject(new Error('The workspace of ' + id + ' was not usable in 20 s.')); }, 20000);
@@ -127,8 +136,8 @@ async function backToList(page: Page): Promise<void> {
 interface Run {
   cold: Visit;
   repeat: Visit;
-  firstOpen: number;
-  laterOpen: number;
+  firstOpen: Open;
+  laterOpen: Open;
 }
 
 async function run(browser: Browser, running: RunningBackline, index: number): Promise<Run> {
@@ -195,8 +204,10 @@ try {
   row('token URL → usable (ticket list rows)', runs.map((r) => r.cold.usable));
   row('repeat visit → first paint (cached assets)', runs.map((r) => r.repeat.firstPaint));
   row('repeat visit → usable', runs.map((r) => r.repeat.usable));
-  row('open a ticket → workspace usable (first)', runs.map((r) => r.firstOpen), 150);
-  row('open another ticket → workspace usable', runs.map((r) => r.laterOpen), 150);
+  row('open a ticket → workspace usable (first)', runs.map((r) => r.firstOpen.ms), 150);
+  row('open another ticket → workspace usable', runs.map((r) => r.laterOpen.ms), 150);
+  const onDemand = [...new Set(runs.flatMap((r) => r.firstOpen.code))];
+  console.log(`  code fetched while opening the first ticket: ${onDemand.join(', ') || 'none (preloaded)'}`);
 
   console.log('\nfetched before the first screen was usable (fresh profile, last run; bytes as sent):');
   for (const s of runs.at(-1)!.cold.scripts) console.log(`  ${s.name.padEnd(50)} ${kib(s.bytes).padStart(12)}`);

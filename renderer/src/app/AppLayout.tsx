@@ -2,7 +2,7 @@ import { ActionIcon, Anchor, AppShell, Button, Group, Kbd, Loader, Text, Title, 
 import { useHotkeys } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { lazy, Suspense, useEffect } from 'react';
-import { useTicket } from '../api/queries.js';
+import { useTicket, useTickets } from '../api/queries.js';
 import { CommandPalette } from '../palette/CommandPalette.js';
 import { FreshnessBanner } from '../reporting/FreshnessBanner.js';
 import { NewTicketModal } from '../tickets/NewTicketModal.js';
@@ -44,11 +44,13 @@ function Workspace(props: { ticketId: string; tab: WorkspaceTab }) {
 }
 
 /**
- * Fetches the workspace's code once the first screen is up and the browser idle, so that opening a
- * ticket does not wait for it; a route straight to a workspace loads it at once anyway.
+ * Fetches the workspace's code once the ticket list is drawn (`ready`) and the browser idle, so that
+ * opening a ticket does not wait for it, and the first screen does not wait for it either; a route
+ * straight to a workspace loads it at once anyway.
  */
-function useWorkspacePreload(): void {
+function useWorkspacePreload(ready: boolean): void {
   useEffect(() => {
+    if (!ready) return;
     const preload = () => void loadWorkspace().catch(() => undefined);
     if (typeof requestIdleCallback === 'function') {
       const id = requestIdleCallback(preload, { timeout: 2_000 });
@@ -56,7 +58,13 @@ function useWorkspacePreload(): void {
     }
     const timer = setTimeout(preload, 500);
     return () => clearTimeout(timer);
-  }, []);
+  }, [ready]);
+}
+
+/** Beside the ticket list: its query is the list's own (no second fetch); once it has answered, the list is drawn. */
+function WorkspacePreload() {
+  useWorkspacePreload(useTickets().isFetched);
+  return null;
 }
 
 /** Whether the command palette has been asked for yet in this window. */
@@ -108,7 +116,12 @@ function CurrentTicket({ ticketId }: { ticketId: string }) {
 function Page({ route }: { route: Route }) {
   switch (route.name) {
     case 'home':
-      return <TicketList />;
+      return (
+        <>
+          <TicketList />
+          <WorkspacePreload />
+        </>
+      );
     case 'invalid-ticket':
       return <MissingWorkspace ticketId={route.raw} />;
     case 'workspace':
@@ -144,7 +157,6 @@ function Layout() {
   useLiveUpdates();
   // A captured kernel panic is announced whichever page is open.
   useNetdumpEvents();
-  useWorkspacePreload();
   const route = useHashRoute();
   useWorkbenchShortcuts(route);
   return (
