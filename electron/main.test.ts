@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -148,6 +148,55 @@ describe('main entry', () => {
     expect(win.restore).toHaveBeenCalled();
     expect(win.focus).toHaveBeenCalled();
     expect(electron.BrowserWindow.windows).toHaveLength(1);
+  });
+
+  it('opens the workspace of a backline:// link given at launch, from a second launch, or by macOS', async () => {
+    await start(['--data-dir', dir, 'backline://ticket/TKT-5']);
+    const win = electron.BrowserWindow.windows[0]!;
+    const indexHtml = join(appRoot(), 'build', 'renderer', 'index.html');
+    expect(win.loadFile).toHaveBeenLastCalledWith(indexHtml, { hash: '/t/TKT-5' });
+    electron.app.emit('second-instance', {}, [], '/', { args: ['/x/main.js', 'backline://ticket/TKT-6'] });
+    expect(win.loadFile).toHaveBeenLastCalledWith(indexHtml, { hash: '/t/TKT-6' });
+    expect(win.focus).toHaveBeenCalled();
+    const preventDefault = vi.fn();
+    electron.app.emit('open-url', { preventDefault }, 'backline://ticket/48213');
+    expect(preventDefault).toHaveBeenCalled();
+    expect(win.loadFile).toHaveBeenLastCalledWith(indexHtml, { hash: '/t/48213' });
+    electron.app.emit('open-url', { preventDefault }, 'backline://elsewhere/x');
+    expect(win.loadFile).toHaveBeenCalledTimes(3); // the other link changed nothing
+    expect(electron.BrowserWindow.windows).toHaveLength(1);
+    // Registered as the handler of backline:// links: from a clone, with Electron and our main script.
+    expect(electron.app.setAsDefaultProtocolClient).toHaveBeenCalledWith('backline', process.execPath, [resolve('/x/main.js')]);
+    expect(electron.app.requestSingleInstanceLock).toHaveBeenCalledWith({ args: ['/x/main.js', '--data-dir', dir, 'backline://ticket/TKT-5'] });
+  });
+
+  it('brings the window back at its last size, place and maximised state', async () => {
+    await start(['--data-dir', dir]);
+    const first = electron.BrowserWindow.windows[0]!;
+    expect(first.options).toMatchObject({ width: 1280, height: 820 });
+    first.normalBounds = { x: 200, y: 100, width: 1500, height: 950 };
+    first.maximized = true;
+    first.emit('close');
+    electron.app.emit('quit');
+
+    electron = createFakeElectron();
+    await start(['--data-dir', dir]);
+    const next = electron.BrowserWindow.windows[0]!;
+    expect(next.options).toMatchObject({ x: 200, y: 100, width: 1500, height: 950, show: false });
+    next.emit('ready-to-show');
+    expect(next.maximize).toHaveBeenCalled();
+    expect(next.show).not.toHaveBeenCalled();
+  });
+
+  it('sets the application menu, and runs reports in utility processes (no RunAsNode)', async () => {
+    await start(['--data-dir', dir]);
+    expect(electron.Menu.setApplicationMenu).toHaveBeenCalledOnce();
+    const { template } = electron.Menu.applied as { template: { label?: string }[] };
+    expect(template.map((m) => m.label).filter(Boolean)).toEqual(['File', 'Go', 'View']);
+    expect(mocked.options[0]!.reporting?.reportProcess).toBeTypeOf('function');
+    const process = mocked.options[0]!.reporting!.reportProcess!({ file: '/x/runner-process.js', args: ['/d/cache'], execArgv: [] });
+    expect(electron.utilityProcess.fork).toHaveBeenCalledWith('/x/runner-process.js', ['/d/cache'], expect.objectContaining({ serviceName: 'Backline reports' }));
+    process.kill();
   });
 
   it('quits when the last window closes, except on macOS', async () => {

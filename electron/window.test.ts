@@ -47,13 +47,20 @@ describe('main window', () => {
     expect(fire('will-attach-webview')).toBe(true);
   });
 
-  it('opens no windows; https links go to the system browser, nothing else does', () => {
+  it('opens no windows; http(s) links go to the system browser, nothing else does', () => {
     const open = win.webContents.windowOpenHandler!;
     expect(open({ url: 'https://docs.example/kb/1' })).toEqual({ action: 'deny' });
     expect(open({ url: 'http://docs.example/kb/1' })).toEqual({ action: 'deny' });
     expect(open({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(open({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
-    expect(electron.shell.openExternal.mock.calls).toEqual([['https://docs.example/kb/1']]);
+    expect(open({ url: 'smb://share/x' })).toEqual({ action: 'deny' });
+    expect(electron.shell.openExternal.mock.calls).toEqual([['https://docs.example/kb/1'], ['http://docs.example/kb/1']]);
+  });
+
+  it('sends a plain link to a web page to the system browser instead of navigating', () => {
+    expect(fire('will-navigate', { url: 'https://docs.example/kb/2' })).toBe(true);
+    expect(fire('will-navigate', { url: 'file:///etc/passwd' })).toBe(true);
+    expect(electron.shell.openExternal.mock.calls).toEqual([['https://docs.example/kb/2']]);
   });
 
   it('grants only the sanitized clipboard write', () => {

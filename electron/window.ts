@@ -4,6 +4,8 @@ import type { BrowserWindow, BrowserWindowConstructorOptions, Session, Shell } f
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
 import { rendererDir } from './core/app-root.js';
 import { APP_NAME } from './core/data-dir.js';
+import { openExternalLink } from './desktop/external-links.js';
+import { DEFAULT_WINDOW_STATE, type WindowState } from './desktop/window-state.js';
 
 export interface WindowPaths {
   /** build/electron/preload.cjs */
@@ -46,16 +48,23 @@ export interface WindowDeps {
   shell: Pick<Shell, 'openExternal'>;
 }
 
+export interface WindowOptions {
+  /** Size, place and maximised state from the last run. */
+  state?: WindowState;
+  /** The route to open (`/t/<id>` for a deep link), without `#`. */
+  hash?: string | null;
+}
+
 /**
  * The one window: isolated, sandboxed, no Node, showing only our renderer. It cannot navigate away,
- * open windows or embed webviews; https links go to the user's browser instead.
+ * open windows or embed webviews; http(s) links go to the user's browser instead.
  */
-export function createMainWindow(deps: WindowDeps, paths: WindowPaths): BrowserWindow {
+export function createMainWindow(deps: WindowDeps, paths: WindowPaths, options: WindowOptions = {}): BrowserWindow {
   const isAppUrl = appUrlPredicate(paths.indexHtml);
+  const state = options.state ?? DEFAULT_WINDOW_STATE;
   const win = new deps.BrowserWindow({
     title: APP_NAME,
-    width: 1280,
-    height: 820,
+    ...state.bounds,
     show: false,
     webPreferences: {
       contextIsolation: true,
@@ -69,28 +78,24 @@ export function createMainWindow(deps: WindowDeps, paths: WindowPaths): BrowserW
   const contents = win.webContents;
   hardenSession(contents.session);
   contents.on('will-navigate', (event) => {
-    if (!isAppUrl(event.url)) event.preventDefault();
+    if (isAppUrl(event.url)) return;
+    event.preventDefault();
+    // A plain link to a web page opens in the browser, as one with target=_blank does.
+    openExternalLink(deps.shell, event.url);
   });
   contents.on('will-redirect', (event) => {
     if (!isAppUrl(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (isHttps(url)) void deps.shell.openExternal(url);
+    openExternalLink(deps.shell, url);
     return { action: 'deny' };
   });
-  win.once('ready-to-show', () => win.show());
+  // Maximised only once shown: maximize() on a hidden window shows it early on some platforms.
+  win.once('ready-to-show', () => (state.maximized ? win.maximize() : win.show()));
   // A missing or broken build leaves an empty window; say where we looked and what to do.
-  win.loadFile(paths.indexHtml).catch((error: unknown) => {
+  (options.hash ? win.loadFile(paths.indexHtml, { hash: options.hash }) : win.loadFile(paths.indexHtml)).catch((error: unknown) => {
     console.error(`Backline could not load its window from ${paths.indexHtml} (${error instanceof Error ? error.message : String(error)}); run "npm run build".`);
   });
   return win;
-}
-
-function isHttps(url: string): boolean {
-  try {
-    return new URL(url).protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
+import { createFakeUtilityProcess } from './fake-utility-process.js';
 
 /**
  * Stand-ins for the parts of the `electron` module the shell touches, for vi.mock('electron'). The
@@ -22,6 +23,7 @@ export class FakeWebContents extends EventEmitter {
   windowOpenHandler: Handler | undefined;
   destroyed = false;
   readonly send = vi.fn();
+  readonly sendInputEvent = vi.fn();
   constructor(session: FakeSession) {
     super();
     this.session = session;
@@ -40,9 +42,15 @@ export function createFakeElectron() {
   class BrowserWindow extends EventEmitter {
     static windows: BrowserWindow[] = [];
     static getAllWindows = (): BrowserWindow[] => BrowserWindow.windows.filter((w) => !w.destroyed);
+    static getFocusedWindow = (): BrowserWindow | null => BrowserWindow.getAllWindows()[0] ?? null;
     readonly webContents = new FakeWebContents(session);
-    readonly loadFile = vi.fn((_path: string) => Promise.resolve());
+    readonly loadFile = vi.fn((_path: string, _options?: { hash?: string }) => Promise.resolve());
     readonly show = vi.fn();
+    readonly maximize = vi.fn(() => void (this.maximized = true));
+    maximized = false;
+    normalBounds = { x: 10, y: 20, width: 1280, height: 820 };
+    readonly getNormalBounds = vi.fn(() => this.normalBounds);
+    readonly isMaximized = vi.fn(() => this.maximized);
     readonly focus = vi.fn();
     readonly restore = vi.fn();
     minimized = false;
@@ -71,7 +79,9 @@ export function createFakeElectron() {
     singleInstance: true,
     setName: vi.fn(),
     setPath: vi.fn(),
-    requestSingleInstanceLock: vi.fn(() => app.singleInstance),
+    requestSingleInstanceLock: vi.fn((_additionalData?: Record<string, unknown>) => app.singleInstance),
+    isPackaged: false,
+    setAsDefaultProtocolClient: vi.fn((_protocol: string, _path?: string, _args?: string[]) => true),
     whenReady: vi.fn(() => Promise.resolve()),
     quit: vi.fn(),
     exit: vi.fn(),
@@ -92,7 +102,15 @@ export function createFakeElectron() {
     decryptString: vi.fn((sealed: Buffer) => Buffer.from(sealed.toString().slice('sealed:'.length), 'hex').toString()),
   };
 
-  return { app, BrowserWindow, ipcMain, ipcRenderer, contextBridge, session: { defaultSession: session }, shell, dialog, safeStorage, fakeSession: session };
+  const Menu = {
+    applied: null as unknown,
+    buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+    setApplicationMenu: vi.fn((menu: unknown) => void (Menu.applied = menu)),
+  };
+  const screen = { displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }], getAllDisplays: vi.fn(() => screen.displays) };
+  const utilityProcess = createFakeUtilityProcess();
+
+  return { app, BrowserWindow, ipcMain, Menu, screen, utilityProcess, ipcRenderer, contextBridge, session: { defaultSession: session }, shell, dialog, safeStorage, fakeSession: session };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
