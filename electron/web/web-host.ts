@@ -6,6 +6,7 @@ import { EVENTS_PROTOCOL, launchUrl, MAX_CALL_BYTES, webPaths } from '../../shar
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 import { BacklineError, errorCodes, type WireError } from '../../shared/errors.js';
 import type { Core } from '../core/core.js';
+import { deepLinkRedirect } from './deep-link.js';
 import { guardHostAndOrigin, guardRequest } from './request-guard.js';
 import { decodePath, requestUrl } from './request-url.js';
 import { readRendererFile } from './static-files.js';
@@ -98,6 +99,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // sent): it only has to name our host, so a rebound name gets nothing.
       guardHostAndOrigin(req, port, false);
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new BacklineError('UNKNOWN_METHOD', `${req.method ?? ''} is not served here.`);
+      const ticketRoute = deepLinkRedirect(url.pathname);
+      if (ticketRoute) {
+        send(res, 302, 'text/plain; charset=utf-8', '', { Location: ticketRoute });
+        return;
+      }
       const file = await readRendererFile(options.rendererDir, url.pathname);
       if (!file) throw new BacklineError('NOT_FOUND', `${url.pathname} is not part of Backline.`);
       send(res, 200, file.type, file.body, { 'Cache-Control': file.cacheControl });
