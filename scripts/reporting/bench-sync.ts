@@ -246,7 +246,7 @@ if (!values['skip-shell']) {
 
 for (const key of ['inProcess', 'worker', 'shell'] as const) {
   const rate = figures[key];
-  if (rate !== undefined) console.log(`  ${key}: ${((rate / (figures.bare ?? NaN)) * 100).toFixed(0)}% of the bare loop`);
+  if (rate !== undefined && figures.bare !== undefined) console.log(`  ${key}: ${((rate / figures.bare) * 100).toFixed(0)}% of the bare loop`);
 }
 if (figures.shell !== undefined) {
   for (const key of ['inProcess', 'worker'] as const) {
