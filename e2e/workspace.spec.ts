@@ -63,13 +63,15 @@ test.describe('a ticket workspace', () => {
     await expect(auditCell(page, 'ticket.created')).toBeVisible();
   });
 
-  test('the tabs for later capabilities say honestly that they are not built yet', async ({ page, backline }) => {
+  test('the PHP and Netdump tabs of a ticket without servers say to attach one first', async ({ page, backline }) => {
     await backline.open(page);
     await createTicket(page, 'TKT-8', 'Tabs', '');
     for (const tab of ['PHP', 'Netdump']) {
       await page.getByRole('tab', { name: tab }).click();
-      await expect(page.getByRole('tabpanel')).toContainText(/not built yet/i);
+      await expect(page.getByRole('tabpanel')).toContainText('No servers on this ticket');
     }
+    // The receiver is the app's, not the ticket's: it is there before any server is.
+    await expect(page.getByRole('tabpanel').getByRole('heading', { name: 'Receiver' })).toBeVisible();
   });
 
   test('the command palette jumps to a ticket from the keyboard', async ({ page, backline }) => {

@@ -12,11 +12,11 @@ import { FirewallTab } from '../firewall/FirewallTab.js';
 import { NetdumpTab } from '../netdump/NetdumpTab.js';
 import { NotesTab } from '../notes/NotesTab.js';
 import { PhpTab } from '../php/PhpTab.js';
+import { RemoteTicketBar } from '../rt/RemoteTicketBar.js';
 import { ServersTab } from '../servers/ServersTab.js';
 import { TerminalPane } from '../servers/TerminalPane.js';
 import { ExportMenu } from './ExportMenu.js';
 import { MissingWorkspace } from './MissingWorkspace.js';
-import { isPlannedTab, PlaceholderTab } from './PlaceholderTab.js';
 import { isTypingTarget, shortcutFor, tabTarget } from './shortcuts.js';
 import { tabLabels } from './tabs.js';
 import { useTerminalTabs } from './workbench.js';
@@ -39,6 +39,7 @@ function WorkspaceHeader({ ticket }: { ticket: Ticket }) {
         <Text size="sm" c="dimmed">
           {ticket.customer || 'No customer recorded'}
         </Text>
+        <RemoteTicketBar ticketId={ticket.id} />
       </Stack>
       <Group gap="xs" align="flex-end" wrap="nowrap">
         <Select
@@ -66,7 +67,6 @@ function TabContent({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) 
   if (tab === 'firewall') return <FirewallTab ticketId={ticketId} />;
   if (tab === 'php') return <PhpTab ticketId={ticketId} />;
   if (tab === 'netdump') return <NetdumpTab ticketId={ticketId} />;
-  if (isPlannedTab(tab)) return <PlaceholderTab tab={tab} />;
   return null;
 }
 
