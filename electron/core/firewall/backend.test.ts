@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIptablesVersion, parseProbe, probeArgv, splitSections } from './backend.js';
+import { splitSections } from '../ssh/script-sections.js';
+import { parseIptablesVersion, parseProbe, probeArgv } from './backend.js';
 import { parseIptablesSave } from './iptables-save.js';
 import { Netns } from './testing/netns.js';
 

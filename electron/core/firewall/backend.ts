@@ -1,6 +1,7 @@
 import { parseIpAddress, type AddressFamily, type IpAddress } from '../../../shared/domain/address.js';
 import { SYSTEMD_MARKER, type RollbackTimer } from './deadman.js';
 import { BACKLINE_CHAIN, filterTable, hasChain, hasJump, parseIptablesSave } from './iptables-save.js';
+import { splitSections } from '../ssh/script-sections.js';
 
 /**
  * One read-only probe for everything Backline must know before touching a server's firewall: which
@@ -87,23 +88,6 @@ export interface FirewallBackend {
   canApply: boolean;
   /** Why not, when canApply is false. */
   reasons: string[];
-}
-
-export function splitSections(output: string): Map<string, string[]> {
-  const sections = new Map<string, string[]>();
-  let current: string[] | null = null;
-  for (const line of output.replace(/\r/g, '').split('\n')) {
-    const header = /^##bl:(\S+)$/.exec(line);
-    if (header?.[1]) {
-      current = [];
-      sections.set(header[1], current);
-    } else if (line.startsWith('##bl:status ')) {
-      sections.set(`${[...sections.keys()].at(-1) ?? ''}:status`, [line.slice('##bl:status '.length)]);
-    } else {
-      current?.push(line);
-    }
-  }
-  return sections;
 }
 
 /** `iptables --version`: "(nf_tables)" or "(legacy)" since 1.8; before 1.8 there was only legacy. */

@@ -11,50 +11,9 @@ import { workspaceRoute } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
 import { countdownColor, formatCountdown } from './countdown.js';
 import { PlanLog } from './PlanLog.js';
+import { PlanSteps } from './PlanSteps.js';
 import { confirmationNotes, connectionLost, expiryPassed, planSummary, planViewState, statusColors, untestedOf, verificationOf, verificationStanding } from './planView.js';
 import { useNow } from '../app/useNow.js';
-
-function Steps({ plan, collapsed }: { plan: Plan; collapsed: boolean }) {
-  const steps = (
-    <ol className="bl-fw-steps">
-      {plan.steps.map((step, i) => (
-        <li key={i}>
-          <Text size="sm" fw={600}>
-            {step.title}
-          </Text>
-          <pre className="bl-fw-code" tabIndex={0}>
-            {step.command}
-          </pre>
-          {step.undo && (
-            <details className="bl-fw-more">
-              <summary>Undo</summary>
-              <pre className="bl-fw-code">{step.undo}</pre>
-            </details>
-          )}
-          {step.check && (
-            <details className="bl-fw-more">
-              <summary>Check</summary>
-              <pre className="bl-fw-code">{step.check}</pre>
-            </details>
-          )}
-        </li>
-      ))}
-    </ol>
-  );
-  // Before applying, the exact rules are the point (open, Apply above them); afterwards they are a click away. Either way the script folds.
-  return (
-    <Box component="section" aria-label="Plan preview">
-      <details className="bl-fw-more" open={!collapsed}>
-        <summary>
-          <Text span size="sm" fw={600}>
-            Exact commands, in order ({plan.steps.length} steps)
-          </Text>
-        </summary>
-        <Box mt={4}>{steps}</Box>
-      </details>
-    </Box>
-  );
-}
 
 function Verification({ plan }: { plan: FirewallBlockPlan }) {
   const rows = verificationOf(plan);
@@ -363,7 +322,7 @@ function BlockPlanPanel({ plan, serverLabel, onPlan, onClose }: Props & { plan: 
         )}
 
         {view.canApply && !applying && actions}
-        <Steps plan={plan} collapsed={plan.status !== 'previewed'} />
+        <PlanSteps plan={plan} collapsed={plan.status !== 'previewed'} />
         {!(view.canApply && !applying) && actions}
       </Stack>
     </Paper>

@@ -9,46 +9,9 @@ import { workspaceRoute } from '../app/route.js';
 import { useFormAction } from '../app/useFormAction.js';
 import { navigate } from '../app/useHashRoute.js';
 import { PlanLog } from '../firewall/PlanLog.js';
+import { PlanSteps } from '../firewall/PlanSteps.js';
 import { statusColors } from '../firewall/planView.js';
 import { isInPlace, verificationView } from './netdumpView.js';
-
-function Steps({ plan }: { plan: NetconsoleTargetPlan }) {
-  return (
-    <Box component="section" aria-label="Plan preview">
-      <details className="bl-fw-more" open={plan.status === 'previewed'}>
-        <summary>
-          <Text span size="sm" fw={600}>
-            Exact commands, in order ({plan.steps.length} steps)
-          </Text>
-        </summary>
-        <ol className="bl-fw-steps">
-          {plan.steps.map((step, i) => (
-            <li key={i}>
-              <Text size="sm" fw={600}>
-                {step.title}
-              </Text>
-              <pre className="bl-fw-code" tabIndex={0}>
-                {step.command}
-              </pre>
-              {step.undo && (
-                <details className="bl-fw-more">
-                  <summary>Undo</summary>
-                  <pre className="bl-fw-code">{step.undo}</pre>
-                </details>
-              )}
-              {step.check && (
-                <details className="bl-fw-more">
-                  <summary>Check</summary>
-                  <pre className="bl-fw-code">{step.check}</pre>
-                </details>
-              )}
-            </li>
-          ))}
-        </ol>
-      </details>
-    </Box>
-  );
-}
 
 /** A verification: the marker, where it was waited for, and the verdict with the evidence it rests on. */
 export function VerificationView({ verification, ticketId }: { verification: Pick<Verification, 'ok' | 'verdict' | 'message' | 'at' | 'marker' | 'level' | 'evidence'> & { receiver?: string }; ticketId: string }) {
@@ -199,7 +162,7 @@ export function PlanView({ plan, serverLabel, onPlan }: { plan: NetconsoleTarget
         </Group>
 
         {plan.log.length > 0 && <PlanLog log={plan.log} label={`Log of plan ${plan.id}`} />}
-        <Steps plan={plan} />
+        <PlanSteps plan={plan} collapsed={plan.status !== 'previewed'} />
       </Stack>
     </Paper>
   );

@@ -1,4 +1,4 @@
-import { splitSections } from './preflight.js';
+import { splitSections } from '../../ssh/script-sections.js';
 import { parseTargets, type ConfigfsTarget } from './targets.js';
 
 /**

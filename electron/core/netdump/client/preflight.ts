@@ -2,6 +2,7 @@ import type { Preflight, PreflightCheck } from '../../../../shared/contract/netd
 import { canonicalIp } from '../../../../shared/domain/address.js';
 import { netpollSupport, type NetpollVerdict } from './netpoll.js';
 import { parseTargets, type ConfigfsTarget } from './targets.js';
+import { splitSections } from '../../ssh/script-sections.js';
 
 /**
  * The netconsole preflight: one read-only script, one round trip, everything a target needs (the
@@ -102,20 +103,6 @@ export interface PreflightFacts {
   tools: Record<string, string | null>;
   dmesg: string[];
   unparsed: string[];
-}
-
-export function splitSections(output: string): Map<string, string[]> {
-  const sections = new Map<string, string[]>();
-  let current: string[] | null = null;
-  for (const line of output.replace(/\r/g, '').split('\n')) {
-    const header = /^##bl:(\S+)$/.exec(line);
-    if (header?.[1]) {
-      current = [];
-      sections.set(header[1], current);
-    } else if (current) current.push(line);
-    else if (line.trim() !== '') sections.set('before', [...(sections.get('before') ?? []), line]);
-  }
-  return sections;
 }
 
 const nonEmpty = (lines: readonly string[] | undefined) => (lines ?? []).map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
