@@ -7,6 +7,7 @@ import type { WireError } from '../../../shared/errors.js';
 import { createCore, type Core } from '../core.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { decodeCapture } from './captures/format.js';
+import { freeUdpPort } from '../testing/free-udp-port.js';
 
 /**
  * Netdump's receiver methods and events through a real core's contract dispatch, as a window uses them:
@@ -14,14 +15,6 @@ import { decodeCapture } from './captures/format.js';
  */
 
 const fixture = (name: string) => decodeCapture(readFileSync(join(import.meta.dirname, 'fixtures', name))).records.map((r) => Buffer.from(r.bytes));
-
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 async function send(datagrams: readonly Buffer[], port: number, address = '127.0.0.1'): Promise<void> {
   const socket = createSocket(address.includes(':') ? 'udp6' : 'udp4');
@@ -73,7 +66,7 @@ describe('the receiver through the contract', () => {
     const app = open();
     await app.call('tickets.create', { id: 'TKT-51001', title: 'Fleet keeps panicking' });
     await app.call('servers.add', { ticketId: 'TKT-51001', label: 'vm1', host: '127.0.0.1', user: 'root', auth: 'key', keyFile: '/nonexistent' });
-    const port = await freePort();
+    const port = await freeUdpPort();
 
     const state = app.next('netdump.receiver');
     const started = await app.call('netdump.receiver.start', { address: '127.0.0.1', port });
@@ -136,7 +129,7 @@ describe('the receiver through the contract', () => {
   it('at exit, indexes every datagram received before the store closes (shutdown, not close)', async () => {
     const dir = tempDir();
     try {
-      const port = await freePort();
+      const port = await freeUdpPort();
       const first = open(dir.path);
       await first.call('netdump.receiver.start', { address: '127.0.0.1', port });
       const message = first.next('netdump.message');
@@ -157,7 +150,7 @@ describe('the receiver through the contract', () => {
   it('listens again after Backline restarts if it was on, and not once stopped', async () => {
     const dir = tempDir();
     try {
-      const port = await freePort();
+      const port = await freeUdpPort();
       const first = open(dir.path);
       await first.call('netdump.receiver.start', { address: '::1', port });
       opened.splice(0).forEach(({ core }) => core.close());

@@ -6,11 +6,11 @@
  * remote receiver on the lab bastion. Run: npx vitest run -c vitest.lab.config.ts <this file>
  */
 import { execFile } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../../shared/contract/index.js';
 import { connectTrusting, labSuite, type LabApp } from '../testing/lab-core.js';
-import { bootVm, type LabVm } from '../testing/vm.js';
+import { bootVm, vmOnTicket, type LabVm } from '../testing/vm.js';
+import { freeUdpPort } from '../testing/free-udp-port.js';
 
 const suite = labSuite('backline-nd-handlers-');
 let vm: LabVm;
@@ -21,15 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await vm?.stop();
 });
-
-const freeUdpPort = () =>
-  new Promise<number>((resolve) => {
-    const socket = createSocket('udp4');
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
 
 /** The next event of that name the core sends its windows. */
 function nextEvent<E extends EventName>(app: LabApp, event: E, timeoutMs: number): Promise<EventPayload<E>> {
@@ -44,17 +35,10 @@ function nextEvent<E extends EventName>(app: LabApp, event: E, timeoutMs: number
   });
 }
 
-async function vmOnTicket(app: LabApp, ticketId: string) {
-  await app.call('tickets.create', { id: ticketId, title: 'The fleet keeps panicking in quota code' });
-  const server = await app.call('servers.add', { ticketId, label: 'vm', host: vm.host, port: vm.port, user: vm.user, auth: 'key', keyFile: vm.keyFile });
-  await connectTrusting(app, server.id);
-  return server;
-}
-
 describe('netdump handlers on Debian’s kernel under QEMU', () => {
   it('a marker waits for a receiver that listens; a crash becomes an event, a finding, a panic of the ticket and a capture read back', async () => {
     const app = suite.open({ connectTimeoutMs: 10_000, keepaliveIntervalS: 2 });
-    const server = await vmOnTicket(app, 'TKT-61001');
+    const server = await vmOnTicket(app, vm, 'TKT-61001');
     const port = await freeUdpPort();
     const target = { address: vm.receiverAddressFromGuest, port };
     const plan = await app.call('netdump.preview', { ticketId: 'TKT-61001', serverId: server.id, target, persist: false });
@@ -108,7 +92,7 @@ describe('netdump handlers on Debian’s kernel under QEMU', () => {
 
   it('a marker waited for at a remote receiver on the bastion, when the servers cannot reach this machine', async () => {
     const app = suite.open({ connectTimeoutMs: 10_000 });
-    const server = await vmOnTicket(app, 'TKT-61002');
+    const server = await vmOnTicket(app, vm, 'TKT-61002');
     const deploy = suite.lab.users.find((u) => u.name === 'bl-deploy')!;
     const bastionHost = suite.lab.hosts.find((h) => h.kind === 'bastion')!;
     const bastion = await app.call('servers.add', { ticketId: 'TKT-61002', label: 'bastion', host: bastionHost.address, user: deploy.name, auth: 'key', keyFile: suite.lab.keys.find((k) => k.name === deploy.keys[0])!.privateKey });

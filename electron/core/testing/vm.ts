@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { connectTrusting, type LabApp } from './lab-core.js';
 
 /**
  * A real kernel for lab tests: Debian's linux-image-amd64 booted under QEMU by e2e/lab/vm/up.sh
@@ -190,4 +191,12 @@ export async function bootVm(options: BootVmOptions = {}): Promise<LabVm> {
       }
     },
   };
+}
+
+/** A ticket with the VM as its server, connected (its host key trusted): how a netdump lab test begins. */
+export async function vmOnTicket(app: LabApp, vm: LabVm, ticketId: string, title = 'The fleet keeps panicking, nothing captured') {
+  await app.call('tickets.create', { id: ticketId, title });
+  const server = await app.call('servers.add', { ticketId, label: 'vm', host: vm.host, port: vm.port, user: vm.user, auth: 'key', keyFile: vm.keyFile });
+  await connectTrusting(app, server.id);
+  return server;
 }

@@ -6,21 +6,12 @@
  * state; then a panic captured. Run: npx vitest run -c vitest.lab.config.ts <this file>
  */
 import { execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectTrusting, labSuite, type LabApp } from '../../testing/lab-core.js';
-import { bootVm, type LabVm } from '../../testing/vm.js';
+import { connectTrusting, labSuite } from '../../testing/lab-core.js';
+import { bootVm, vmOnTicket, type LabVm } from '../../testing/vm.js';
+import { freeUdpPort } from '../../testing/free-udp-port.js';
 
 const suite = labSuite('backline-nd-client-');
-
-const freeUdpPort = () =>
-  new Promise<number>((resolve) => {
-    const socket = createSocket('udp4');
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
 
 let vm: LabVm;
 /** A command in the VM as root, over plain ssh (to look at what Backline did, not through it). */
@@ -34,17 +25,10 @@ afterAll(async () => {
   await vm.stop();
 });
 
-async function vmServer(app: LabApp, ticketId: string) {
-  await app.call('tickets.create', { id: ticketId, title: 'Fleet keeps panicking, nothing captured' });
-  const server = await app.call('servers.add', { ticketId, label: 'vm', host: vm.host, port: vm.port, user: vm.user, auth: 'key', keyFile: vm.keyFile });
-  await connectTrusting(app, server.id);
-  return server;
-}
-
 describe('netconsole client on Debian’s kernel under QEMU', () => {
   it('preflight, apply over SSH, the marker arrives, a filtered level is named, removal restores the state', async () => {
     const app = suite.open({ connectTimeoutMs: 10_000 });
-    const server = await vmServer(app, 'TKT-60001');
+    const server = await vmOnTicket(app, vm, 'TKT-60001');
     const port = await freeUdpPort();
     await app.call('netdump.receiver.start', { address: '127.0.0.1', port });
     const before = inVm('ls /sys/kernel/config/netconsole 2>&1; grep -c "^netconsole " /proc/modules; true');
@@ -87,7 +71,7 @@ describe('netconsole client on Debian’s kernel under QEMU', () => {
 
   it('a kernel that sends nowhere the receiver hears: the marker not arriving is explained, not guessed', async () => {
     const app = suite.open({ connectTimeoutMs: 10_000 });
-    const server = await vmServer(app, 'TKT-60002');
+    const server = await vmOnTicket(app, vm, 'TKT-60002');
     const port = await freeUdpPort();
     await app.call('netdump.receiver.start', { address: '127.0.0.1', port });
     const plan = await app.call('netdump.preview', { ticketId: 'TKT-60002', serverId: server.id, target: { address: '10.0.2.2', port }, persist: false });
@@ -104,7 +88,7 @@ describe('netconsole client on Debian’s kernel under QEMU', () => {
 
   it('kept across reboot only if asked: the module option and modules-load.d files, removed with the target', async () => {
     const app = suite.open({ connectTimeoutMs: 10_000 });
-    const server = await vmServer(app, 'TKT-60004');
+    const server = await vmOnTicket(app, vm, 'TKT-60004');
     const port = await freeUdpPort();
     const plan = await app.call('netdump.preview', { ticketId: 'TKT-60004', serverId: server.id, target: { address: '10.0.2.2', port }, persist: true });
     // This VM runs no systemd: the plan says what that means for persistence.
@@ -118,26 +102,26 @@ describe('netconsole client on Debian’s kernel under QEMU', () => {
 
   it('the fleet: every server of the ticket at once, each with its own state', async () => {
     const app = suite.open({ connectTimeoutMs: 10_000 });
-    const vm = await vmServer(app, 'TKT-60005');
+    const vmServer = await vmOnTicket(app, vm, 'TKT-60005');
     const web1 = await app.call('servers.add', { ticketId: 'TKT-60005', label: 'web1', host: '10.77.0.11', user: 'root', auth: 'key', keyFile: suite.lab.keys.find((k) => k.name === 'lab_root')!.privateKey });
     await connectTrusting(app, web1.id);
     const port = await freeUdpPort();
     await app.call('netdump.receiver.start', { address: '127.0.0.1', port });
     const rows = await app.call('netdump.fleet.setup', { ticketId: 'TKT-60005', target: { address: '10.0.2.2', port }, persist: false });
-    const vmRow = rows.find((r) => r.serverId === vm.id);
+    const vmRow = rows.find((r) => r.serverId === vmServer.id);
     const webRow = rows.find((r) => r.serverId === web1.id);
     expect(vmRow).toMatchObject({ label: 'vm', preflight: 'ok', planStatus: 'confirmed', verified: 'passed', verdict: 'arrived', error: null });
     // web1 is a lab namespace on this machine's kernel: no netconsole module, so said, and nothing changed there.
     expect(webRow).toMatchObject({ label: 'web1', preflight: 'problems', planId: null, verified: 'not-run' });
     expect(webRow?.error).toContain('netconsole cannot be set up on web1');
-    expect((await app.call('netdump.fleet.status', { ticketId: 'TKT-60005' })).find((r) => r.serverId === vm.id)?.verified).toBe('passed');
+    expect((await app.call('netdump.fleet.status', { ticketId: 'TKT-60005' })).find((r) => r.serverId === vmServer.id)?.verified).toBe('passed');
     await app.call('netdump.remove', { planId: vmRow!.planId! });
     await app.call('netdump.receiver.stop', {});
   }, 120_000);
 
   it('a panic (sysrq-c) reaches the receiver with its trace', async () => {
     const app = suite.open({ connectTimeoutMs: 10_000 });
-    const server = await vmServer(app, 'TKT-60003');
+    const server = await vmOnTicket(app, vm, 'TKT-60003');
     const port = await freeUdpPort();
     await app.call('netdump.receiver.start', { address: '127.0.0.1', port });
     const plan = await app.call('netdump.preview', { ticketId: 'TKT-60003', serverId: server.id, target: { address: '10.0.2.2', port }, persist: false });
@@ -162,7 +146,7 @@ describe('netconsole client on Debian’s kernel under QEMU', () => {
     await vm.waitForExit(30_000);
     await vm.bootAgain({ quiet: true });
     const app = suite.open({ connectTimeoutMs: 10_000 });
-    const server = await vmServer(app, 'TKT-60006');
+    const server = await vmOnTicket(app, vm, 'TKT-60006');
     const port = await freeUdpPort();
     await app.call('netdump.receiver.start', { address: '127.0.0.1', port });
     const preflight = await app.call('netdump.preflight', { serverId: server.id, target: { address: '10.0.2.2', port } });

@@ -4,7 +4,6 @@
  * (started through the contract, as the Netdump tab does). Its marker arrives and is parsed; then it
  * panics, and the panic with its trace becomes one finding on the ticket, pointing at the raw capture.
  */
-import { createSocket } from 'node:dgram';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { decodeCapture } from '../captures/format.js';
 import { connectTrusting, labCore, type LabApp } from '../../testing/lab-core.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { bootVm, type LabVm } from '../../testing/vm.js';
+import { freeUdpPort } from '../../testing/free-udp-port.js';
 
 const BOOT_MS = 300_000;
 const TICKET = 'NDLAB-1';
@@ -23,14 +23,6 @@ let app: LabApp;
 let serverId: number;
 let port: number;
 let runs = 0;
-
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const free = socket.address().port;
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return free;
-}
 
 beforeAll(async () => {
   home = tempDir('backline-netdump-home-');
@@ -65,7 +57,7 @@ describe('the netconsole receiver and a real kernel', () => {
     const server = await app.call('servers.add', { ticketId: TICKET, label: 'vm', host: vm.host, port: vm.port, user: vm.user, auth: 'key', keyFile: vm.keyFile });
     serverId = server.id;
     await connectTrusting(app, serverId);
-    port = await freePort();
+    port = await freeUdpPort();
     expect(await app.call('netdump.receiver.start', { address: '127.0.0.1', port })).toMatchObject({ status: 'listening', port });
 
     const marker = `backline-nd-lab-${process.pid}-${Date.now()}`;

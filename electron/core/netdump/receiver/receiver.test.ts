@@ -13,6 +13,7 @@ import { Workspace } from '../../workspace/workspace.js';
 import { decodeCapture } from '../captures/format.js';
 import { NetdumpReceiver } from './receiver.js';
 import { recordPanic } from './record-panic.js';
+import { freeUdpPort } from '../../testing/free-udp-port.js';
 
 const fixtureRecords = (name: string) => decodeCapture(readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)))).records.map((r) => Buffer.from(r.bytes));
 
@@ -39,14 +40,6 @@ function setup() {
   return { dir, db, captures, make };
 }
 
-async function freePort(type: 'udp4' | 'udp6' = 'udp4'): Promise<number> {
-  const socket = createSocket(type);
-  await new Promise<void>((resolve) => socket.bind(0, type === 'udp4' ? '127.0.0.1' : '::1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 async function sender(type: 'udp4' | 'udp6' = 'udp4'): Promise<Socket> {
   const socket = createSocket(type);
   await new Promise<void>((resolve) => socket.bind(0, type === 'udp4' ? '127.0.0.1' : '::1', resolve));
@@ -70,7 +63,7 @@ const next = <T>(subscribe: (listener: (value: T) => void) => () => void, timeou
 
 const hasIpv6 = await (async () => {
   try {
-    await freePort('udp6');
+    await freeUdpPort('udp6');
     return true;
   } catch {
     return false;
@@ -81,7 +74,7 @@ describe('NetdumpReceiver on loopback', () => {
   it('captures every datagram raw in the sender file, parses it, and gives out the panic once it is on disk (IPv4)', async () => {
     const { dir, captures, make } = setup();
     const receiver = make();
-    const port = await freePort();
+    const port = await freeUdpPort();
     const state = await receiver.start({ address: '127.0.0.1', port });
     expect(state).toMatchObject({ status: 'listening', address: '127.0.0.1', port, error: null });
     expect(state.recvBufferSize).toBeGreaterThan(1024 * 1024);
@@ -107,14 +100,14 @@ describe('NetdumpReceiver on loopback', () => {
   it.skipIf(!hasIpv6)('listens on ::1 (IPv6), and on :: hears IPv4 senders by their IPv4 address', async () => {
     const { make } = setup();
     const receiver = make();
-    const port = await freePort('udp6');
+    const port = await freeUdpPort('udp6');
     await receiver.start({ address: '::1', port });
     const message = next<NetdumpMessage>((l) => receiver.onMessage(l));
     await send(await sender('udp6'), [Buffer.from('6,1,100,-;over IPv6')], port, '::1');
     expect(await message).toMatchObject({ sender: '::1', text: 'over IPv6', seq: 1 });
 
     const both = make();
-    const port2 = await freePort('udp6');
+    const port2 = await freeUdpPort('udp6');
     await both.start({ address: '::', port: port2 });
     const marker = both.waitForMarker('127.0.0.1', 'marker-42', 3000);
     await send(await sender('udp4'), [Buffer.from('10,5,100,-;backline marker-42')], port2, '127.0.0.1');
@@ -124,7 +117,7 @@ describe('NetdumpReceiver on loopback', () => {
   it('reassembles fragments that arrive out of order over the wire', async () => {
     const { make } = setup();
     const receiver = make();
-    const port = await freePort();
+    const port = await freeUdpPort();
     await receiver.start({ address: '127.0.0.1', port });
     const panic = next<NetdumpPanic>((l) => receiver.onPanic(l));
     // The fixture sends the modules line's fragments last first; shuffle them further.
@@ -142,7 +135,7 @@ describe('NetdumpReceiver on loopback', () => {
   it('takes a boot-time replay burst (399 datagrams sent at once, recorded from a real kernel) without losing one', async () => {
     const { captures, make } = setup();
     const receiver = make();
-    const port = await freePort();
+    const port = await freeUdpPort();
     await receiver.start({ address: '127.0.0.1', port });
     const datagrams = fixtureRecords('recorded/boot-extended-panic.ncap');
     const from = await sender();
@@ -158,7 +151,7 @@ describe('NetdumpReceiver on loopback', () => {
   it('waitForMarker gives null when the marker does not come', async () => {
     const { make } = setup();
     const receiver = make();
-    await receiver.start({ address: '127.0.0.1', port: await freePort() });
+    await receiver.start({ address: '127.0.0.1', port: await freeUdpPort() });
     expect(await receiver.waitForMarker(null, 'never-sent', 100)).toBeNull();
   });
 });
@@ -179,7 +172,7 @@ describe('NetdumpReceiver: bad addresses and ports', () => {
   it('says an address is not this machine\'s, and refuses what is not an address', async () => {
     const { make } = setup();
     const receiver = make();
-    await expect(receiver.start({ address: '192.0.2.1', port: await freePort() })).rejects.toThrow(/192\.0\.2\.1 is not an address of this machine/);
+    await expect(receiver.start({ address: '192.0.2.1', port: await freeUdpPort() })).rejects.toThrow(/192\.0\.2\.1 is not an address of this machine/);
     await expect(receiver.start({ address: 'not-an-ip', port: 6666 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
@@ -189,7 +182,7 @@ describe('NetdumpReceiver: a capture that cannot be written', () => {
     const { dir, make } = setup();
     writeFileSync(join(dir.path, 'netdump'), 'a file where the captures folder should be');
     const receiver = make();
-    const port = await freePort();
+    const port = await freeUdpPort();
     await receiver.start({ address: '127.0.0.1', port });
     const failure = next<BacklineError>((l) => {
       receiver.on('error', l);
@@ -206,7 +199,7 @@ describe('NetdumpReceiver: a capture that cannot be written', () => {
 describe('NetdumpReceiver: after a restart', () => {
   it('listens again if it was on, and not if it was stopped', async () => {
     const { make, captures } = setup();
-    const port = await freePort();
+    const port = await freeUdpPort();
     const first = make();
     await first.start({ address: '127.0.0.1', port });
     await first.close(); // Backline quits: the receiver was on.
@@ -235,7 +228,7 @@ describe('a captured panic onto the ticket', () => {
       ws.servers.add({ ticketId: 'TKT-8', label: 'db1', host: '10.77.0.30', port: 22, user: 'root', auth: 'auto', keyFile: null, jump: null }, tx.now);
     });
     const datagrams = fixtureRecords('extended-sysrq-panic.ncap');
-    const port = await freePort();
+    const port = await freeUdpPort();
     const seen: NetdumpPanic[] = [];
     for (const round of [1, 2]) {
       // The same crash twice: once live, once more from a receiver started again (a replay reaches a fresh parser).
