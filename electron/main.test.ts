@@ -9,7 +9,7 @@ import type * as CoreModule from './core/core.js';
 import { createFakeElectron, type FakeElectron } from './testing/fake-electron.js';
 
 // The real module would try to download Electron; the entry must import only this stand-in.
-const mocked = vi.hoisted(() => ({ electron: undefined as unknown as FakeElectron, closes: [] as (() => void)[], spies: [] as { close: unknown }[], options: [] as CoreModule.CoreOptions[] }));
+const mocked = vi.hoisted(() => ({ electron: undefined as unknown as FakeElectron, closes: [] as (() => void)[], spies: [] as { close: unknown; shutdown: unknown }[], options: [] as CoreModule.CoreOptions[] }));
 vi.mock('electron', async () => {
   const { createFakeElectron } = await import('./testing/fake-electron.js');
   mocked.electron = createFakeElectron();
@@ -24,7 +24,7 @@ vi.mock('./core/core.js', async (importOriginal) => {
       mocked.options.push(options);
       const core = actual.createCore(options);
       mocked.closes.push(() => core.close());
-      mocked.spies.push({ close: vi.spyOn(core, 'close') });
+      mocked.spies.push({ close: vi.spyOn(core, 'close'), shutdown: vi.spyOn(core, 'shutdown') });
       return core;
     },
   };
@@ -216,6 +216,22 @@ describe('main entry', () => {
     expect(mocked.spies).toHaveLength(1);
     expect(mocked.spies[0]?.close).toHaveBeenCalledOnce();
     expect(electron.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('holds the quit until the core has shut down (the receiver indexes what it holds), then quits', async () => {
+    await start(['--data-dir', dir]);
+    const preventDefault = vi.fn();
+    electron.app.emit('will-quit', { preventDefault });
+    expect(preventDefault).toHaveBeenCalledOnce();
+    expect(mocked.spies[0]?.shutdown).toHaveBeenCalledOnce();
+    expect(electron.ipcMain.handlers.size).toBe(0);
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalledOnce());
+    // The quit that follows goes through: nothing is left to shut down.
+    const again = vi.fn();
+    electron.app.emit('will-quit', { preventDefault: again });
+    expect(again).not.toHaveBeenCalled();
+    electron.app.emit('quit');
+    expect(mocked.spies[0]?.close).not.toHaveBeenCalled();
   });
 
   it('says why when the workspace cannot be opened, and quits', async () => {

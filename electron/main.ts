@@ -129,6 +129,16 @@ export async function startMain({ electron, argv, env, platform, root = appRoot(
   app.on('window-all-closed', () => {
     if (platform !== 'darwin') app.quit();
   });
+  // Quitting waits for the core's shutdown (the netdump receiver writes and indexes what it received
+  // before the store closes), then quits for real; 'quit' still closes a core that is somehow left.
+  app.on('will-quit', (event) => {
+    const closing = core;
+    if (!closing) return;
+    event.preventDefault();
+    core = undefined;
+    unbind();
+    void closing.shutdown().finally(() => app.quit());
+  });
   app.on('quit', () => {
     unbind();
     core?.close();
