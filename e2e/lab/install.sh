@@ -32,6 +32,8 @@ fi
 # qemu-system-x86, busybox-static, dropbear-bin: the lab VM (e2e/lab/vm/), Debian's own kernel booted
 # under QEMU with a busybox root and dropbear as its SSH server (issue 13: netconsole on a real kernel).
 PACKAGES+=(qemu-system-x86 busybox-static dropbear-bin)
+# Customer servers have ping: the netconsole preflight pings the next hop to fill the neighbour table.
+PACKAGES+=(iputils-ping)
 
 # The project's one installer: only what is missing, and no service (no host-wide sshd) started.
 exec bash "$(dirname "$0")/../../scripts/apt-install.sh" "Lab packages" "${PACKAGES[@]}"

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../../shared/contract/index.js';
 import { connectTrusting, labSuite } from '../testing/lab-core.js';
+import { phpSite } from './testing/php-site.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 const suite = labSuite('backline-php-home-');
@@ -26,7 +27,16 @@ async function setup(ticketId: string, label = 'php1') {
 describe('php.memory on php1', () => {
   it('shows both limits (the pool 96M, the CLI -1), the shop pool and its workers, and keeps the full output on the record', async () => {
     const { call, server } = await setup('TKT-51201');
-    const picture = await call('php.memory', { serverId: server.id });
+    // A fresh php1's logs are short: the site logs enough first that the probe prints more than the audit keeps inline.
+    const site = phpSite();
+    site.putFile('bl-log-lines.php', "<?php for ($i = 0; $i < 300; $i++) error_log('backline lab: a line for the probe to report ' . $i . ' ' . str_repeat('x', 80)); echo 'logged';");
+    let picture;
+    try {
+      expect((await site.request('/bl-log-lines.php')).body).toBe('logged');
+      picture = await call('php.memory', { serverId: server.id });
+    } finally {
+      await site.reset();
+    }
     expect(picture.phpFound).toBe(true);
     const shop = picture.pools.find((p) => p.name === 'shop')!;
     expect(shop.maxChildren).toBe(8);
