@@ -3,6 +3,7 @@ import ssh2, { type AuthContext, type Server } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectHop, describeFailure, tidyMessage, type ConnectOptions, type Hop } from './connect.js';
 import { sha256Fingerprint } from './fingerprint.js';
+import { testHostKey } from './testing/host-key.js';
 
 const { Server: SshServer, utils } = ssh2;
 
@@ -12,7 +13,7 @@ const { Server: SshServer, utils } = ssh2;
  */
 function pamServer(rounds: { prompt: string; echo: boolean }[][], password: string) {
   const answers: string[][] = [];
-  const server: Server = new SshServer({ hostKeys: [utils.generateKeyPairSync('ed25519').private] }, (client) => {
+  const server: Server = new SshServer({ hostKeys: [testHostKey()] }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx: AuthContext) => {
       if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
@@ -84,7 +85,7 @@ describe('keyboard-interactive', () => {
 /** A server that takes only the methods in `accepts`, records every method offered, and accepts `password`. */
 function methodsServer(accepts: string[], password = 'hunter2') {
   const offered: string[] = [];
-  const server: Server = new SshServer({ hostKeys: [utils.generateKeyPairSync('ed25519').private] }, (client) => {
+  const server: Server = new SshServer({ hostKeys: [testHostKey()] }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx: AuthContext) => {
       offered.push(ctx.method);

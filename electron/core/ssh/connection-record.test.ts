@@ -7,8 +7,9 @@ import type { MethodInput, MethodName, MethodOutput } from '../../../shared/cont
 import type { WireError } from '../../../shared/errors.js';
 import { createCore, type Core } from '../core.js';
 import { tempDir } from '../testing/temp-dir.js';
+import { testHostKey } from './testing/host-key.js';
 
-const { Server: SshServer, utils } = ssh2;
+const { Server: SshServer } = ssh2;
 
 let dir: ReturnType<typeof tempDir>;
 let core: Core;
@@ -54,7 +55,7 @@ async function listen(server: Server | TcpServer): Promise<number> {
 
 /** An sshd on loopback that lets anyone in (`none`), and hands us its side of each connection. */
 function openServer(onClient: (client: Connection) => void): Server {
-  return new SshServer({ hostKeys: [utils.generateKeyPairSync('ed25519').private] }, (client) => {
+  return new SshServer({ hostKeys: [testHostKey()] }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => ctx.accept());
     client.on('ready', () => onClient(client));
