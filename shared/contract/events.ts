@@ -24,8 +24,8 @@ export const events = {
     payload: z.object({ runId: runIdSchema, serverId: serverIdSchema, stream: z.enum(['stdout', 'stderr']), data: z.string() }),
   }),
   'terminal.output': event({
-    summary: 'What a terminal printed; `offset` counts the bytes it printed before this.',
-    payload: z.object({ terminalId: z.string(), data: z.string(), offset: z.number().int().nonnegative() }),
+    summary: 'What a terminal printed; `offset` counts the bytes it printed before this, `bytes` the bytes in this one (what terminal.ack counts).',
+    payload: z.object({ terminalId: z.string(), data: z.string(), offset: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
   }),
   'terminal.closed': event({
     summary: 'A terminal ended (closed by the engineer, the shell exited, or the connection was lost).',

@@ -18,6 +18,12 @@ export const terminalMethods = {
     input: z.object({ terminalId: terminalIdSchema, data: z.string().max(64 * 1024) }),
     output: z.object({ ok: z.literal(true) }),
   }),
+  'terminal.ack': method({
+    summary:
+      'The window has drawn everything before `offset` (a terminal.output offset plus its bytes). A window that falls far behind pauses the shell until it catches up; one that never acks does not.',
+    input: z.object({ terminalId: terminalIdSchema, offset: z.number().int().nonnegative() }),
+    output: z.object({ ok: z.literal(true) }),
+  }),
   'terminal.resize': method({
     summary: "Tell the server the terminal's new size.",
     input: z.object({ terminalId: terminalIdSchema, ...sizeSchema }),

@@ -311,4 +311,45 @@ describe('interactive terminal', () => {
     const audit = await app.call('audit.list', { ticketId: 'TKT-16' });
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['ssh.terminal.opened', 'ssh.terminal.closed']));
   });
+  it('pauses the shell while the window falls behind, resumes when it catches up, and never hangs on a window that went quiet', async () => {
+    const app = newCore();
+    const [server] = await ticketWith(app, 'TKT-17', [{ ticketId: 'TKT-17', label: 'web1', ...web1() }]);
+    await connectTrusting(app, server!.id);
+    let received = 0;
+    let tail = '';
+    let acking = false;
+    const { terminalId } = await app.call('terminal.open', { serverId: server!.id, cols: 100, rows: 30 });
+    app.core.events.subscribe((event, payload) => {
+      if (event !== 'terminal.output') return;
+      const output = payload as { terminalId: string; data: string; offset: number; bytes: number };
+      if (output.terminalId !== terminalId) return;
+      received = output.offset + output.bytes;
+      tail = (tail + output.data).slice(-200);
+      if (acking) void app.call('terminal.ack', { terminalId, offset: received });
+    });
+    // A window that draws: it acks once, then falls behind a 20 MB flood.
+    await app.call('terminal.ack', { terminalId, offset: 0 });
+    const flood = (marker: string) => `head -c 20000000 /dev/zero | tr '\\0' x | fold -w 100; echo ${marker}-$((6*7))\n`;
+    await app.call('terminal.input', { terminalId, data: flood('FIRST') });
+    let last = -1;
+    await expect.poll(() => {
+      const still = received === last;
+      last = received;
+      return still && received > 0;
+    }, { interval: 700, timeout: 4000 }).toBe(true);
+    // Stalled: past the 2 MiB the window may lag by (plus what the SSH window and buffers hold), far short of 20 MB.
+    expect(received).toBeGreaterThan(2 * 1024 * 1024);
+    expect(received).toBeLessThan(10 * 1024 * 1024);
+    expect(tail).not.toContain('FIRST-42');
+    // The window catches up and keeps up: the flood runs to its end.
+    acking = true;
+    await app.call('terminal.ack', { terminalId, offset: received });
+    await expect.poll(() => tail, { timeout: 30_000 }).toContain('FIRST-42');
+    // A window that goes quiet (a closed browser tab) does not hang the shell: it resumes on its own.
+    acking = false;
+    await app.call('terminal.input', { terminalId, data: flood('SECOND') });
+    await expect.poll(() => tail, { timeout: 40_000 }).toContain('SECOND-42');
+    expect(received).toBeGreaterThan(40_000_000);
+    await app.call('terminal.close', { terminalId });
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ import { BacklineError } from '../../../shared/errors.js';
 import type { HandlerGroup } from '../handlers.js';
 import { BoundedOutput } from './bounded-output.js';
 import { TerminalBatcher } from './output-batcher.js';
+import { TerminalFlow } from './terminal-flow.js';
 import { transcriptNote } from './transcript.js';
 import type { StoredServer } from '../store/servers-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -17,6 +18,8 @@ interface OpenTerminal {
   recent: RecentOutput;
   /** Coalesces the shell's output into terminal.output events (output-batcher.ts). */
   output: TerminalBatcher;
+  /** Pauses the channel while the windows fall behind (terminal-flow.ts). */
+  flow: TerminalFlow;
   openedAt: string;
   where: string;
   closing: Promise<number | null> | null;
@@ -59,7 +62,7 @@ export class RecentOutput {
 export function terminalHandlers(
   ws: Workspace,
   ssh: SshDeps,
-): HandlerGroup<'terminal.open' | 'terminal.input' | 'terminal.resize' | 'terminal.close' | 'terminal.list' | 'terminal.attach'> {
+): HandlerGroup<'terminal.open' | 'terminal.input' | 'terminal.ack' | 'terminal.resize' | 'terminal.close' | 'terminal.list' | 'terminal.attach'> {
   const open = new Map<string, OpenTerminal>();
 
   const get = (terminalId: string): OpenTerminal => {
@@ -74,6 +77,7 @@ export function terminalHandlers(
     if (!terminal) return Promise.resolve(null);
     terminal.closing ??= (async () => {
       open.delete(terminalId);
+      terminal.flow.dispose();
       // Output still pending reaches the window before the terminal is said to have ended.
       terminal.output.flush();
       await terminal.transcript.finish();
@@ -117,7 +121,18 @@ export function terminalHandlers(
         output: new TerminalBatcher((bytes) => {
           const offset = terminal.recent.total;
           terminal.recent.push(bytes);
-          ws.publish('terminal.output', { terminalId, data: bytes.toString('utf8'), offset });
+          ws.publish('terminal.output', { terminalId, data: bytes.toString('utf8'), offset, bytes: bytes.length });
+          terminal.flow.sent(terminal.recent.total);
+        }),
+        flow: new TerminalFlow({
+          pause: () => {
+            channel.pause();
+            channel.stderr.pause();
+          },
+          resume: () => {
+            channel.resume();
+            channel.stderr.resume();
+          },
         }),
         openedAt: ws.now(),
         where: whereOf(ssh, server),
@@ -140,6 +155,10 @@ export function terminalHandlers(
       get(terminalId).channel.write(data);
       return { ok: true as const };
     },
+    'terminal.ack': ({ terminalId, offset }) => {
+      get(terminalId).flow.acked(offset);
+      return { ok: true as const };
+    },
     'terminal.resize': ({ terminalId, cols, rows }) => {
       get(terminalId).channel.setWindow(rows, cols, 0, 0);
       return { ok: true as const };
@@ -157,6 +176,7 @@ export function terminalHandlers(
         })),
     'terminal.attach': ({ terminalId }) => {
       const terminal = get(terminalId);
+      terminal.flow.caughtUp(terminal.recent.total);
       return { screen: terminal.recent.replay(), offset: terminal.recent.total };
     },
     'terminal.close': async ({ terminalId }) => {
