@@ -83,7 +83,9 @@ export class RemoteRunner {
       result = { exitCode: null, signal: null, durationMs: performance.now() - started, stdout: empty, stderr: empty, error };
     }
     const outcome = { ...result, sudo, where };
-    this.record(request, outcome);
+    // Returned only once its audit entry (and history row) is durable, in a commit shared with the
+    // results that came in the same turn: a fan-out makes a few commits, not one per server.
+    await this.record(request, outcome);
     return outcome;
   }
 
@@ -115,14 +117,14 @@ export class RemoteRunner {
     };
   }
 
-  private record(request: RemoteRequest, result: RemoteResult): void {
+  private record(request: RemoteRequest, result: RemoteResult): Promise<unknown> {
     const { server, argv } = request;
     const clip = (text: string) => (text.length > this.ssh.output.auditBytes ? `${text.slice(0, this.ssh.output.auditBytes)}\n[… clipped in the audit log …]` : text);
     const outcome = result.error ? result.error.code : `exit ${result.exitCode ?? result.signal ?? '?'}`;
     const shown = argv.map((arg) => (arg.length > AUDIT_ARG_BYTES ? `${arg.slice(0, AUDIT_ARG_BYTES)}[… ${arg.length - AUDIT_ARG_BYTES} more characters …]` : arg));
-    this.ws.change((tx) => {
+    return this.ws.changeGrouped((tx) => {
       // The history never stands in the way of the audit entry: a run it does not hold is simply not kept there.
-      if (request.history && request.runId) this.ws.runs.saveHost(request.runId, result.where, RemoteRunner.hostResult(server, result));
+      if (request.history && request.runId) this.ws.runs.saveHost(request.runId, result.where, RemoteRunner.hostResult(server, result), tx.now);
       tx.record({
         ticketId: server.ticketId,
         action: 'ssh.exec',

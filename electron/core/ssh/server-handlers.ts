@@ -135,21 +135,32 @@ export function serverHandlers(
       const abort = new AbortController();
       // One listener per server on the shared cancel signal is expected, not a leak.
       setMaxListeners(servers.length + 10, abort.signal);
-      // The run goes into the ticket's history first; each server's result joins it with its audit entry.
-      ws.change((tx) => {
+      // The run goes into the ticket's history first; each server's result joins it with its audit
+      // entry. The start is queued, not awaited: its commit (at the end of this turn) overlaps the
+      // network round trip, and no result can be committed before it, since results are queued later
+      // in the same ordered queue. Its id is checked now, so nothing runs under a refused id.
+      ws.runs.assertNew(runId);
+      const started = ws.changeGrouped((tx) => {
         ws.runs.start({ id: runId, ticketId, argv, sudo, timeoutS, targets: servers.map((s) => ({ serverId: s.id, label: s.label })) }, tx.now);
         tx.emit('ticket.changed', { ticketId });
       });
+      // Awaited below, once the results are in; handled now so a failed start is never "unhandled" meanwhile.
+      void started.catch(() => undefined);
       running.set(runId, abort);
       try {
         const results = await Promise.all(servers.map((server) => runOn(server)));
+        await started;
         return { runId, results };
       } finally {
         running.delete(runId);
-        ws.change((tx) => {
-          ws.runs.finish(runId, tx.now);
-          tx.emit('ticket.changed', { ticketId });
-        });
+        // Normally the last server's result ended the run in its own commit; only a run left open
+        // (a server whose result was never recorded) needs one more write here.
+        if (await started.then(() => ws.runs.isRunning(runId), () => false)) {
+          await ws.changeGrouped((tx) => {
+            ws.runs.finish(runId, tx.now);
+            tx.emit('ticket.changed', { ticketId });
+          });
+        }
       }
 
       async function runOn(server: StoredServer): Promise<HostResult> {

@@ -103,9 +103,14 @@ function runFields(row: RunRow) {
 export class RunsRepo {
   constructor(private readonly db: Db) {}
 
+  /** Refuses an id the history already holds, before anything runs (the start itself may be written a moment later). */
+  assertNew(id: string): void {
+    const exists = this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM runs WHERE id = ?').get(id);
+    if (exists && exists.n > 0) throw new BacklineError('ALREADY_EXISTS', `Run ${id} already exists.`, { hint: 'Each run needs a new id.' });
+  }
+
   start(run: NewRun, now: string): void {
-    const exists = this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM runs WHERE id = ?').get(run.id);
-    if (exists && exists.n > 0) throw new BacklineError('ALREADY_EXISTS', `Run ${run.id} already exists.`, { hint: 'Each run needs a new id.' });
+    this.assertNew(run.id);
     this.db
       .prepare("INSERT INTO runs (id, ticket_id, argv, sudo, timeout_s, status, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)")
       .run(run.id, run.ticketId, JSON.stringify(run.argv), run.sudo ? 1 : 0, run.timeoutS, now);
@@ -113,8 +118,12 @@ export class RunsRepo {
     run.targets.forEach((target, position) => host.run(run.id, position, target.serverId, target.label));
   }
 
-  /** One server's result, as the runner returned it (output already bounded); false when the run does not hold that server. */
-  saveHost(runId: string, where: string, result: HostResult): boolean {
+  /**
+   * One server's result, as the runner returned it (output already bounded); false when the run does
+   * not hold that server. The last server's result also ends the run, in the same transaction, so a
+   * run that ends normally needs no commit of its own for that.
+   */
+  saveHost(runId: string, where: string, result: HostResult, now: string): boolean {
     const { changes } = this.db
       .prepare(
         `UPDATE run_hosts SET done = 1, where_reached = @where, exit_code = @exitCode, signal = @signal, duration_ms = @durationMs, error = @error,
@@ -139,11 +148,20 @@ export class RunsRepo {
         stderrTruncated: result.stderr.truncated ? 1 : 0,
         stderrFile: result.stderr.fullOutputFile,
       });
-    return changes === 1;
+    if (changes !== 1) return false;
+    this.db
+      .prepare("UPDATE runs SET status = 'done', ended_at = ? WHERE id = ? AND status = 'running' AND NOT EXISTS (SELECT 1 FROM run_hosts WHERE run_id = ? AND done = 0)")
+      .run(now, runId, runId);
+    return true;
   }
 
   finish(runId: string, now: string): void {
     this.db.prepare("UPDATE runs SET status = 'done', ended_at = ? WHERE id = ? AND status = 'running'").run(now, runId);
+  }
+
+  /** Whether the run is still marked running (a run whose last server did not answer: cancelled or failed). */
+  isRunning(runId: string): boolean {
+    return this.db.prepare<[string], { status: RunStatus }>('SELECT status FROM runs WHERE id = ?').get(runId)?.status === 'running';
   }
 
   /** Runs a stopped Backline left running: they will never end, so they are marked as interrupted. */

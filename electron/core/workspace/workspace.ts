@@ -21,7 +21,8 @@ export interface Recordable {
 
 /**
  * The workspace's repositories and the one way to change them: `change` runs the writes and their
- * audit entries in a single transaction, then publishes events only once the commit is durable.
+ * audit entries in a single transaction, then publishes events only once the commit is durable;
+ * `changeGrouped` does the same for changes that can share one commit with the others of their turn.
  */
 export class Workspace {
   readonly tickets: TicketsRepo;
@@ -32,6 +33,9 @@ export class Workspace {
   readonly servers: ServersRepo;
   readonly plans: PlansRepo;
   readonly runs: RunsRepo;
+  /** Changes waiting for the end of this turn's group commit, in the order they came. */
+  private queued: QueuedChange[] = [];
+  private commitsMade = 0;
 
   constructor(
     readonly db: Db,
@@ -59,7 +63,72 @@ export class Workspace {
   }
 
   change<T>(work: (tx: ChangeScope) => T): T {
-    const pending: { event: EventName; payload: unknown }[] = [];
+    const pending: PendingEvent[] = [];
+    const result = this.db.transaction(() => work(this.scope(pending)))();
+    this.publishAll(pending);
+    return result;
+  }
+
+  /**
+   * A change that shares its durable commit with the others queued in the same turn of the event
+   * loop (group commit): with synchronous=FULL each commit waits for the disk, and a fan-out to 200
+   * servers recording one result each would otherwise make 200 of them, each holding the event loop.
+   * The batch runs at the end of the turn (setImmediate) in one transaction, each change in its own
+   * savepoint, in the order queued: a change that throws rolls back alone and rejects only its own
+   * promise. Each promise settles, and each change's events are published, only once the commit
+   * holding it is durable; changes queued while that commit runs go into the next one.
+   */
+  changeGrouped<T>(work: (tx: ChangeScope) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.queued.length === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  /** How many grouped commits this workspace has made (tests and benchmarks count them). */
+  get groupCommits(): number {
+    return this.commitsMade;
+  }
+
+  private commitQueued(): void {
+    const batch = this.queued;
+    this.queued = [];
+    const outcomes: ({ ok: true; value: unknown; pending: PendingEvent[] } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const change of batch) {
+          const pending: PendingEvent[] = [];
+          try {
+            // Nested: a savepoint, so this change's writes roll back alone if it throws.
+            const value = this.db.transaction(() => change.work(this.scope(pending)))();
+            outcomes.push({ ok: true, value, pending });
+          } catch (error) {
+            // Some SQLite errors (disk full, I/O) end the whole transaction, not only the savepoint: then the batch fails as one.
+            if (!this.db.inTransaction) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })();
+      this.commitsMade++;
+    } catch (error) {
+      // The commit itself failed (the disk, the database closed): nothing of the batch is kept.
+      for (const change of batch) change.reject(error);
+      return;
+    }
+    batch.forEach((change, index) => {
+      const outcome = outcomes[index]!;
+      if (!outcome.ok) return change.reject(outcome.error);
+      try {
+        this.publishAll(outcome.pending);
+        change.resolve(outcome.value);
+      } catch (error) {
+        // A listener that throws: committed, but its caller hears of it, as `change`'s caller would.
+        change.reject(error);
+      }
+    });
+  }
+
+  private scope(pending: PendingEvent[]): ChangeScope {
     const scope: ChangeScope = {
       now: this.now(),
       record: (what) => {
@@ -78,10 +147,23 @@ export class Workspace {
       },
       emit: (event, payload) => pending.push({ event, payload }),
     };
-    const result = this.db.transaction(() => work(scope))();
-    for (const { event, payload } of pending) this.bus.emit(event, payload as EventPayload<typeof event>);
-    return result;
+    return scope;
   }
+
+  private publishAll(pending: readonly PendingEvent[]): void {
+    for (const { event, payload } of pending) this.bus.emit(event, payload as EventPayload<typeof event>);
+  }
+}
+
+interface PendingEvent {
+  event: EventName;
+  payload: unknown;
+}
+
+interface QueuedChange {
+  work: (tx: ChangeScope) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 export interface ChangeScope {
