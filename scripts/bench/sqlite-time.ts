@@ -2,16 +2,19 @@ import Database from 'better-sqlite3';
 
 /**
  * Time this thread spends inside better-sqlite3 transactions (synchronous: the event loop waits),
- * for benchmarks that show where a run's time goes. Importing this module starts counting.
+ * for benchmarks that show where a run's time goes. Importing this module starts counting. Only
+ * outermost transactions count (each is one durable commit); a nested one is a savepoint inside
+ * its parent (the workspace's group commit runs each change in one), whose time its parent holds.
  */
 export const sqlite = { ms: 0, commits: 0 };
 
 type Transaction = (...args: unknown[]) => unknown;
-const proto = Database.prototype as unknown as { transaction: (this: unknown, fn: Transaction) => Transaction };
+const proto = Database.prototype as unknown as { transaction: (this: { inTransaction: boolean }, fn: Transaction) => Transaction };
 const original = proto.transaction;
-proto.transaction = function (this: unknown, fn: Transaction): Transaction {
+proto.transaction = function (this: { inTransaction: boolean }, fn: Transaction): Transaction {
   const run = original.call(this, fn);
   return (...args: unknown[]) => {
+    if (this.inTransaction) return run(...args);
     const start = performance.now();
     try {
       return run(...args);

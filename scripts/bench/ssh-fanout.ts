@@ -6,7 +6,8 @@
  * argv in single quotes) against the sh-quoted text Backline sent before. Needs `bash e2e/lab/up.sh --fleet 20`.
  * Where Backline's time goes: the runner alone on the same connections (execOnClient, no audit), and
  * the time the workspace's SQLite transactions (synchronous=FULL: the run's history and each server's
- * audit entry, durable before the result is returned) hold the event loop during each measured run.
+ * audit entry, durable before the result is returned, group-committed: the results of one turn share a
+ * commit) hold the event loop during each measured run, and how many commits that was.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -159,7 +159,7 @@ try {
   console.log('');
   console.log(`cold ${largest} with handshakes unbounded: ${ms(unbounded).trim()} (bounded to ${HANDSHAKE_CONCURRENCY}: ${ms(last.cold).trim()})`);
   console.log(`warm fan-out to ${largest}: ${ms(last.warm).trim()}   (target < 1 s${largest === 200 ? '' : ' at 200'}: ${last.warm < 1000 ? 'met' : 'NOT met'})`);
-  console.log(`warm fan-out to ${largest} ÷ bare ssh2 exec on the same connections: ${(last.warm / last.bare).toFixed(2)}x; SQLite (the run's history and one durable audit commit per server) held the thread ${((last.sqliteMs / last.warm) * 100).toFixed(0)}% of it`);
+  console.log(`warm fan-out to ${largest} ÷ bare ssh2 exec on the same connections: ${(last.warm / last.bare).toFixed(2)}x; SQLite (the run's history and audit entries, group-committed: ${last.commits} commits for ${largest} servers) held the thread ${((last.sqliteMs / last.warm) * 100).toFixed(0)}% of it`);
   console.log(`RSS per idle connection at ${largest}: ${kib(last.rssPer).trim()}   (target < 2 MB: ${last.rssPer < 2 * 1024 * 1024 ? 'met' : 'NOT met'})`);
   console.log(`cold ${largest}: Backline ÷ ${largest} × ssh ${(last.cold / last.parallel.ms).toFixed(2)}x, ÷ xargs -P ${HANDSHAKE_CONCURRENCY} ${(last.cold / last.xargs.ms).toFixed(2)}x`);
   console.log(`(the ${fleet.length} lab sshd and this process share this machine's ${availableParallelism()} cores)`);
