@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WireResult } from '../../shared/bridge.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
 import { splitSnippet } from '../../shared/domain/search.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createCore, type Core } from './core.js';
+import { WORKSPACE_DB_FILE } from './data-dir.js';
 import { tempDir } from './testing/temp-dir.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -219,5 +222,27 @@ describe('servers', () => {
     const server = await call('servers.add', { ticketId: 'TKT-21', host: 'web1.example.com' });
     const result = await raw('servers.connect', { id: server.id, secrets: { password: 'hunter2' }, remember: true });
     expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'The browser shell never stores passwords or passphrases.' } });
+  });
+});
+
+describe('settings from the environment', () => {
+  it('bounds SSH handshakes as BACKLINE_SSH_HANDSHAKES says, and refuses a bad value before opening anything', () => {
+    const other = tempDir();
+    const before = process.env.BACKLINE_SSH_HANDSHAKES;
+    try {
+      process.env.BACKLINE_SSH_HANDSHAKES = '5';
+      const five = createCore({ dataDir: other.path, shell: 'browser', version: '0.0.0-test', user: 'esc' });
+      expect(five.sessions.handshakes.limit).toBe(5);
+      five.close();
+      process.env.BACKLINE_SSH_HANDSHAKES = 'many';
+      const nothing = tempDir();
+      expect(() => createCore({ dataDir: nothing.path, shell: 'browser', version: '0.0.0-test', user: 'esc' })).toThrow(/BACKLINE_SSH_HANDSHAKES must be a whole number/);
+      expect(existsSync(join(nothing.path, WORKSPACE_DB_FILE))).toBe(false);
+      nothing.remove();
+    } finally {
+      if (before === undefined) delete process.env.BACKLINE_SSH_HANDSHAKES;
+      else process.env.BACKLINE_SSH_HANDSHAKES = before;
+      other.remove();
+    }
   });
 });

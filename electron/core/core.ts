@@ -1,3 +1,4 @@
+import { handshakeConcurrencyFrom } from './ssh/handshake-concurrency.js';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { secureDataDir, WORKSPACE_DB_FILE } from './data-dir.js';
@@ -42,7 +43,13 @@ export interface CoreOptions {
   user?: string;
   log?: (message: string, error: unknown) => void;
   /** The engineer's SSH setup; defaults to this user's home, ~/.ssh and SSH_AUTH_SOCK. */
-  ssh?: LocalSshOptions & { connectTimeoutMs?: number; keepaliveIntervalS?: number; keepaliveCountMax?: number };
+  ssh?: LocalSshOptions & {
+    connectTimeoutMs?: number;
+    keepaliveIntervalS?: number;
+    keepaliveCountMax?: number;
+    /** SSH handshakes at once (BACKLINE_SSH_HANDSHAKES, else 16): a fan-out to many new servers queues the rest. */
+    handshakeConcurrency?: number;
+  };
   /** OS-backed encryption for secrets the engineer asks to keep (Electron's safeStorage); none in the browser shell. */
   encryptor?: Encryptor;
   /** The reporting cache; each defaults from the environment, then from the data directory. */
@@ -72,6 +79,8 @@ export interface Core {
 }
 
 export function createCore(options: CoreOptions): Core {
+  // A setting that is wrong stops the start before anything is opened.
+  const handshakeConcurrency = options.ssh?.handshakeConcurrency ?? handshakeConcurrencyFrom(process.env);
   // Before anything is opened: the data folder 0700, and what a Backline before this one left readable to others 0600.
   secureDataDir(options.dataDir);
   const db = openWorkspaceDb(join(options.dataDir, WORKSPACE_DB_FILE));
@@ -90,6 +99,7 @@ export function createCore(options: CoreOptions): Core {
       fingerprint: sha256Fingerprint,
     },
     channelsPerConnection: 8,
+    handshakeConcurrency,
     onStateChange: (serverId, state) => {
       const server = workspace.servers.find(serverId);
       if (server) workspace.publish('server.connection', { ticketId: server.ticketId, serverId, state });
