@@ -25,10 +25,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openReadableCache, openWritableCache } from '../../electron/core/reporting/cache/database.js';
 import { ACTIVE_AT_PER_TEAM_SQL } from '../../electron/core/reporting/cache/spans.js';
-import { syncAll } from '../../electron/core/reporting/sync/engine.js';
+import { syncAll, type SyncPhases } from '../../electron/core/reporting/sync/engine.js';
 import { standardConfig } from '../../electron/core/reporting/sync/standard-sources.js';
 import { WorkerSink } from '../../electron/core/reporting/sync/worker-sink.js';
-import { InProcessSink, type CacheSink } from '../../electron/core/reporting/sync/writer.js';
+import { InProcessSink, type CacheSink, type WriterTimings } from '../../electron/core/reporting/sync/writer.js';
 import { ReportLibrary } from '../../electron/core/reporting/reports/library.js';
 import { bindArgs } from '../../electron/core/reporting/reports/params.js';
 import { runReport } from '../../electron/core/reporting/reports/statement.js';
@@ -64,13 +64,30 @@ async function timedSync(label: string, file: string, sink: () => CacheSink): Pr
   const s = sink();
   const cpu = process.cpuUsage();
   const result = await syncAll(config, s, { full: true, countFirst: false, reader: values.reader === 'cursor' ? 'cursor' : 'copy' });
+  const writerTimes = await s.request({ kind: 'timings' });
   await s.close();
   const rate = result.rows / (result.ms / 1000);
   // CPU time of this process (all its threads; not PostgreSQL's): steadier than wall time on a busy machine.
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
   console.log(`${label} (${values.reader} reader): ${result.rows} rows in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(rate)} rows/s, ${cpuSeconds.toFixed(1)} s of CPU here (${file})`);
+  printPhases(result.phases, writerTimes);
   return { rows: result.rows, rate };
+}
+
+/** Where a sync's time went: the reading side's wall time by what it waited on, and the writer's own busy time. */
+function printPhases(phases: SyncPhases, writer: WriterTimings): void {
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(
+    `  reading side: PostgreSQL read + encode ${s(phases.readMs)}, waiting on the writer's previous batch ${s(phases.writeWaitMs)}, ` +
+      `end of table (indexes, prune) ${s(phases.tableDoneMs)}, spans rebuild ${s(phases.deriveMs)}`,
+  );
+  console.log(
+    `  writer: batch transactions ${s(writer.batchMs)}, per-batch spans ${s(writer.batchSpansMs)}, index builds ${s(writer.indexMs)}, ` +
+      `prune ${s(writer.pruneMs)}, spans rebuild ${s(writer.deriveMs)}`,
+  );
+  const tables = Object.entries(writer.batchMsByTable).sort((a, b) => b[1] - a[1]);
+  console.log(`  writer's batch transactions by table: ${tables.map(([table, ms]) => `${table} ${s(ms)}`).join(', ')}`);
 }
 
 const figures: Record<string, number> = {};
@@ -186,6 +203,7 @@ if (!values['skip-shell']) {
       const result = await syncAll(config, sink, {});
       const ms = performance.now() - started;
       const used = process.cpuUsage(cpu);
+      const writerTimes = await sink.request({ kind: 'timings' });
       await sink.close();
       figures.incrementalMs = ms;
       figures.incrementalCpuMs = (used.user + used.system) / 1000;
@@ -193,6 +211,7 @@ if (!values['skip-shell']) {
         `incremental sync, 1% changed (${touched} tickets touched, ${events} status events, ${comments} comments): ${result.rows} rows in ${(ms / 1000).toFixed(2)} s, ` +
           `${(figures.incrementalCpuMs / 1000).toFixed(2)} s of CPU here (worker-thread writer, counting first)`,
       );
+      printPhases(result.phases, writerTimes);
     } finally {
       await main.query('DELETE FROM ticket_status_events WHERE id > $1', [maxEvent]);
       await main.query('DELETE FROM comments WHERE id > $1', [maxComment]);

@@ -56,6 +56,20 @@ export interface SyncResult {
   /** Rows written, all tables (as `tables[].rows`). */
   rows: number;
   ms: number;
+  /** Where the run's wall time went, as seen from the reading side (see SyncPhases). */
+  phases: SyncPhases;
+}
+
+/** Milliseconds of a run's wall time, by what the reading side was doing. */
+export interface SyncPhases {
+  /** Waiting for PostgreSQL's rows and turning them into batch bytes (counting first included). */
+  readMs: number;
+  /** Waiting for the writer to commit the previous batch before the next one could be sent. */
+  writeWaitMs: number;
+  /** Waiting for the writer at the end of a complete read of a table (index builds, prune). */
+  tableDoneMs: number;
+  /** Waiting for the end-of-run rebuild of derived tables (ticket_spans). */
+  deriveMs: number;
 }
 
 const quote = (name: string) => `"${name}"`;
@@ -117,6 +131,7 @@ function sqlLiteral(client: pg.Client, value: unknown): string {
 interface Counter {
   rows: number;
   started: number;
+  phases: SyncPhases;
 }
 
 /**
@@ -128,8 +143,9 @@ interface Counter {
  */
 export async function syncAll(config: SyncConfig, sink: CacheSink, options: SyncOptions = {}): Promise<SyncResult> {
   const started = performance.now();
-  const result: SyncResult = { sources: [], rows: 0, ms: 0 };
-  const counter: Counter = { rows: 0, started };
+  const phases: SyncPhases = { readMs: 0, writeWaitMs: 0, tableDoneMs: 0, deriveMs: 0 };
+  const result: SyncResult = { sources: [], rows: 0, ms: 0, phases };
+  const counter: Counter = { rows: 0, started, phases };
   let failure: Error | null = null;
   try {
     for (const source of config.sources) {
@@ -138,11 +154,13 @@ export async function syncAll(config: SyncConfig, sink: CacheSink, options: Sync
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
   }
+  const deriveStarted = performance.now();
   try {
     await sink.request({ kind: 'derive' });
   } catch (error) {
     failure ??= cacheWriteError(error, 'rebuilding the derived tables (ticket_spans)', {});
   }
+  phases.deriveMs += performance.now() - deriveStarted;
   if (failure) throw failure;
   result.rows = counter.rows;
   result.ms = Math.round(performance.now() - started);
@@ -181,11 +199,14 @@ async function syncSource(config: SyncConfig, source: SourceConfig, sink: CacheS
       const rows = context.rows;
       let pruned: number | null = null;
       if (start === null) {
+        const doneStarted = performance.now();
         try {
           const reply = await sink.request({ kind: 'tableDone', source: source.name, table: table.name, at: now() });
           if (table.prune) pruned = reply.pruned;
         } catch (error) {
           throw cacheWriteError(error, `${table.prune ? 'pruning' : 'indexing'} "${table.name}" of source "${source.name}"`, { source: source.name, table: table.name });
+        } finally {
+          counter.phases.tableDoneMs += performance.now() - doneStarted;
         }
       }
       done.push({ table: table.name, rows, reread, pruned });
@@ -246,12 +267,16 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     throw error instanceof SyncError ? new SyncError(error.code, `${error.message} (source "${source.name}")`, where) : error;
   }
   let expected: number | null = null;
+  const phases = counter.phases;
+  const countStarted = performance.now();
   if (range !== 'reread' && (options.countFirst ?? true)) {
     try {
       const counted = await client.query<{ n: number }>({ text: `SELECT count(*) AS n FROM (${query.text}) AS c`, values: query.values });
       expected = Number(counted.rows[0]?.n ?? 0);
     } catch (error) {
       throw sourceError(error, source.name, table.name, 'read');
+    } finally {
+      phases.readMs += performance.now() - countStarted;
     }
   }
   const reader: ChunkReader = openReader(options.reader ?? (range === 'complete' ? 'copy' : 'cursor'), client, query, { timeColumn: table.timeColumn });
@@ -274,7 +299,9 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     const newest = newestAt;
     count = 0;
     newestAt = null;
+    const waitStarted = performance.now();
     await pending;
+    phases.writeWaitMs += performance.now() - waitStarted;
     const committed = ({ rowsSynced }: { rowsSynced: number }) => {
       read += rows;
       context.rows += rowsSynced;
@@ -306,10 +333,13 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     for (;;) {
       throwIfCancelled(options.signal, source.name, table.name);
       let chunk;
+      const readStarted = performance.now();
       try {
         chunk = await reader.read(Math.min(fetchSize, batchSize - count), out);
       } catch (error) {
         throw sourceError(error, source.name, table.name, 'read');
+      } finally {
+        phases.readMs += performance.now() - readStarted;
       }
       if (!announced) {
         announced = true;
@@ -341,7 +371,9 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     }
     throwIfCancelled(options.signal, source.name, table.name);
     await flush();
+    const waitStarted = performance.now();
     await pending;
+    phases.writeWaitMs += performance.now() - waitStarted;
     return read;
   } finally {
     await pending.catch(() => undefined);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { WritableCache } from '../cache/database.js';
-import { DELETE_SPANS_SQL, INSERT_SPANS_SQL, REBUILD_SPANS_SQL, UPDATE_SPAN_TEAMS_SQL } from '../cache/spans.js';
+import { REBUILD_SPANS_SQL, SpanUpdater, UPDATE_SPAN_TEAMS_SQL } from '../cache/spans.js';
 import { SyncError } from './errors.js';
 
 /**
@@ -54,6 +54,8 @@ export type WriterRequest =
     } & BatchRows)
   | { kind: 'tableDone'; source: string; table: string; at: string }
   | { kind: 'derive' }
+  /** Where the writer's time went so far (for benchmarks): see WriterTimings. */
+  | { kind: 'timings' }
   | { kind: 'finish'; source: string; at: string; error: { code: string; message: string } | null };
 
 export interface TableState {
@@ -69,7 +71,25 @@ export type WriterReply<K extends WriterRequest['kind']> = K extends 'begin'
       ? { pruned: number | null }
       : K extends 'derive'
         ? { rebuilt: string[] }
-        : null;
+        : K extends 'timings'
+          ? WriterTimings
+          : null;
+
+/** Milliseconds the writer spent per kind of work since it was made. */
+export interface WriterTimings {
+  /** Batch transactions: the upsert, key tracking, the position; per-batch spans excluded. */
+  batchMs: number;
+  /** Recomputing the spans of a batch's tickets (incremental syncs), inside the batch's transaction. */
+  batchSpansMs: number;
+  /** Making the indexes deferred during a load. */
+  indexMs: number;
+  /** Deleting what a complete read did not return. */
+  pruneMs: number;
+  /** The full spans rebuild at the end of a run. */
+  deriveMs: number;
+  /** batchMs by cache table. */
+  batchMsByTable: Record<string, number>;
+}
 
 /** Where the sync writes; `InProcessSink` and a worker-backed sink share this shape. */
 export interface CacheSink {
@@ -104,15 +124,14 @@ const SPANS = 'ticket_spans';
 export class CacheWriter {
   private readonly prepared = new Map<string, PreparedTable>();
   private readonly saveState: Database.Statement;
-  private readonly deleteSpans: Database.Statement;
-  private readonly insertSpans: Database.Statement;
+  private readonly spans: SpanUpdater;
   private readonly markStale: Database.Statement;
   private readonly updateSpanTeams: Database.Statement;
   private spansStale: boolean;
+  readonly timings: WriterTimings = { batchMs: 0, batchSpansMs: 0, indexMs: 0, pruneMs: 0, deriveMs: 0, batchMsByTable: {} };
 
   constructor(private readonly db: WritableCache) {
-    this.deleteSpans = db.prepare(DELETE_SPANS_SQL);
-    this.insertSpans = db.prepare(INSERT_SPANS_SQL);
+    this.spans = new SpanUpdater(db);
     this.updateSpanTeams = db.prepare(UPDATE_SPAN_TEAMS_SQL);
     this.markStale = db.prepare('INSERT INTO derived_state (name, stale_since) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
     this.spansStale = db.prepare('SELECT 1 FROM derived_state WHERE name = ?').get(SPANS) !== undefined;
@@ -140,10 +159,21 @@ export class CacheWriter {
       case 'tableDone':
         return this.tableDone(request);
       case 'derive':
-        return this.derive();
+        return this.timed('deriveMs', () => this.derive());
+      case 'timings':
+        return { ...this.timings, batchMsByTable: { ...this.timings.batchMsByTable } };
       case 'finish':
         this.finish(request);
         return null;
+    }
+  }
+
+  private timed<T>(phase: 'deriveMs', work: () => T): T {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      this.timings[phase] += performance.now() - started;
     }
   }
 
@@ -289,6 +319,7 @@ export class CacheWriter {
       .prepare<unknown[], { name: string; sql: string }>(`SELECT name, sql FROM deferred_indexes${table === undefined ? '' : ' WHERE table_name = ?'} ORDER BY name`)
       .all(...(table === undefined ? [] : [table]));
     if (deferred.length === 0) return;
+    const started = performance.now();
     const exists = this.db.prepare<[string]>("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?");
     const done = this.db.prepare('DELETE FROM deferred_indexes WHERE name = ?');
     this.db.transaction(() => {
@@ -297,6 +328,7 @@ export class CacheWriter {
         done.run(index.name);
       }
     })();
+    this.timings.indexMs += performance.now() - started;
   }
 
   private stopTracking(source: string, table: string): void {
@@ -319,6 +351,8 @@ export class CacheWriter {
     const deferSpans = batchTickets !== null && (this.spansStale || request.deferSpans === true);
     const params = withOrigin ? { rows: rowsJson, origin: request.source } : { rows: rowsJson };
     let synced = count;
+    const started = performance.now();
+    let spansMs = 0;
     this.db.transaction(() => {
       if (request.reread) synced = countMissing ? (countMissing.get(params) as number) : 0;
       insert.run(params);
@@ -326,12 +360,11 @@ export class CacheWriter {
       if (deferSpans) {
         if (!this.spansStale) this.markStale.run(SPANS, request.at);
       } else if (batchTickets) {
+        const spansStarted = performance.now();
         const tickets = batchTickets.get(rowsJson) as string;
         if (prepared.ticketRows) this.updateSpanTeams.run({ tickets });
-        else {
-          this.deleteSpans.run({ tickets });
-          this.insertSpans.run({ tickets });
-        }
+        else this.spans.update(tickets);
+        spansMs = performance.now() - spansStarted;
       }
       this.saveState.run({
         source: request.source,
@@ -342,6 +375,10 @@ export class CacheWriter {
         at: request.at,
       });
     })();
+    this.timings.batchSpansMs += spansMs;
+    const batchMs = performance.now() - started - spansMs;
+    this.timings.batchMs += batchMs;
+    this.timings.batchMsByTable[request.table] = (this.timings.batchMsByTable[request.table] ?? 0) + batchMs;
     if (deferSpans) this.spansStale = true;
     return { rowsSynced: synced };
   }
@@ -369,11 +406,13 @@ export class CacheWriter {
         { source: request.source, table: request.table },
       );
     }
+    const started = performance.now();
     this.db.transaction(() => {
       pruned = track.prune.run(origin).changes;
       // Spans of tickets that lost events, or that are gone themselves: rebuilt with the rest at `derive`.
       if (pruned > 0 && prepared.batchTickets && !this.spansStale) this.markStale.run(SPANS, request.at);
     })();
+    this.timings.pruneMs += performance.now() - started;
     if (pruned > 0 && prepared.batchTickets) this.spansStale = true;
     this.stopTracking(request.source, request.table);
     return { pruned };
