@@ -3,7 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { notifyError } from '../app/errors.js';
 import { useWorkbench } from '../workspace/workbench.js';
-import type { TerminalPhase, TerminalSession } from './terminalSession.js';
+import type { TerminalPhase } from './terminalSession.js';
+import type { TerminalTabSession } from './terminalTab.js';
 
 const badges: Record<TerminalPhase['name'], { label: string; color: string }> = {
   opening: { label: 'opening…', color: 'blue' },
@@ -17,7 +18,7 @@ const badges: Record<TerminalPhase['name'], { label: string; color: string }> = 
  * hidden), its state, Reconnect once the shell has ended, and Close, which saves the transcript.
  * Escape and every other key belong to the shell (vim, less); only the buttons close it.
  */
-export function TerminalPane({ session }: { session: TerminalSession }) {
+export function TerminalPane({ session }: { session: TerminalTabSession }) {
   const { terminals } = useWorkbench();
   const scheme = useComputedColorScheme('light');
   const host = useRef<HTMLDivElement>(null);

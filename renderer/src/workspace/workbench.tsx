@@ -3,8 +3,9 @@ import { createContext, useContext, useEffect, useState, useSyncExternalStore, t
 import { useClient } from '../app/ClientContext.js';
 import { notifyError } from '../app/errors.js';
 import { RunStore } from '../servers/runStore.js';
-import { TerminalSession, type Scheme } from '../servers/terminalSession.js';
+import type { Scheme } from '../servers/terminalSession.js';
 import { TerminalStore } from '../servers/terminalStore.js';
+import { TerminalTabSession } from '../servers/terminalTab.js';
 import { Intents } from './intents.js';
 
 /**
@@ -13,7 +14,7 @@ import { Intents } from './intents.js';
  */
 export interface Workbench {
   runs: RunStore;
-  terminals: TerminalStore<TerminalSession>;
+  terminals: TerminalStore<TerminalTabSession>;
   intents: Intents;
 }
 
@@ -27,7 +28,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     let current: Scheme = 'light';
     const made: Workbench = {
       runs: new RunStore(client),
-      terminals: new TerminalStore((server, key, title, adopted) => new TerminalSession(client, server, key, title, current, adopted)),
+      terminals: new TerminalStore((server, key, title, adopted) => new TerminalTabSession(client, server, key, title, current, adopted)),
       intents: new Intents(),
     };
     const follow = (next: Scheme) => {
