@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
 import type { ReportingStatus, SyncState } from '../../../shared/contract/reporting.js';
 import { useClient } from '../app/ClientContext.js';
+import type { BacklineClient } from './client.js';
 import { isOlderSyncState } from '../reporting/syncOrder.js';
 
 /** Query keys are [method, scope]: the live-update hook invalidates by method and ticket id. */
@@ -51,19 +52,47 @@ export function useAppInfo() {
   return useQuery({ queryKey: ['app.info'], queryFn: () => client.invoke('app.info', {}), staleTime: Infinity });
 }
 
-export function useTickets() {
-  const client = useClient();
-  return useQuery({ queryKey: queryKeys.tickets(), queryFn: () => client.invoke('tickets.list', {}) });
+function ticketsQuery(client: BacklineClient) {
+  return queryOptions({ queryKey: queryKeys.tickets(), queryFn: () => client.invoke('tickets.list', {}) });
 }
 
+export function useTickets() {
+  const client = useClient();
+  return useQuery(ticketsQuery(client));
+}
+
+function ticketQuery(client: BacklineClient, id: string) {
+  return queryOptions({ queryKey: queryKeys.ticket(id), queryFn: () => client.invoke('tickets.get', { id }), meta: quietNotFound });
+}
+
+function notesQuery(client: BacklineClient, ticketId: string) {
+  return queryOptions({ queryKey: queryKeys.notes(ticketId), queryFn: () => client.invoke('notes.list', { ticketId }) });
+}
+
+/**
+ * One ticket. While its own call is under way, the row the ticket list already holds stands in for it
+ * (placeholder: not cached, never shown as fresh), so a workspace opened from the list draws its header
+ * and tabs at once; the call is still made and its answer replaces the row.
+ */
 export function useTicket(id: string) {
   const client = useClient();
-  return useQuery({ queryKey: queryKeys.ticket(id), queryFn: () => client.invoke('tickets.get', { id }), meta: quietNotFound });
+  const queryClient = useQueryClient();
+  return useQuery({ ...ticketQuery(client, id), placeholderData: () => queryClient.getQueryData(ticketsQuery(client).queryKey)?.find((t) => t.id === id) });
 }
 
 export function useNotes(ticketId: string) {
   const client = useClient();
-  return useQuery({ queryKey: queryKeys.notes(ticketId), queryFn: () => client.invoke('notes.list', { ticketId }) });
+  return useQuery(notesQuery(client, ticketId));
+}
+
+/**
+ * Starts the calls a workspace's first screen needs, all at once, as soon as the route names it: the
+ * ticket and, on the Notes tab, its notes (which would otherwise wait for the ticket, then for the tab
+ * to mount). Fresh answers in the cache are not asked again.
+ */
+export function prefetchWorkspace(queryClient: QueryClient, client: BacklineClient, ticketId: string, tab: string): void {
+  void queryClient.prefetchQuery(ticketQuery(client, ticketId));
+  if (tab === 'notes') void queryClient.prefetchQuery(notesQuery(client, ticketId));
 }
 
 export function useNoteVersions(noteId: number | null) {

@@ -2,7 +2,8 @@ import { ActionIcon, Anchor, AppShell, Button, Group, Kbd, Loader, Text, Title, 
 import { useHotkeys } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { lazy, Suspense, useEffect } from 'react';
-import { useTicket, useTickets } from '../api/queries.js';
+import { useQueryClient } from '@tanstack/react-query';
+import { prefetchWorkspace, useTicket, useTickets } from '../api/queries.js';
 import { CommandPalette } from '../palette/CommandPalette.js';
 import { FreshnessBanner } from '../reporting/FreshnessBanner.js';
 import { NewTicketModal } from '../tickets/NewTicketModal.js';
@@ -12,7 +13,9 @@ import { MissingWorkspace } from '../workspace/MissingWorkspace.js';
 import type { Workspace as WorkspaceView } from '../workspace/Workspace.js';
 import { ShortcutsOverlay, shortcutsOverlay } from '../workspace/ShortcutsOverlay.js';
 import { useWorkbenchShortcuts } from '../workspace/useWorkbenchShortcuts.js';
+import { whenIdle } from '../workspace/lazyView.js';
 import { WorkbenchProvider } from '../workspace/workbench.js';
+import { useClient } from './ClientContext.js';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
 import { createFlag } from './flag.js';
 import { formatRoute, homeRoute, reportsRoute, type Route, type WorkspaceTab } from './route.js';
@@ -26,7 +29,8 @@ const ReportsPage = lazy(() => import('../reporting/ReportsPage.js').then((m) =>
 // The workspace and its tabs (firewall, PHP with its charts, netdump, Markdown preview...) are not on the
 // first screen, the ticket list: they load after it, while the engineer reads it (see useWorkspacePreload).
 let loadedWorkspace: typeof WorkspaceView | null = null;
-const loadWorkspace = () => import('../workspace/Workspace.js').then((m) => (loadedWorkspace = m.Workspace));
+const importWorkspace = () => import('../workspace/Workspace.js');
+const loadWorkspace = () => importWorkspace().then((m) => (loadedWorkspace = m.Workspace));
 const LazyWorkspace = lazy(() => loadWorkspace().then((component) => ({ default: component })));
 
 /**
@@ -34,6 +38,11 @@ const LazyWorkspace = lazy(() => loadWorkspace().then((component) => ({ default:
  * revealed fallback back for a while (300 ms) before the content replaces it.
  */
 function Workspace(props: { ticketId: string; tab: WorkspaceTab }) {
+  const { ticketId, tab } = props;
+  const client = useClient();
+  const queryClient = useQueryClient();
+  // The first screen's calls start together as the route changes, not one after the other as views mount.
+  useEffect(() => prefetchWorkspace(queryClient, client, ticketId, tab), [queryClient, client, ticketId, tab]);
   const Loaded = loadedWorkspace;
   if (Loaded) return <Loaded {...props} />;
   return (
@@ -51,13 +60,22 @@ function Workspace(props: { ticketId: string; tab: WorkspaceTab }) {
 function useWorkspacePreload(ready: boolean): void {
   useEffect(() => {
     if (!ready) return;
-    const preload = () => void loadWorkspace().catch(() => undefined);
-    if (typeof requestIdleCallback === 'function') {
-      const id = requestIdleCallback(preload, { timeout: 2_000 });
-      return () => cancelIdleCallback(id);
-    }
-    const timer = setTimeout(preload, 500);
-    return () => clearTimeout(timer);
+    let live = true;
+    let cancel = () => {};
+    // Then, idle by idle, the workspace's other tabs: opening a ticket fetches no code, nor does a first Alt+digit.
+    const preload = () =>
+      void loadWorkspace()
+        .then(importWorkspace)
+        .then((m) => {
+          if (live) cancel = m.preloadOtherTabs();
+        })
+        .catch(() => undefined);
+    const cancelFirst = whenIdle(preload);
+    return () => {
+      live = false;
+      cancelFirst();
+      cancel();
+    };
   }, [ready]);
 }
 

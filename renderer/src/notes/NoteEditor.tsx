@@ -4,10 +4,13 @@ import { useState } from 'react';
 import type { Note } from '../../../shared/domain/note.js';
 import { useClient } from '../app/ClientContext.js';
 import { notifyError } from '../app/errors.js';
-import { MarkdownPreview } from './MarkdownPreview.js';
 import { NoteHistoryDrawer } from './NoteHistoryDrawer.js';
 import { SaveStatus } from './SaveStatus.js';
 import { useAutosave } from './useAutosave.js';
+import { lazyView } from '../workspace/lazyView.js';
+
+// The Markdown renderer (react-markdown, remark, GFM) loads when a note is first previewed.
+const { View: MarkdownPreview, preload: preloadPreview } = lazyView<{ markdown: string }>(() => import('./MarkdownPreview.js').then((m) => m.MarkdownPreview));
 
 interface Props {
   ticketId: string;
@@ -58,6 +61,8 @@ export function NoteEditor({ ticketId, note, onCreated }: Props) {
             aria-label="Editor mode"
             value={mode}
             onChange={(value) => setMode(value === 'preview' ? 'preview' : 'write')}
+            // A pointer on the switch: the preview's code is likely wanted next.
+            onPointerEnter={() => void preloadPreview()}
             data={[
               { value: 'write', label: 'Write' },
               { value: 'preview', label: 'Preview' },

@@ -3,23 +3,54 @@ import { useCallback, useEffect, useRef } from 'react';
 import { ticketStatuses, type Ticket, type TicketStatus } from '../../../shared/domain/ticket.js';
 import { describeError } from '../../../shared/errors.js';
 import { useInvoke, useTicket } from '../api/queries.js';
-import { AuditTab } from '../audit/AuditTab.js';
 import { isErrorCode, toWireError } from '../app/errors.js';
 import { workspaceRoute, workspaceTabs, type WorkspaceTab } from '../app/route.js';
 import { navigate } from '../app/useHashRoute.js';
-import { FindingsTab } from '../findings/FindingsTab.js';
-import { FirewallTab } from '../firewall/FirewallTab.js';
-import { NetdumpTab } from '../netdump/NetdumpTab.js';
 import { NotesTab } from '../notes/NotesTab.js';
-import { PhpTab } from '../php/PhpTab.js';
 import { RemoteTicketBar } from '../rt/RemoteTicketBar.js';
-import { ServersTab } from '../servers/ServersTab.js';
 import { TerminalPane } from '../servers/TerminalPane.js';
 import { ExportMenu } from './ExportMenu.js';
 import { MissingWorkspace } from './MissingWorkspace.js';
 import { isTypingTarget, shortcutFor, tabTarget } from './shortcuts.js';
 import { tabLabels } from './tabs.js';
+import { lazyView, whenIdle } from './lazyView.js';
 import { useTerminalTabs } from './workbench.js';
+
+type TabProps = { ticketId: string };
+
+// The Notes tab is the one a workspace opens on; the others load when first shown, or once the workspace
+// is on screen and the browser idle, so switching to them (Alt+digit) rarely waits for their code.
+const otherTabs = {
+  findings: lazyView<TabProps>(() => import('../findings/FindingsTab.js').then((m) => m.FindingsTab)),
+  audit: lazyView<TabProps>(() => import('../audit/AuditTab.js').then((m) => m.AuditTab)),
+  servers: lazyView<TabProps>(() => import('../servers/ServersTab.js').then((m) => m.ServersTab)),
+  firewall: lazyView<TabProps>(() => import('../firewall/FirewallTab.js').then((m) => m.FirewallTab)),
+  php: lazyView<TabProps>(() => import('../php/PhpTab.js').then((m) => m.PhpTab)),
+  netdump: lazyView<TabProps>(() => import('../netdump/NetdumpTab.js').then((m) => m.NetdumpTab)),
+} satisfies Record<Exclude<WorkspaceTab, 'notes'>, unknown>;
+
+/**
+ * Fetches the other tabs' code one after the other whenever the browser is idle: from the ticket list
+ * (after the workspace's own code), or from a workspace opened straight from a link. Returns a cancel.
+ */
+export function preloadOtherTabs(): () => void {
+  let live = true;
+  let cancel = () => {};
+  const queue: { preload: () => Promise<unknown> }[] = Object.values(otherTabs);
+  const next = () => {
+    const view = queue.shift();
+    if (live && view) cancel = whenIdle(() => void view.preload().then(next));
+  };
+  next();
+  return () => {
+    live = false;
+    cancel();
+  };
+}
+
+function useOtherTabsPreload(): void {
+  useEffect(() => preloadOtherTabs(), []);
+}
 
 const isStatus = (value: string | null): value is TicketStatus => (ticketStatuses as readonly (string | null)[]).includes(value);
 
@@ -61,18 +92,14 @@ function WorkspaceHeader({ ticket }: { ticket: Ticket }) {
 
 function TabContent({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) {
   if (tab === 'notes') return <NotesTab ticketId={ticketId} />;
-  if (tab === 'findings') return <FindingsTab ticketId={ticketId} />;
-  if (tab === 'audit') return <AuditTab ticketId={ticketId} />;
-  if (tab === 'servers') return <ServersTab ticketId={ticketId} />;
-  if (tab === 'firewall') return <FirewallTab ticketId={ticketId} />;
-  if (tab === 'php') return <PhpTab ticketId={ticketId} />;
-  if (tab === 'netdump') return <NetdumpTab ticketId={ticketId} />;
-  return null;
+  const { View } = otherTabs[tab];
+  return <View ticketId={ticketId} />;
 }
 
 /** The workspace's own tabs, then its terminals; Alt+digit and Alt+PageUp/PageDown move between them from anywhere, terminals included. */
 function WorkspaceTabs({ ticketId, tab }: { ticketId: string; tab: WorkspaceTab }) {
   const { terminals, tabs: terminalTabs, activeKey } = useTerminalTabs(ticketId);
+  useOtherTabsPreload();
   const value = activeKey ?? tab;
   const keys = [...workspaceTabs, ...terminalTabs.map((t) => t.key)];
 
