@@ -75,7 +75,9 @@ interface Visit {
   /** Scripts and styles requested before the page was usable. */
   scripts: { name: string; bytes: number; transferred: number }[];
   /** The contract calls the page made before it was usable. */
-  calls: string[];
+  calls: Call[];
+  /** When the last script or style before usable had arrived. */
+  codeIn: number;
 }
 
 async function visit(page: Page, url: string): Promise<Visit> {
@@ -91,26 +93,42 @@ async function visit(page: Page, url: string): Promise<Visit> {
     scripts.unshift({ name: '/ (index.html)', bytes: document0 ? document0.encodedBodySize : 0, transferred: document0 ? document0.transferSize : 0 });
     const calls = performance.getEntriesByType('resource')
       .filter((e) => e.name.includes('/api/invoke/') && e.startTime <= window.__blUsable)
-      .map((e) => decodeURIComponent(new URL(e.name).pathname.split('/').pop()));
-    return { firstPaint: paint('first-paint'), firstContentfulPaint: paint('first-contentful-paint'), usable: window.__blUsable, scripts, calls };
+      .map((e) => ({ name: decodeURIComponent(new URL(e.name).pathname.split('/').pop()), start: e.startTime, end: e.responseEnd }));
+    const codeIn = Math.max(0, ...performance.getEntriesByType('resource')
+      .filter((e) => /\\.(js|css)$/.test(e.name) && e.startTime <= window.__blUsable).map((e) => e.responseEnd));
+    return { firstPaint: paint('first-paint'), firstContentfulPaint: paint('first-contentful-paint'), usable: window.__blUsable, scripts, calls, codeIn };
   })()`);
+}
+
+/** A contract call the page made, in ms from the start of what is measured. */
+interface Call {
+  name: string;
+  start: number;
+  end: number;
 }
 
 interface Open {
   ms: number;
   /** Scripts and styles fetched while opening (code that was not loaded yet). */
   code: string[];
+  /** The contract calls made while opening: whether they ran side by side or one after the other. */
+  calls: Call[];
 }
 
 /**
- * Clicks ticket `id`'s row in the list and waits, in the page, for its workspace: the note's body in the
+ * Clicks a ticket's row on screen (the `pick`-th, wrapping) and waits, in the page, for its workspace: the note's body in the
  * editor, then the frame after it. Measured inside the page so Playwright's round trips are not in it.
  */
-async function openTicket(page: Page, id: string): Promise<Open> {
+async function openTicket(page: Page, pick: number): Promise<Open> {
   return await page.evaluate<Open>(`new Promise((resolve, reject) => {
-    const id = ${JSON.stringify(id)};
-    const row = [...document.querySelectorAll('table[aria-label="Tickets"] tbody tr')].find((tr) => tr.textContent.includes(id));
-    if (!row) return reject(new Error('No row for ' + id + ' in the ticket list.'));
+    // A row on screen, as an engineer would click (the list draws only the rows in and near the window).
+    const onScreen = [...document.querySelectorAll('table[aria-label="Tickets"] tbody tr.bl-clickable-row')].filter((tr) => {
+      const box = tr.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+    if (onScreen.length === 0) return reject(new Error('No ticket row on screen.'));
+    const row = onScreen[${pick} % onScreen.length];
+    const id = row.querySelector('td').textContent.trim();
     const start = performance.now();
     const ready = () => {
       const note = document.querySelector('textarea[aria-label="Note"]');
@@ -119,7 +137,10 @@ async function openTicket(page: Page, id: string): Promise<Open> {
     // What the open had to fetch besides contract calls: code not preloaded.
     const fetched = () => performance.getEntriesByType('resource')
       .filter((e) => e.startTime >= start && /\\.(js|css)$/.test(e.name)).map((e) => new URL(e.name).pathname);
-    const finish = () => requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - start, code: fetched() }), 0));
+    const calls = () => performance.getEntriesByType('resource')
+      .filter((e) => e.startTime >= start && e.name.includes('/api/invoke/'))
+      .map((e) => ({ name: decodeURIComponent(new URL(e.name).pathname.split('/').pop()), start: e.startTime - start, end: e.responseEnd - start }));
+    const finish = () => requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - start, code: fetched(), calls: calls() }), 0));
     const observer = new MutationObserver(() => { if (ready()) { observer.disconnect(); finish(); } });
     observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
     setTimeout(() => { observer.disconnect(); reject(new Error('The workspace of ' + id + ' was not usable in 20 s.')); }, 20000);
@@ -149,9 +170,9 @@ async function run(browser: Browser, running: RunningBackline, index: number): P
     const cold = await visit(page, running.url);
     // An engineer reads the list before picking a ticket: open one once the page has settled.
     await page.waitForLoadState('networkidle');
-    const firstOpen = await openTicket(page, ticketId((index * 7) % TICKETS));
+    const firstOpen = await openTicket(page, index * 7);
     await backToList(page);
-    const laterOpen = await openTicket(page, ticketId((index * 7 + 3) % TICKETS));
+    const laterOpen = await openTicket(page, index * 7 + 3);
     await page.close();
     // The same profile again: the hashed assets may come from the HTTP cache now.
     const again = await context.newPage();
@@ -206,12 +227,24 @@ try {
   row('repeat visit → usable', runs.map((r) => r.repeat.usable));
   row('open a ticket → workspace usable (first)', runs.map((r) => r.firstOpen.ms), 150);
   row('open another ticket → workspace usable', runs.map((r) => r.laterOpen.ms), 150);
+  // Where the time goes: code in, the list's call, then React's render and the frame after it.
+  const callOf = (calls: Call[], name: string) => calls.find((c) => c.name === name);
+  console.log('  breakdown (medians):');
+  row('  usable: scripts and styles in', runs.map((r) => r.cold.codeIn));
+  row('  usable: tickets.list answered', runs.map((r) => callOf(r.cold.calls, 'tickets.list')?.end ?? NaN));
+  row('  usable: after tickets.list (render, frame)', runs.map((r) => r.cold.usable - (callOf(r.cold.calls, 'tickets.list')?.end ?? NaN)));
+  for (const name of ['tickets.get', 'notes.list']) {
+    row(`  first open: ${name} sent`, runs.map((r) => callOf(r.firstOpen.calls, name)?.start ?? NaN));
+    row(`  first open: ${name} answered`, runs.map((r) => callOf(r.firstOpen.calls, name)?.end ?? NaN));
+  }
+  row('  first open: after the last call (render, frame)', runs.map((r) => r.firstOpen.ms - Math.max(...r.firstOpen.calls.map((c) => c.end))));
+  console.log(`  calls while opening the first ticket (last run): ${runs.at(-1)!.firstOpen.calls.map((c) => `${c.name} ${c.start.toFixed(0)}→${c.end.toFixed(0)} ms`).join(', ') || 'none'}`);
   const onDemand = [...new Set(runs.flatMap((r) => r.firstOpen.code))];
   console.log(`  code fetched while opening the first ticket: ${onDemand.join(', ') || 'none (preloaded)'}`);
 
   console.log('\nfetched before the first screen was usable (fresh profile, last run; bytes as sent):');
   for (const s of runs.at(-1)!.cold.scripts) console.log(`  ${s.name.padEnd(50)} ${kib(s.bytes).padStart(12)}`);
-  console.log(`  contract calls before usable: ${runs.at(-1)!.cold.calls.join(', ') || 'none'}`);
+  console.log(`  contract calls before usable: ${runs.at(-1)!.cold.calls.map((c) => c.name).join(', ') || 'none'}`);
   const cachedRepeat = runs.at(-1)!.repeat.scripts.filter((s) => s.transferred === 0 && !s.name.startsWith('/ ')).length;
   console.log(`  on the repeat visit ${cachedRepeat} of ${runs.at(-1)!.repeat.scripts.length - 1} scripts/styles came from the cache without a request`);
   bundleSizes();
