@@ -13,7 +13,7 @@
  *
  *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell] [--skip-bare]
  *       [--reader copy|cursor] [--prune-all] [--main-db backline_reporting] [--archive-db backline_reporting_archive]
- *       [--json FILE] [--compare FILE]
+ *       [--json FILE] [--compare FILE] [--reuse FILE]
  *
  * --json writes the figures of this run; --compare reads another run's and prints how each figure
  * grew against how the rows grew (e.g. 1M tickets against 5M).
@@ -47,6 +47,7 @@ const { values } = parseArgs({
     'archive-db': { type: 'string', default: 'backline_reporting_archive' },
     json: { type: 'string' },
     compare: { type: 'string' },
+    reuse: { type: 'string' },
   },
 });
 const server = process.env.BACKLINE_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
@@ -109,7 +110,9 @@ if (!values['skip-worker']) {
   figures.rows = synced.rows;
   syncedFile = file;
 }
-if (!syncedFile) throw new Error('nothing synced to take the rows from');
+// --reuse FILE: no full sync; the incremental and report steps run on a cache an earlier run synced.
+if (!syncedFile && values.reuse) syncedFile = values.reuse;
+if (!syncedFile) throw new Error('nothing synced to take the rows from (or give --reuse FILE)');
 
 // The bare loop: the same rows in the order the sync writes them (each source's tables in turn,
 // ordered by watermark then key), the same schema and indexes, plain INSERTs in 50k-row transactions.

@@ -28,6 +28,12 @@ export interface SyncOptions {
   batchSize?: number;
   /** Rows per round trip to PostgreSQL. */
   fetchSize?: number;
+  /**
+   * Requests the reading side may have sent and the writer not yet answered (batches, a table's end,
+   * the next table's columns). With a worker-backed sink the reader keeps reading while the writer
+   * commits, builds a table's indexes or prunes it. Default 4 (with 50k-row batches, a few tens of MiB).
+   */
+  pipelineDepth?: number;
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
   /** Count the rows to come first, for an ETA (one extra query per table). Default true. */
@@ -135,6 +141,48 @@ interface Counter {
 }
 
 /**
+ * The writer's requests in flight, oldest first. The sink answers them in order (one writer, one
+ * queue), so a request is sent without waiting for the ones before it, up to `depth` of them; the
+ * writer refuses a table's later batches once one of them failed (writer.ts), so no batch ever
+ * commits past a gap. The first failure, in order, is the one thrown.
+ */
+class Pipeline {
+  private readonly inflight: Promise<unknown>[] = [];
+  constructor(
+    private readonly depth: number,
+    private readonly phases: SyncPhases,
+  ) {}
+
+  /** Sends `request` once fewer than `depth` are in flight (waiting for the oldest meanwhile). */
+  async send(request: () => Promise<unknown>, phase: 'writeWaitMs' | 'tableDoneMs' = 'writeWaitMs'): Promise<void> {
+    while (this.inflight.length >= this.depth) await this.oldest(phase);
+    const sent = request();
+    sent.catch(() => undefined); // surfaced when awaited in order
+    this.inflight.push(sent);
+  }
+
+  /** Waits until every request sent has been answered; throws the first failure. */
+  async drain(phase: 'writeWaitMs' | 'tableDoneMs' = 'writeWaitMs'): Promise<void> {
+    while (this.inflight.length > 0) await this.oldest(phase);
+  }
+
+  /** As drain, but never throws (after a failure, before telling the writer how the source ended). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inflight.splice(0));
+  }
+
+  private async oldest(phase: 'writeWaitMs' | 'tableDoneMs'): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.inflight[0];
+    } finally {
+      void this.inflight.shift();
+      this.phases[phase] += performance.now() - started;
+    }
+  }
+}
+
+/**
  * Copies every configured table of every source into the cache, in batches. Each batch and the
  * position after its last row commit together, so a crash, a cancel or a lost connection leaves the
  * cache at the last committed batch, and the next run continues from there with no gap and no repeat.
@@ -180,6 +228,8 @@ async function syncSource(config: SyncConfig, source: SourceConfig, sink: CacheS
   let lost: unknown = null;
   client.on('error', (error) => (lost = error)); // a terminated backend: surfaced by the pending read
   const done: SyncResult['sources'][number]['tables'] = [];
+  const tableRows: (() => void)[] = [];
+  const pipeline = new Pipeline(Math.max(1, options.pipelineDepth ?? 4), counter.phases);
   let current: string | undefined;
   try {
     try {
@@ -191,30 +241,38 @@ async function syncSource(config: SyncConfig, source: SourceConfig, sink: CacheS
       current = table.name;
       const start = states[table.name]?.position ?? null;
       const sharedWith = config.sources.filter((s) => s !== source && s.tables.some((t) => t.name === table.name)).map((s) => s.name);
-      const context: TableContext = { client, source, table, sink, options, counter, now, sharedWith, rows: 0 };
+      const context: TableContext = { client, source, table, sink, options, counter, now, sharedWith, rows: 0, pipeline };
       // The overlap first: rows behind the saved position whose transactions committed late.
       const reread = start !== null && table.overlap !== undefined ? await copyRange(context, start, 'reread') : 0;
       // From a NULL position the read is complete: its spans are rebuilt at the end, and it may prune.
       await copyRange(context, start, start === null ? 'complete' : 'after');
-      const rows = context.rows;
-      let pruned: number | null = null;
+      const entry: SyncResult['sources'][number]['tables'][number] = { table: table.name, rows: 0, reread, pruned: null };
+      done.push(entry);
       if (start === null) {
-        const doneStarted = performance.now();
-        try {
-          const reply = await sink.request({ kind: 'tableDone', source: source.name, table: table.name, at: now() });
-          if (table.prune) pruned = reply.pruned;
-        } catch (error) {
-          throw cacheWriteError(error, `${table.prune ? 'pruning' : 'indexing'} "${table.name}" of source "${source.name}"`, { source: source.name, table: table.name });
-        } finally {
-          counter.phases.tableDoneMs += performance.now() - doneStarted;
-        }
+        // Its indexes are built (and it is pruned) while the next table is read.
+        await pipeline.send(
+          () =>
+            sink.request({ kind: 'tableDone', source: source.name, table: table.name, at: now() }).then(
+              (reply) => {
+                if (table.prune) entry.pruned = reply.pruned;
+              },
+              (error: unknown) => {
+                throw cacheWriteError(error, `${table.prune ? 'pruning' : 'indexing'} "${table.name}" of source "${source.name}"`, { source: source.name, table: table.name });
+              },
+            ),
+          'tableDoneMs',
+        );
       }
-      done.push({ table: table.name, rows, reread, pruned });
+      // Rows are counted as their batches commit: read once everything sent has been answered.
+      tableRows.push(() => (entry.rows = context.rows));
     }
+    await pipeline.drain('tableDoneMs');
+    for (const fill of tableRows) fill();
     await sink.request({ kind: 'finish', source: source.name, at: now(), error: null });
     return { source: source.name, tables: done };
   } catch (error) {
     const typed = error instanceof SyncError ? error : sourceError(lost ?? error, source.name, current, 'read');
+    await pipeline.settle();
     await sink.request({ kind: 'finish', source: source.name, at: now(), error: { code: typed.code, message: typed.message } }).catch(() => undefined);
     throw typed;
   } finally {
@@ -239,11 +297,13 @@ interface TableContext {
   sharedWith: string[];
   /** Rows of this table committed in this run: new or changed ones, and late ones the overlap found. */
   rows: number;
+  /** The source's requests to the writer in flight. */
+  pipeline: Pipeline;
 }
 
 /**
- * Reads one range of a table and writes it in batches, one write in flight while the next batch
- * is read (with a worker-backed sink, reading and writing overlap).
+ * Reads one range of a table and sends it in batches through the source's pipeline: with a
+ * worker-backed sink, reading and writing overlap, also from one table to the next.
  *  - 'complete': from the beginning (position NULL): spans are marked stale rather than kept per
  *    batch, and the keys are tracked when the table prunes.
  *  - 'after': after the saved position.
@@ -286,9 +346,8 @@ async function copyRange(context: TableContext, start: Position | null, range: '
   let last: unknown[] | null = null;
   let newestAt: string | null = null;
   let read = 0;
-  let pending: Promise<unknown> = Promise.resolve();
 
-  /** Sends the rows gathered so far as one batch, after the previous batch has committed. */
+  /** Sends the rows gathered so far as one batch, once the pipeline has room for it. */
   const flush = async () => {
     if (count === 0) return;
     const rowsJson = out.finish();
@@ -299,11 +358,8 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     const newest = newestAt;
     count = 0;
     newestAt = null;
-    const waitStarted = performance.now();
-    await pending;
-    phases.writeWaitMs += performance.now() - waitStarted;
+    read += rows;
     const committed = ({ rowsSynced }: { rowsSynced: number }) => {
-      read += rows;
       context.rows += rowsSynced;
       counter.rows += rowsSynced;
       const tableRows = context.rows;
@@ -322,10 +378,11 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     const failed = (error: unknown): never => {
       throw cacheWriteError(error, `writing "${table.name}" of source "${source.name}"`, where);
     };
-    pending = sink
-      .request({ kind: 'batch', source: source.name, table: table.name, rowsJson, count: rows, transferRows: true, position, newestAt: newest, at: now(), reread: range === 'reread', deferSpans: range === 'complete' })
-      .then(committed, failed);
-    pending.catch(() => undefined); // awaited below
+    await context.pipeline.send(() =>
+      sink
+        .request({ kind: 'batch', source: source.name, table: table.name, rowsJson, count: rows, transferRows: true, position, newestAt: newest, at: now(), reread: range === 'reread', deferSpans: range === 'complete' })
+        .then(committed, failed),
+    );
   };
 
   try {
@@ -350,18 +407,24 @@ async function copyRange(context: TableContext, start: Position | null, range: '
         }
         positionIndexes = orderOf(table).map((c) => fields.indexOf(c));
         const trackKeys = range === 'complete' && table.prune === true;
-        try {
-          await sink.request({
-            kind: 'columns',
-            source: source.name,
-            table: table.name,
-            columns: fields,
-            complete: range === 'complete',
-            ...(trackKeys ? { trackKeys, sharedWith: context.sharedWith } : {}),
-          });
-        } catch (error) {
-          throw cacheWriteError(error, `preparing "${table.name}" of source "${source.name}"`, where);
-        }
+        // Not awaited alone: it waits its turn behind the previous table's batches in the writer.
+        await context.pipeline.send(() =>
+          sink
+            .request({
+              kind: 'columns',
+              source: source.name,
+              table: table.name,
+              columns: fields,
+              complete: range === 'complete',
+              ...(trackKeys ? { trackKeys, sharedWith: context.sharedWith } : {}),
+            })
+            .then(
+              () => undefined,
+              (error: unknown) => {
+                throw cacheWriteError(error, `preparing "${table.name}" of source "${source.name}"`, where);
+              },
+            ),
+        );
       }
       if (chunk.count === 0) break;
       count += chunk.count;
@@ -371,12 +434,8 @@ async function copyRange(context: TableContext, start: Position | null, range: '
     }
     throwIfCancelled(options.signal, source.name, table.name);
     await flush();
-    const waitStarted = performance.now();
-    await pending;
-    phases.writeWaitMs += performance.now() - waitStarted;
     return read;
   } finally {
-    await pending.catch(() => undefined);
     await reader.close();
   }
 }

@@ -139,3 +139,35 @@ describe('span teams', () => {
     db.close();
   });
 });
+
+describe('batches sent ahead of their commits', () => {
+  it('after a failed batch, refuses the later ones of that read, so no position skips the failed rows', () => {
+    const db = openWritableCache(':memory:');
+    const writer = new CacheWriter(db);
+    const COMMENT_COLUMNS = ['id', 'ticket_id', 'tech_id', 'at', 'points', 'body'];
+    writer.handle({ kind: 'begin', source: 'main', tables: ['comments'], full: false, at: AT });
+    writer.handle({ kind: 'columns', source: 'main', table: 'comments', columns: COMMENT_COLUMNS });
+    batch(writer, 'comments', [[1, 10, 3, ts(1), 1, 'a']]);
+    // A body of NULL breaks the table's NOT NULL: the batch fails and nothing of it lands.
+    expect(() => batch(writer, 'comments', [[2, 10, 3, ts(2), 1, null]])).toThrow(/NOT NULL/);
+    expect(() => batch(writer, 'comments', [[3, 10, 3, ts(3), 1, 'c']])).toThrow(/earlier batch of comments failed/);
+    expect(db.prepare('SELECT id FROM comments').pluck().all()).toEqual([1]);
+    expect(db.prepare("SELECT position FROM sync_state WHERE table_name = 'comments'").pluck().get()).toBe('[1]');
+    // The next read of the table (announced again) writes again.
+    writer.handle({ kind: 'columns', source: 'main', table: 'comments', columns: COMMENT_COLUMNS });
+    batch(writer, 'comments', [[2, 10, 3, ts(2), 1, 'b']]);
+    expect(db.prepare('SELECT id FROM comments ORDER BY id').pluck().all()).toEqual([1, 2]);
+    db.close();
+  });
+
+  it('drops what an earlier read of a table announced when the next announcement fails', () => {
+    const db = openWritableCache(':memory:');
+    const writer = new CacheWriter(db);
+    writer.handle({ kind: 'begin', source: 'main', tables: ['tickets'], full: false, at: AT });
+    writer.handle({ kind: 'columns', source: 'main', table: 'tickets', columns: TICKET_COLUMNS });
+    expect(() => writer.handle({ kind: 'columns', source: 'main', table: 'tickets', columns: [...TICKET_COLUMNS, 'colour'] })).toThrow(/colour/);
+    expect(() => batch(writer, 'tickets', [[1, 'c', 's', ts(1), 1, ts(1)]])).toThrow(/not announced/);
+    expect(db.prepare('SELECT count(*) FROM tickets').pluck().get()).toBe(0);
+    db.close();
+  });
+});

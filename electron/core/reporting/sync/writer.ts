@@ -114,6 +114,8 @@ interface PreparedTable {
   countMissing: Database.Statement | null;
   /** A complete read that was to prune found none of its rows in the cache: there is nothing to prune, and no keys are tracked. */
   nothingToPrune: boolean;
+  /** A batch of this read failed: later ones are refused until the table is announced again. */
+  failed: boolean;
   /** While a complete read is tracked for pruning: records the batch's keys, and deletes what it never saw. */
   track: { remember: Database.Statement; prune: Database.Statement; seenCount: Database.Statement; cachedCount: Database.Statement; drop: string } | null;
 }
@@ -202,6 +204,8 @@ export class CacheWriter {
   /** Checks the source's columns against the cache table and prepares its upsert (and, for pruning, its key tracking). */
   private prepare(request: Extract<WriterRequest, { kind: 'columns' }>): PreparedTable {
     const { source, table, columns } = request;
+    // Batches sent after a failed announcement must not land with an earlier run's statements.
+    this.prepared.delete(`${source}\u0000${table}`);
     const known = this.db.prepare<[string], { name: string; type: string; pk: number }>('SELECT name, type, pk FROM pragma_table_info(?)').all(table);
     if (known.length === 0) throw new SyncError('CACHE_COLUMN_UNKNOWN', `The cache has no table "${table}"; fix the table name in the source config.`, { source, table });
     const names = new Set(known.map((c) => c.name));
@@ -242,6 +246,7 @@ export class CacheWriter {
             .pluck()
         : null,
       nothingToPrune: false,
+      failed: false,
       track: null,
     };
     if (request.trackKeys) {
@@ -343,6 +348,9 @@ export class CacheWriter {
   private batch(request: Extract<WriterRequest, { kind: 'batch' }>): { rowsSynced: number } {
     const prepared = this.prepared.get(`${request.source}\u0000${request.table}`);
     if (!prepared) throw new Error(`columns of ${request.table} were not announced before its rows`);
+    // The reading side sends batches ahead of their commits: after one failed, the ones it sent
+    // behind it must not commit (their position would skip the failed batch's rows).
+    if (prepared.failed) throw new Error(`an earlier batch of ${request.table} failed; this one was not written`);
     const json = request.rowsJson ?? JSON.stringify(request.rows);
     // Bytes are bound as a BLOB, which the statements CAST to TEXT (a BLOB would be read as JSONB).
     const rowsJson = typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
@@ -353,7 +361,7 @@ export class CacheWriter {
     let synced = count;
     const started = performance.now();
     let spansMs = 0;
-    this.db.transaction(() => {
+    const write = this.db.transaction(() => {
       if (request.reread) synced = countMissing ? (countMissing.get(params) as number) : 0;
       insert.run(params);
       track?.remember.run(rowsJson);
@@ -374,7 +382,13 @@ export class CacheWriter {
         newestAt: request.newestAt,
         at: request.at,
       });
-    })();
+    });
+    try {
+      write();
+    } catch (error) {
+      prepared.failed = true;
+      throw error;
+    }
     this.timings.batchSpansMs += spansMs;
     const batchMs = performance.now() - started - spansMs;
     this.timings.batchMs += batchMs;
