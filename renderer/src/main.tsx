@@ -6,7 +6,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectClient } from './api/bridge.js';
 import { launchTokenOf } from '../../shared/bridge.js';
+import { prefetchFirstScreen } from './api/queries.js';
 import { App } from './app/App.js';
+import { createQueryClient } from './app/queryClient.js';
+import { parseHash } from './app/route.js';
 import { NoLaunchToken } from './app/NoLaunchToken.js';
 
 const root = document.getElementById('root');
@@ -19,4 +22,8 @@ const client = connectClient();
 // Without the token, pasting the printed URL into this tab changes only the fragment: start over with it.
 if (!client) window.addEventListener('hashchange', () => launchTokenOf(window.location.hash) !== null && window.location.reload());
 
-createRoot(root).render(<StrictMode>{client ? <App client={client} /> : <NoLaunchToken />}</StrictMode>);
+// The first screen's data is asked for now, while React is still to render (the token is out of the address by now).
+const queryClient = createQueryClient();
+if (client) prefetchFirstScreen(queryClient, client, parseHash(window.location.hash));
+
+createRoot(root).render(<StrictMode>{client ? <App client={client} queryClient={queryClient} /> : <NoLaunchToken />}</StrictMode>);

@@ -2,6 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient }
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js';
 import type { ReportingStatus, SyncState } from '../../../shared/contract/reporting.js';
 import { useClient } from '../app/ClientContext.js';
+import type { Route } from '../app/route.js';
 import type { BacklineClient } from './client.js';
 import { isOlderSyncState } from '../reporting/syncOrder.js';
 
@@ -83,6 +84,15 @@ export function useTicket(id: string) {
 export function useNotes(ticketId: string) {
   const client = useClient();
   return useQuery(notesQuery(client, ticketId));
+}
+
+/**
+ * Starts the calls of the screen the window opens on before React has drawn anything (its views would
+ * ask only once mounted, after the app's code has run and its first render is done).
+ */
+export function prefetchFirstScreen(queryClient: QueryClient, client: BacklineClient, route: Route): void {
+  if (route.name === 'home') void queryClient.prefetchQuery(ticketsQuery(client));
+  if (route.name === 'workspace') prefetchWorkspace(queryClient, client, route.ticketId, route.tab);
 }
 
 /**
