@@ -171,3 +171,28 @@ describe('batches sent ahead of their commits', () => {
     db.close();
   });
 });
+
+describe('an upsert', () => {
+  it('rewrites a row that changed and leaves one that came back equal untouched', () => {
+    const db = openWritableCache(':memory:');
+    const writer = new CacheWriter(db);
+    writer.handle({ kind: 'begin', source: 'main', tables: ['tickets'], full: false, at: AT });
+    writer.handle({ kind: 'columns', source: 'main', table: 'tickets', columns: TICKET_COLUMNS });
+    batch(writer, 'tickets', [[1, 'c', 's', ts(1), 1, ts(1)], [2, 'c', 's', ts(1), 1, ts(1)]]);
+    db.exec(`CREATE TEMP TABLE updates (id INTEGER);
+      CREATE TEMP TRIGGER counted AFTER UPDATE ON tickets BEGIN INSERT INTO updates VALUES (new.id); END;`);
+    // Ticket 1 comes back as it was (an overlap's re-read), ticket 2 with a new subject and team.
+    batch(writer, 'tickets', [[1, 'c', 's', ts(1), 1, ts(1)], [2, 'c', 'renamed', ts(1), 2, ts(2)]], { reread: true });
+    expect(db.prepare('SELECT id FROM updates').pluck().all()).toEqual([2]);
+    expect(db.prepare('SELECT subject, team_id, updated_at FROM tickets WHERE id = 2').raw().get()).toEqual(['renamed', 2, ts(2)]);
+    // A NULL that becomes a value, and back, is a change too.
+    writer.handle({ kind: 'begin', source: 'main', tables: ['tech_teams'], full: false, at: AT });
+    writer.handle({ kind: 'columns', source: 'main', table: 'tech_teams', columns: ['id', 'tech_id', 'team_id', 'valid_from', 'valid_to', 'updated_at'] });
+    batch(writer, 'tech_teams', [[1, 3, 1, ts(1), null, ts(1)]]);
+    batch(writer, 'tech_teams', [[1, 3, 1, ts(1), ts(5), ts(1)]]);
+    expect(db.prepare('SELECT valid_to FROM tech_teams').pluck().get()).toBe(ts(5));
+    batch(writer, 'tech_teams', [[1, 3, 1, ts(1), null, ts(1)]]);
+    expect(db.prepare('SELECT valid_to FROM tech_teams').pluck().get()).toBeNull();
+    db.close();
+  });
+});

@@ -216,7 +216,11 @@ export class CacheWriter {
     const withOrigin = names.has('origin') && !columns.includes('origin');
     const all = withOrigin ? [...columns, 'origin'] : columns;
     const keys = new Set(known.filter((c) => c.pk > 0).map((c) => c.name));
-    const updates = all.filter((c) => !keys.has(c)).map((c) => `${q(c)} = excluded.${q(c)}`);
+    const updated = all.filter((c) => !keys.has(c));
+    const updates = updated.map((c) => `${q(c)} = excluded.${q(c)}`);
+    // A row that comes back unchanged (the overlap's re-read, a touched but equal row) is left as it
+    // is: an UPDATE would rewrite its entries in every index that has one of its columns.
+    const changed = updated.length === 1 ? `${q(table)}.${q(updated[0] ?? '')} IS NOT excluded.${q(updated[0] ?? '')}` : `(${updated.map((c) => `${q(table)}.${q(c)}`).join(', ')}) IS NOT (${updated.map((c) => `excluded.${q(c)}`).join(', ')})`;
     // jsonb_each: the batch's JSON text is parsed once into SQLite's binary JSON, and each row's
     // values are read from that, where json_each would hand each row over as text to parse again
     // per column (about twice as fast for a 50k-row batch).
@@ -225,7 +229,7 @@ export class CacheWriter {
     // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
     const sql =
       `INSERT INTO ${q(table)} (${all.map(q).join(', ')}) SELECT ${values.join(', ')} FROM jsonb_each(CAST(@rows AS TEXT)) WHERE true ` +
-      (updates.length > 0 ? `ON CONFLICT DO UPDATE SET ${updates.join(', ')}` : 'ON CONFLICT DO NOTHING');
+      (updates.length > 0 ? `ON CONFLICT DO UPDATE SET ${updates.join(', ')} WHERE ${changed}` : 'ON CONFLICT DO NOTHING');
     const ticketIndex = table === 'ticket_status_events' ? columns.indexOf('ticket_id') : table === 'tickets' ? columns.indexOf('id') : -1;
     const keyColumns = known.filter((c) => c.pk > 0 && !(withOrigin && c.name === 'origin')).sort((a, b) => a.pk - b.pk);
     const keyAt = keyColumns.map((c) => columns.indexOf(c.name));
