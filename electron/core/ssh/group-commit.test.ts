@@ -75,17 +75,16 @@ describe('the runner’s group commit', () => {
     expect(history.run).toMatchObject({ status: 'done', ended_at: expect.any(String) as unknown });
     expect(history.done.sort((a, b) => a - b)).toEqual(ids);
     expect(answer.results.map((r) => r.exitCode)).toEqual(ids.map(() => 0));
-    // Before the group commit: 40 + 2. The start shares its commit with the first results or has its own.
+    // Before the group commit: 40 + 2. The start shares its commit with the first results.
     expect(commits.count).toBeGreaterThanOrEqual(1);
-    expect(commits.count).toBeLessThanOrEqual(4);
+    expect(commits.count).toBeLessThanOrEqual(3);
   });
 
-  it('ends a run in the commit of its last result: no commit of its own for the finish', async () => {
+  it('makes one commit for a quick command: its start, its result and the run’s end together', async () => {
     const { core, ids, commits, historyElsewhere } = await setup(1);
     await core.call('commands.run', { ticketId: 'TKT-1', runId: 'run-g0000003', serverIds: ids, argv: ['hostname'], sudo: false, timeoutS: 30 });
-    expect(historyElsewhere('run-g0000003').run).toMatchObject({ status: 'done' });
-    // The start and the one result: at most two commits (one when the result comes in the start's turn).
-    expect(commits.count).toBeLessThanOrEqual(2);
+    expect(historyElsewhere('run-g0000003')).toMatchObject({ run: { status: 'done' }, done: ids });
+    expect(commits.count).toBe(1);
     expect(core.published.filter((p) => p.event === 'ticket.changed').length).toBeGreaterThanOrEqual(2);
   });
 
@@ -99,6 +98,16 @@ describe('the runner’s group commit', () => {
     const history = historyElsewhere('run-g0000004');
     expect(history.run).toMatchObject({ status: 'done', ended_at: expect.any(String) as unknown });
     expect(history.done).toEqual([ids[0]]);
+  });
+
+  it('shows a slow run as running from its start, before any server has answered', async () => {
+    const { core, ids, historyElsewhere } = await setup(1, () => ({ hang: true }));
+    const running = core.call('commands.run', { ticketId: 'TKT-1', runId: 'run-g0000006', serverIds: ids, argv: ['sleep', '100'], sudo: false, timeoutS: 300 });
+    await expect.poll(() => historyElsewhere('run-g0000006').run, { timeout: 2000 }).toMatchObject({ status: 'running', ended_at: null });
+    expect(core.published.some((p) => p.event === 'ticket.changed')).toBe(true);
+    await core.call('commands.cancel', { runId: 'run-g0000006' });
+    expect((await running).results[0]!.error?.code).toBe('CANCELLED');
+    expect(historyElsewhere('run-g0000006')).toMatchObject({ run: { status: 'done' }, done: ids });
   });
 
   it('writes the run before any of its results, whatever order the commits come in', async () => {

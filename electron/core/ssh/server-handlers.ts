@@ -14,6 +14,9 @@ import { describeChain, resolveServerChain } from './resolve-server.js';
 import { serverLibrary } from './server-library.js';
 import { hopsOf, type SshDeps } from './ssh-deps.js';
 
+/** How long a run's start row may wait for its first result to share a commit (the history shows the run that much later). */
+const START_WAIT_MS = 50;
+
 export function serverHandlers(
   ws: Workspace,
   ssh: SshDeps,
@@ -135,15 +138,19 @@ export function serverHandlers(
       const abort = new AbortController();
       // One listener per server on the shared cancel signal is expected, not a leak.
       setMaxListeners(servers.length + 10, abort.signal);
-      // The run goes into the ticket's history first; each server's result joins it with its audit
-      // entry. The start is queued, not awaited: its commit (at the end of this turn) overlaps the
-      // network round trip, and no result can be committed before it, since results are queued later
-      // in the same ordered queue. Its id is checked now, so nothing runs under a refused id.
+      // The run goes into the ticket's history before any of its results, but its start need not hold
+      // up the execs: it is queued, and waits up to START_WAIT_MS for the first result to share its
+      // durable commit (one fsync on a quick command's critical path, not two); a slower run's start
+      // commits alone meanwhile, while the loop only waits on the network. No result can commit
+      // before it: the queue is ordered. The id is checked now, so nothing runs under a refused id.
       ws.runs.assertNew(runId);
-      const started = ws.changeGrouped((tx) => {
-        ws.runs.start({ id: runId, ticketId, argv, sudo, timeoutS, targets: servers.map((s) => ({ serverId: s.id, label: s.label })) }, tx.now);
-        tx.emit('ticket.changed', { ticketId });
-      });
+      const started = ws.changeGrouped(
+        (tx) => {
+          ws.runs.start({ id: runId, ticketId, argv, sudo, timeoutS, targets: servers.map((s) => ({ serverId: s.id, label: s.label })) }, tx.now);
+          tx.emit('ticket.changed', { ticketId });
+        },
+        { maxWaitMs: START_WAIT_MS },
+      );
       // Awaited below, once the results are in; handled now so a failed start is never "unhandled" meanwhile.
       void started.catch(() => undefined);
       running.set(runId, abort);

@@ -131,6 +131,31 @@ describe('ws.changeGrouped', () => {
     expect(commits.count).toBe(2);
   });
 
+  it('lets a change wait for company up to its maxWaitMs, then commits it alone', async () => {
+    const { ws, commits, visible } = setup();
+    const started = performance.now();
+    const alone = ws.changeGrouped((tx) => tx.record({ ticketId: 'TKT-1', action: 'note.created', summary: 'waited' }).summary, { maxWaitMs: 40 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(visible('waited')).toBe(false);
+    expect(await alone).toBe('waited');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(35);
+    expect(visible('waited')).toBe(true);
+    expect(commits.count).toBe(1);
+  });
+
+  it('commits a waiting change with the next one queued without a wait, first, in one commit', async () => {
+    const { ws, events, commits, record } = setup();
+    const waiting = ws.changeGrouped((tx) => tx.record({ ticketId: 'TKT-1', action: 'note.created', summary: 'start' }).summary, { maxWaitMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(commits.count).toBe(0);
+    expect(await Promise.all([waiting, record('result')])).toEqual(['start', 'result']);
+    expect(events.filter((e) => e.event === 'audit.appended')).toEqual([
+      { event: 'audit.appended', summary: 'start', visible: true },
+      { event: 'audit.appended', summary: 'result', visible: true },
+    ]);
+    expect(commits.count).toBe(1);
+  });
+
   it('keeps a synchronous change as it was: committed and told before it returns', () => {
     const { ws, events, visible, commits } = setup();
     ws.change((tx) => tx.record({ ticketId: 'TKT-1', action: 'note.created', summary: 'at once' }));

@@ -35,7 +35,8 @@ export class Workspace {
   readonly runs: RunsRepo;
   /** Changes waiting for the end of this turn's group commit, in the order they came. */
   private queued: QueuedChange[] = [];
-  private commitsMade = 0;
+  /** When the queued changes commit: at the end of this turn, or by a deadline (`maxWaitMs`). */
+  private commit: { immediate?: NodeJS.Immediate; timer?: NodeJS.Timeout; due: number } = { due: 0 };
 
   constructor(
     readonly db: Db,
@@ -78,19 +79,25 @@ export class Workspace {
    * promise. Each promise settles, and each change's events are published, only once the commit
    * holding it is durable; changes queued while that commit runs go into the next one.
    */
-  changeGrouped<T>(work: (tx: ChangeScope) => T): Promise<T> {
+  changeGrouped<T>(work: (tx: ChangeScope) => T, options: GroupOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.queued.length === 1) setImmediate(() => this.commitQueued());
+      if (options.maxWaitMs === undefined) {
+        this.commit.immediate ??= setImmediate(() => this.commitQueued());
+      } else if (!this.commit.immediate) {
+        const due = performance.now() + options.maxWaitMs;
+        if (this.commit.timer && this.commit.due <= due) return;
+        clearTimeout(this.commit.timer);
+        this.commit.due = due;
+        this.commit.timer = setTimeout(() => this.commitQueued(), options.maxWaitMs);
+      }
     });
   }
 
-  /** How many grouped commits this workspace has made (tests and benchmarks count them). */
-  get groupCommits(): number {
-    return this.commitsMade;
-  }
-
   private commitQueued(): void {
+    clearImmediate(this.commit.immediate);
+    clearTimeout(this.commit.timer);
+    this.commit = { due: 0 };
     const batch = this.queued;
     this.queued = [];
     const outcomes: ({ ok: true; value: unknown; pending: PendingEvent[] } | { ok: false; error: unknown })[] = [];
@@ -109,7 +116,6 @@ export class Workspace {
           }
         }
       })();
-      this.commitsMade++;
     } catch (error) {
       // The commit itself failed (the disk, the database closed): nothing of the batch is kept.
       for (const change of batch) change.reject(error);
@@ -153,6 +159,16 @@ export class Workspace {
   private publishAll(pending: readonly PendingEvent[]): void {
     for (const { event, payload } of pending) this.bus.emit(event, payload as EventPayload<typeof event>);
   }
+}
+
+export interface GroupOptions {
+  /**
+   * Let the change wait up to this long for others to share its commit, instead of committing at the
+   * end of this turn; any change queued meanwhile without it commits this one too, in order. For a
+   * write nobody waits on (a run's start row), so that its commit need not hold the event loop
+   * while a result is on its way: a quick run's start and result then share one durable commit.
+   */
+  maxWaitMs?: number;
 }
 
 interface PendingEvent {
