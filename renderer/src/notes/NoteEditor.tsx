@@ -101,8 +101,9 @@ export function NoteEditor({ ticketId, note, onCreated }: Props) {
           value={draft.body}
           onChange={(e) => saver.edit({ body: e.currentTarget.value })}
           onBlur={() => saver.flush()}
-          autosize
-          minRows={22}
+          // Grows with its text by CSS (field-sizing, in app.css), not by Mantine's autosize, which measures the
+          // page's layout from script on every render and keystroke: the costliest step of opening a ticket.
+          rows={22}
           spellCheck={false}
         />
       ) : (
