@@ -13,7 +13,7 @@
  *
  *   npx tsx scripts/reporting/bench-sync.ts [--dir /var/tmp/backline-bench] [--skip-inprocess] [--skip-worker] [--skip-shell] [--skip-bare]
  *       [--reader copy|cursor] [--prune-all] [--main-db backline_reporting] [--archive-db backline_reporting_archive]
- *       [--json FILE] [--compare FILE] [--reuse FILE]
+ *       [--json FILE] [--compare FILE] [--reuse FILE] [--pipeline-depth N]
  *
  * --json writes the figures of this run; --compare reads another run's and prints how each figure
  * grew against how the rows grew (e.g. 1M tickets against 5M).
@@ -48,6 +48,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     compare: { type: 'string' },
     reuse: { type: 'string' },
+    'pipeline-depth': { type: 'string' },
   },
 });
 const server = process.env.BACKLINE_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
@@ -64,7 +65,8 @@ const fresh = (name: string) => {
 async function timedSync(label: string, file: string, sink: () => CacheSink): Promise<{ rows: number; rate: number }> {
   const s = sink();
   const cpu = process.cpuUsage();
-  const result = await syncAll(config, s, { full: true, countFirst: false, reader: values.reader === 'cursor' ? 'cursor' : 'copy' });
+  const depth = values['pipeline-depth'] ? { pipelineDepth: Number(values['pipeline-depth']) } : {};
+  const result = await syncAll(config, s, { full: true, countFirst: false, reader: values.reader === 'cursor' ? 'cursor' : 'copy', ...depth });
   const writerTimes = await s.request({ kind: 'timings' });
   await s.close();
   const rate = result.rows / (result.ms / 1000);
