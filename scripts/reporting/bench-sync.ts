@@ -62,7 +62,7 @@ const fresh = (name: string) => {
   return file;
 };
 
-async function timedSync(label: string, file: string, sink: () => CacheSink): Promise<{ rows: number; rate: number }> {
+async function timedSync(label: string, file: string, sink: () => CacheSink): Promise<{ rows: number; rate: number; writerCpuMs: number | null }> {
   const s = sink();
   const cpu = process.cpuUsage();
   const depth = values['pipeline-depth'] ? { pipelineDepth: Number(values['pipeline-depth']) } : {};
@@ -75,7 +75,7 @@ async function timedSync(label: string, file: string, sink: () => CacheSink): Pr
   const cpuSeconds = (used.user + used.system) / 1e6;
   console.log(`${label} (${values.reader} reader): ${result.rows} rows in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(rate)} rows/s, ${cpuSeconds.toFixed(1)} s of CPU here (${file})`);
   printPhases(result.phases, writerTimes);
-  return { rows: result.rows, rate };
+  return { rows: result.rows, rate, writerCpuMs: writerTimes.threadCpuMs };
 }
 
 /** Where a sync's time went: the reading side's wall time by what it waited on, and the writer's own busy time. */
@@ -87,7 +87,8 @@ function printPhases(phases: SyncPhases, writer: WriterTimings): void {
   );
   console.log(
     `  writer: batch transactions ${s(writer.batchMs)}, per-batch spans ${s(writer.batchSpansMs)}, index builds ${s(writer.indexMs)}, ` +
-      `prune ${s(writer.pruneMs)}, spans rebuild ${s(writer.deriveMs)}`,
+      `prune ${s(writer.pruneMs)}, spans rebuild ${s(writer.deriveMs)}` +
+      (writer.threadCpuMs !== null ? `; CPU of the writer's thread ${s(writer.threadCpuMs)}` : ''),
   );
   const tables = Object.entries(writer.batchMsByTable).sort((a, b) => b[1] - a[1]);
   console.log(`  writer's batch transactions by table: ${tables.map(([table, ms]) => `${table} ${s(ms)}`).join(', ')}`);
@@ -110,6 +111,7 @@ if (!values['skip-worker']) {
   const synced = await timedSync('sync, worker-thread writer', file, () => new WorkerSink(file));
   figures.worker = synced.rate;
   figures.rows = synced.rows;
+  if (synced.writerCpuMs !== null) figures.workerWriterCpuMs = synced.writerCpuMs;
   syncedFile = file;
 }
 // --reuse FILE: no full sync; the incremental and report steps run on a cache an earlier run synced.
@@ -156,6 +158,7 @@ if (!values['skip-bare']) {
   from.close();
   to.close();
   figures.bare = total / (insertMs / 1000);
+  figures.bareCpuMs = insertCpu * 1000;
   console.log(`bare better-sqlite3 insert loop: ${total} rows in ${(insertMs / 1000).toFixed(1)} s = ${Math.round(figures.bare)} rows/s, ${insertCpu.toFixed(1)} s of CPU`);
 }
 // The shell baseline: psql COPY ... TO STDOUT (CSV) piped into sqlite3's .import, same tables and schema.
@@ -272,6 +275,13 @@ for (const key of ['inProcess', 'worker', 'shell'] as const) {
   const rate = figures[key];
   if (rate !== undefined && figures.bare !== undefined) console.log(`  ${key}: ${((rate / figures.bare) * 100).toFixed(0)}% of the bare loop`);
 }
+// On a shared machine wall times swing with other work: the writer thread's CPU against the bare
+// loop's for the same rows is the steadier measure of how close the writing comes to SQLite's limit.
+if (figures.workerWriterCpuMs !== undefined && figures.bareCpuMs !== undefined) {
+  console.log(
+    `  worker, by CPU: the writer thread ${(figures.workerWriterCpuMs / 1000).toFixed(1)} s, the bare loop ${(figures.bareCpuMs / 1000).toFixed(1)} s = ${((figures.bareCpuMs / figures.workerWriterCpuMs) * 100).toFixed(0)}% of the bare loop's rate per CPU second`,
+  );
+}
 if (figures.shell !== undefined) {
   for (const key of ['inProcess', 'worker'] as const) {
     const rate = figures[key];
@@ -291,6 +301,8 @@ if (values.compare) {
     shell: 'psql | sqlite3 rate (rows/s)',
     incrementalMs: 'incremental 1% (ms)',
     incrementalCpuMs: 'incremental 1%, CPU here (ms)',
+    workerWriterCpuMs: 'full sync, writer thread CPU (ms)',
+    bareCpuMs: 'bare loop CPU (ms)',
     queueAtMs: 'queue-at, slowest moment (ms)',
     queueAtCpuMs: 'queue-at, slowest moment, CPU (ms)',
   };

@@ -4,7 +4,7 @@ import { tempDir } from '../../testing/temp-dir.js';
 import { openWritableCache, type WritableCache } from '../cache/database.js';
 import { cacheMigrations } from '../cache/migrations/index.js';
 import { ACTIVE_AT_PER_TEAM_SQL } from '../cache/spans.js';
-import { CacheWriter, type WriterRequest } from './writer.js';
+import { CacheWriter, threadCpuMs, type WriterRequest } from './writer.js';
 
 const dirs: { remove: () => void }[] = [];
 const freshFile = () => {
@@ -194,5 +194,18 @@ describe('an upsert', () => {
     batch(writer, 'tech_teams', [[1, 3, 1, ts(1), null, ts(1)]]);
     expect(db.prepare('SELECT valid_to FROM tech_teams').pluck().get()).toBeNull();
     db.close();
+  });
+});
+
+describe('threadCpuMs', () => {
+  it.runIf(process.platform === 'linux')('counts the CPU this thread spends, and not the time it waits', async () => {
+    const start = threadCpuMs() as number;
+    expect(start).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const idle = (threadCpuMs() as number) - start;
+    const began = Date.now();
+    while ((threadCpuMs() as number) - start - idle < 100 && Date.now() - began < 10_000) Math.sqrt(Math.random());
+    expect((threadCpuMs() as number) - start - idle).toBeGreaterThanOrEqual(100);
+    expect(idle).toBeLessThan(200);
   });
 });
