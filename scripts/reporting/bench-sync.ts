@@ -62,7 +62,7 @@ const fresh = (name: string) => {
   return file;
 };
 
-async function timedSync(label: string, file: string, sink: () => CacheSink): Promise<{ rows: number; rate: number; writerCpuMs: number | null }> {
+async function timedSync(label: string, file: string, sink: () => CacheSink): Promise<{ rows: number; rate: number; writerCpuMs: number | null; spansCpuMs: number | null }> {
   const s = sink();
   const cpu = process.cpuUsage();
   const depth = values['pipeline-depth'] ? { pipelineDepth: Number(values['pipeline-depth']) } : {};
@@ -75,7 +75,7 @@ async function timedSync(label: string, file: string, sink: () => CacheSink): Pr
   const cpuSeconds = (used.user + used.system) / 1e6;
   console.log(`${label} (${values.reader} reader): ${result.rows} rows in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(rate)} rows/s, ${cpuSeconds.toFixed(1)} s of CPU here (${file})`);
   printPhases(result.phases, writerTimes);
-  return { rows: result.rows, rate, writerCpuMs: writerTimes.threadCpuMs };
+  return { rows: result.rows, rate, writerCpuMs: writerTimes.threadCpuMs, spansCpuMs: writerTimes.deriveCpuMs };
 }
 
 /** Where a sync's time went: the reading side's wall time by what it waited on, and the writer's own busy time. */
@@ -88,7 +88,9 @@ function printPhases(phases: SyncPhases, writer: WriterTimings): void {
   console.log(
     `  writer: batch transactions ${s(writer.batchMs)}, per-batch spans ${s(writer.batchSpansMs)}, index builds ${s(writer.indexMs)}, ` +
       `prune ${s(writer.pruneMs)}, spans rebuild ${s(writer.deriveMs)}` +
-      (writer.threadCpuMs !== null ? `; CPU of the writer's thread ${s(writer.threadCpuMs)}` : ''),
+      (writer.threadCpuMs !== null
+        ? `; CPU of the writer's thread ${s(writer.threadCpuMs)} (index builds ${s(writer.indexCpuMs ?? 0)}, spans rebuild ${s(writer.deriveCpuMs ?? 0)})`
+        : ''),
   );
   const tables = Object.entries(writer.batchMsByTable).sort((a, b) => b[1] - a[1]);
   console.log(`  writer's batch transactions by table: ${tables.map(([table, ms]) => `${table} ${s(ms)}`).join(', ')}`);
@@ -112,6 +114,7 @@ if (!values['skip-worker']) {
   figures.worker = synced.rate;
   figures.rows = synced.rows;
   if (synced.writerCpuMs !== null) figures.workerWriterCpuMs = synced.writerCpuMs;
+  if (synced.spansCpuMs !== null) figures.workerSpansCpuMs = synced.spansCpuMs;
   syncedFile = file;
 }
 // --reuse FILE: no full sync; the incremental and report steps run on a cache an earlier run synced.
@@ -281,6 +284,11 @@ if (figures.workerWriterCpuMs !== undefined && figures.bareCpuMs !== undefined) 
   console.log(
     `  worker, by CPU: the writer thread ${(figures.workerWriterCpuMs / 1000).toFixed(1)} s, the bare loop ${(figures.bareCpuMs / 1000).toFixed(1)} s = ${((figures.bareCpuMs / figures.workerWriterCpuMs) * 100).toFixed(0)}% of the bare loop's rate per CPU second`,
   );
+  // The bare loop derives nothing: the spans rebuild is work it does not do.
+  const spans = figures.workerSpansCpuMs;
+  if (spans !== undefined) {
+    console.log(`  worker, by CPU without the spans rebuild (${(spans / 1000).toFixed(1)} s): ${((figures.bareCpuMs / (figures.workerWriterCpuMs - spans)) * 100).toFixed(0)}% of the bare loop's`);
+  }
 }
 if (figures.shell !== undefined) {
   for (const key of ['inProcess', 'worker'] as const) {

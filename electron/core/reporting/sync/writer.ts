@@ -95,6 +95,9 @@ export interface WriterTimings {
    * worker that is the writer's alone: steadier than wall time on a busy machine.
    */
   threadCpuMs: number | null;
+  /** Of that CPU, what the index builds and the spans rebuild took (null where threadCpuMs is). */
+  indexCpuMs: number | null;
+  deriveCpuMs: number | null;
 }
 
 /** CPU time of the calling thread, in ms (from /proc/thread-self/stat, in clock ticks of 10 ms), or null where there is none. */
@@ -149,7 +152,7 @@ export class CacheWriter {
   private readonly markStale: Database.Statement;
   private readonly updateSpanTeams: Database.Statement;
   private spansStale: boolean;
-  readonly timings: WriterTimings = { batchMs: 0, batchSpansMs: 0, indexMs: 0, pruneMs: 0, deriveMs: 0, batchMsByTable: {}, threadCpuMs: null };
+  readonly timings: WriterTimings = { batchMs: 0, batchSpansMs: 0, indexMs: 0, pruneMs: 0, deriveMs: 0, batchMsByTable: {}, threadCpuMs: null, indexCpuMs: null, deriveCpuMs: null };
   private readonly cpuAtStart = threadCpuMs();
 
   constructor(private readonly db: WritableCache) {
@@ -194,11 +197,18 @@ export class CacheWriter {
 
   private timed<T>(phase: 'deriveMs', work: () => T): T {
     const started = performance.now();
+    const cpu = threadCpuMs();
     try {
       return work();
     } finally {
       this.timings[phase] += performance.now() - started;
+      this.addCpu('deriveCpuMs', cpu);
     }
+  }
+
+  private addCpu(phase: 'indexCpuMs' | 'deriveCpuMs', since: number | null): void {
+    const now = threadCpuMs();
+    if (since !== null && now !== null) this.timings[phase] = (this.timings[phase] ?? 0) + now - since;
   }
 
   private begin(request: Extract<WriterRequest, { kind: 'begin' }>): Record<string, TableState> {
@@ -351,6 +361,7 @@ export class CacheWriter {
       .all(...(table === undefined ? [] : [table]));
     if (deferred.length === 0) return;
     const started = performance.now();
+    const cpu = threadCpuMs();
     const exists = this.db.prepare<[string]>("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?");
     const done = this.db.prepare('DELETE FROM deferred_indexes WHERE name = ?');
     this.db.transaction(() => {
@@ -360,6 +371,7 @@ export class CacheWriter {
       }
     })();
     this.timings.indexMs += performance.now() - started;
+    this.addCpu('indexCpuMs', cpu);
   }
 
   private stopTracking(source: string, table: string): void {
