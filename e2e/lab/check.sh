@@ -146,7 +146,7 @@ for h in "${HEADS[@]}"; do
   got=$(ip netns exec "$ns" ss -Hltn | awk '{print $4}' | sort | tr '\n' ' ')
   if [[ $got == "$want" ]]; then ok "web head $name listens only on ${got% }"; else bad "web head $name listens on: $got (want $want)"; fi
 done
-if ss -Hltn "( sport = :$LAB_SSH_PORT )" | grep -q .; then
+if ss -Hltn "( sport = :$LAB_SSH_PORT )" | grep . >/dev/null; then
   bad "something listens on port $LAB_SSH_PORT in the root namespace" "$(ss -ltnp "( sport = :$LAB_SSH_PORT )")"
 else
   ok "no sshd listens in the root namespace"

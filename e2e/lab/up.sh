@@ -111,7 +111,7 @@ done
 [[ $LAB_HEAD_BAD_BODY_BYTES =~ ^[0-9]+$ ]] || die "lab.env: LAB_HEAD_BAD_BODY_BYTES must be a number of bytes"
 [[ $LAB_FEEDS_NAME =~ \.test$ ]] || die "lab.env: LAB_FEEDS_NAME must end in .test (a name no real DNS has)"
 for c in $LAB_FEEDS_CLIENTS $LAB_CUSTOMER_FIREWALL_HOSTS; do
-  printf '%s\n' "${LAB_HOSTS[@]}" | grep -q "^$c|" || die "lab.env: $c (LAB_FEEDS_CLIENTS / LAB_CUSTOMER_FIREWALL_HOSTS) is not in LAB_HOSTS"
+  printf '%s\n' "${LAB_HOSTS[@]}" | grep "^$c|" >/dev/null || die "lab.env: $c (LAB_FEEDS_CLIENTS / LAB_CUSTOMER_FIREWALL_HOSTS) is not in LAB_HOSTS"
 done
 
 # IPv6: a ULA /64 (fd00::/8, never routed outside); addresses are <prefix>::<last IPv4 number>.
@@ -124,14 +124,14 @@ for d in $LAB_DUAL_STACK; do
     || die "lab.env: $d (LAB_DUAL_STACK) is not a host on the public network or a head"
 done
 for p in $LAB_PERSISTENT_HOSTS; do
-  printf '%s\n' "${LAB_HOSTS[@]}" | grep -q "^$p|" || die "lab.env: $p (LAB_PERSISTENT_HOSTS) is not in LAB_HOSTS"
+  printf '%s\n' "${LAB_HOSTS[@]}" | grep "^$p|" >/dev/null || die "lab.env: $p (LAB_PERSISTENT_HOSTS) is not in LAB_HOSTS"
   [[ " $LAB_CUSTOMER_FIREWALL_HOSTS " == *" $p "* ]] || die "lab.env: $p (LAB_PERSISTENT_HOSTS) must be in LAB_CUSTOMER_FIREWALL_HOSTS: its saved rules are the customer's"
 done
 
 [[ $LAB_MAX_SESSIONS =~ ^[1-9][0-9]*$ ]] || die "lab.env: LAB_MAX_SESSIONS must be a positive number"
 for entry in $LAB_HOST_MAX_SESSIONS; do
   [[ $entry =~ ^[a-z][a-z0-9]*:[1-9][0-9]*$ ]] || die "lab.env: LAB_HOST_MAX_SESSIONS entry '$entry' must be host:sessions"
-  printf '%s\n' "${LAB_HOSTS[@]}" | grep -q "^${entry%%:*}|" || die "lab.env: ${entry%%:*} (LAB_HOST_MAX_SESSIONS) is not in LAB_HOSTS"
+  printf '%s\n' "${LAB_HOSTS[@]}" | grep "^${entry%%:*}|" >/dev/null || die "lab.env: ${entry%%:*} (LAB_HOST_MAX_SESSIONS) is not in LAB_HOSTS"
 done
 for u in "${LAB_SHELL_USERS[@]}"; do
   IFS='|' read -r user shell <<<"$u"
@@ -411,7 +411,7 @@ enable_ipv6() { # ns dev
 ensure_addr6() { # ns ("" = root) dev cidr
   local run=(ip)
   [[ -n $1 ]] && run=(ip -n "$1")
-  "${run[@]}" -6 -o addr show dev "$2" | grep -qF " $3 " || "${run[@]}" addr add "$3" dev "$2" nodad
+  "${run[@]}" -6 -o addr show dev "$2" | grep -F " $3 " >/dev/null || "${run[@]}" addr add "$3" dev "$2" nodad
 }
 
 ensure_netns() { # ns name
@@ -470,7 +470,7 @@ sync_php_mounts() { # sshd-pid
 }
 
 ensure_addr() { # ns dev cidr
-  ip -n "$1" -4 -o addr show dev "$2" | grep -qF " $3 " || ip -n "$1" addr add "$3" dev "$2"
+  ip -n "$1" -4 -o addr show dev "$2" | grep -F " $3 " >/dev/null || ip -n "$1" addr add "$3" dev "$2"
 }
 
 # A fixed MAC address for a lab address (02 = locally administered, then the address's bytes):
@@ -504,9 +504,9 @@ enable_ipv6 "" "$LAB_BRIDGE"
 # A bridge takes the lowest MAC of its ports unless given one: fix it so it never changes.
 bridge_mac=$(mac_of "$LAB_BRIDGE_ADDR")
 [[ $(ip -o link show "$LAB_BRIDGE") == *" link/ether $bridge_mac "* ]] || ip link set "$LAB_BRIDGE" address "$bridge_mac"
-ip -4 -o addr show dev "$LAB_BRIDGE" | grep -qF " $LAB_BRIDGE_ADDR/$LAB_PREFIX " \
+ip -4 -o addr show dev "$LAB_BRIDGE" | grep -F " $LAB_BRIDGE_ADDR/$LAB_PREFIX " >/dev/null \
   || ip addr add "$LAB_BRIDGE_ADDR/$LAB_PREFIX" dev "$LAB_BRIDGE"
-ip -4 -o addr show dev "$LAB_BRIDGE" | grep -qF " $LAB_FLEET_BRIDGE_ADDR/${LAB_FLEET_NET#*/} " \
+ip -4 -o addr show dev "$LAB_BRIDGE" | grep -F " $LAB_FLEET_BRIDGE_ADDR/${LAB_FLEET_NET#*/} " >/dev/null \
   || ip addr add "$LAB_FLEET_BRIDGE_ADDR/${LAB_FLEET_NET#*/}" dev "$LAB_BRIDGE"
 ensure_addr6 "" "$LAB_BRIDGE" "$LAB_BRIDGE_ADDR6/$LAB_PREFIX6"
 ip link set "$LAB_BRIDGE" up
@@ -594,7 +594,7 @@ for name in $LAB_CUSTOMER_FIREWALL_HOSTS; do
   ns=$(printf '%s\n' "${HOSTS[@]}" | awk -F'|' -v n="$name" '$1 == n { print $2 }')
   for fam in 4 6; do
     tool=iptables; [[ $fam == 6 ]] && tool=ip6tables
-    if ! ip netns exec "$ns" "$tool-save" -t filter 2>/dev/null | grep -qF -- "--comment \"$LAB_CUSTOMER_RULE_MARK"; then
+    if ! ip netns exec "$ns" "$tool-save" -t filter 2>/dev/null | grep -F -- "--comment \"$LAB_CUSTOMER_RULE_MARK" >/dev/null; then
       customer_rules "$fam" | ip netns exec "$ns" "$tool-restore" -w 5 --noflush \
         || die "$tool-restore of the customer ruleset failed in $ns"
       log "loaded the customer's $tool ruleset into $name"

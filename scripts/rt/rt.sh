@@ -81,7 +81,7 @@ running() {
 # RT answers /REST/2.0/rt only to an authenticated user: the engineer's token proves the whole chain.
 answers() {
   [[ -f $DIR/engineer.token ]] || return 1
-  curl -fsS -m 10 -H "Authorization: token $(cat "$DIR/engineer.token")" "$URL/REST/2.0/rt" 2>/dev/null | grep -q '"Version"'
+  curl -fsS -m 10 -H "Authorization: token $(cat "$DIR/engineer.token")" "$URL/REST/2.0/rt" 2>/dev/null | grep '"Version"' >/dev/null
 }
 
 init_if_needed() {

@@ -19,6 +19,6 @@ vm_pid() { # run-dir
   [[ -r $pidfile ]] || return 1
   pid=$(<"$pidfile")
   [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-pidfile $pidfile" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "-pidfile $pidfile" >/dev/null || return 1
   echo "$pid"
 }

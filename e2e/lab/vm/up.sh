@@ -48,7 +48,7 @@ fi
 bash "$VM_DIR/build.sh" >&2
 source "$VM_STATE/vm.env"
 
-if ss -Hltn "sport = :$port" | grep -q .; then
+if ss -Hltn "sport = :$port" | grep . >/dev/null; then
   vm_die "port $port on this machine is taken already: choose another with --port"
 fi
 
