@@ -2,8 +2,10 @@
  * Flow control from the window back to the shell. The window says how far it has drawn
  * (`terminal.ack`, a byte offset); when it falls more than `high` bytes behind what was sent, the
  * SSH channel is paused, so the server's pty blocks the way a real terminal's would, and it resumes
- * once the window is within `low`. A 50 MiB `cat` then costs the window what it can draw, not a
- * queue of everything the server could send.
+ * once the window is within `low`. A 100 MiB `cat` then costs what the window can draw, not a queue of
+ * everything the server could send held in the core's event stream and the window (measured: +59 MiB
+ * peak RSS in the browser shell's process with it, +182 MiB without; `npm run bench:terminal-window`).
+ * 8 MiB is far more than a screen needs and keeps a window that draws as fast as the link fed.
  *
  * A window may go away without a word (a reload, a closed browser tab). A paused terminal that hears
  * no ack for `unwatchedMs` resumes and stops pausing until some window acks again: output still goes
@@ -16,7 +18,7 @@ export interface FlowOptions {
   unwatchedMs: number;
 }
 
-export const FLOW_DEFAULTS: FlowOptions = { high: 2 * 1024 * 1024, low: 512 * 1024, unwatchedMs: 5000 };
+export const FLOW_DEFAULTS: FlowOptions = { high: 8 * 1024 * 1024, low: 2 * 1024 * 1024, unwatchedMs: 5000 };
 
 export interface FlowTimers {
   setTimeout(run: () => void, ms: number): unknown;

@@ -4,6 +4,7 @@ import { Terminal, type ITheme } from '@xterm/xterm';
 import type { BacklineClient } from '../api/client.js';
 import { notifyError } from '../app/errors.js';
 import { shortcutFor } from '../workspace/shortcuts.js';
+import { DrawnAcks } from './terminalAcks.js';
 import { clipboardKey, EarlyOutput, InputQueue } from './terminalIo.js';
 
 export type TerminalPhase = { name: 'opening' } | { name: 'open'; terminalId: string } | { name: 'ended'; reason: string } | { name: 'failed'; message: string };
@@ -54,6 +55,8 @@ export class TerminalSession {
   private disposed = false;
   private typedBeforeOpen = '';
   private current: TerminalPhase = { name: 'opening' };
+  /** Tells the core how far the open shell's output is drawn (flow control); one per shell. */
+  private acks: DrawnAcks | null = null;
   /** Transcript notes saved for this tab's shells, oldest first. */
   notes: number[] = [];
 
@@ -88,7 +91,12 @@ export class TerminalSession {
     this.offs = [
       client.on('terminal.output', (event) => {
         if (this.current.name === 'opening') this.early.hold(event.terminalId, event.data, event.offset);
-        else if (event.terminalId === this.terminalId) this.terminal.write(event.data);
+        else if (event.terminalId === this.terminalId) {
+          const acks = this.acks;
+          const end = event.offset + event.bytes;
+          // Acked once xterm has drawn it: a shell that prints faster than this window draws is paused by the core.
+          this.terminal.write(event.data, () => acks?.drawn(end));
+        }
       }),
       client.on('terminal.closed', (event) => {
         if (this.current.name === 'opening') this.closedEarly.set(event.terminalId, { reason: event.reason, noteId: event.noteId });
@@ -224,6 +232,7 @@ export class TerminalSession {
             return;
           }
           this.terminal.write(this.early.take(terminalId));
+          this.acks = this.acksFor(terminalId);
           this.setPhase({ name: 'open', terminalId });
           const closed = this.closedEarly.get(terminalId);
           this.closedEarly.clear();
@@ -255,6 +264,10 @@ export class TerminalSession {
     });
   }
 
+  private acksFor(terminalId: string): DrawnAcks {
+    return new DrawnAcks((offset) => void this.client.invoke('terminal.ack', { terminalId, offset }).catch(() => undefined));
+  }
+
   /** Shows a shell that was already open: its recent output first, then what it prints from there on. */
   private resumeShell(terminalId: string): void {
     this.setPhase({ name: 'opening' });
@@ -266,6 +279,8 @@ export class TerminalSession {
         .then(({ screen, offset }) => {
           if (this.disposed) return;
           this.terminal.write(screen + this.early.take(terminalId, offset));
+          this.acks = this.acksFor(terminalId);
+          this.acks.caughtUp(offset);
           this.setPhase({ name: 'open', terminalId });
           const closed = this.closedEarly.get(terminalId);
           this.closedEarly.clear();
