@@ -56,6 +56,11 @@ export class BacklineProcess {
     return { url, origin: parsed.origin, port: Number(parsed.port), token: launchTokenOf(parsed.hash) ?? '' };
   }
 
+  /** The running process's id (benchmarks read its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Ends the process; SIGKILL is a crash: nothing gets a chance to flush. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;

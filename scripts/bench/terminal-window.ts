@@ -8,7 +8,7 @@
  * Prints figures; it is not a test.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -18,7 +18,7 @@ import { CHROMIUM_ARGS } from '../../e2e/playwright.config.js';
 import { invokePath } from '../../shared/bridge.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const CAT_BYTES = 50 * 1024 * 1024;
+const CAT_BYTES = Number(process.env.BENCH_CAT_MIB ?? 50) * 1024 * 1024;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TICKET = 'TKT-91001';
 
@@ -104,7 +104,16 @@ async function waitForText(page: Page, text: string, timeoutMs: number): Promise
   return performance.now() - start;
 }
 
+/** Backline's peak resident memory so far (VmHWM), and resets the peak so the next round measures its own. */
+function peakRss(pid: number): number {
+  const kib = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  // Writing 5 to clear_refs resets VmHWM to the current RSS (proc(5)).
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  return kib * 1024;
+}
+
 interface WindowRound {
+  peakRss: number;
   catMs: number;
   lateP50: number;
   lateP99: number;
@@ -114,18 +123,21 @@ interface WindowRound {
   echoAfterMs: number;
 }
 
-async function windowRound(page: Page, round: number): Promise<WindowRound> {
+async function windowRound(page: Page, round: number, pid: number): Promise<WindowRound> {
   await screen(page).click();
+  const rssBefore = peakRss(pid);
   await page.evaluate(START_PROBE);
   const start = performance.now();
   await page.keyboard.type(`cat ${catFile}; echo "flood-${round}-end-$((6*7))"\n`);
   await waitForText(page, `flood-${round}-end-42`, 600_000);
   const catMs = performance.now() - start;
   const { late, frames } = await page.evaluate<{ late: number[]; frames: number[] }>(STOP_PROBE);
+  const peak = peakRss(pid) - rssBefore;
   const echoStart = performance.now();
   await page.keyboard.type(`echo "after-${round}-$((6*7))"\n`);
   await waitForText(page, `after-${round}-42`, 30_000);
   return {
+    peakRss: peak,
     catMs,
     lateP50: median(late),
     lateP99: quantile(late, 0.99),
@@ -168,11 +180,11 @@ try {
   await page.evaluate(`location.hash = '#/t/${TICKET}/servers'`);
   await page.getByRole('row', { name: 'web1', exact: true }).getByRole('button', { name: 'Terminal' }).click();
   await screen(page).getByText('root@web1').first().waitFor();
-  console.log(`50 MiB cat (${(CAT_BYTES / 1024 / 1024).toFixed(0)} MiB of log lines) on lab web1, ${ROUNDS} rounds, Chromium ${CHROMIUM}`);
+  console.log(`cat (${(CAT_BYTES / 1024 / 1024).toFixed(0)} MiB of log lines) on lab web1, ${ROUNDS} rounds, Chromium ${CHROMIUM}`);
   const windows: WindowRound[] = [];
   const peers: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    windows.push(await windowRound(page, round));
+    windows.push(await windowRound(page, round, backline.pid!));
     peers.push(await sshRound(round));
   }
   console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
@@ -186,6 +198,7 @@ try {
     console.log(`  throughput ratio (Backline / ssh -tt)               ${(peer / w.catMs).toFixed(2)}x`);
     console.log(`  the window meanwhile: a 50 ms timer late by         p50 ${w.lateP50.toFixed(0)} ms, p99 ${w.lateP99.toFixed(0)} ms, max ${w.lateMax.toFixed(0)} ms`);
     console.log(`  frame gaps                                          p50 ${w.framesP50.toFixed(0)} ms, max ${w.framesMax.toFixed(0)} ms`);
+    console.log(`  Backline's peak memory (RSS) above its start          +${(w.peakRss / 1024 / 1024).toFixed(0)} MiB`);
     console.log(`  then a command's output drawn in                    ${w.echoAfterMs.toFixed(0)} ms`);
   });
 } finally {
