@@ -104,15 +104,20 @@ async function waitForText(page: Page, text: string, timeoutMs: number): Promise
   return performance.now() - start;
 }
 
-/** Backline's peak resident memory so far (VmHWM), and resets the peak so the next round measures its own. */
-function peakRss(pid: number): number {
-  const kib = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-  // Writing 5 to clear_refs resets VmHWM to the current RSS (proc(5)).
+/** A process's resident memory now and its peak since the last reset (VmRSS, VmHWM). */
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** Resets the peak to the current RSS, so the next reading is this round's own (proc(5), clear_refs). */
+function resetPeak(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  return kib * 1024;
 }
 
 interface WindowRound {
+  rssBefore: number;
   peakRss: number;
   catMs: number;
   lateP50: number;
@@ -125,18 +130,20 @@ interface WindowRound {
 
 async function windowRound(page: Page, round: number, pid: number): Promise<WindowRound> {
   await screen(page).click();
-  const rssBefore = peakRss(pid);
+  resetPeak(pid);
+  const rssBefore = memory(pid).rss;
   await page.evaluate(START_PROBE);
   const start = performance.now();
   await page.keyboard.type(`cat ${catFile}; echo "flood-${round}-end-$((6*7))"\n`);
   await waitForText(page, `flood-${round}-end-42`, 600_000);
   const catMs = performance.now() - start;
   const { late, frames } = await page.evaluate<{ late: number[]; frames: number[] }>(STOP_PROBE);
-  const peak = peakRss(pid) - rssBefore;
+  const peak = memory(pid).peak;
   const echoStart = performance.now();
   await page.keyboard.type(`echo "after-${round}-$((6*7))"\n`);
   await waitForText(page, `after-${round}-42`, 30_000);
   return {
+    rssBefore,
     peakRss: peak,
     catMs,
     lateP50: median(late),
@@ -198,7 +205,7 @@ try {
     console.log(`  throughput ratio (Backline / ssh -tt)               ${(peer / w.catMs).toFixed(2)}x`);
     console.log(`  the window meanwhile: a 50 ms timer late by         p50 ${w.lateP50.toFixed(0)} ms, p99 ${w.lateP99.toFixed(0)} ms, max ${w.lateMax.toFixed(0)} ms`);
     console.log(`  frame gaps                                          p50 ${w.framesP50.toFixed(0)} ms, max ${w.framesMax.toFixed(0)} ms`);
-    console.log(`  Backline's peak memory (RSS) above its start          +${(w.peakRss / 1024 / 1024).toFixed(0)} MiB`);
+    console.log(`  Backline's process (RSS): before → peak meanwhile     ${(w.rssBefore / 1024 / 1024).toFixed(0)} → ${(w.peakRss / 1024 / 1024).toFixed(0)} MiB`);
     console.log(`  then a command's output drawn in                    ${w.echoAfterMs.toFixed(0)} ms`);
   });
 } finally {
