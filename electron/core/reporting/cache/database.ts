@@ -28,7 +28,8 @@ export function openWritableCache(file: string, migrations: readonly Migration[]
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536'); // 64 MiB
-    db.pragma('temp_store = MEMORY');
+    // temp_store stays the default (files, in the OS's page cache): with MEMORY, SQLite's sorter keeps
+    // CREATE INDEX's runs in RAM and built comments_by_tech over 5M comments in 11.8 s against 4.4 s.
     migrate(db, migrations);
     return db as WritableCache;
   } catch (error) {

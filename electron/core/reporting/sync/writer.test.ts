@@ -45,6 +45,31 @@ describe('a complete read into an empty table', () => {
     db.close();
   });
 
+  it('builds the indexes with a small page cache (its sort runs faster) and gives the batches their large one back', () => {
+    const db = openWritableCache(freshFile());
+    const large = db.pragma('cache_size', { simple: true });
+    expect(large).toBe(-65536);
+    // Each CREATE INDEX, with the page cache it ran under.
+    const built: { sql: string; cache: unknown }[] = [];
+    const exec = db.exec.bind(db);
+    db.exec = (sql: string) => {
+      if (/^CREATE INDEX/i.test(sql)) built.push({ sql, cache: db.pragma('cache_size', { simple: true }) });
+      return exec(sql);
+    };
+    const writer = new CacheWriter(db);
+    writer.handle({ kind: 'begin', source: 'main', tables: ['comments'], full: true, at: AT });
+    writer.handle({ kind: 'columns', source: 'main', table: 'comments', columns: ['id', 'ticket_id', 'tech_id', 'at', 'points', 'body'], complete: true });
+    batch(writer, 'comments', [[1, 10, 3, ts(1), 0.5, '+1']]);
+    expect(db.pragma('cache_size', { simple: true })).toBe(large);
+    writer.handle({ kind: 'tableDone', source: 'main', table: 'comments', at: AT });
+    expect(built.length).toBeGreaterThan(0);
+    expect(built.every((b) => b.cache === -2000)).toBe(true);
+    expect(db.pragma('cache_size', { simple: true })).toBe(large);
+    // Temporary tables (the spans' staging, pruning's keys) live in files: SQLite's default.
+    expect(db.pragma('temp_store', { simple: true })).toBe(0);
+    db.close();
+  });
+
   it('leaves the indexes of a table that already has rows, and a stopped load gets them back at the next begin', () => {
     const file = freshFile();
     let db = openWritableCache(file);

@@ -4,6 +4,9 @@ import type { WritableCache } from '../cache/database.js';
 import { REBUILD_SPANS_SQL, SpanUpdater, UPDATE_SPAN_TEAMS_SQL } from '../cache/spans.js';
 import { SyncError } from './errors.js';
 
+
+/** SQLite's page cache while deferred indexes are built (negative: KiB; SQLite's own default). */
+const INDEX_BUILD_CACHE_KIB = -2000;
 /**
  * The SQLite side of a sync, shaped as requests and replies so that it can run in a worker thread
  * (STYLE item 6) as well as in-process: `handle` is the whole protocol.
@@ -364,12 +367,21 @@ export class CacheWriter {
     const cpu = threadCpuMs();
     const exists = this.db.prepare<[string]>("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?");
     const done = this.db.prepare('DELETE FROM deferred_indexes WHERE name = ?');
-    this.db.transaction(() => {
-      for (const index of deferred) {
-        if (exists.get(index.name) === undefined) this.db.exec(index.sql);
-        done.run(index.name);
-      }
-    })();
+    // A small page cache while the indexes are built: SQLite's sorter sizes its in-memory runs by it, and
+    // runs that fit the CPU's caches sort faster (comments_by_tech over 5M comments: 4.4 s at 2 MiB,
+    // 8.2 s at 64 MiB). Batches go back to the large cache.
+    const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma(`cache_size = ${INDEX_BUILD_CACHE_KIB}`);
+    try {
+      this.db.transaction(() => {
+        for (const index of deferred) {
+          if (exists.get(index.name) === undefined) this.db.exec(index.sql);
+          done.run(index.name);
+        }
+      })();
+    } finally {
+      this.db.pragma(`cache_size = ${cacheSize}`);
+    }
     this.timings.indexMs += performance.now() - started;
     this.addCpu('indexCpuMs', cpu);
   }
