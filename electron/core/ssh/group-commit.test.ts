@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../store/database.js';
 import { fakeSshCore, type FakeScript } from './testing/fake-ssh.js';
+import { countCommits } from '../testing/count-commits.js';
 
 /**
  * The runner records through the workspace's group commit (issue 16): what it must not cost. Each
@@ -13,22 +13,6 @@ import { fakeSshCore, type FakeScript } from './testing/fake-ssh.js';
 
 const open: (() => void)[] = [];
 afterEach(() => open.splice(0).forEach((close) => close()));
-
-/** Counts durable commits: outermost transactions on the workspace's connection (a savepoint is not one). */
-function countCommits(db: Db): { count: number } {
-  const counted = { count: 0 };
-  const transaction = db.transaction.bind(db);
-  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
-    const run = transaction(fn);
-    return (...args: unknown[]) => {
-      const outermost = !db.inTransaction;
-      const result = run(...args);
-      if (outermost) counted.count++;
-      return result;
-    };
-  }) as typeof db.transaction;
-  return counted;
-}
 
 async function setup(servers: number, script?: (label: string, argv: readonly string[]) => FakeScript) {
   const core = fakeSshCore(script);

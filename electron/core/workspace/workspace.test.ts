@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../events.js';
-import { openWorkspaceDb, type Db } from '../store/database.js';
+import { openWorkspaceDb } from '../store/database.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { Workspace } from './workspace.js';
+import { countCommits } from '../testing/count-commits.js';
 
 const open: (() => void)[] = [];
 afterEach(() => open.splice(0).forEach((close) => close()));
@@ -38,21 +39,6 @@ function setup() {
   commits.count = 0;
   const record = (summary: string) => ws.changeGrouped((tx) => tx.record({ ticketId: 'TKT-1', action: 'note.created', summary }).summary);
   return { db, ws, events, visible, commits, record };
-}
-
-function countCommits(db: Db): { count: number } {
-  const counted = { count: 0 };
-  const transaction = db.transaction.bind(db);
-  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
-    const run = transaction(fn);
-    return (...args: unknown[]) => {
-      const outermost = !db.inTransaction;
-      const result = run(...args);
-      if (outermost) counted.count++;
-      return result;
-    };
-  }) as typeof db.transaction;
-  return counted;
 }
 
 describe('ws.changeGrouped', () => {
