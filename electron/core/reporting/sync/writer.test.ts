@@ -45,6 +45,18 @@ describe('a complete read into an empty table', () => {
     db.close();
   });
 
+  it('keeps the status events\' index up to date row by row, so later syncs find room in its pages', () => {
+    const db = openWritableCache(':memory:');
+    const before = indexesOf(db, 'ticket_status_events');
+    expect(before).toContain('events_by_ticket');
+    const writer = new CacheWriter(db);
+    writer.handle({ kind: 'begin', source: 'main', tables: ['ticket_status_events'], full: true, at: AT });
+    writer.handle({ kind: 'columns', source: 'main', table: 'ticket_status_events', columns: EVENT_COLUMNS, complete: true });
+    expect(indexesOf(db, 'ticket_status_events')).toEqual(before);
+    expect(db.prepare('SELECT count(*) FROM deferred_indexes').pluck().get()).toBe(0);
+    db.close();
+  });
+
   it('builds the indexes with a small page cache (its sort runs faster) and gives the batches their large one back', () => {
     const db = openWritableCache(freshFile());
     const large = db.pragma('cache_size', { simple: true });
