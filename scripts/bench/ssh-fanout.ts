@@ -7,7 +7,9 @@
  * Where Backline's time goes: the runner alone on the same connections (execOnClient, no audit), and
  * the time the workspace's SQLite transactions (synchronous=FULL: the run's history and each server's
  * audit entry, durable before the result is returned, group-committed: the results of one turn share a
- * commit) hold the event loop during each measured run, and how many commits that was.
+ * commit) hold the event loop during each measured run, and how many commits that was. The floor for
+ * one command: the runner's text on bare ssh2 (its /bin/sh is server work no client change removes) plus
+ * one durable commit, both of which the audited runner keeps.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,8 @@ import { timedSqlite } from './sqlite-time.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** One-command runs per round for each way, interleaved. */
+const ONE_REPEATS = Number(process.env.BENCH_ONE_REPEATS ?? 25);
 const COMMAND = ['hostname'];
 
 const lab = readLab();
@@ -165,6 +169,7 @@ try {
     ssh2OldText: [] as number[],
     ssh2Runner: [] as number[],
     ssh2BareOne: [] as number[],
+    ssh2RunnerOne: [] as number[],
     runnerOnlyOne: [] as number[],
     runnerOnlyFan: [] as number[],
     sqliteOne: [] as number[],
@@ -183,20 +188,30 @@ try {
     sample.backlineWarm.push(warm.ms);
     sample.sqliteFan.push(warm.sqliteMs);
     sample.commitsFan.push(warm.commits);
-    const one = await timedSqlite(() => fanOut([ids[0]!]));
-    sample.backlineOne.push(one.ms);
-    sample.sqliteOne.push(one.sqliteMs);
-    sample.commitsOne.push(one.commits);
     sample.opensshOne.push(await timed(() => openssh(fleet[0]!.address)));
     sample.opensshWarm.push(await timed(() => Promise.all(fleet.slice(0, 20).map((h) => openssh(h.address, control(h.address))))));
-    sample.opensshWarmOne.push(await timed(() => openssh(fleet[0]!.address, control(fleet[0]!.address))));
     await fanOut(ids); // connects again after the cold round, so the bare runs below use warm connections
     sample.ssh2Bare.push(await timed(() => bare(COMMAND.join(' '))));
     sample.ssh2OldText.push(await timed(() => bare(OLD_TEXT)));
     sample.ssh2Runner.push(await timed(() => bare(runner.execText, runner.stdin)));
-    sample.ssh2BareOne.push(await timed(() => bare(COMMAND.join(' '), undefined, 1)));
-    sample.runnerOnlyOne.push(await timed(() => runnerOnly(1)));
     sample.runnerOnlyFan.push(await timed(() => runnerOnly(ids.length)));
+    // One command on one server, each way in turn, many times: a single sample after a fan-out
+    // catches the 20 sshd still finishing their sessions, and differences of a millisecond drown.
+    const oneWays: (() => Promise<void>)[] = [
+      async () => {
+        const one = await timedSqlite(() => fanOut([ids[0]!]));
+        sample.backlineOne.push(one.ms);
+        sample.sqliteOne.push(one.sqliteMs);
+        sample.commitsOne.push(one.commits);
+      },
+      async () => void sample.opensshWarmOne.push(await timed(() => openssh(fleet[0]!.address, control(fleet[0]!.address)))),
+      async () => void sample.ssh2BareOne.push(await timed(() => bare(COMMAND.join(' '), undefined, 1))),
+      async () => void sample.ssh2RunnerOne.push(await timed(() => bare(runner.execText, runner.stdin, 1))),
+      async () => void sample.runnerOnlyOne.push(await timed(() => runnerOnly(1))),
+    ];
+    for (let repeat = 0; repeat < ONE_REPEATS; repeat++) {
+      for (let way = 0; way < oneWays.length; way++) await oneWays[(way + repeat) % oneWays.length]!();
+    }
     const commits = commitCost(work, ids.length + 2);
     sample.commitEach.push(commits.each);
     sample.commitOne.push(commits.one);
@@ -204,7 +219,7 @@ try {
 
   const m = Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, median(v)])) as Record<keyof typeof sample, number>;
   const row = (name: string, ms: number) => console.log(`${name.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms`);
-  console.log(`\nSSH fan-out: \`${COMMAND.join(' ')}\` on ${ids.length} lab servers, median of ${ROUNDS} rounds (${new Date().toISOString()})\n`);
+  console.log(`\nSSH fan-out: \`${COMMAND.join(' ')}\` on ${ids.length} lab servers, median of ${ROUNDS} rounds, one command of ${ROUNDS} × ${ONE_REPEATS} interleaved (${new Date().toISOString()})\n`);
   row('OpenSSH: 20 × ssh in parallel (new connections)', m.opensshCold);
   row('Backline cold: fan-out to 20, new connections', m.backlineCold);
   row('Backline warm: fan-out to 20, reused sessions', m.backlineWarm);
@@ -216,6 +231,7 @@ try {
   row('ssh2: the sh-quoted text Backline sent before (same 20)', m.ssh2OldText);
   row('ssh2: the runner script, past the login shell (same 20)', m.ssh2Runner);
   row('ssh2 bare: exec `hostname` on one warm connection', m.ssh2BareOne);
+  row('ssh2: the runner script on one warm connection', m.ssh2RunnerOne);
   row('runner without audit (execOnClient): one server', m.runnerOnlyOne);
   row('runner without audit (execOnClient): the same 20', m.runnerOnlyFan);
   row(`SQLite transactions in the warm one (${m.commitsOne} commits)`, m.sqliteOne);
@@ -238,6 +254,13 @@ try {
   target('warm one command ÷ bare ssh2 exec', m.backlineOne / m.ssh2BareOne, 1.2);
   target('warm fan-out ÷ bare ssh2 exec', m.backlineWarm / m.ssh2Bare, 1.2);
   console.log(`the runner alone ÷ bare: one ${(m.runnerOnlyOne / m.ssh2BareOne).toFixed(2)}x, fan-out ${(m.runnerOnlyFan / m.ssh2Bare).toFixed(2)}x; SQLite holds the thread ${((m.sqliteOne / m.backlineOne) * 100).toFixed(0)}% of the warm one, ${((m.sqliteFan / m.backlineWarm) * 100).toFixed(0)}% of the warm fan-out`);
+  // What the issue's own constraints cost one command before Backline does anything else: the
+  // shell-proof text (its /bin/sh, run by sshd) and the durable commit of the run's history and audit
+  // entry (as long as Backline's transaction held the thread), against bare `hostname`.
+  const floor = m.ssh2RunnerOne + m.sqliteOne;
+  console.log(
+    `the floor for one command, the runner's text on bare ssh2 + its durable commit (${m.sqliteOne.toFixed(2)} ms): ${floor.toFixed(1)} ms = ${(floor / m.ssh2BareOne).toFixed(2)}x bare; Backline ÷ that floor ${(m.backlineOne / floor).toFixed(2)}x`,
+  );
   console.log(`for comparison, OpenSSH's own warm fan-out ÷ its one round trip: ${(m.opensshWarm / m.opensshWarmOne).toFixed(2)}x`);
   console.log(`(all ${ids.length} lab servers share this machine's ${availableParallelism()} cores, so their sshd work queues up: see the README)`);
 } finally {

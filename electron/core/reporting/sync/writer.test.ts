@@ -146,7 +146,7 @@ describe('span teams', () => {
     db.close();
   });
 
-  it('a complete tickets read marks the spans stale and the rebuild gives each span its team', () => {
+  it('a complete tickets read marks the spans stale and the rebuild gives each span its team, its indexes made under the small page cache', () => {
     const db = openWritableCache(':memory:');
     const writer = new CacheWriter(db);
     writer.handle({ kind: 'begin', source: 'main', tables: ['ticket_status_events', 'tickets'], full: false, at: AT });
@@ -157,7 +157,16 @@ describe('span teams', () => {
     batch(writer, 'tickets', [[1, 'c', 's', ts(1), 7, ts(1)]], { deferSpans: true });
     expect(db.prepare('SELECT name FROM derived_state').pluck().all()).toEqual(['ticket_spans']);
     writer.handle({ kind: 'tableDone', source: 'main', table: 'tickets', at: AT });
+    // The spans' indexes are made again after the rebuild, under the small page cache as deferred ones are.
+    const built: unknown[] = [];
+    const exec = db.exec.bind(db);
+    db.exec = (sql: string) => {
+      if (/^CREATE INDEX/i.test(sql)) built.push(db.pragma('cache_size', { simple: true }));
+      return exec(sql);
+    };
     expect(writer.handle({ kind: 'derive' })).toEqual({ rebuilt: ['ticket_spans'] });
+    expect(built).toEqual([-2000, -2000]);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-65536);
     expect(db.prepare('SELECT ticket_id, team_id FROM ticket_spans').all()).toEqual([{ ticket_id: 1, team_id: 7 }]);
     db.close();
   });
