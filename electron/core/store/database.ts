@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { preparePrivateDatabase } from '../data-dir.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import { cachePreparedStatements } from './statement-cache.js';
 
 export type Db = Database.Database;
 
@@ -15,7 +16,7 @@ export class MigrationError extends Error {
  */
 export function openWorkspaceDb(file: string, migrations: readonly Migration[] = allMigrations): Db {
   if (file !== ':memory:') preparePrivateDatabase(file);
-  const db = new Database(file);
+  const db = cachePreparedStatements(new Database(file));
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
