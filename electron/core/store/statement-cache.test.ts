@@ -44,7 +44,7 @@ describe('cachePreparedStatements', () => {
     const seen: string[] = [];
     for (const row of db.prepare(sql).iterate(2) as IterableIterator<{ word: string }>) {
       // better-sqlite3 refuses to run a statement that is busy iterating: this must be another one.
-      seen.push(`${row.word}:${(db.prepare(sql).all(1) as unknown[]).length}`);
+      seen.push(`${row.word}:${db.prepare(sql).all(1).length}`);
     }
     expect(seen).toEqual(['two:3', 'three:3']);
   });
