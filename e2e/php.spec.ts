@@ -75,6 +75,8 @@ test('from the memory picture to head3 blocked and the findings on the ticket', 
   const verification = page.getByRole('region', { name: 'Verification' });
   await expect(verification.getByRole('row', { name: `${head3.address}:80` })).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Confirm' }).click();
+  // Removing before the confirmation is back would rightly ask to end a plan still awaiting it.
+  await expect(page.getByText('confirmed', { exact: true }).first()).toBeVisible();
   await expect(page.getByRole('region', { name: 'Backline rules' })).toContainText(head3.address);
   await page.getByRole('button', { name: "Remove this ticket's rules" }).click();
   // Both of head3's addresses (IPv4 and IPv6) were picked: the block leaves the site no way round it.
