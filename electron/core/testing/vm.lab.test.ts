@@ -5,54 +5,26 @@
  * with the host key it trusted before.
  */
 import dgram from 'node:dgram';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectTrusting, labCore, type LabApp } from './lab-core.js';
-import { tempDir } from './temp-dir.js';
-import { bootVm, type LabVm } from './vm.js';
+import { describe, expect, it } from 'vitest';
+import { bootVm, vmFileSuite, vmOnTicket, VM_BOOT_MS } from './vm.js';
 
-const BOOT_MS = 300_000;
-
-let vm: LabVm;
-let home: ReturnType<typeof tempDir>;
-let app: LabApp;
+const file = vmFileSuite('backline-vm-home-', 'VM-1');
 let serverId: number;
-let runs = 0;
-
-beforeAll(async () => {
-  home = tempDir('backline-vm-home-');
-  mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
-  app = labCore({ home: home.path, keepaliveIntervalS: 2 });
-  vm = await bootVm();
-}, BOOT_MS);
-afterAll(async () => {
-  await vm?.stop();
-  app?.close();
-  home?.remove();
-}, 30_000);
-
-const run = async (script: string, ...args: string[]) => {
-  const { results } = await app.call('commands.run', { ticketId: 'VM-1', runId: `vm-lab-${process.pid}-${++runs}`, serverIds: [serverId], argv: ['/bin/sh', '-c', script, 'sh', ...args], sudo: false, timeoutS: 60 });
-  return results[0]!;
-};
+const run = (script: string, ...args: string[]) => file.run(serverId, script, ...args);
 
 describe('the lab VM', () => {
   it('is a server Backline connects to as root, with the kernel and devices a netconsole setup probes', async () => {
-    await app.call('tickets.create', { id: 'VM-1', title: 'A fleet keeps panicking' });
-    const server = await app.call('servers.add', { ticketId: 'VM-1', label: 'vm', host: vm.host, port: vm.port, user: vm.user, auth: 'key', keyFile: vm.keyFile });
-    serverId = server.id;
-    await connectTrusting(app, serverId);
+    serverId = (await vmOnTicket(file.app, file.vm, 'VM-1', 'A fleet keeps panicking')).id;
 
-    const probe = await run('uname -r; id -u; ip route get "$1"; readlink /sys/class/net/eth0/device/driver; cat /proc/sys/kernel/printk; test -c /dev/kmsg && echo kmsg; grep -c configfs /proc/mounts', vm.receiverAddressFromGuest);
+    const probe = await run('uname -r; id -u; ip route get "$1"; readlink /sys/class/net/eth0/device/driver; cat /proc/sys/kernel/printk; test -c /dev/kmsg && echo kmsg; grep -c configfs /proc/mounts', file.vm.receiverAddressFromGuest);
     expect(probe.error).toBeNull();
     expect(probe.exitCode).toBe(0);
     const lines = probe.stdout.text.split('\n');
-    expect(lines[0]).toBe(vm.kernelVersion);
-    expect(vm.kernelVersion).toMatch(/^\d+\.\d+\.\d+-\d+-amd64$/);
+    expect(lines[0]).toBe(file.vm.kernelVersion);
+    expect(file.vm.kernelVersion).toMatch(/^\d+\.\d+\.\d+-\d+-amd64$/);
     expect(lines[1]).toBe('0');
-    expect(lines[2]).toMatch(new RegExp(`^${vm.receiverAddressFromGuest.replace(/\./g, '\\.')} dev eth0 +src ${vm.guestAddress.replace(/\./g, '\\.')}`));
+    expect(lines[2]).toMatch(new RegExp(`^${file.vm.receiverAddressFromGuest.replace(/\./g, '\\.')} dev eth0 +src ${file.vm.guestAddress.replace(/\./g, '\\.')}`));
     expect(lines[3]).toMatch(/\/virtio_net$/);
     expect(lines[4]).toMatch(/^7\s+4\s+1\s+7$/); // not quiet: console log level 7
     expect(lines.slice(5, 7)).toEqual(['kmsg', '1']);
@@ -73,9 +45,9 @@ mkdir "$t"
 echo eth0 >"$t/dev_name"; echo "$1" >"$t/local_ip"; echo "$2" >"$t/remote_ip"; echo "$3" >"$t/remote_mac"; echo "$4" >"$t/remote_port"
 echo 1 >"$t/extended"; echo 1 >"$t/enabled"
 printf '<2>%s\\n' "$5" >/dev/kmsg`,
-        vm.guestAddress,
-        vm.receiverAddressFromGuest,
-        vm.receiverMacFromGuest,
+        file.vm.guestAddress,
+        file.vm.receiverAddressFromGuest,
+        file.vm.receiverMacFromGuest,
         String(socket.address().port),
         marker,
       );
@@ -103,16 +75,16 @@ printf '<2>%s\\n' "$5" >/dev/kmsg`,
   it('stops when it panics, and boots again with the same host key: Backline reconnects without asking', async () => {
     const crash = await run('(sleep 1; echo c >/proc/sysrq-trigger) >/dev/null 2>&1 </dev/null &');
     expect(crash.exitCode).toBe(0);
-    await vm.waitForExit(120_000);
-    expect(vm.isRunning()).toBe(false);
-    expect(vm.console()).toContain('Kernel panic - not syncing: sysrq triggered crash');
+    await file.vm.waitForExit(120_000);
+    expect(file.vm.isRunning()).toBe(false);
+    expect(file.vm.console()).toContain('Kernel panic - not syncing: sysrq triggered crash');
 
-    await vm.bootAgain({ quiet: true });
-    expect(vm.isRunning()).toBe(true);
-    await app.call('servers.disconnect', { id: serverId });
-    const result = await app.raw('servers.connect', { id: serverId, secrets: {} });
+    await file.vm.bootAgain({ quiet: true });
+    expect(file.vm.isRunning()).toBe(true);
+    await file.app.call('servers.disconnect', { id: serverId });
+    const result = await file.app.raw('servers.connect', { id: serverId, secrets: {} });
     expect(result.ok).toBe(true); // the same host key, so no SSH_HOST_UNKNOWN this time
     const after = await run('cat /proc/sys/kernel/printk; ls /sys/kernel/config/netconsole 2>/dev/null | wc -l');
     expect(after.stdout.text.split('\n').slice(0, 2)).toEqual(['4\t4\t1\t7', '0']); // quiet; netconsole not loaded after a reboot
-  }, BOOT_MS);
+  }, VM_BOOT_MS);
 });

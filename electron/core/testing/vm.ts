@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { connectTrusting, type LabApp } from './lab-core.js';
+import { afterAll, beforeAll } from 'vitest';
+import { connectTrusting, labCore, type LabApp } from './lab-core.js';
+import { tempDir } from './temp-dir.js';
 
 /**
  * A real kernel for lab tests: Debian's linux-image-amd64 booted under QEMU by e2e/lab/vm/up.sh
@@ -199,4 +201,48 @@ export async function vmOnTicket(app: LabApp, vm: LabVm, ticketId: string, title
   const server = await app.call('servers.add', { ticketId, label: 'vm', host: vm.host, port: vm.port, user: vm.user, auth: 'key', keyFile: vm.keyFile });
   await connectTrusting(app, server.id);
   return server;
+}
+
+/** How long a test file's lab VM may take to boot (seconds with KVM; minutes under plain emulation). */
+export const VM_BOOT_MS = 300_000;
+
+/**
+ * A lab test file that drives one core against its own lab VM across its tests (a server added in one
+ * stays connected for the next): an engineer's home with an empty ~/.ssh, the core (keepalive every
+ * 2 s, so a VM that panicked is noticed soon), and the VM, booted before the tests and gone after them.
+ * `run` runs a /bin/sh script on a server of `ticketId` as the Servers tab does (`commands.run`).
+ */
+export function vmFileSuite(homePrefix: string, ticketId: string) {
+  let home: ReturnType<typeof tempDir> | undefined;
+  let app: LabApp | undefined;
+  let vm: LabVm | undefined;
+  let runs = 0;
+  beforeAll(async () => {
+    home = tempDir(homePrefix);
+    mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
+    app = labCore({ home: home.path, keepaliveIntervalS: 2 });
+    vm = await bootVm();
+  }, VM_BOOT_MS);
+  afterAll(async () => {
+    await vm?.stop();
+    app?.close();
+    home?.remove();
+  }, 30_000);
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('vmFileSuite: used outside a test');
+    return value;
+  };
+  return {
+    get app(): LabApp {
+      return ready(app);
+    },
+    get vm(): LabVm {
+      return ready(vm);
+    },
+    async run(serverId: number, script: string, ...args: string[]) {
+      const runId = `${ticketId}-${process.pid}-${++runs}`;
+      const { results } = await ready(app).call('commands.run', { ticketId, runId, serverIds: [serverId], argv: ['/bin/sh', '-c', script, 'sh', ...args], sudo: false, timeoutS: 60 });
+      return results[0]!;
+    },
+  };
 }

@@ -4,42 +4,20 @@
  * (started through the contract, as the Netdump tab does). Its marker arrives and is parsed; then it
  * panics, and the panic with its trace becomes one finding on the ticket, pointing at the raw capture.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NetdumpPanic } from '../../../../shared/domain/netdump.js';
 import { decodeCapture } from '../captures/format.js';
-import { connectTrusting, labCore, type LabApp } from '../../testing/lab-core.js';
-import { tempDir } from '../../testing/temp-dir.js';
-import { bootVm, type LabVm } from '../../testing/vm.js';
+import { vmFileSuite, vmOnTicket, VM_BOOT_MS } from '../../testing/vm.js';
 import { freeUdpPort } from '../../testing/free-udp-port.js';
 
-const BOOT_MS = 300_000;
 const TICKET = 'NDLAB-1';
 
-let vm: LabVm;
-let home: ReturnType<typeof tempDir>;
-let app: LabApp;
+const file = vmFileSuite('backline-netdump-home-', TICKET);
 let serverId: number;
 let port: number;
-let runs = 0;
-
-beforeAll(async () => {
-  home = tempDir('backline-netdump-home-');
-  mkdirSync(join(home.path, '.ssh'), { mode: 0o700 });
-  app = labCore({ home: home.path, keepaliveIntervalS: 2 });
-  vm = await bootVm();
-}, BOOT_MS);
-afterAll(async () => {
-  await vm?.stop();
-  app?.close();
-  home?.remove();
-}, 30_000);
-
-const run = async (script: string, ...args: string[]) => {
-  const { results } = await app.call('commands.run', { ticketId: TICKET, runId: `nd-lab-${process.pid}-${++runs}`, serverIds: [serverId], argv: ['/bin/sh', '-c', script, 'sh', ...args], sudo: false, timeoutS: 60 });
-  return results[0]!;
-};
+const run = (script: string, ...args: string[]) => file.run(serverId, script, ...args);
 
 async function until<T>(look: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -53,12 +31,9 @@ async function until<T>(look: () => Promise<T | undefined>, timeoutMs: number): 
 
 describe('the netconsole receiver and a real kernel', () => {
   it('receives and parses the marker of a target set up by hand', async () => {
-    await app.call('tickets.create', { id: TICKET, title: 'A fleet keeps panicking' });
-    const server = await app.call('servers.add', { ticketId: TICKET, label: 'vm', host: vm.host, port: vm.port, user: vm.user, auth: 'key', keyFile: vm.keyFile });
-    serverId = server.id;
-    await connectTrusting(app, serverId);
+    serverId = (await vmOnTicket(file.app, file.vm, TICKET, 'A fleet keeps panicking')).id;
     port = await freeUdpPort();
-    expect(await app.call('netdump.receiver.start', { address: '127.0.0.1', port })).toMatchObject({ status: 'listening', port });
+    expect(await file.app.call('netdump.receiver.start', { address: '127.0.0.1', port })).toMatchObject({ status: 'listening', port });
 
     const marker = `backline-nd-lab-${process.pid}-${Date.now()}`;
     const setup = await run(
@@ -69,9 +44,9 @@ mkdir "$t"
 echo eth0 >"$t/dev_name"; echo "$1" >"$t/local_ip"; echo "$2" >"$t/remote_ip"; echo "$3" >"$t/remote_mac"; echo "$4" >"$t/remote_port"
 echo 1 >"$t/extended"; echo 1 >"$t/enabled"
 printf '<2>%s\\n' "$5" >/dev/kmsg`,
-      vm.guestAddress,
-      vm.receiverAddressFromGuest,
-      vm.receiverMacFromGuest,
+      file.vm.guestAddress,
+      file.vm.receiverAddressFromGuest,
+      file.vm.receiverMacFromGuest,
       String(port),
       marker,
     );
@@ -79,9 +54,9 @@ printf '<2>%s\\n' "$5" >/dev/kmsg`,
     expect(setup.exitCode).toBe(0);
 
     // QEMU's user-mode network forwards the guest's datagrams from 127.0.0.1: that is the sender here.
-    const capture = await until(async () => (await app.call('netdump.captures.list', {})).find((c) => c.sender === '127.0.0.1'), 10_000);
+    const capture = await until(async () => (await file.app.call('netdump.captures.list', {})).find((c) => c.sender === '127.0.0.1'), 10_000);
     const page = await until(async () => {
-      const found = await app.call('netdump.captures.messages', { captureId: capture.id, cursor: 0, limit: 200 });
+      const found = await file.app.call('netdump.captures.messages', { captureId: capture.id, cursor: 0, limit: 200 });
       return found.messages.some((m) => m.text === marker) ? found : undefined;
     }, 10_000);
     expect(page.messages.find((m) => m.text === marker)).toMatchObject({ format: 'extended', facility: 1, level: 2, incomplete: false });
@@ -89,31 +64,31 @@ printf '<2>%s\\n' "$5" >/dev/kmsg`,
 
   it('captures the panic and puts it on the ticket once, with its trace and a pointer to the raw bytes, within 1 s of its last datagram', async () => {
     const panics: { panic: NetdumpPanic; atMs: number }[] = [];
-    const stop = app.core.events.subscribe((event, payload) => {
+    const stop = file.app.core.events.subscribe((event, payload) => {
       if (event === 'netdump.panic') panics.push({ panic: (payload as { panic: NetdumpPanic }).panic, atMs: Date.now() });
     });
     try {
       const crash = await run('(sleep 1; echo c >/proc/sysrq-trigger) >/dev/null 2>&1 </dev/null &');
       expect(crash.exitCode).toBe(0);
       await until(() => Promise.resolve(panics[0]), 60_000);
-      await vm.waitForExit(120_000);
+      await file.vm.waitForExit(120_000);
     } finally {
       stop();
     }
     const [{ panic, atMs }] = panics as [{ panic: NetdumpPanic; atMs: number }];
     expect(panics).toHaveLength(1);
-    expect(panic).toMatchObject({ sender: '127.0.0.1', kind: 'panic', title: 'Kernel panic - not syncing: sysrq triggered crash', ended: true, kernelRelease: vm.kernelVersion });
+    expect(panic).toMatchObject({ sender: '127.0.0.1', kind: 'panic', title: 'Kernel panic - not syncing: sysrq triggered crash', ended: true, kernelRelease: file.vm.kernelVersion });
     expect(panic.trace).toContain(' sysrq_handle_crash+0x16/0x20');
 
-    const findings = (await app.call('findings.list', { ticketId: TICKET })).filter((f) => f.detail.source === 'netdump');
+    const findings = (await file.app.call('findings.list', { ticketId: TICKET })).filter((f) => f.detail.source === 'netdump');
     expect(findings).toHaveLength(1);
     const finding = findings[0]!;
     expect(finding).toMatchObject({ severity: 'critical', title: 'Kernel panic - not syncing: sysrq triggered crash' });
-    expect(finding.detail).toMatchObject({ panicId: panic.id, sender: '127.0.0.1', server: 'vm', kernelRelease: vm.kernelVersion });
+    expect(finding.detail).toMatchObject({ panicId: panic.id, sender: '127.0.0.1', server: 'vm', kernelRelease: file.vm.kernelVersion });
     expect(finding.evidence.find((e) => e.label === 'Call trace')?.content).toContain('sysrq_handle_crash');
 
     // The pointer is to the raw record of the panic line, in a capture file that holds every datagram.
-    const raw = readFileSync(join(app.dataDir, ...String(finding.detail.captureFile).split('/')));
+    const raw = readFileSync(join(file.app.dataDir, ...String(finding.detail.captureFile).split('/')));
     expect(raw.subarray(Number(finding.detail.captureOffset)).toString('latin1')).toMatch(/^#ncap1 \d+ \d+ \d+\n0,\d+,\d+,-;Kernel panic - not syncing: sysrq triggered crash\n/);
     const records = decodeCapture(raw).records;
     const last = records.at(-1)!;
@@ -122,5 +97,5 @@ printf '<2>%s\\n' "$5" >/dev/kmsg`,
     const latencyMs = atMs - last.receivedAtMs;
     console.log(`netdump lab: the panic's finding was announced ${latencyMs} ms after its last datagram arrived (${records.length} datagrams captured)`);
     expect(latencyMs).toBeLessThan(1000);
-  }, BOOT_MS);
+  }, VM_BOOT_MS);
 });
