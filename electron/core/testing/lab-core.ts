@@ -67,6 +67,12 @@ export async function connectTrusting(app: LabApp, serverId: number, secrets: { 
   throw new Error('too many host keys to trust');
 }
 
+/** What a test file's beforeAll set, read in a test: refused (saying who) before the hook has run. */
+export function setByHooks<T>(value: T | undefined, suite: string): T {
+  if (value === undefined) throw new Error(`${suite}: used outside a test`);
+  return value;
+}
+
 /**
  * A lab test file's surroundings, set up by vitest hooks: the lab's description, an engineer's home
  * with an empty ~/.ssh, and the cores its tests open, each closed after its test.
@@ -84,10 +90,7 @@ export function labSuite(prefix = 'backline-home-') {
     for (const app of apps.splice(0)) app.close();
   });
   afterAll(() => home?.remove());
-  const ready = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('labSuite: used outside a test');
-    return value;
-  };
+  const ready = <T>(value: T | undefined): T => setByHooks(value, 'labSuite');
   return {
     get lab(): Lab {
       return ready(lab);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
-import { connectTrusting, labCore, type LabApp } from './lab-core.js';
+import { connectTrusting, labCore, setByHooks, type LabApp } from './lab-core.js';
 import { tempDir } from './temp-dir.js';
 
 /**
@@ -228,10 +228,7 @@ export function vmFileSuite(homePrefix: string, ticketId: string) {
     app?.close();
     home?.remove();
   }, 30_000);
-  const ready = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('vmFileSuite: used outside a test');
-    return value;
-  };
+  const ready = <T>(value: T | undefined): T => setByHooks(value, 'vmFileSuite');
   return {
     get app(): LabApp {
       return ready(app);
